@@ -1,0 +1,360 @@
+//! The normalized resources every provider returns.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::{
+    CustomerId, DeclineCode, EventId, EventKind, Money, PaymentId, PaymentStatus, ProviderId,
+    RefundId, RefundStatus,
+};
+
+/// Free-form string metadata, kept in key order so it serializes deterministically.
+pub type Metadata = BTreeMap<String, String>;
+
+/// When money is taken: right away, or on a later capture call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaptureMode {
+    /// Authorize and capture in one step.
+    #[default]
+    Automatic,
+    /// Authorize now; capture later with `capture_payment`.
+    Manual,
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Address {
+    /// Street and number.
+    pub line1: Option<String>,
+    /// Apartment, suite, building.
+    pub line2: Option<String>,
+    /// City or town.
+    pub city: Option<String>,
+    /// State, county, province or region.
+    pub state: Option<String>,
+    /// Postal or ZIP code.
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code (`"US"`).
+    pub country: Option<String>,
+    /// First name of the person at this address.
+    pub first_name: Option<String>,
+    /// Last name of the person at this address.
+    pub last_name: Option<String>,
+}
+
+/// A phone number split the way gateways ask for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// Country calling code with the plus sign (`"+1"`).
+    pub country_code: String,
+    /// Subscriber number without the country code, digits only (`"6502530000"`).
+    pub number: String,
+}
+
+impl Phone {
+    /// Parses an E.164 number (`"+16502530000"`) given the length of its country code
+    /// (E.164 does not mark where the country code ends).
+    pub fn from_e164(e164: &str, country_code_digits: usize) -> crate::Result<Phone> {
+        let digits = e164
+            .strip_prefix('+')
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|d| (8..=15).contains(&d.len()) && !d.starts_with('0'))
+            .ok_or_else(|| crate::Error::invalid_request("phone must be E.164, like +16502530000"))?;
+        if !(1..=3).contains(&country_code_digits) || country_code_digits >= digits.len() {
+            return Err(crate::Error::invalid_request("country code must be 1 to 3 digits"));
+        }
+        let (cc, number) = digits.split_at(country_code_digits);
+        Ok(Phone { country_code: format!("+{cc}"), number: number.to_owned() })
+    }
+
+    /// The number in E.164 form (`"+16502530000"`), or an error if the parts do not form one.
+    pub fn to_e164(&self) -> crate::Result<String> {
+        let cc = self.country_code.trim_start_matches('+');
+        let all = format!("+{cc}{}", self.number);
+        let digits = &all[1..];
+        let valid = digits.bytes().all(|b| b.is_ascii_digit())
+            && (8..=15).contains(&digits.len())
+            && !digits.starts_with('0')
+            && !cc.is_empty();
+        if valid {
+            Ok(all)
+        } else {
+            Err(crate::Error::invalid_request(format!(
+                "phone {:?} {:?} is not a valid E.164 number",
+                self.country_code, self.number
+            )))
+        }
+    }
+}
+
+/// Who pays, when no saved customer is used.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CustomerDetails {
+    /// Email for receipts and fraud checks.
+    pub email: Option<String>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Phone number.
+    pub phone: Option<Phone>,
+}
+
+/// The payer's billing details (address and phone), as card gateways ask for them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BillingDetails {
+    /// Billing address.
+    pub address: Option<Address>,
+    /// Billing phone.
+    pub phone: Option<Phone>,
+    /// Billing email.
+    pub email: Option<String>,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    /// Product name.
+    pub name: String,
+    /// How many.
+    pub quantity: u32,
+    /// Price of one unit.
+    pub unit_amount: Money,
+}
+
+/// What the customer (or merchant) must do next for the payment to progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NextAction {
+    /// Send the customer's browser to `url` (3-D Secure, bank page, hosted checkout).
+    Redirect {
+        /// Where to send the customer.
+        url: String,
+    },
+    /// Show the customer instructions the gateway returned (bank transfer details, QR data).
+    Instructions {
+        /// The gateway's instructions, as it sent them.
+        data: serde_json::Value,
+    },
+}
+
+/// Why a payment or refund failed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Failure {
+    /// Normalized decline code, where the gateway's code maps to one.
+    pub code: Option<DeclineCode>,
+    /// The gateway's own code, unchanged.
+    pub gateway_code: Option<String>,
+    /// The gateway's message.
+    pub message: Option<String>,
+}
+
+/// A payment as the gateway reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payment {
+    /// The gateway's payment id.
+    pub id: PaymentId,
+    /// The provider instance holding the payment.
+    pub provider: ProviderId,
+    /// Normalized status.
+    pub status: PaymentStatus,
+    /// The gateway's own status word.
+    pub raw_status: String,
+    /// The amount requested.
+    pub amount: Money,
+    /// What the gateway says was finally charged, where it says; can differ from `amount`
+    /// (currency conversion, partial authorization).
+    pub amount_received: Option<Money>,
+    /// How much has been captured, where the gateway says.
+    pub amount_captured: Option<Money>,
+    /// How much has been refunded, where the gateway says.
+    pub amount_refunded: Option<Money>,
+    /// Capture mode, where the gateway says.
+    pub capture_mode: Option<CaptureMode>,
+    /// The merchant's own reference (order id).
+    pub merchant_reference: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The gateway customer the payment belongs to.
+    pub customer_id: Option<CustomerId>,
+    /// What must happen next, for `RequiresAction` payments.
+    pub next_action: Option<NextAction>,
+    /// Why it failed, for `Failed` payments.
+    pub failure: Option<Failure>,
+    /// Metadata the gateway echoed back.
+    pub metadata: Metadata,
+    /// When the gateway created it.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+impl Payment {
+    /// A payment with the given essentials and everything else empty; connectors fill the rest.
+    pub fn new(
+        id: PaymentId,
+        provider: ProviderId,
+        status: PaymentStatus,
+        raw_status: impl Into<String>,
+        amount: Money,
+    ) -> Self {
+        Payment {
+            id,
+            provider,
+            status,
+            raw_status: raw_status.into(),
+            amount,
+            amount_received: None,
+            amount_captured: None,
+            amount_refunded: None,
+            capture_mode: None,
+            merchant_reference: None,
+            description: None,
+            customer_id: None,
+            next_action: None,
+            failure: None,
+            metadata: Metadata::new(),
+            created_at: None,
+        }
+    }
+
+    /// The normalized decline code, if the payment failed with one.
+    pub fn decline_code(&self) -> Option<&DeclineCode> {
+        self.failure.as_ref().and_then(|f| f.code.as_ref())
+    }
+}
+
+/// A refund as the gateway reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refund {
+    /// The gateway's refund id.
+    pub id: RefundId,
+    /// The provider instance holding the refund.
+    pub provider: ProviderId,
+    /// The refunded payment.
+    pub payment_id: PaymentId,
+    /// Normalized status.
+    pub status: RefundStatus,
+    /// The gateway's own status word.
+    pub raw_status: String,
+    /// The amount refunded.
+    pub amount: Money,
+    /// The reason given, as text.
+    pub reason: Option<String>,
+    /// The merchant's own refund id, where the gateway keeps one.
+    pub merchant_refund_id: Option<String>,
+    /// Why it failed.
+    pub failure: Option<Failure>,
+    /// Metadata the gateway echoed back.
+    pub metadata: Metadata,
+    /// When the gateway created it.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+impl Refund {
+    /// A refund with the given essentials and everything else empty.
+    pub fn new(
+        id: RefundId,
+        provider: ProviderId,
+        payment_id: PaymentId,
+        status: RefundStatus,
+        raw_status: impl Into<String>,
+        amount: Money,
+    ) -> Self {
+        Refund {
+            id,
+            provider,
+            payment_id,
+            status,
+            raw_status: raw_status.into(),
+            amount,
+            reason: None,
+            merchant_refund_id: None,
+            failure: None,
+            metadata: Metadata::new(),
+            created_at: None,
+        }
+    }
+}
+
+/// A customer record held by a gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    /// The gateway-issued id.
+    pub id: CustomerId,
+    /// The provider instance holding the customer.
+    pub provider: ProviderId,
+    /// Email.
+    pub email: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Phone.
+    pub phone: Option<Phone>,
+    /// Address.
+    pub address: Option<Address>,
+    /// Description.
+    pub description: Option<String>,
+    /// Metadata.
+    pub metadata: Metadata,
+    /// When the gateway created it.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+/// Where the next page starts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageCursor {
+    /// Skip this many items (offset pagination).
+    Offset(u64),
+    /// Items after this id (cursor pagination, `starting_after`).
+    After(String),
+    /// Items before this id (cursor pagination, `ending_before`).
+    Before(String),
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items on this page, in the gateway's order (usually newest first).
+    pub items: Vec<T>,
+    /// `true` when more items follow.
+    pub has_more: bool,
+    /// Pass this as the cursor of the next query to get the next page; `None` on the last page.
+    pub next: Option<PageCursor>,
+    /// Total count, where the gateway reports one.
+    pub total: Option<u64>,
+}
+
+/// The resource a webhook event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "object", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)]
+pub enum WebhookResource {
+    /// A payment (as complete as the event carries it: fetch it for every field).
+    Payment(Payment),
+    /// A refund.
+    Refund(Refund),
+    /// Something outside the core model (dispute, payout, mandate...): see `raw`.
+    Other,
+}
+
+/// A verified webhook event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookEvent {
+    /// The event id; deduplicate on it (see [`EventStore`](crate::webhook::EventStore)).
+    pub id: EventId,
+    /// The provider instance that sent it.
+    pub provider: ProviderId,
+    /// Normalized event kind.
+    pub kind: EventKind,
+    /// When the gateway says it happened.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub occurred_at: Option<OffsetDateTime>,
+    /// The resource it is about.
+    pub resource: WebhookResource,
+    /// The whole body as sent, for fields outside the model.
+    pub raw: serde_json::Value,
+}

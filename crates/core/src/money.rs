@@ -1,0 +1,291 @@
+//! Exact money: an integer count of the currency's minor unit plus an ISO 4217 currency.
+
+use std::fmt;
+
+use iso_currency::Currency;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Why an amount could not become [`Money`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The amount carries more decimal places than the currency has (e.g. `10.005 USD`).
+    #[error("{amount} has more decimal places than {currency} allows ({exponent})")]
+    TooManyDecimals {
+        /// The amount as given.
+        amount: Decimal,
+        /// The currency's ISO code.
+        currency: &'static str,
+        /// Decimal places the currency has.
+        exponent: u16,
+    },
+    /// Amounts in paymux are never negative; a refund is its own resource, not a negative payment.
+    #[error("amount must not be negative, got {0}")]
+    Negative(Decimal),
+    /// The amount does not fit in an `i64` of minor units.
+    #[error("amount overflows the minor-unit range")]
+    Overflow,
+    /// The currency has no minor unit (precious metals, testing and fund codes such as XAU, XXX).
+    #[error("{0} has no minor unit and cannot be used for payments")]
+    NoMinorUnit(&'static str),
+    /// The currency code is not an ISO 4217 code.
+    #[error("unknown currency code {0:?}")]
+    UnknownCurrency(String),
+    /// Two amounts in different currencies were combined.
+    #[error("currency mismatch: {0} vs {1}")]
+    CurrencyMismatch(&'static str, &'static str),
+}
+
+/// An exact, non-negative amount of money in a currency's minor unit.
+///
+/// The number of decimals ("exponent") comes from ISO 4217: JPY and CLP have 0, USD 2, KWD 3.
+/// Floats never appear: convert from major units with [`Money::from_major`].
+///
+/// ```
+/// use paymux_core::{Money, Currency};
+/// use rust_decimal::Decimal;
+///
+/// let m = Money::from_major(Decimal::new(1050, 2), Currency::USD).unwrap();
+/// assert_eq!(m.amount_minor(), 1050);
+/// assert_eq!(m.to_string(), "10.50 USD");
+/// assert!(Money::from_major(Decimal::new(10005, 3), Currency::USD).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "MoneyRepr", into = "MoneyRepr")]
+pub struct Money {
+    amount_minor: i64,
+    currency: Currency,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MoneyRepr {
+    amount_minor: i64,
+    currency: Currency,
+}
+
+impl TryFrom<MoneyRepr> for Money {
+    type Error = MoneyError;
+    fn try_from(r: MoneyRepr) -> Result<Self, MoneyError> {
+        Money::from_minor(r.amount_minor, r.currency)
+    }
+}
+
+impl From<Money> for MoneyRepr {
+    fn from(m: Money) -> Self {
+        MoneyRepr { amount_minor: m.amount_minor, currency: m.currency }
+    }
+}
+
+/// The number of decimal places of `currency`, or an error for currencies without a minor unit.
+pub fn currency_exponent(currency: Currency) -> Result<u16, MoneyError> {
+    currency.exponent().ok_or(MoneyError::NoMinorUnit(currency.code()))
+}
+
+/// Parses an ISO 4217 code in any letter case (`"usd"`, `"USD"`).
+pub fn parse_currency(code: &str) -> Result<Currency, MoneyError> {
+    Currency::from_code(&code.to_ascii_uppercase())
+        .ok_or_else(|| MoneyError::UnknownCurrency(code.to_owned()))
+}
+
+impl Money {
+    /// Money from a count of minor units (cents for USD, yen for JPY, fils for KWD).
+    pub fn from_minor(amount_minor: i64, currency: Currency) -> Result<Self, MoneyError> {
+        currency_exponent(currency)?;
+        if amount_minor < 0 {
+            return Err(MoneyError::Negative(Decimal::from(amount_minor)));
+        }
+        Ok(Money { amount_minor, currency })
+    }
+
+    /// Money from an amount in major units, exactly: refuses more decimals than the currency
+    /// has instead of rounding (`10.005 USD` is an error, `10.50 USD` is 1050 cents).
+    pub fn from_major(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
+        let exponent = currency_exponent(currency)?;
+        if amount.is_sign_negative() && !amount.is_zero() {
+            return Err(MoneyError::Negative(amount));
+        }
+        let normalized = amount.normalize();
+        if normalized.scale() > u32::from(exponent) {
+            return Err(MoneyError::TooManyDecimals {
+                amount,
+                currency: currency.code(),
+                exponent,
+            });
+        }
+        let factor = Decimal::from(10_i64.pow(u32::from(exponent)));
+        let minor = normalized.checked_mul(factor).ok_or(MoneyError::Overflow)?;
+        let minor = i64::try_from(minor).map_err(|_| MoneyError::Overflow)?;
+        Ok(Money { amount_minor: minor, currency })
+    }
+
+    /// Zero in `currency`.
+    pub fn zero(currency: Currency) -> Result<Self, MoneyError> {
+        Self::from_minor(0, currency)
+    }
+
+    /// The amount in minor units.
+    pub fn amount_minor(&self) -> i64 {
+        self.amount_minor
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The currency's decimal places.
+    pub fn exponent(&self) -> u16 {
+        // Construction guarantees the currency has an exponent.
+        self.currency.exponent().unwrap_or(0)
+    }
+
+    /// The amount in major units with exactly the currency's number of decimals (`10.50`).
+    pub fn to_major(&self) -> Decimal {
+        Decimal::new(self.amount_minor, u32::from(self.exponent()))
+    }
+
+    /// `true` when the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.amount_minor == 0
+    }
+
+    /// Sum of two amounts in the same currency.
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let sum = self.amount_minor.checked_add(other.amount_minor).ok_or(MoneyError::Overflow)?;
+        Money::from_minor(sum, self.currency)
+    }
+
+    /// Difference of two amounts in the same currency; refuses to go below zero.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let diff = self.amount_minor.checked_sub(other.amount_minor).ok_or(MoneyError::Overflow)?;
+        Money::from_minor(diff, self.currency)
+    }
+
+    fn same_currency(self, other: Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch(self.currency.code(), other.currency.code()))
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.to_major(), self.currency.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn explicit_currencies() {
+        let usd = Money::from_major(dec("10.50"), Currency::USD).unwrap();
+        assert_eq!(usd.amount_minor(), 1050);
+        assert_eq!(usd.to_string(), "10.50 USD");
+        let jpy = Money::from_major(dec("1000"), Currency::JPY).unwrap();
+        assert_eq!(jpy.amount_minor(), 1000);
+        assert_eq!(jpy.to_string(), "1000 JPY");
+        assert!(Money::from_major(dec("1000.5"), Currency::JPY).is_err());
+        let kwd = Money::from_major(dec("1.234"), Currency::KWD).unwrap();
+        assert_eq!(kwd.amount_minor(), 1234);
+        assert_eq!(kwd.to_string(), "1.234 KWD");
+        assert!(matches!(
+            Money::from_major(dec("1.2345"), Currency::KWD),
+            Err(MoneyError::TooManyDecimals { exponent: 3, .. })
+        ));
+        let clp = Money::from_major(dec("5000"), Currency::CLP).unwrap();
+        assert_eq!(clp.amount_minor(), 5000);
+        assert!(Money::from_major(dec("0.1"), Currency::CLP).is_err());
+    }
+
+    #[test]
+    fn trailing_zeros_are_not_extra_decimals() {
+        let m = Money::from_major(dec("10.5000"), Currency::USD).unwrap();
+        assert_eq!(m.amount_minor(), 1050);
+        assert_eq!(m.to_major().to_string(), "10.50");
+    }
+
+    #[test]
+    fn refuses_bad_input() {
+        assert_eq!(
+            Money::from_major(dec("-1.00"), Currency::USD),
+            Err(MoneyError::Negative(dec("-1.00")))
+        );
+        assert!(matches!(Money::from_minor(-5, Currency::USD), Err(MoneyError::Negative(_))));
+        assert_eq!(
+            Money::from_major(dec("1"), Currency::XAU),
+            Err(MoneyError::NoMinorUnit("XAU"))
+        );
+        assert_eq!(Money::from_minor(1, Currency::XXX), Err(MoneyError::NoMinorUnit("XXX")));
+        assert_eq!(
+            Money::from_major(dec("100000000000000000"), Currency::USD),
+            Err(MoneyError::Overflow)
+        );
+        let max = Money::from_minor(i64::MAX, Currency::USD).unwrap();
+        let one = Money::from_minor(1, Currency::USD).unwrap();
+        assert_eq!(max.checked_add(one), Err(MoneyError::Overflow));
+        assert!(one.checked_sub(max).is_err());
+        let eur = Money::from_minor(1, Currency::EUR).unwrap();
+        assert_eq!(one.checked_add(eur), Err(MoneyError::CurrencyMismatch("USD", "EUR")));
+    }
+
+    #[test]
+    fn serde_round_trip_and_validation() {
+        let m = Money::from_minor(1050, Currency::USD).unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, r#"{"amount_minor":1050,"currency":"USD"}"#);
+        assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+        assert!(serde_json::from_str::<Money>(r#"{"amount_minor":-1,"currency":"USD"}"#).is_err());
+        assert!(serde_json::from_str::<Money>(r#"{"amount_minor":1,"currency":"XAU"}"#).is_err());
+    }
+
+    #[test]
+    fn currency_codes_parse_in_any_case() {
+        assert_eq!(parse_currency("eur").unwrap(), Currency::EUR);
+        assert_eq!(parse_currency("USD").unwrap(), Currency::USD);
+        assert!(matches!(parse_currency("zzz"), Err(MoneyError::UnknownCurrency(_))));
+    }
+
+    fn currencies_with_minor_unit() -> Vec<Currency> {
+        use iso_currency::IntoEnumIterator;
+        Currency::iter().filter(|c| c.exponent().is_some()).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn major_minor_round_trip(idx in any::<prop::sample::Index>(), minor in 0_i64..=i64::MAX) {
+            let all = currencies_with_minor_unit();
+            let currency = *idx.get(&all);
+            let m = Money::from_minor(minor, currency).unwrap();
+            prop_assert_eq!(Money::from_major(m.to_major(), currency).unwrap(), m);
+            prop_assert_eq!(m.to_major().scale(), u32::from(m.exponent()));
+        }
+
+        #[test]
+        fn extra_decimals_refused(idx in any::<prop::sample::Index>(), mantissa in 1_i64..1_000_000_000, last in 1_i64..10) {
+            let all = currencies_with_minor_unit();
+            let currency = *idx.get(&all);
+            let exp = u32::from(currency.exponent().unwrap());
+            // One more decimal than allowed, with a non-zero last digit.
+            let value = Decimal::new(mantissa * 10 + last, exp + 1);
+            prop_assert!(
+                matches!(
+                    Money::from_major(value, currency),
+                    Err(MoneyError::TooManyDecimals { .. })
+                ),
+                "value {} currency {}", value, currency.code()
+            );
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! The shared status vocabularies every connector maps its gateway's words onto.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a payment stands, the same for every gateway.
+///
+/// Each [`Payment`](crate::Payment) also keeps the gateway's own word in `raw_status`.
+/// **Rule for unknown words** (applied by every connector): a word a connector does not know maps
+/// to [`PaymentStatus::Processing`], a non-final state, so it is never mistaken for money
+/// received, and the word itself is kept in `raw_status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Waiting for payment details.
+    RequiresPaymentMethod,
+    /// Details attached, waiting for a confirm call.
+    RequiresConfirmation,
+    /// The customer must act: redirect, 3-D Secure, bank step. See `next_action`.
+    RequiresAction,
+    /// The gateway is working on it; the outcome is not known yet.
+    Processing,
+    /// Authorized, waiting for a (manual) capture.
+    RequiresCapture,
+    /// Part of the authorized amount captured; more may follow.
+    PartiallyCaptured,
+    /// Money taken. Final.
+    Succeeded,
+    /// Declined or errored. Final.
+    Failed,
+    /// Cancelled or voided before capture. Final.
+    Cancelled,
+    /// Never completed in time. Final.
+    Expired,
+}
+
+impl PaymentStatus {
+    /// Every status, for table tests and exhaustive handling.
+    pub const ALL: [PaymentStatus; 10] = [
+        Self::RequiresPaymentMethod,
+        Self::RequiresConfirmation,
+        Self::RequiresAction,
+        Self::Processing,
+        Self::RequiresCapture,
+        Self::PartiallyCaptured,
+        Self::Succeeded,
+        Self::Failed,
+        Self::Cancelled,
+        Self::Expired,
+    ];
+
+    /// `true` for terminal states: nothing more will happen to the payment itself
+    /// (refunds and disputes are their own resources).
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed | Self::Cancelled | Self::Expired)
+    }
+
+    /// The snake_case name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RequiresPaymentMethod => "requires_payment_method",
+            Self::RequiresConfirmation => "requires_confirmation",
+            Self::RequiresAction => "requires_action",
+            Self::Processing => "processing",
+            Self::RequiresCapture => "requires_capture",
+            Self::PartiallyCaptured => "partially_captured",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+impl fmt::Display for PaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a refund stands. Unknown gateway words map to [`RefundStatus::Pending`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    /// Submitted, not settled (includes manual review).
+    Pending,
+    /// Money returned. Final.
+    Succeeded,
+    /// Refused or errored. Final.
+    Failed,
+    /// Withdrawn before it settled. Final.
+    Cancelled,
+}
+
+impl RefundStatus {
+    /// Every status, for table tests.
+    pub const ALL: [RefundStatus; 4] =
+        [Self::Pending, Self::Succeeded, Self::Failed, Self::Cancelled];
+
+    /// `true` for terminal states.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::Pending)
+    }
+
+    /// The snake_case name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl fmt::Display for RefundStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Defines an enum of known snake_case words plus `Other(String)` that serializes as the word.
+macro_rules! open_vocabulary {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident => $word:literal, )* }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A word outside the shared vocabulary, kept as the gateway sent it.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every named variant (without `Other`), for table tests.
+            pub const KNOWN: &'static [$name] = &[ $( $name::$variant, )* ];
+
+            /// The snake_case word (the gateway's own for `Other`).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $word, )*
+                    Self::Other(s) => s,
+                }
+            }
+
+            /// The variant for a word; unknown words become `Other`.
+            pub fn from_word(word: &str) -> Self {
+                match word {
+                    $( $word => Self::$variant, )*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let word = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Ok(Self::from_word(&word))
+            }
+        }
+    };
+}
+
+open_vocabulary! {
+    /// What a webhook event says happened, the same for every gateway.
+    pub enum EventKind {
+        /// Payment completed: money taken.
+        PaymentSucceeded => "payment_succeeded",
+        /// Payment declined or errored.
+        PaymentFailed => "payment_failed",
+        /// Payment cancelled or voided.
+        PaymentCancelled => "payment_cancelled",
+        /// Payment authorized, waiting for capture.
+        PaymentAuthorized => "payment_authorized",
+        /// A (partial) capture went through.
+        PaymentCaptured => "payment_captured",
+        /// Payment in progress.
+        PaymentProcessing => "payment_processing",
+        /// The customer must act (redirect, 3-D Secure).
+        PaymentActionRequired => "payment_action_required",
+        /// Payment expired.
+        PaymentExpired => "payment_expired",
+        /// Refund settled.
+        RefundSucceeded => "refund_succeeded",
+        /// Refund failed.
+        RefundFailed => "refund_failed",
+        /// A dispute (chargeback) was opened.
+        DisputeOpened => "dispute_opened",
+        /// A dispute expired.
+        DisputeExpired => "dispute_expired",
+        /// The merchant accepted a dispute.
+        DisputeAccepted => "dispute_accepted",
+        /// A dispute was cancelled.
+        DisputeCancelled => "dispute_cancelled",
+        /// The merchant challenged a dispute.
+        DisputeChallenged => "dispute_challenged",
+        /// The merchant won a dispute.
+        DisputeWon => "dispute_won",
+        /// The merchant lost a dispute.
+        DisputeLost => "dispute_lost",
+        /// A payout was initiated.
+        PayoutInitiated => "payout_initiated",
+        /// A payout is being processed.
+        PayoutProcessing => "payout_processing",
+        /// A payout arrived.
+        PayoutSucceeded => "payout_succeeded",
+        /// A payout failed.
+        PayoutFailed => "payout_failed",
+        /// A payout was cancelled.
+        PayoutCancelled => "payout_cancelled",
+        /// A payout expired.
+        PayoutExpired => "payout_expired",
+        /// A payout was reversed.
+        PayoutReversed => "payout_reversed",
+        /// A mandate became active.
+        MandateActive => "mandate_active",
+        /// A mandate was revoked.
+        MandateRevoked => "mandate_revoked",
+    }
+}
+
+open_vocabulary! {
+    /// Why a payment was declined, normalized after ActiveMerchant's standard error codes.
+    ///
+    /// The gateway's own code always travels beside it (`Failure::gateway_code`).
+    pub enum DeclineCode {
+        /// The card number is wrong.
+        IncorrectNumber => "incorrect_number",
+        /// The card number is not a valid card number.
+        InvalidNumber => "invalid_number",
+        /// The expiry date is invalid.
+        InvalidExpiryDate => "invalid_expiry_date",
+        /// The CVC is invalid.
+        InvalidCvc => "invalid_cvc",
+        /// The card has expired.
+        ExpiredCard => "expired_card",
+        /// The CVC is wrong.
+        IncorrectCvc => "incorrect_cvc",
+        /// The postal code failed verification.
+        IncorrectZip => "incorrect_zip",
+        /// The address failed verification.
+        IncorrectAddress => "incorrect_address",
+        /// The PIN is wrong.
+        IncorrectPin => "incorrect_pin",
+        /// Generic decline by the issuer.
+        CardDeclined => "card_declined",
+        /// The gateway or issuer failed while processing.
+        ProcessingError => "processing_error",
+        /// The issuer wants the cardholder to call.
+        CallIssuer => "call_issuer",
+        /// The card is to be retained (lost or stolen).
+        PickUpCard => "pick_up_card",
+        /// The merchant account is misconfigured.
+        ConfigError => "config_error",
+        /// A live card was used in test mode.
+        TestModeLiveCard => "test_mode_live_card",
+        /// The gateway or card does not support this.
+        UnsupportedFeature => "unsupported_feature",
+        /// The amount is not acceptable.
+        InvalidAmount => "invalid_amount",
+        /// Not enough funds.
+        InsufficientFunds => "insufficient_funds",
+        /// Refused as suspected fraud.
+        FraudSuspected => "fraud_suspected",
+        /// Strong customer authentication (3-D Secure) is required.
+        AuthenticationRequired => "authentication_required",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payment_status_serde_round_trip_and_finality() {
+        let finals = [
+            PaymentStatus::Succeeded,
+            PaymentStatus::Failed,
+            PaymentStatus::Cancelled,
+            PaymentStatus::Expired,
+        ];
+        for status in PaymentStatus::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+            assert_eq!(serde_json::from_str::<PaymentStatus>(&json).unwrap(), status);
+            assert_eq!(status.is_final(), finals.contains(&status), "{status}");
+        }
+    }
+
+    #[test]
+    fn refund_status_serde_round_trip_and_finality() {
+        for status in RefundStatus::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(serde_json::from_str::<RefundStatus>(&json).unwrap(), status);
+            assert_eq!(status.is_final(), status != RefundStatus::Pending);
+        }
+    }
+
+    #[test]
+    fn open_vocabularies_round_trip_and_keep_unknown_words() {
+        for kind in EventKind::KNOWN {
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(&serde_json::from_str::<EventKind>(&json).unwrap(), kind);
+        }
+        for code in DeclineCode::KNOWN {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(&serde_json::from_str::<DeclineCode>(&json).unwrap(), code);
+        }
+        assert_eq!(DeclineCode::KNOWN.len(), 20);
+        let other: EventKind = serde_json::from_str("\"invoice_paid\"").unwrap();
+        assert_eq!(other, EventKind::Other("invoice_paid".into()));
+        assert_eq!(serde_json::to_string(&other).unwrap(), "\"invoice_paid\"");
+        assert_eq!(DeclineCode::from_word("05"), DeclineCode::Other("05".into()));
+    }
+}
