@@ -195,6 +195,12 @@ impl Error {
         self
     }
 
+    /// Clears the outcome-unknown mark (for reads, which have no side effect).
+    pub fn with_outcome_known(mut self) -> Self {
+        self.0.outcome_unknown = false;
+        self
+    }
+
     /// Sets how long the gateway asked us to wait.
     pub fn with_retry_after(mut self, wait: Duration) -> Self {
         self.0.retry_after = Some(wait);
@@ -358,7 +364,9 @@ mod tests {
             .with_gateway_code("IR_14")
             .with_outcome_unknown();
         let s = e.to_string();
-        assert!(s.starts_with("paychtec: conflict: capture refused (HTTP 409) [gateway code IR_14]"));
+        assert!(
+            s.starts_with("paychtec: conflict: capture refused (HTTP 409) [gateway code IR_14]")
+        );
         assert!(s.contains("outcome unknown"));
         assert!(e.is_outcome_unknown());
     }

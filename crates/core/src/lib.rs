@@ -3,7 +3,7 @@
 //! The normalized model shared by every paymux connector: [`Money`], [`Payment`], [`Refund`],
 //! [`Customer`], [`WebhookEvent`], one status enum per resource, one [`Error`], and the
 //! [`PaymentProvider`] trait. Also the pieces every connector reuses so they are right once:
-//! the HTTP transport (retries, idempotency, error classification, redaction) and the
+//! the HTTP [`transport`] (retries, idempotency, error classification, redaction) and the
 //! [`webhook`] kit (HMAC verification, timestamp tolerance, deduplication).
 //!
 //! ```
@@ -19,17 +19,18 @@ mod ids;
 mod model;
 mod money;
 mod provider;
+pub mod redact;
 mod request;
 mod status;
+pub mod transport;
 pub mod webhook;
 
 pub use error::{Error, ErrorKind, Result, WebhookFailure};
 pub use ids::{CustomerId, EventId, IdempotencyKey, PaymentId, ProviderId, RefundId};
 pub use iso_currency::Currency;
 pub use model::{
-    Address, BillingDetails, CaptureMode, Customer, CustomerDetails, Failure, Metadata,
-    NextAction, OrderLine, Page, PageCursor, Payment, Phone, Refund, WebhookEvent,
-    WebhookResource,
+    Address, BillingDetails, CaptureMode, Customer, CustomerDetails, Failure, Metadata, NextAction,
+    OrderLine, Page, PageCursor, Payment, Phone, Refund, WebhookEvent, WebhookResource,
 };
 pub use money::{Money, MoneyError, currency_exponent, parse_currency};
 pub use provider::{Capabilities, Operation, PaymentProvider};

@@ -62,7 +62,9 @@ impl Phone {
             .strip_prefix('+')
             .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
             .filter(|d| (8..=15).contains(&d.len()) && !d.starts_with('0'))
-            .ok_or_else(|| crate::Error::invalid_request("phone must be E.164, like +16502530000"))?;
+            .ok_or_else(|| {
+                crate::Error::invalid_request("phone must be E.164, like +16502530000")
+            })?;
         if !(1..=3).contains(&country_code_digits) || country_code_digits >= digits.len() {
             return Err(crate::Error::invalid_request("country code must be 1 to 3 digits"));
         }

@@ -223,10 +223,7 @@ mod tests {
             Err(MoneyError::Negative(dec("-1.00")))
         );
         assert!(matches!(Money::from_minor(-5, Currency::USD), Err(MoneyError::Negative(_))));
-        assert_eq!(
-            Money::from_major(dec("1"), Currency::XAU),
-            Err(MoneyError::NoMinorUnit("XAU"))
-        );
+        assert_eq!(Money::from_major(dec("1"), Currency::XAU), Err(MoneyError::NoMinorUnit("XAU")));
         assert_eq!(Money::from_minor(1, Currency::XXX), Err(MoneyError::NoMinorUnit("XXX")));
         assert_eq!(
             Money::from_major(dec("100000000000000000"), Currency::USD),

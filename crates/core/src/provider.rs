@@ -243,7 +243,10 @@ mod tests {
             .with_currencies([Currency::USD, Currency::EUR]);
         assert!(caps.supports(Operation::CreatePayment));
         assert!(!caps.supports(Operation::CreateRefund));
-        assert_eq!(caps.require(Operation::CreateRefund).unwrap_err().kind(), crate::ErrorKind::Unsupported);
+        assert_eq!(
+            caps.require(Operation::CreateRefund).unwrap_err().kind(),
+            crate::ErrorKind::Unsupported
+        );
         assert!(caps.supports_currency(Currency::EUR));
         assert!(!caps.supports_currency(Currency::JPY));
         assert!(Capabilities::all().supports_currency(Currency::JPY));

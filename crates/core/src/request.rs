@@ -265,7 +265,9 @@ impl CreatePayment {
         if self.amount.is_zero() {
             return Err(Error::invalid_request("payment amount must be positive"));
         }
-        if let Some(line) = self.order_lines.iter().find(|l| l.unit_amount.currency() != self.amount.currency()) {
+        if let Some(line) =
+            self.order_lines.iter().find(|l| l.unit_amount.currency() != self.amount.currency())
+        {
             return Err(Error::invalid_request(format!(
                 "order line {:?} is in {} but the payment is in {}",
                 line.name,
@@ -443,7 +445,8 @@ mod tests {
     #[test]
     fn debug_of_a_card_payment_hides_number_and_cvc() {
         let card = Card::new("4242424242424242", 12, 2030, "987").unwrap();
-        let req = CreatePayment::new(Money::from_minor(100, Currency::USD).unwrap()).with_card(card);
+        let req =
+            CreatePayment::new(Money::from_minor(100, Currency::USD).unwrap()).with_card(card);
         let dbg = format!("{req:?}");
         assert!(!dbg.contains("4242424242424242"), "{dbg}");
         assert!(!dbg.contains("987"), "{dbg}");
@@ -463,13 +466,12 @@ mod tests {
     fn create_payment_validation() {
         let zero = CreatePayment::new(Money::from_minor(0, Currency::USD).unwrap());
         assert!(zero.validate().is_err());
-        let mixed = CreatePayment::new(Money::from_minor(100, Currency::USD).unwrap()).with_order_line(
-            OrderLine {
+        let mixed = CreatePayment::new(Money::from_minor(100, Currency::USD).unwrap())
+            .with_order_line(OrderLine {
                 name: "x".into(),
                 quantity: 1,
                 unit_amount: Money::from_minor(100, Currency::EUR).unwrap(),
-            },
-        );
+            });
         assert!(mixed.validate().unwrap_err().message().contains("EUR"));
     }
 

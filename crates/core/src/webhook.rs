@@ -107,7 +107,13 @@ pub fn sign_parts(alg: Algorithm, key: &[u8], parts: &[&[u8]], encoding: Encodin
 }
 
 /// Verifies `signature` (as found in the header) over the raw `body`, in constant time.
-pub fn verify(alg: Algorithm, key: &[u8], body: &[u8], signature: &str, encoding: Encoding) -> Result<()> {
+pub fn verify(
+    alg: Algorithm,
+    key: &[u8],
+    body: &[u8],
+    signature: &str,
+    encoding: Encoding,
+) -> Result<()> {
     verify_parts(alg, key, &[body], &[signature], encoding)
 }
 
@@ -131,7 +137,11 @@ pub fn verify_parts(
             return Ok(());
         }
     }
-    Err(Error::webhook(if any_decoded { WebhookFailure::Mismatch } else { WebhookFailure::BadEncoding }))
+    Err(Error::webhook(if any_decoded {
+        WebhookFailure::Mismatch
+    } else {
+        WebhookFailure::BadEncoding
+    }))
 }
 
 /// Refuses bodies over `max` bytes.
@@ -148,47 +158,83 @@ pub fn header<'h>(headers: &'h http::HeaderMap, name: &str) -> Result<&'h str> {
 
 /// Checks a unix timestamp (seconds) against `now`, both ways: too old is a replay, too far in
 /// the future is a forged or badly clocked sender.
-pub fn check_timestamp(timestamp: &str, now: time::OffsetDateTime, tolerance: Duration) -> Result<()> {
-    let t: i64 = timestamp.trim().parse().map_err(|_| Error::webhook(WebhookFailure::BadEncoding))?;
+pub fn check_timestamp(
+    timestamp: &str,
+    now: time::OffsetDateTime,
+    tolerance: Duration,
+) -> Result<()> {
+    let t: i64 =
+        timestamp.trim().parse().map_err(|_| Error::webhook(WebhookFailure::BadEncoding))?;
     let skew = now.unix_timestamp().abs_diff(t);
-    if skew > tolerance.as_secs() { Err(Error::webhook(WebhookFailure::StaleTimestamp)) } else { Ok(()) }
+    if skew > tolerance.as_secs() {
+        Err(Error::webhook(WebhookFailure::StaleTimestamp))
+    } else {
+        Ok(())
+    }
 }
 
-/// Verifies `"{t}.{body}"` schemes (Stripe style): timestamp within `tolerance` of `now`,
+/// An HMAC scheme: the hash and how the signature is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheme {
+    /// The hash under the HMAC.
+    pub algorithm: Algorithm,
+    /// The signature's encoding.
+    pub encoding: Encoding,
+}
+
+/// The accepted time window around `now` for timestamped schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The reference time (the current time in production; fixed in tests).
+    pub now: time::OffsetDateTime,
+    /// How far the timestamp may be from `now`, either way.
+    pub tolerance: Duration,
+}
+
+impl Window {
+    /// A window of `tolerance` around the current time.
+    pub fn around_now(tolerance: Duration) -> Self {
+        Window { now: time::OffsetDateTime::now_utc(), tolerance }
+    }
+}
+
+/// Verifies `"{t}.{body}"` schemes (Stripe style): timestamp inside `window`,
 /// then any of `signatures` matching.
 pub fn verify_timestamped(
-    alg: Algorithm,
+    scheme: Scheme,
     key: &[u8],
     timestamp: &str,
     body: &[u8],
     signatures: &[&str],
-    encoding: Encoding,
-    now: time::OffsetDateTime,
-    tolerance: Duration,
+    window: Window,
 ) -> Result<()> {
-    check_timestamp(timestamp, now, tolerance)?;
-    verify_parts(alg, key, &[timestamp.as_bytes(), b".", body], signatures, encoding)
+    check_timestamp(timestamp, window.now, window.tolerance)?;
+    verify_parts(
+        scheme.algorithm,
+        key,
+        &[timestamp.as_bytes(), b".", body],
+        signatures,
+        scheme.encoding,
+    )
 }
 
 /// Verifies `"{id}.{t}.{body}"` schemes (Svix style).
 pub fn verify_id_timestamped(
-    alg: Algorithm,
+    scheme: Scheme,
     key: &[u8],
     id: &str,
     timestamp: &str,
     body: &[u8],
     signatures: &[&str],
-    encoding: Encoding,
-    now: time::OffsetDateTime,
-    tolerance: Duration,
+    window: Window,
 ) -> Result<()> {
-    check_timestamp(timestamp, now, tolerance)?;
+    check_timestamp(timestamp, window.now, window.tolerance)?;
     verify_parts(
-        alg,
+        scheme.algorithm,
         key,
         &[id.as_bytes(), b".", timestamp.as_bytes(), b".", body],
         signatures,
-        encoding,
+        scheme.encoding,
     )
 }
 
@@ -218,7 +264,11 @@ struct StoreState {
 impl InMemoryEventStore {
     /// A store for up to `capacity` events kept for `ttl` each.
     pub fn new(capacity: usize, ttl: Duration) -> Self {
-        InMemoryEventStore { capacity: capacity.max(1), ttl, inner: Mutex::new(StoreState::default()) }
+        InMemoryEventStore {
+            capacity: capacity.max(1),
+            ttl,
+            inner: Mutex::new(StoreState::default()),
+        }
     }
 
     /// How many events are remembered now.

@@ -1,0 +1,1 @@
+//! Shared Hyperswitch-family pieces (in progress).

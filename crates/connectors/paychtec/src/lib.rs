@@ -1,0 +1,1 @@
+//! paymux connector for paychtec (in progress).

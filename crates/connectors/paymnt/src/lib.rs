@@ -1,0 +1,1 @@
+//! paymux connector for paymnt (in progress).

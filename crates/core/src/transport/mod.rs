@@ -1,0 +1,549 @@
+//! The one HTTP transport every connector calls its gateway through.
+//!
+//! It owns what must be right once: one pooled client per provider instance, timeouts, auth
+//! headers from secrets, retries with backoff and `Retry-After`, one idempotency key per logical
+//! mutation reused on every attempt, error classification, and redacted tracing.
+//!
+//! **Retry rule.** Reads and mutations that carry an idempotency key the gateway honours are
+//! retried on rate limits, 5xx, timeouts and connection failures. A mutation without a key is
+//! retried only when the request certainly never reached the gateway (connection refused) or the
+//! gateway refused it unprocessed (429); otherwise the error is marked
+//! [`outcome unknown`](crate::Error::is_outcome_unknown).
+//!
+//! ```no_run
+//! use paymux_core::transport::{Auth, HttpTransport, Request, TransportConfig};
+//! use paymux_core::{IdempotencyKey, ProviderId, SecretString};
+//!
+//! # async fn run() -> paymux_core::Result<()> {
+//! let config = TransportConfig::new(
+//!     ProviderId::new("paychtec"),
+//!     "https://api.sandbox.paychtec.com",
+//!     Auth::header("api-key", SecretString::from("snd_key"))?,
+//! );
+//! let transport = HttpTransport::new(config)?;
+//! let req = Request::post("create_payment", "/payments")
+//!     .json(&serde_json::json!({"amount": 6540, "currency": "USD"}))?
+//!     .idempotent_header(IdempotencyKey::generate(), "X-Idempotency-Key")?;
+//! let payment: serde_json::Value = transport.send_json(req).await?;
+//! # Ok(()) }
+//! ```
+
+mod classify;
+mod retry;
+
+use std::fmt;
+use std::sync::Once;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use backon::Retryable;
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+pub use classify::{ErrorParser, GatewayError, kind_for_status};
+pub use retry::{RetryPolicy, parse_retry_after};
+
+use crate::{Error, ErrorKind, IdempotencyKey, ProviderId, Result};
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT: &str = concat!("paymux/", env!("CARGO_PKG_VERSION"));
+
+/// How requests authenticate. The key stays a secret: `Debug` never shows it.
+#[derive(Clone)]
+pub enum Auth {
+    /// No auth header (tests of unauthenticated routes).
+    None,
+    /// A named header carrying the key (`api-key: snd_...`).
+    Header {
+        /// Header name.
+        name: HeaderName,
+        /// The key.
+        key: SecretString,
+    },
+    /// `Authorization: Bearer <key>`.
+    Bearer(SecretString),
+}
+
+impl Auth {
+    /// A named header carrying the key.
+    pub fn header(name: &str, key: SecretString) -> Result<Auth> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::configuration(format!("invalid auth header name {name:?}")))?;
+        Ok(Auth::Header { name, key })
+    }
+
+    /// A bearer token.
+    pub fn bearer(key: SecretString) -> Auth {
+        Auth::Bearer(key)
+    }
+
+    fn secret(&self) -> Option<&str> {
+        match self {
+            Auth::None => None,
+            Auth::Header { key, .. } | Auth::Bearer(key) => Some(key.expose_secret()),
+        }
+    }
+
+    fn header_pair(&self) -> Result<Option<(HeaderName, HeaderValue)>> {
+        let (name, text) = match self {
+            Auth::None => return Ok(None),
+            Auth::Header { name, key } => (name.clone(), key.expose_secret().to_owned()),
+            Auth::Bearer(key) => {
+                (http::header::AUTHORIZATION, format!("Bearer {}", key.expose_secret()))
+            }
+        };
+        let mut value = HeaderValue::from_str(&text).map_err(|_| {
+            Error::configuration("API key contains characters not allowed in a header")
+        })?;
+        value.set_sensitive(true);
+        Ok(Some((name, value)))
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::None => f.write_str("Auth::None"),
+            Auth::Header { name, .. } => write!(f, "Auth::Header({name}: [REDACTED])"),
+            Auth::Bearer(_) => f.write_str("Auth::Bearer([REDACTED])"),
+        }
+    }
+}
+
+/// Settings of one transport (one provider instance).
+#[derive(Debug, Clone)]
+pub struct TransportConfig {
+    /// The provider instance, named in spans and errors.
+    pub provider: ProviderId,
+    /// Base URL, e.g. `https://api.sandbox.paychtec.com` (tests point it at a local server).
+    pub base_url: String,
+    /// Authentication.
+    pub auth: Auth,
+    /// Whole-request timeout (default 30 s).
+    pub timeout: Duration,
+    /// Connection timeout (default 10 s).
+    pub connect_timeout: Duration,
+    /// Retry settings.
+    pub retry: RetryPolicy,
+    /// Headers sent on every request (e.g. `x-profile-id`).
+    pub default_headers: HeaderMap,
+    /// Reads the gateway's error body.
+    pub error_parser: Option<ErrorParser>,
+}
+
+impl TransportConfig {
+    /// A configuration with default timeouts and retries.
+    pub fn new(provider: ProviderId, base_url: impl Into<String>, auth: Auth) -> Self {
+        TransportConfig {
+            provider,
+            base_url: base_url.into(),
+            auth,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            default_headers: HeaderMap::new(),
+            error_parser: None,
+        }
+    }
+}
+
+/// Whether, and with which key, a request may be retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idempotency {
+    /// A read: safe to repeat.
+    Read,
+    /// A mutation with a key the gateway honours. `header`: where the transport puts it;
+    /// `None` when the connector already placed it in the body.
+    Keyed {
+        /// The key, the same on every attempt.
+        key: IdempotencyKey,
+        /// The header that carries it, if any.
+        header: Option<HeaderName>,
+    },
+    /// A mutation the gateway cannot deduplicate: never repeated once it may have arrived.
+    Unkeyed,
+}
+
+impl Idempotency {
+    fn retry_safe(&self) -> bool {
+        !matches!(self, Idempotency::Unkeyed)
+    }
+}
+
+/// One logical call to a gateway.
+#[derive(Debug, Clone)]
+pub struct Request {
+    method: Method,
+    operation: &'static str,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Bytes>,
+    headers: HeaderMap,
+    idempotency: Idempotency,
+}
+
+impl Request {
+    /// A request; reads (`GET`, `HEAD`) default to [`Idempotency::Read`], others to
+    /// [`Idempotency::Unkeyed`]. `operation` names it in traces (`"create_payment"`).
+    pub fn new(method: Method, operation: &'static str, path: impl Into<String>) -> Self {
+        let idempotency = if method == Method::GET || method == Method::HEAD {
+            Idempotency::Read
+        } else {
+            Idempotency::Unkeyed
+        };
+        Request {
+            method,
+            operation,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            headers: HeaderMap::new(),
+            idempotency,
+        }
+    }
+
+    /// A `GET`.
+    pub fn get(operation: &'static str, path: impl Into<String>) -> Self {
+        Self::new(Method::GET, operation, path)
+    }
+
+    /// A `POST`.
+    pub fn post(operation: &'static str, path: impl Into<String>) -> Self {
+        Self::new(Method::POST, operation, path)
+    }
+
+    /// A JSON body, serialized once for every attempt.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::invalid_request(format!("request body cannot be serialized: {e}"))
+        })?;
+        self.body = Some(Bytes::from(bytes));
+        self.headers
+            .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(self)
+    }
+
+    /// Adds a query parameter (percent-encoded by the transport).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter when `value` is `Some`.
+    pub fn query_opt(self, name: impl Into<String>, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid_request(format!("invalid header name {name:?}")))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| Error::invalid_request(format!("invalid value for header {name}")))?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// Marks the request retry-safe with `key` sent in the header `header`.
+    pub fn idempotent_header(mut self, key: IdempotencyKey, header: &str) -> Result<Self> {
+        let name = HeaderName::from_bytes(header.as_bytes())
+            .map_err(|_| Error::invalid_request(format!("invalid header name {header:?}")))?;
+        self.idempotency = Idempotency::Keyed { key, header: Some(name) };
+        Ok(self)
+    }
+
+    /// Marks the request retry-safe because `key` already travels in the body.
+    pub fn idempotent_in_body(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency = Idempotency::Keyed { key, header: None };
+        self
+    }
+
+    /// The idempotency setting.
+    pub fn idempotency(&self) -> &Idempotency {
+        &self.idempotency
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path below the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// A 2xx answer.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The status (200, 201...).
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+/// One pooled HTTP client for one provider instance.
+#[derive(Clone)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    base_url: reqwest::Url,
+    config: std::sync::Arc<TransportConfig>,
+    auth_header: Option<(HeaderName, HeaderValue)>,
+}
+
+impl fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("provider", &self.config.provider)
+            .field("base_url", &self.base_url.as_str())
+            .field("auth", &self.config.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    // Another library may have installed a provider first; theirs is then used, which is fine.
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+impl HttpTransport {
+    /// Builds the client. Fails on a base URL that is not http(s) or a key that cannot be a
+    /// header value.
+    pub fn new(config: TransportConfig) -> Result<Self> {
+        install_crypto_provider();
+        let mut base_url = reqwest::Url::parse(&config.base_url).map_err(|e| {
+            Error::configuration(format!("invalid base URL {:?}: {e}", config.base_url))
+        })?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
+            return Err(Error::configuration(format!(
+                "base URL {:?} must be http(s)",
+                config.base_url
+            )));
+        }
+        // Paths are appended, so keep the base without a trailing slash.
+        let trimmed = base_url.path().trim_end_matches('/').to_owned();
+        base_url.set_path(&trimmed);
+        let auth_header = config.auth.header_pair()?;
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .build()
+            .map_err(|e| Error::configuration(format!("HTTP client: {e}")))?;
+        Ok(HttpTransport { client, base_url, config: std::sync::Arc::new(config), auth_header })
+    }
+
+    /// The provider instance.
+    pub fn provider(&self) -> &ProviderId {
+        &self.config.provider
+    }
+
+    /// The base URL in use.
+    pub fn base_url(&self) -> &str {
+        self.base_url.as_str()
+    }
+
+    /// The retry settings.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.config.retry
+    }
+
+    fn url(&self, req: &Request) -> reqwest::Url {
+        let mut url = self.base_url.clone();
+        let path =
+            format!("{}/{}", url.path().trim_end_matches('/'), req.path.trim_start_matches('/'));
+        url.set_path(&path);
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(req.query.iter());
+        }
+        url
+    }
+
+    /// Sends `req` with retries per its [`Idempotency`] and parses the 2xx body as JSON.
+    pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        let mutation = req.idempotency != Idempotency::Read;
+        let response = self.execute(req).await?;
+        self.parse_json(&response.body, mutation)
+    }
+
+    /// Parses a 2xx body. An unreadable answer to a mutation is marked outcome-unknown: the
+    /// gateway acted, we just cannot tell how.
+    pub fn parse_json<T: DeserializeOwned>(&self, body: &[u8], mutation: bool) -> Result<T> {
+        serde_json::from_slice(body).map_err(|e| {
+            let snippet = crate::redact::snippet(body, 160);
+            let snippet = crate::redact::mask_secrets(&snippet, &self.secrets());
+            let mut err =
+                Error::invalid_response(format!("unreadable answer ({e}); body: {snippet}"))
+                    .with_provider(self.config.provider.clone());
+            if mutation {
+                err = err.with_outcome_unknown();
+            }
+            err
+        })
+    }
+
+    fn secrets(&self) -> Vec<&str> {
+        self.config.auth.secret().into_iter().collect()
+    }
+
+    /// Sends `req` with retries per its [`Idempotency`]; returns the 2xx answer or a typed error.
+    pub async fn execute(&self, req: Request) -> Result<Response> {
+        let url = self.url(&req);
+        let span = tracing::info_span!(
+            "paymux.http",
+            provider = %self.config.provider,
+            operation = req.operation,
+            method = %req.method,
+            path = %req.path,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        if let (Some(body), true) = (&req.body, tracing::enabled!(tracing::Level::TRACE)) {
+            let redacted =
+                crate::redact::mask_secrets(&crate::redact::redact_body(body), &self.secrets());
+            tracing::trace!(parent: &span, body = %redacted, "request body");
+        }
+        let attempts = AtomicU32::new(0);
+        let retry_safe = req.idempotency.retry_safe();
+        let policy = &self.config.retry;
+        let result = (|| async {
+            let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            tracing::Span::current().record("attempt", n);
+            self.attempt(&req, url.clone()).await
+        })
+        .retry(policy.backoff())
+        .sleep(tokio::time::sleep)
+        .when(|e: &Error| should_retry(e, retry_safe))
+        .adjust(|e: &Error, backoff: Option<Duration>| {
+            let backoff = backoff?;
+            match e.retry_after() {
+                Some(wait) if wait > policy.max_retry_after => None,
+                Some(wait) => Some(wait),
+                None => Some(backoff),
+            }
+        })
+        .notify(|e: &Error, wait: Duration| {
+            tracing::warn!(error = %e, wait_ms = wait.as_millis(), "retrying");
+        })
+        .instrument(span)
+        .await;
+        result.map_err(|e| {
+            let e = e.with_provider(self.config.provider.clone());
+            // A read has no side effect, so "outcome unknown" does not apply.
+            if req.idempotency == Idempotency::Read { e.with_outcome_known() } else { e }
+        })
+    }
+
+    async fn attempt(&self, req: &Request, url: reqwest::Url) -> Result<Response> {
+        let started = Instant::now();
+        let mut builder = self.client.request(req.method.clone(), url);
+        let mut headers = self.config.default_headers.clone();
+        headers.extend(req.headers.clone());
+        if let Some((name, value)) = &self.auth_header {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Idempotency::Keyed { key, header: Some(name) } = &req.idempotency {
+            let value = HeaderValue::from_str(key.as_str()).map_err(|_| {
+                Error::invalid_request("idempotency key is not a valid header value")
+            })?;
+            headers.insert(name.clone(), value);
+        }
+        builder = builder.headers(headers);
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        let span = tracing::Span::current();
+        let response = builder.send().await.map_err(|e| {
+            span.record("latency_ms", elapsed_ms(started));
+            send_error(&e)
+        })?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        span.record("status", status.as_u16());
+        let body = response.bytes().await.map_err(|e| {
+            Error::new(
+                ErrorKind::Transport,
+                format!("connection lost while reading the answer: {e}"),
+            )
+            .with_http_status(status.as_u16())
+            .with_outcome_unknown()
+        })?;
+        span.record("latency_ms", elapsed_ms(started));
+        if tracing::enabled!(tracing::Level::TRACE) {
+            let redacted =
+                crate::redact::mask_secrets(&crate::redact::redact_body(&body), &self.secrets());
+            tracing::trace!(status = status.as_u16(), body = %redacted, "response body");
+        }
+        if status.is_success() {
+            return Ok(Response { status, headers, body });
+        }
+        let mut err =
+            classify::error_for_status(status, &body, self.config.error_parser, &self.secrets());
+        if let Some(wait) = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()))
+        {
+            err = err.with_retry_after(wait);
+        }
+        if status.is_server_error() {
+            // The gateway may have acted before failing.
+            err = err.with_outcome_unknown();
+        }
+        Err(err)
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn send_error(e: &reqwest::Error) -> Error {
+    if e.is_connect() {
+        // Nothing was sent: safe to try again, even for a mutation without a key.
+        return Error::new(ErrorKind::Transport, format!("could not connect: {}", error_chain(e)));
+    }
+    if e.is_timeout() {
+        return Error::new(ErrorKind::Timeout, "no answer in time").with_outcome_unknown();
+    }
+    Error::new(ErrorKind::Transport, format!("request failed: {}", error_chain(e)))
+        .with_outcome_unknown()
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn should_retry(e: &Error, retry_safe: bool) -> bool {
+    if retry_safe {
+        return e.is_retryable();
+    }
+    // Without a key, only what certainly did not reach (or was refused unprocessed by) the gateway.
+    match e.kind() {
+        ErrorKind::RateLimited => true,
+        ErrorKind::Transport => !e.is_outcome_unknown(),
+        _ => false,
+    }
+}

@@ -1,0 +1,315 @@
+//! The shared transport against a local wiremock server.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use paymux_core::transport::{Auth, HttpTransport, Request, RetryPolicy, TransportConfig};
+use paymux_core::{ErrorKind, IdempotencyKey, ProviderId, SecretString};
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "snd_supersecretkey123";
+
+fn transport(server_url: &str, retry: RetryPolicy, timeout: Duration) -> HttpTransport {
+    let mut config = TransportConfig::new(
+        ProviderId::new("testpay"),
+        server_url,
+        Auth::header("api-key", SecretString::from(KEY)).unwrap(),
+    );
+    config.retry = retry;
+    config.timeout = timeout;
+    HttpTransport::new(config).unwrap()
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().with_delays(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+#[tokio::test]
+async fn a_503_then_200_retries_with_the_same_idempotency_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/payments"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/payments"))
+        .and(header("api-key", KEY))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"payment_id": "pay_1"})))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), fast_retries(), Duration::from_secs(5));
+    let key = IdempotencyKey::new("order_123_attempt_1").unwrap();
+    let req = Request::post("create_payment", "/payments")
+        .json(&json!({"amount": 6540}))
+        .unwrap()
+        .idempotent_header(key, "X-Idempotency-Key")
+        .unwrap();
+    let answer: Value = t.send_json(req).await.unwrap();
+    assert_eq!(answer["payment_id"], "pay_1");
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    for r in &received {
+        assert_eq!(r.headers["x-idempotency-key"], "order_123_attempt_1");
+        assert_eq!(r.headers["user-agent"], paymux_core::transport::USER_AGENT);
+        assert_eq!(r.headers["content-type"], "application/json");
+    }
+}
+
+#[tokio::test]
+async fn a_429_waits_for_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), fast_retries(), Duration::from_secs(5));
+    let started = Instant::now();
+    let answer: Value = t.send_json(Request::get("get_payment", "/payments/pay_1")).await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(answer["ok"], true);
+    // Backoff alone is at most 5 ms; only Retry-After explains a wait of a second.
+    assert!(waited >= Duration::from_millis(950), "waited only {waited:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), fast_retries(), Duration::from_secs(5));
+    let err = t.send_json::<Value>(Request::get("get_payment", "/p")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_unkeyed_post_that_times_out_is_sent_once_and_reported_unknown() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), fast_retries(), Duration::from_millis(100));
+    let req = Request::post("create_payment", "/payments").json(&json!({"amount": 1})).unwrap();
+    let err = t.send_json::<Value>(req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert!(err.to_string().contains("outcome unknown"));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_keyed_post_that_times_out_is_retried_with_its_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), fast_retries(), Duration::from_millis(100));
+    let req = Request::post("create_payment", "/payments")
+        .idempotent_header(IdempotencyKey::generate(), "Idempotency-Key")
+        .unwrap();
+    let err = t.send_json::<Value>(req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 3);
+    let keys: Vec<_> = received.iter().map(|r| r.headers["idempotency-key"].clone()).collect();
+    assert!(keys.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let t = transport(&server.uri(), RetryPolicy::none(), Duration::from_secs(5));
+    let err = t.send_json::<Value>(Request::get("get_payment", "/p")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ProviderUnavailable);
+    assert!(!err.is_outcome_unknown(), "reads have no outcome to be unknown");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_without_a_key_and_is_not_ambiguous() {
+    // Bind then drop to get a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let t = transport(&format!("http://127.0.0.1:{port}"), fast_retries(), Duration::from_secs(2));
+    let req = Request::post("create_payment", "/payments").json(&json!({})).unwrap();
+    let err = t.send_json::<Value>(req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(!err.is_outcome_unknown(), "{err}");
+}
+
+#[tokio::test]
+async fn bad_bodies_become_typed_errors() {
+    let server = MockServer::start().await;
+    Mock::given(path("/malformed"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"id\": "))
+        .mount(&server)
+        .await;
+    Mock::given(path("/html"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_raw("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/empty")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(path("/not-json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("OK 4242424242424242"))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), RetryPolicy::none(), Duration::from_secs(5));
+
+    let e = t.send_json::<Value>(Request::get("get", "/malformed")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidResponse);
+    let e = t.send_json::<Value>(Request::get("get", "/html")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ProviderUnavailable);
+    assert_eq!(e.http_status(), Some(502));
+    assert!(e.gateway_message().unwrap().contains("502 Bad Gateway"));
+    let e = t.send_json::<Value>(Request::get("get", "/empty")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidResponse);
+    let e = t.send_json::<Value>(Request::get("get", "/not-json")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidResponse);
+    assert!(!e.to_string().contains("4242424242424242"), "{e}");
+    // An unreadable answer to a mutation means the gateway acted: outcome unknown.
+    let e = t.send_json::<Value>(Request::post("create", "/malformed")).await.unwrap_err();
+    assert!(e.is_outcome_unknown());
+}
+
+/// A server that promises 100 bytes, sends 12, and hangs up.
+async fn truncating_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0_u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"pay_")
+                .await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_a_typed_error_and_ambiguous_for_mutations() {
+    let url = truncating_server().await;
+    let t = transport(&url, RetryPolicy::none(), Duration::from_secs(5));
+    let e = t.send_json::<Value>(Request::get("get", "/p")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport);
+    let e = t.send_json::<Value>(Request::post("create", "/p")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport);
+    assert!(e.is_outcome_unknown());
+}
+
+#[tokio::test]
+async fn error_parser_hook_reads_the_gateway_shape() {
+    fn parser(_: http::StatusCode, body: &[u8]) -> Option<paymux_core::transport::GatewayError> {
+        let v: Value = serde_json::from_slice(body).ok()?;
+        Some(paymux_core::transport::GatewayError {
+            code: v["error"]["code"].as_str().map(str::to_owned),
+            message: v["error"]["message"].as_str().map(str::to_owned),
+            ..Default::default()
+        })
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(
+            json!({"error": {"type": "invalid_request", "code": "IR_14", "message": "already captured"}}),
+        ))
+        .mount(&server)
+        .await;
+    let mut config = TransportConfig::new(ProviderId::new("p"), server.uri(), Auth::None);
+    config.error_parser = Some(parser);
+    let t = HttpTransport::new(config).unwrap();
+    let e =
+        t.send_json::<Value>(Request::post("capture", "/payments/x/capture")).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert_eq!(e.gateway_code(), Some("IR_14"));
+    assert_eq!(e.gateway_message(), Some("already captured"));
+    assert_eq!(e.provider().map(|p| p.as_str()), Some("p"));
+}
+
+#[tokio::test]
+async fn query_parameters_are_encoded_and_base_path_kept() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/payments"))
+        .and(wiremock::matchers::query_param("created[gte]", "1700000000"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .mount(&server)
+        .await;
+    let t =
+        transport(&format!("{}/v1/", server.uri()), RetryPolicy::none(), Duration::from_secs(5));
+    let req = Request::get("list_payments", "/payments").query("created[gte]", "1700000000");
+    let v: Value = t.send_json(req).await.unwrap();
+    assert!(v["data"].is_array());
+    let url = server.received_requests().await.unwrap()[0].url.to_string();
+    assert!(url.contains("created%5Bgte%5D=1700000000"), "{url}");
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn traces_hold_neither_card_numbers_nor_keys() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "payment_id": "pay_1", "card_number": "4242424242424242", "echo_key": KEY
+        })))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), RetryPolicy::none(), Duration::from_secs(5));
+    let body = json!({"payment_method_data": {"card": {
+        "card_number": "4242424242424242", "card_cvc": "737", "card_exp_month": "12"}},
+        "note": "pan 4000000000000002 inline", "api_key": KEY});
+    let req = Request::post("create_payment", "/payments").json(&body).unwrap();
+    let _: Value = t.send_json(req).await.unwrap();
+    let debug = format!("{t:?}");
+
+    let out = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(out.contains("request body") && out.contains("response body"), "trace ran: {out}");
+    assert!(out.contains("create_payment") && out.contains("testpay"), "span fields: {out}");
+    for secret in ["4242424242424242", "4000000000000002", KEY, "737"] {
+        assert!(!out.contains(secret), "{secret} leaked: {out}");
+        assert!(!debug.contains(secret), "{secret} leaked in Debug: {debug}");
+    }
+}
