@@ -2,7 +2,7 @@
 //!
 //! [`MockProvider`]: an in-process [`PaymentProvider`](paymux_core::PaymentProvider) for the
 //! unit tests of code built on paymux. Nothing goes over the network; a real state machine
-//! (see [`payments`](crate#state-machine)) moves payments the way a gateway does, and refuses
+//! (see [below](crate#state-machine)) moves payments the way a gateway does, and refuses
 //! the moves a gateway refuses.
 //!
 //! - **Deterministic ids**, per instance: `pay_mock_1`, `re_mock_1`, `cus_mock_1`, `evt_mock_1`…
