@@ -79,6 +79,8 @@
 //!                        ──cancel_payment──▶ Cancelled
 //! ```
 //!
+//! - `confirm_payment` on `RequiresAction` stands for the customer completing the step
+//!   (3-D Secure, hosted page); a payment method passed then is ignored.
 //! - One capture per payment: a partial capture ends in `Succeeded` with `amount_captured`
 //!   below `amount` and releases the rest (`PartiallyCaptured` is never used).
 //! - `amount_captured` and `amount_refunded` are always `Some` (zero to start).

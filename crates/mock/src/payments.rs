@@ -61,7 +61,11 @@ impl State {
         Ok(payment)
     }
 
-    pub(crate) fn create_payment(&mut self, caps: &Capabilities, req: CreatePayment) -> Result<Payment> {
+    pub(crate) fn create_payment(
+        &mut self,
+        caps: &Capabilities,
+        req: CreatePayment,
+    ) -> Result<Payment> {
         req.validate()?;
         let currency = req.amount.currency();
         if !caps.supports_currency(currency) {
@@ -94,8 +98,13 @@ impl State {
         };
         let zero = Money::zero(currency)?;
         let id = self.next_payment_id();
-        let mut payment =
-            Payment::new(id, self.provider.clone(), PaymentStatus::RequiresPaymentMethod, "", req.amount);
+        let mut payment = Payment::new(
+            id,
+            self.provider.clone(),
+            PaymentStatus::RequiresPaymentMethod,
+            "",
+            req.amount,
+        );
         payment.amount_captured = Some(zero);
         payment.amount_refunded = Some(zero);
         payment.capture_mode = Some(req.capture);
@@ -125,7 +134,11 @@ impl State {
         Ok(self.payments[self.payment_index(id)?].payment.clone())
     }
 
-    pub(crate) fn confirm_payment(&mut self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
+    pub(crate) fn confirm_payment(
+        &mut self,
+        id: &PaymentId,
+        req: ConfirmPayment,
+    ) -> Result<Payment> {
         let idx = self.payment_index(id)?;
         let key = req.idempotency_key.clone().map(|k| (Operation::ConfirmPayment, k));
         let fingerprint = format!("{id}|{:?}", req.payment_method.as_ref().map(|m| m.kind()));
@@ -140,11 +153,15 @@ impl State {
                     rec.plan = Some(triggers::plan(method, &rec.payment.amount));
                 }
                 if rec.plan.is_none() {
-                    return Err(invalid(format!("payment {id} has no payment method; pass one to confirm it")));
+                    return Err(invalid(format!(
+                        "payment {id} has no payment method; pass one to confirm it"
+                    )));
                 }
             }
             PaymentStatus::RequiresAction => rec.action_done = true,
-            other => return Err(conflict(format!("cannot confirm payment {id} in status {other}"))),
+            other => {
+                return Err(conflict(format!("cannot confirm payment {id} in status {other}")));
+            }
         }
         authorize(rec);
         let payment = self.commit(idx, Some(before))?;
@@ -225,8 +242,8 @@ impl State {
             Some(PageCursor::Offset(n)) => usize::try_from(*n).unwrap_or(usize::MAX),
             Some(_) => return Err(invalid("the mock pages with offset cursors only".to_owned())),
         };
-        let limit = usize::try_from(query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT))
-            .unwrap_or(1);
+        let limit =
+            usize::try_from(query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)).unwrap_or(1);
         let matching: Vec<&Payment> = self
             .payments
             .iter()
@@ -234,11 +251,15 @@ impl State {
             .map(|r| &r.payment)
             .filter(|p| query.status.is_none_or(|s| p.status == s))
             .filter(|p| query.customer.is_none() || p.customer_id == query.customer)
-            .filter(|p| query.merchant_reference.is_none() || p.merchant_reference == query.merchant_reference)
+            .filter(|p| {
+                query.merchant_reference.is_none()
+                    || p.merchant_reference == query.merchant_reference
+            })
             .filter(|p| query.created_from.is_none_or(|t| p.created_at.is_some_and(|c| c >= t)))
             .filter(|p| query.created_to.is_none_or(|t| p.created_at.is_some_and(|c| c <= t)))
             .collect();
-        let items: Vec<Payment> = matching.iter().skip(offset).take(limit).map(|p| (*p).clone()).collect();
+        let items: Vec<Payment> =
+            matching.iter().skip(offset).take(limit).map(|p| (*p).clone()).collect();
         let end = offset.saturating_add(items.len());
         let has_more = end < matching.len();
         Ok(Page {

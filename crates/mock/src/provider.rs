@@ -143,8 +143,9 @@ impl PaymentProvider for MockProvider {
     }
 
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
-        let call =
-            RecordedCall::new(Operation::CancelPayment).payment(id).key(req.idempotency_key.as_ref());
+        let call = RecordedCall::new(Operation::CancelPayment)
+            .payment(id)
+            .key(req.idempotency_key.as_ref());
         self.run(call, |s, _| s.cancel_payment(id, req))
     }
 

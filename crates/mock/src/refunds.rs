@@ -14,7 +14,11 @@ fn invalid(message: String) -> Error {
 
 impl State {
     /// Refunds settle at once (`Succeeded`); the payment's `amount_refunded` grows.
-    pub(crate) fn create_refund(&mut self, caps: &Capabilities, req: CreateRefund) -> Result<Refund> {
+    pub(crate) fn create_refund(
+        &mut self,
+        caps: &Capabilities,
+        req: CreateRefund,
+    ) -> Result<Refund> {
         let id = &req.payment_id;
         let fingerprint = format!("{id}|{:?}", req.amount);
         let key = req.idempotency_key.clone();

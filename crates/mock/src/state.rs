@@ -117,7 +117,11 @@ impl State {
     }
 
     /// Emits the event for a payment that moved to a new status.
-    pub(crate) fn emit_payment(&mut self, before: Option<PaymentStatus>, payment: &Payment) -> Result<()> {
+    pub(crate) fn emit_payment(
+        &mut self,
+        before: Option<PaymentStatus>,
+        payment: &Payment,
+    ) -> Result<()> {
         if before == Some(payment.status) {
             return Ok(());
         }
@@ -158,15 +162,20 @@ pub(crate) fn replay<K: Eq + Hash, T: Clone>(
     match key.and_then(|k| replays.get(&k)) {
         None => Ok(None),
         Some((fp, value)) if fp == fingerprint => Ok(Some(value.clone())),
-        Some(_) => Err(Error::invalid_request(
-            "idempotency key reused with different request parameters",
-        )
-        .with_http_status(400)),
+        Some(_) => {
+            Err(Error::invalid_request("idempotency key reused with different request parameters")
+                .with_http_status(400))
+        }
     }
 }
 
 /// Stores the response for `key`, if there is one.
-pub(crate) fn remember<K: Eq + Hash, T>(replays: &mut Replays<K, T>, key: Option<K>, fingerprint: String, value: T) {
+pub(crate) fn remember<K: Eq + Hash, T>(
+    replays: &mut Replays<K, T>,
+    key: Option<K>,
+    fingerprint: String,
+    value: T,
+) {
     if let Some(k) = key {
         replays.insert(k, (fingerprint, value));
     }

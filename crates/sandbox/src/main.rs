@@ -1,0 +1,3 @@
+//! `paymux-sandbox`: runs the gateway emulators until Ctrl-C.
+
+fn main() {}

@@ -1,0 +1,190 @@
+//! Starting one emulator on 127.0.0.1 and what its handlers share.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use http::Method;
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use crate::faults::{Faults, fault_layer};
+use crate::webhooks::Webhooks;
+
+/// What an emulator's handlers share: its public URL, fault switches, request log, webhooks.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The gateway's name.
+    pub name: &'static str,
+    /// `http://127.0.0.1:PORT`, for URLs the emulator hands out (redirects).
+    pub public_url: String,
+    /// Fault switches.
+    pub faults: Faults,
+    /// Requests seen.
+    pub stats: Stats,
+    /// Webhook outbox.
+    pub webhooks: Webhooks,
+}
+
+/// Every request an emulator received (method and path), counted on the server side.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    log: Arc<Mutex<Vec<(Method, String)>>>,
+}
+
+impl Stats {
+    pub(crate) fn record(&self, method: &Method, path: &str) {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).push((method.clone(), path.to_owned()));
+    }
+
+    /// How many requests matched `method` and started with `path_prefix`.
+    pub fn count(&self, method: &Method, path_prefix: &str) -> usize {
+        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        log.iter().filter(|(m, p)| m == method && p.starts_with(path_prefix)).count()
+    }
+
+    /// How many requests in all.
+    pub fn total(&self) -> usize {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+/// Sequential ids with a prefix: `pay_sbx_000001`, ...
+#[derive(Debug, Default)]
+pub struct IdGen {
+    next: AtomicU64,
+}
+
+impl IdGen {
+    /// The next id with `prefix`.
+    pub fn next(&self, prefix: &str) -> String {
+        let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("{prefix}{n:06}")
+    }
+}
+
+/// Stored answers by idempotency key: the same key gets the same answer, and the work runs once.
+#[derive(Debug, Default)]
+pub struct IdempotencyCache {
+    answers: Mutex<HashMap<String, (u16, Value)>>,
+}
+
+impl IdempotencyCache {
+    /// Runs `work` for a new key and stores its answer; replays the stored answer for a known
+    /// key. Returns `(status, body, replayed)`. Failed answers (status >= 500) are not stored,
+    /// so a retry can succeed.
+    pub fn run(&self, key: Option<&str>, work: impl FnOnce() -> (u16, Value)) -> (u16, Value, bool) {
+        let Some(key) = key else {
+            let (s, v) = work();
+            return (s, v, false);
+        };
+        let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((s, v)) = answers.get(key) {
+            return (*s, v.clone(), true);
+        }
+        let (s, v) = work();
+        if s < 500 {
+            answers.insert(key.to_owned(), (s, v.clone()));
+        }
+        (s, v, false)
+    }
+}
+
+/// Keys and secrets a client needs to talk to an emulator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestCredentials {
+    /// The API key the emulator accepts.
+    pub api_key: String,
+    /// The secret it signs webhooks with.
+    pub webhook_secret: String,
+    /// Gateway-specific values (`profile_id`, ...).
+    pub extra: BTreeMap<String, String>,
+}
+
+/// A running emulator. Dropping it stops the server.
+#[derive(Debug)]
+pub struct EmulatorHandle {
+    name: &'static str,
+    addr: SocketAddr,
+    ctx: Ctx,
+    credentials: TestCredentials,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl EmulatorHandle {
+    /// The gateway's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The base URL to configure a connector with.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Keys and secrets.
+    pub fn credentials(&self) -> &TestCredentials {
+        &self.credentials
+    }
+
+    /// Fault switches.
+    pub fn faults(&self) -> &Faults {
+        &self.ctx.faults
+    }
+
+    /// Requests received.
+    pub fn stats(&self) -> &Stats {
+        &self.ctx.stats
+    }
+
+    /// The webhook outbox.
+    pub fn webhooks(&self) -> &Webhooks {
+        &self.ctx.webhooks
+    }
+}
+
+/// Binds 127.0.0.1 on a free port, builds the emulator's router with its [`Ctx`], and serves it
+/// in the background behind the fault layer.
+pub async fn serve(
+    name: &'static str,
+    credentials: TestCredentials,
+    build: impl FnOnce(Ctx) -> axum::Router,
+) -> std::io::Result<EmulatorHandle> {
+    serve_on(name, credentials, "127.0.0.1:0".parse().map_err(std::io::Error::other)?, build).await
+}
+
+/// Like [`serve`] on a chosen address.
+pub async fn serve_on(
+    name: &'static str,
+    credentials: TestCredentials,
+    addr: SocketAddr,
+    build: impl FnOnce(Ctx) -> axum::Router,
+) -> std::io::Result<EmulatorHandle> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let ctx = Ctx {
+        name,
+        public_url: format!("http://{addr}"),
+        faults: Faults::default(),
+        stats: Stats::default(),
+        webhooks: Webhooks::new()?,
+    };
+    let app = build(ctx.clone())
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), fault_layer));
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = rx.await;
+        };
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            tracing::error!(gateway = name, error = %e, "sandbox server stopped");
+        }
+    });
+    Ok(EmulatorHandle { name, addr, ctx, credentials, _shutdown: tx })
+}

@@ -1,0 +1,119 @@
+//! Sends an emulator's signed webhooks to a configured URL, retrying on non-2xx.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// One webhook an emulator produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentWebhook {
+    /// Headers, including the signature.
+    pub headers: Vec<(String, String)>,
+    /// The exact body that was signed.
+    pub body: Vec<u8>,
+}
+
+impl SentWebhook {
+    /// The headers as an `http::HeaderMap`, as a web framework would hand them to a handler.
+    pub fn header_map(&self) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        for (name, value) in &self.headers {
+            if let (Ok(n), Ok(v)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                map.append(n, v);
+            }
+        }
+        map
+    }
+}
+
+/// The outcome of posting one webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// What was sent.
+    pub webhook: SentWebhook,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Whether an attempt got a 2xx.
+    pub delivered: bool,
+}
+
+/// An emulator's webhook outbox and sender.
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    target: Arc<Mutex<Option<String>>>,
+    sent: Arc<Mutex<Vec<SentWebhook>>>,
+    deliveries: Arc<Mutex<Vec<Delivery>>>,
+    client: reqwest::Client,
+    max_attempts: u32,
+}
+
+impl Webhooks {
+    pub(crate) fn new() -> std::io::Result<Self> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .map_err(std::io::Error::other)?;
+        Ok(Webhooks {
+            target: Arc::default(),
+            sent: Arc::default(),
+            deliveries: Arc::default(),
+            client,
+            max_attempts: 5,
+        })
+    }
+
+    /// Posts every future webhook to `url` (`None` keeps them in the outbox only).
+    pub fn set_target(&self, url: Option<String>) {
+        *self.target.lock().unwrap_or_else(|p| p.into_inner()) = url;
+    }
+
+    /// Every webhook produced so far, in order (whether or not a target is set).
+    pub fn sent(&self) -> Vec<SentWebhook> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The most recent webhook.
+    pub fn last(&self) -> Option<SentWebhook> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).last().cloned()
+    }
+
+    /// Finished deliveries to the target.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.deliveries.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Records a signed webhook and, if a target is set, posts it in the background.
+    pub fn emit(&self, headers: Vec<(String, String)>, body: Vec<u8>) {
+        let webhook = SentWebhook { headers, body };
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(webhook.clone());
+        let Some(url) = self.target.lock().unwrap_or_else(|p| p.into_inner()).clone() else {
+            return;
+        };
+        let client = self.client.clone();
+        let deliveries = self.deliveries.clone();
+        let max_attempts = self.max_attempts;
+        tokio::spawn(async move {
+            let mut attempts = 0;
+            let mut delivered = false;
+            while attempts < max_attempts && !delivered {
+                if attempts > 0 {
+                    tokio::time::sleep(Duration::from_millis(20 << attempts)).await;
+                }
+                attempts += 1;
+                let mut req = client.post(&url).body(webhook.body.clone());
+                for (n, v) in &webhook.headers {
+                    req = req.header(n.as_str(), v.as_str());
+                }
+                delivered = matches!(req.send().await, Ok(r) if r.status().is_success());
+            }
+            deliveries.lock().unwrap_or_else(|p| p.into_inner()).push(Delivery {
+                webhook,
+                attempts,
+                delivered,
+            });
+        });
+    }
+}
