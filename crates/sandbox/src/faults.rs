@@ -48,7 +48,13 @@ pub struct Faults {
 impl Faults {
     /// Injects `fault` on requests matching `method` and `path_prefix`, `times` times
     /// (`None`: until cleared).
-    pub fn inject(&self, method: Option<Method>, path_prefix: &str, fault: Fault, times: Option<u32>) {
+    pub fn inject(
+        &self,
+        method: Option<Method>,
+        path_prefix: &str,
+        fault: Fault,
+        times: Option<u32>,
+    ) {
         let rule = Rule { method, path_prefix: path_prefix.to_owned(), fault, remaining: times };
         self.rules.lock().unwrap_or_else(|p| p.into_inner()).push(rule);
     }

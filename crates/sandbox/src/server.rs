@@ -74,7 +74,11 @@ impl IdempotencyCache {
     /// Runs `work` for a new key and stores its answer; replays the stored answer for a known
     /// key. Returns `(status, body, replayed)`. Failed answers (status >= 500) are not stored,
     /// so a retry can succeed.
-    pub fn run(&self, key: Option<&str>, work: impl FnOnce() -> (u16, Value)) -> (u16, Value, bool) {
+    pub fn run(
+        &self,
+        key: Option<&str>,
+        work: impl FnOnce() -> (u16, Value),
+    ) -> (u16, Value, bool) {
         let Some(key) = key else {
             let (s, v) = work();
             return (s, v, false);
@@ -175,8 +179,8 @@ pub async fn serve_on(
         stats: Stats::default(),
         webhooks: Webhooks::new()?,
     };
-    let app = build(ctx.clone())
-        .layer(axum::middleware::from_fn_with_state(ctx.clone(), fault_layer));
+    let app =
+        build(ctx.clone()).layer(axum::middleware::from_fn_with_state(ctx.clone(), fault_layer));
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(async move {
         let shutdown = async {

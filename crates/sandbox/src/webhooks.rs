@@ -17,10 +17,9 @@ impl SentWebhook {
     pub fn header_map(&self) -> http::HeaderMap {
         let mut map = http::HeaderMap::new();
         for (name, value) in &self.headers {
-            if let (Ok(n), Ok(v)) = (
-                http::HeaderName::from_bytes(name.as_bytes()),
-                http::HeaderValue::from_str(value),
-            ) {
+            if let (Ok(n), Ok(v)) =
+                (http::HeaderName::from_bytes(name.as_bytes()), http::HeaderValue::from_str(value))
+            {
                 map.append(n, v);
             }
         }
