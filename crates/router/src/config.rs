@@ -56,14 +56,46 @@ struct InstanceToml {
     environment: Environment,
     base_url: Option<String>,
     #[serde(default)]
-    credentials: BTreeMap<String, Spanned<SecretSource>>,
+    credentials: BTreeMap<String, Spanned<SecretToml>>,
     #[serde(default)]
     options: BTreeMap<String, String>,
 }
 
+/// A credential as written: a `{ env = ... }` / `{ file = ... }` table, or (refused) an inline
+/// value, which is never kept nor echoed in messages.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum SecretToml {
+    Table(SecretTable),
+    Inline(serde::de::IgnoredAny),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretTable {
+    env: Option<String>,
+    file: Option<PathBuf>,
+}
+
+impl SecretToml {
+    fn source(&self) -> std::result::Result<SecretSource, &'static str> {
+        match self {
+            SecretToml::Table(SecretTable { env: Some(v), file: None }) => {
+                Ok(SecretSource::Env(v.clone()))
+            }
+            SecretToml::Table(SecretTable { env: None, file: Some(p) }) => {
+                Ok(SecretSource::File(p.clone()))
+            }
+            SecretToml::Table(_) => Err("a credential sets exactly one of env or file"),
+            SecretToml::Inline(_) => Err(
+                "credentials are read from { env = \"VAR\" } or { file = \"path\" }, never written inline",
+            ),
+        }
+    }
+}
+
 /// Where a secret comes from. Secrets are never written in the file itself.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretSource {
     /// An environment variable's value.
     Env(String),
@@ -169,7 +201,10 @@ impl RouterConfig {
             spec.options = inst.options.clone();
             for (cred, source) in &inst.credentials {
                 let cred_at = src.at(source.span());
-                let value = match source.get_ref() {
+                let resolved = source.get_ref().source().map_err(|why| {
+                    Error::configuration(format!("{cred_at}: instance {name:?}: {cred}: {why}"))
+                })?;
+                let value = match &resolved {
                     SecretSource::Env(var) => env(var).ok_or_else(|| {
                         Error::configuration(format!(
                             "{cred_at}: instance {name:?}: environment variable {var} is not set"

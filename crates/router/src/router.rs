@@ -547,7 +547,8 @@ impl PaymentProvider for Router {
         Ok(c)
     }
 
-    /// Tries each instance's verification; the signature decides which gateway sent it.
+    /// Tries each instance's verification; the signature decides which gateway sent it, so
+    /// instances must not share a webhook secret.
     /// Prefer [`Router::parse_webhook_from`] when the endpoint tells the instance.
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
         let mut last = None;
