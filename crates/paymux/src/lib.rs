@@ -25,6 +25,10 @@
 
 pub use paymux_core::*;
 
+/// Routing over many gateways by configuration.
+pub use paymux_router as router;
+pub use paymux_router::{Router, RouterConfig};
+
 /// The in-process mock gateway for tests.
 pub use paymux_mock as mock;
 pub use paymux_mock::MockProvider;
