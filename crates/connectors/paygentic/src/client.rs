@@ -1,0 +1,100 @@
+//! One method per Paygentic route, all through the core transport.
+
+use paymux_core::http::StatusCode;
+use paymux_core::transport::{HttpTransport, Request};
+use paymux_core::{Error, IdempotencyKey, Result};
+
+use crate::wire;
+
+/// Filters of `GET /v0/payments`, already in Paygentic's words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// 1 to 100 (gateway default 10).
+    pub limit: Option<u32>,
+    /// Items to skip.
+    pub offset: Option<u64>,
+    /// `pending`, `processing`, `completed`, `expired` or `cancelled`.
+    pub status: Option<String>,
+    /// Only this customer's payments.
+    pub customer_id: Option<String>,
+    /// Merchant organization id, for keys not scoped to one merchant.
+    pub merchant_id: Option<String>,
+}
+
+/// The raw Paygentic routes. Answers are the wire types; the connector maps them.
+#[derive(Debug, Clone)]
+pub struct PaygenticClient {
+    transport: HttpTransport,
+}
+
+/// A payment id is put in the path as one segment: refuse anything that could change the
+/// path (slashes, `?`, `#`, `.` segments, spaces).
+fn check_path_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id != "."
+        && id != ".."
+        && id.len() <= 255
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'~'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(format!("{id:?} is not a valid Paygentic payment id")))
+    }
+}
+
+impl PaygenticClient {
+    /// Wraps a transport configured for Paygentic (base URL, Bearer auth, error parser).
+    pub fn new(transport: HttpTransport) -> Self {
+        PaygenticClient { transport }
+    }
+
+    /// The transport in use.
+    pub fn transport(&self) -> &HttpTransport {
+        &self.transport
+    }
+
+    /// `POST /v0/payments`. The idempotency key travels in the body (`idempotencyKey`), so the
+    /// transport may retry with the very same bytes. Returns the HTTP status too: 201 for a new
+    /// payment, 200 for the existing payment of a repeated key.
+    pub async fn create_payment(
+        &self,
+        body: &wire::CreatePaymentRequest,
+    ) -> Result<(StatusCode, wire::Payment)> {
+        let key = IdempotencyKey::new(body.idempotency_key.clone())?;
+        let req =
+            Request::post("create_payment", "/v0/payments").json(body)?.idempotent_in_body(key);
+        let response = self.transport.execute(req).await?;
+        let payment = self.transport.parse_json(&response.body, true)?;
+        Ok((response.status, payment))
+    }
+
+    /// `GET /v0/payments/{id}`.
+    pub async fn get_payment(&self, id: &str) -> Result<wire::Payment> {
+        check_path_id(id)?;
+        self.transport.send_json(Request::get("get_payment", format!("/v0/payments/{id}"))).await
+    }
+
+    /// `GET /v0/payments` with offset pagination.
+    pub async fn list_payments(&self, query: &ListQuery) -> Result<wire::PaymentList> {
+        let req = Request::get("list_payments", "/v0/payments")
+            .query_opt("merchantId", query.merchant_id.clone())
+            .query_opt("status", query.status.clone())
+            .query_opt("customerId", query.customer_id.clone())
+            .query_opt("limit", query.limit.map(|l| l.to_string()))
+            .query_opt("offset", query.offset.map(|o| o.to_string()));
+        self.transport.send_json(req).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_ids_cannot_escape_the_route() {
+        assert!(check_path_id("pay_123abc").is_ok());
+        for bad in ["", ".", "..", "pay/1", "pay?x=1", "pay#1", "pay 1", "pay%2F1"] {
+            assert!(check_path_id(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Paygentic's JSON exactly as its OpenAPI document writes it (`/v0/payments`).
+//!
+//! Field names are the wire's camelCase. Amounts stay decimal strings (`"10.50"`) here; they
+//! become [`Money`](paymux_core::Money) in `mapping`, never a float.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /v0/payments` request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePaymentRequest {
+    /// Decimal string with two decimals (`"10.50"`), 1.00 to 5,000.00.
+    pub amount: String,
+    /// `USD`, `EUR`, `GBP` or `AUD`.
+    pub currency: String,
+    /// Merchant organization id, for API keys not scoped to one merchant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_id: Option<String>,
+    /// A customer id of this merchant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Retry key, at most 255 characters; a repeat returns the existing payment (HTTP 200).
+    pub idempotency_key: String,
+    /// Merchant reference, at most 255 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// String to string metadata.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub line_items: Vec<LineItem>,
+    /// Where the customer goes after paying.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_redirect_url: Option<String>,
+    /// Where the customer goes after a failed payment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_redirect_url: Option<String>,
+    /// Save the customer's payment method (gateway default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub save_payment_method: Option<bool>,
+    /// ISO 8601 duration (`P7D`, `PT1H`), at most `P31D`; gateway default `P30D`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<String>,
+}
+
+/// One entry of `lineItems`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    /// What is charged for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Decimal string (`"5.00"`).
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// How many (gateway default 1, minimum 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<u32>,
+}
+
+/// The `Payment` schema (answers to create, get and list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    /// `pay_...`.
+    pub id: String,
+    /// Always `"payment"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// Decimal string (`"10.50"`).
+    pub amount: String,
+    /// ISO 4217 code (`"USD"`).
+    pub currency: String,
+    /// `pending`, `processing`, `completed`, `expired` or `cancelled`.
+    pub status: String,
+    /// RFC 3339 creation time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Where the customer pays.
+    #[serde(default)]
+    pub payment_url: Option<String>,
+    /// The customer, if one was given.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// The idempotency key the payment was created with.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// Merchant reference.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Merchant metadata.
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+    /// Line items.
+    #[serde(default)]
+    pub line_items: Option<Vec<LineItem>>,
+    /// RFC 3339 expiry time.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// `GET /v0/payments` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PaymentList {
+    /// Always `"list"`.
+    #[serde(default)]
+    pub object: Option<String>,
+    /// This page's payments.
+    pub data: Vec<Payment>,
+    /// Offset pagination.
+    #[serde(default)]
+    pub pagination: Option<OffsetPagination>,
+}
+
+/// The `OffsetPagination` schema (every field optional in the document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub struct OffsetPagination {
+    /// Page size used.
+    #[serde(default)]
+    pub limit: Option<u64>,
+    /// Items skipped.
+    #[serde(default)]
+    pub offset: Option<u64>,
+    /// Items in all.
+    #[serde(default)]
+    pub total: Option<u64>,
+}
+
+/// Error bodies: `{error, message, code?, details?}` or, on 400,
+/// `{error: "validation_error", message, errors: [{field, message, code}]}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub(crate) struct ErrorBody {
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// One entry of a validation error's `errors`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub(crate) struct FieldError {
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// A webhook body as Svix delivers it: `{eventType, eventId, timestamp, data}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WebhookEnvelope {
+    pub event_type: String,
+    #[serde(default)]
+    pub event_id: Option<String>,
+    #[serde(default)]
+    pub timestamp: Option<serde_json::Value>,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+/// The `data` of a `payment.<status>.v0` event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WebhookPayment {
+    pub payment_id: String,
+    pub amount: String,
+    pub currency: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub payment_url: Option<String>,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+}

@@ -1,0 +1,182 @@
+//! Svix-signed Paygentic webhooks against vectors computed by
+//! `tests/fixtures/make_svix_vectors.py` (Python's `hmac`, outside the code under test).
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use paymux_core::webhook::Window;
+use paymux_core::{
+    Currency, ErrorKind, EventKind, Money, NextAction, PaymentProvider, PaymentStatus,
+    SecretString, WebhookFailure, WebhookResource,
+};
+use paymux_paygentic::{Environment, Paygentic, PaygenticConfig};
+use serde_json::Value;
+
+fn fixtures() -> Value {
+    serde_json::from_str(include_str!("fixtures/svix_vectors.json")).unwrap()
+}
+
+fn gateway(secret: &str) -> Paygentic {
+    Paygentic::new(
+        PaygenticConfig::new(SecretString::from("sk_test_abc"), Environment::Sandbox)
+            .with_webhook_secret(SecretString::from(secret.to_owned())),
+    )
+    .unwrap()
+}
+
+fn window(f: &Value) -> Window {
+    Window {
+        now: time::OffsetDateTime::from_unix_timestamp(f["now"].as_i64().unwrap()).unwrap(),
+        tolerance: Duration::from_secs(300),
+    }
+}
+
+fn headers(case: &Value) -> http::HeaderMap {
+    let mut h = http::HeaderMap::new();
+    for (name, field) in [
+        ("svix-id", "svix_id"),
+        ("svix-timestamp", "svix_timestamp"),
+        ("svix-signature", "svix_signature"),
+    ] {
+        h.insert(name, case[field].as_str().unwrap().parse().unwrap());
+    }
+    h
+}
+
+fn case<'f>(f: &'f Value, name: &str) -> &'f Value {
+    f["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()
+}
+
+#[test]
+fn every_vector_has_the_expected_outcome() {
+    let f = fixtures();
+    let gw = gateway(f["secret"].as_str().unwrap());
+    let cases = f["cases"].as_array().unwrap();
+    assert!(cases.len() >= 15);
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let result =
+            gw.parse_webhook_at(&headers(c), c["body"].as_str().unwrap().as_bytes(), window(&f));
+        let expected_failure = match c["expect"].as_str().unwrap() {
+            "ok" => {
+                let event = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(event.kind.as_str(), c["kind"].as_str().unwrap(), "{name}");
+                assert_eq!(event.id.as_str(), c["event_id"].as_str().unwrap(), "{name}");
+                continue;
+            }
+            "mismatch" => WebhookFailure::Mismatch,
+            "stale" => WebhookFailure::StaleTimestamp,
+            "bad_encoding" => WebhookFailure::BadEncoding,
+            "bad_payload" => WebhookFailure::BadPayload,
+            other => panic!("unknown expectation {other}"),
+        };
+        let e = result.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::WebhookSignature, "{name}");
+        assert_eq!(e.webhook_failure(), Some(expected_failure), "{name}: {e}");
+        assert_eq!(e.provider().map(|p| p.as_str()), Some("paygentic"));
+    }
+}
+
+#[test]
+fn a_completed_event_carries_the_payment() {
+    let f = fixtures();
+    let c = case(&f, "valid");
+    let event = gateway(f["secret"].as_str().unwrap())
+        .parse_webhook_at(&headers(c), c["body"].as_str().unwrap().as_bytes(), window(&f))
+        .unwrap();
+    assert_eq!(event.kind, EventKind::PaymentSucceeded);
+    assert_eq!(event.provider.as_str(), "paygentic");
+    assert_eq!(event.occurred_at.unwrap().unix_timestamp(), 1_700_000_000);
+    assert_eq!(event.raw["eventType"], "payment.completed.v0");
+    let WebhookResource::Payment(p) = event.resource else { panic!("no payment") };
+    assert_eq!(p.id.as_str(), "pay_abc123");
+    assert_eq!(p.status, PaymentStatus::Succeeded);
+    assert_eq!(p.amount, Money::from_minor(1050, Currency::USD).unwrap());
+    assert_eq!(p.merchant_reference.as_deref(), Some("Order #12345"));
+    assert_eq!(p.metadata["orderId"], "order_12345");
+}
+
+#[test]
+fn a_pending_event_carries_the_redirect() {
+    let f = fixtures();
+    let c = case(&f, "pending_event");
+    let event = gateway(f["secret"].as_str().unwrap())
+        .parse_webhook_at(&headers(c), c["body"].as_str().unwrap().as_bytes(), window(&f))
+        .unwrap();
+    assert_eq!(event.kind, EventKind::PaymentActionRequired);
+    let WebhookResource::Payment(p) = event.resource else { panic!("no payment") };
+    assert_eq!(p.status, PaymentStatus::RequiresAction);
+    assert_eq!(p.amount, Money::from_minor(2500, Currency::EUR).unwrap());
+    assert_eq!(
+        p.next_action,
+        Some(NextAction::Redirect { url: "https://pay.paygentic.io/p/pay_abc124".into() })
+    );
+}
+
+#[test]
+fn other_events_are_verified_and_kept_by_name() {
+    let f = fixtures();
+    let c = case(&f, "other_event");
+    let event = gateway(f["secret"].as_str().unwrap())
+        .parse_webhook_at(&headers(c), c["body"].as_str().unwrap().as_bytes(), window(&f))
+        .unwrap();
+    assert_eq!(event.kind, EventKind::Other("merchant.updated.v0".into()));
+    assert_eq!(event.resource, WebhookResource::Other);
+    assert_eq!(event.raw["data"]["merchantId"], "org_1");
+}
+
+#[test]
+fn the_wrong_secret_refuses_the_valid_vector() {
+    let f = fixtures();
+    let c = case(&f, "valid");
+    let e = gateway(f["other_secret"].as_str().unwrap())
+        .parse_webhook_at(&headers(c), c["body"].as_str().unwrap().as_bytes(), window(&f))
+        .unwrap_err();
+    assert_eq!(e.webhook_failure(), Some(WebhookFailure::Mismatch));
+}
+
+#[test]
+fn parse_webhook_checks_against_the_current_time() {
+    // The vectors are signed for 2023-11-14: five minutes around now refuses them.
+    let f = fixtures();
+    let c = case(&f, "valid");
+    let e = gateway(f["secret"].as_str().unwrap())
+        .parse_webhook(&headers(c), c["body"].as_str().unwrap().as_bytes())
+        .unwrap_err();
+    assert_eq!(e.webhook_failure(), Some(WebhookFailure::StaleTimestamp));
+}
+
+#[test]
+fn missing_headers_are_refused() {
+    let f = fixtures();
+    let c = case(&f, "valid");
+    let gw = gateway(f["secret"].as_str().unwrap());
+    for missing in ["svix-id", "svix-timestamp", "svix-signature"] {
+        let mut h = headers(c);
+        h.remove(missing);
+        let e = gw
+            .parse_webhook_at(&h, c["body"].as_str().unwrap().as_bytes(), window(&f))
+            .unwrap_err();
+        assert_eq!(e.webhook_failure(), Some(WebhookFailure::MissingHeader), "{missing}");
+    }
+    let mut h = headers(c);
+    h.insert("svix-timestamp", "yesterday".parse().unwrap());
+    let e =
+        gw.parse_webhook_at(&h, c["body"].as_str().unwrap().as_bytes(), window(&f)).unwrap_err();
+    assert_eq!(e.webhook_failure(), Some(WebhookFailure::BadEncoding));
+}
+
+#[test]
+fn without_a_secret_webhooks_are_a_configuration_error() {
+    let f = fixtures();
+    let c = case(&f, "valid");
+    let gw = Paygentic::new(PaygenticConfig::new(
+        SecretString::from("sk_test_abc"),
+        Environment::Sandbox,
+    ))
+    .unwrap();
+    let e = gw
+        .parse_webhook_at(&headers(c), c["body"].as_str().unwrap().as_bytes(), window(&f))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Configuration);
+}
