@@ -7,11 +7,57 @@
 //!
 //! The emulators are written from the gateways' documents, independently of the connectors,
 //! so a connector that misreads its gateway fails against its emulator.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let sandbox = paymux_sandbox::Sandbox::start().await?;
+//! println!("Paychtec emulator at {}", sandbox.paychtec.base_url());
+//! # Ok(()) }
+//! ```
 
 pub mod faults;
 pub mod server;
 pub mod webhooks;
 
+pub mod paychtec;
+pub mod paygentic;
+pub mod paymnt;
+pub mod paynectra;
+pub mod paytech;
+
 pub use faults::Fault;
 pub use server::{Ctx, EmulatorHandle, IdGen, IdempotencyCache, Stats, TestCredentials, serve};
 pub use webhooks::{Delivery, SentWebhook, Webhooks};
+
+/// All five emulators, each on its own port of 127.0.0.1. Dropping it stops them.
+#[derive(Debug)]
+pub struct Sandbox {
+    /// Paychtec.
+    pub paychtec: EmulatorHandle,
+    /// pay.tech.
+    pub paytech: EmulatorHandle,
+    /// Paygentic.
+    pub paygentic: EmulatorHandle,
+    /// paymnt.cloud.
+    pub paymnt: EmulatorHandle,
+    /// Paynectra.
+    pub paynectra: EmulatorHandle,
+}
+
+impl Sandbox {
+    /// Starts all five emulators.
+    pub async fn start() -> std::io::Result<Sandbox> {
+        Ok(Sandbox {
+            paychtec: paychtec::start().await?,
+            paytech: paytech::start().await?,
+            paygentic: paygentic::start().await?,
+            paymnt: paymnt::start().await?,
+            paynectra: paynectra::start().await?,
+        })
+    }
+
+    /// The five emulators, in a fixed order.
+    pub fn all(&self) -> [&EmulatorHandle; 5] {
+        [&self.paychtec, &self.paytech, &self.paygentic, &self.paymnt, &self.paynectra]
+    }
+}
