@@ -1,0 +1,134 @@
+//! `Paynectra-Signature: t=<unix>,v1=<hex>[,v1=<hex>...]` verification, then parsing.
+//!
+//! The signed content is `"{t}.{raw body}"`, HMAC-SHA256 keyed with the endpoint secret's
+//! UTF-8 bytes, written as hex. Any `v1` entry may match (several are sent while a secret is
+//! rotated); other schemes (`v0`) are ignored. The timestamp must be within the tolerance
+//! (300 s by default) of now, in either direction. Verification runs over the raw bytes
+//! before anything is parsed.
+
+use std::time::Duration;
+
+use paymux_core::webhook::{self, Algorithm, Encoding, Scheme, Window};
+use paymux_core::{
+    Error, EventId, ProviderId, Result, WebhookEvent, WebhookFailure, WebhookResource,
+};
+use time::OffsetDateTime;
+
+use crate::{mapping, wire};
+
+/// The signature header.
+pub const SIGNATURE_HEADER: &str = "Paynectra-Signature";
+
+/// Default timestamp tolerance, either way.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+const SCHEME: Scheme = Scheme { algorithm: Algorithm::Sha256, encoding: Encoding::Hex };
+
+/// The parts of a `Paynectra-Signature` header.
+#[derive(Debug)]
+struct SignatureHeader<'h> {
+    timestamp: &'h str,
+    v1: Vec<&'h str>,
+}
+
+fn parse_header(value: &str) -> Result<SignatureHeader<'_>> {
+    let mut timestamp = None;
+    let mut v1 = Vec::new();
+    for item in value.split(',') {
+        let Some((k, v)) = item.trim().split_once('=') else { continue };
+        match k.trim() {
+            "t" => timestamp = Some(v.trim()),
+            "v1" => v1.push(v.trim()),
+            _ => {}
+        }
+    }
+    match timestamp {
+        Some(t) if !v1.is_empty() => Ok(SignatureHeader { timestamp: t, v1 }),
+        _ => Err(Error::webhook(WebhookFailure::BadEncoding)),
+    }
+}
+
+/// Verifies a delivery against `secret` inside `window`, then parses it.
+pub(crate) fn verify_and_parse(
+    secret: &[u8],
+    headers: &http::HeaderMap,
+    raw_body: &[u8],
+    window: Window,
+    provider: &ProviderId,
+) -> Result<WebhookEvent> {
+    let result = (|| {
+        webhook::check_body_size(raw_body, webhook::DEFAULT_MAX_BODY)?;
+        let header = parse_header(webhook::header(headers, SIGNATURE_HEADER)?)?;
+        webhook::verify_timestamped(
+            SCHEME,
+            secret,
+            header.timestamp,
+            raw_body,
+            &header.v1,
+            window,
+        )?;
+        parse_event(raw_body, provider)
+    })();
+    result.map_err(|e| e.with_provider(provider.clone()))
+}
+
+fn bad_payload(why: impl std::fmt::Display) -> Error {
+    let failure = WebhookFailure::BadPayload;
+    Error::new(paymux_core::ErrorKind::WebhookSignature, format!("{failure}: {why}"))
+        .with_webhook_failure(failure)
+}
+
+/// Parses a verified body `{id, type, created, data: {object}}`.
+fn parse_event(raw_body: &[u8], provider: &ProviderId) -> Result<WebhookEvent> {
+    let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(bad_payload)?;
+    let event: wire::Event = serde_json::from_value(raw.clone()).map_err(bad_payload)?;
+    let kind = mapping::event_kind(&event.kind);
+    let object_type = event
+        .data
+        .object
+        .get("object")
+        .and_then(|o| o.as_str())
+        .map(str::to_owned)
+        .or_else(|| event.kind.split_once('.').map(|(prefix, _)| prefix.to_owned()));
+    let resource = match object_type.as_deref() {
+        Some("payment") => {
+            let p: wire::Payment =
+                serde_json::from_value(event.data.object.clone()).map_err(bad_payload)?;
+            WebhookResource::Payment(mapping::to_payment(p, provider).map_err(bad_payload)?)
+        }
+        Some("refund") => {
+            let r: wire::Refund =
+                serde_json::from_value(event.data.object.clone()).map_err(bad_payload)?;
+            WebhookResource::Refund(mapping::to_refund(r, provider).map_err(bad_payload)?)
+        }
+        _ => WebhookResource::Other,
+    };
+    let occurred_at = event
+        .created
+        .map(|s| OffsetDateTime::from_unix_timestamp(s).map_err(bad_payload))
+        .transpose()?;
+    Ok(WebhookEvent {
+        id: EventId::new(event.id),
+        provider: provider.clone(),
+        kind,
+        occurred_at,
+        resource,
+        raw,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_parts() {
+        let h = parse_header("t=1700000000, v1=abc,v0=zzz,v1=def").unwrap();
+        assert_eq!(h.timestamp, "1700000000");
+        assert_eq!(h.v1, vec!["abc", "def"]);
+        let e = parse_header("v1=abc").unwrap_err();
+        assert_eq!(e.webhook_failure(), Some(WebhookFailure::BadEncoding));
+        let e = parse_header("t=1700000000,v0=abc").unwrap_err();
+        assert_eq!(e.webhook_failure(), Some(WebhookFailure::BadEncoding));
+    }
+}

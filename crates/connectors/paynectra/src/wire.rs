@@ -1,0 +1,193 @@
+//! Paynectra's JSON, field names as on the wire.
+//!
+//! Requests follow the seed guide; response objects follow the Stripe conventions our
+//! `NOTES.md` decided on (the guide documents request parameters only). Every response field
+//! except the ones a resource cannot exist without is optional, so an extra or missing field
+//! never breaks a read.
+
+use std::collections::BTreeMap;
+
+use paymux_core::Metadata;
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/payments`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(crate) struct CreatePaymentBody {
+    pub amount: i64,
+    /// Lowercase ISO 4217 (`"usd"`).
+    pub currency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `automatic` | `manual`, always sent so the wire says what the caller asked for.
+    pub capture_method: &'static str,
+    #[serde(skip_serializing_if = "Metadata::is_empty")]
+    pub metadata: Metadata,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+}
+
+/// `POST /v1/payments/:id/capture`.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub(crate) struct CaptureBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_to_capture: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor: Option<String>,
+}
+
+/// `POST /v1/payments/:id/cancel` (no documented parameters: `{}`).
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub(crate) struct CancelBody {}
+
+/// `POST /v1/refunds`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub(crate) struct CreateRefundBody {
+    pub payment_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Metadata::is_empty")]
+    pub metadata: Metadata,
+}
+
+/// `POST /v1/customers`.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub(crate) struct CreateCustomerBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// E.164, checked before sending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressWire>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Metadata::is_empty")]
+    pub metadata: Metadata,
+}
+
+/// A billing address (both ways).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub(crate) struct AddressWire {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// Metadata as answered: values are strings at a Stripe-style gateway, but anything else is
+/// kept as its JSON text rather than failing the read.
+pub(crate) type WireMetadata = Option<BTreeMap<String, serde_json::Value>>;
+
+/// A payment object.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Payment {
+    pub id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub capture_method: Option<String>,
+    pub customer_id: Option<String>,
+    pub description: Option<String>,
+    pub metadata: WireMetadata,
+    pub created: Option<i64>,
+    pub amount_received: Option<i64>,
+    pub amount_captured: Option<i64>,
+    pub amount_refunded: Option<i64>,
+    pub next_action: Option<NextAction>,
+    pub last_payment_error: Option<ErrorObject>,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+}
+
+/// `next_action` of a `requires_action` payment.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct NextAction {
+    pub redirect_to_url: Option<RedirectToUrl>,
+}
+
+/// `next_action.redirect_to_url`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct RedirectToUrl {
+    pub url: Option<String>,
+}
+
+/// The error object, in error answers and in a payment's `last_payment_error`.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub(crate) struct ErrorObject {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub code: Option<String>,
+    pub decline_code: Option<String>,
+    pub message: Option<String>,
+    pub param: Option<String>,
+}
+
+/// `{"error": {...}}`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ErrorBody {
+    pub error: ErrorObject,
+}
+
+/// `{"object": "list", "data": [...], "has_more": bool}`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct List<T> {
+    pub data: Vec<T>,
+    pub has_more: bool,
+}
+
+/// A refund object.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Refund {
+    pub id: String,
+    pub payment_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub metadata: WireMetadata,
+    pub created: Option<i64>,
+    pub failure_reason: Option<String>,
+}
+
+/// A customer object.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Customer {
+    pub id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<AddressWire>,
+    pub description: Option<String>,
+    pub metadata: WireMetadata,
+    pub created: Option<i64>,
+}
+
+/// A webhook event body.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created: Option<i64>,
+    pub data: EventData,
+}
+
+/// `data` of an event.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct EventData {
+    pub object: serde_json::Value,
+}
