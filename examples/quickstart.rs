@@ -23,7 +23,8 @@ async fn checkout(gateway: Arc<dyn PaymentProvider>) -> paymux::Result<Vec<Strin
     let captured = gateway.capture_payment(&payment.id, CapturePayment::default()).await?;
     let refund = gateway
         .create_refund(
-            CreateRefund::new(payment.id.clone()).with_amount(Money::from_minor(500, Currency::USD)?),
+            CreateRefund::new(payment.id.clone())
+                .with_amount(Money::from_minor(500, Currency::USD)?),
         )
         .await?;
     Ok(vec![
@@ -43,7 +44,9 @@ async fn main() -> paymux::Result<()> {
     let webhook = mock.take_webhooks().pop().map(|w| mock.parse_webhook(&w.headers, &w.body));
     row.push(match webhook {
         Some(Ok(event)) => match event.resource {
-            WebhookResource::Refund(_) | WebhookResource::Payment(_) => format!("{} verified", event.kind),
+            WebhookResource::Refund(_) | WebhookResource::Payment(_) => {
+                format!("{} verified", event.kind)
+            }
             _ => event.kind.to_string(),
         },
         Some(Err(e)) => format!("refused: {e}"),

@@ -9,14 +9,18 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use paymux::{CreatePayment, Currency, MockProvider, Money, PaymentProvider, PaymentStatus};
+//! use paymux::{Card, CreatePayment, Currency, MockProvider, Money, PaymentProvider, PaymentStatus};
 //!
 //! # fn main() -> paymux::Result<()> {
 //! # let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
 //! # rt.block_on(async {
 //! let gateway: Arc<dyn PaymentProvider> = Arc::new(MockProvider::new());
 //! let payment = gateway
-//!     .create_payment(CreatePayment::new(Money::from_minor(1050, Currency::USD)?).with_reference("order_1"))
+//!     .create_payment(
+//!         CreatePayment::new(Money::from_minor(1050, Currency::USD)?)
+//!             .with_reference("order_1")
+//!             .with_card(Card::new("4242424242424242", 12, 2030, "123")?),
+//!     )
 //!     .await?;
 //! assert_eq!(payment.status, PaymentStatus::Succeeded);
 //! # Ok(()) })
@@ -28,6 +32,9 @@ pub use paymux_core::*;
 /// Routing over many gateways by configuration.
 pub use paymux_router as router;
 pub use paymux_router::{Router, RouterConfig};
+
+mod registry;
+pub use registry::registry;
 
 /// The in-process mock gateway for tests.
 pub use paymux_mock as mock;

@@ -1,0 +1,72 @@
+//! The gateway kinds a routing file may name, filled with every connector compiled in.
+
+use std::sync::Arc;
+
+use paymux_core::{PaymentProvider, ProviderId, Result};
+use paymux_router::{Environment, InstanceSpec, Registry};
+
+/// A registry with `mock` and every connector enabled by cargo features, for
+/// [`Router::from_config`](crate::Router::from_config).
+///
+/// Each kind reads the credential `api_key`, the optional credential `webhook_secret`, and
+/// its gateway's options (`profile_id` for Paychtec and paymnt.cloud, `merchant_id` for
+/// Paygentic).
+///
+/// ```
+/// let kinds = paymux::registry().kinds().join(",");
+/// assert!(kinds.contains("mock"));
+/// ```
+pub fn registry() -> Registry {
+    let mut r = Registry::new();
+    r.register("mock", |spec| {
+        let mut b = paymux_mock::MockProvider::builder().id(spec.name.clone());
+        if let Some(secret) = spec.optional_credential("webhook_secret") {
+            b = b.webhook_secret(paymux_core::ExposeSecret::expose_secret(secret).to_owned());
+        }
+        Ok(Arc::new(b.build()) as Arc<dyn PaymentProvider>)
+    });
+    #[cfg(feature = "paygentic")]
+    r.register("paygentic", paygentic);
+    #[cfg(feature = "paynectra")]
+    r.register("paynectra", paynectra);
+    r
+}
+
+#[cfg(feature = "paygentic")]
+fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
+    use paymux_paygentic::{Environment as Env, Paygentic, PaygenticConfig};
+    let env = match spec.environment {
+        Environment::Sandbox => Env::Sandbox,
+        Environment::Production => Env::Production,
+    };
+    let mut config = PaygenticConfig::new(spec.credential("api_key")?.clone(), env)
+        .with_provider_id(ProviderId::new(spec.name.clone()));
+    if let Some(url) = &spec.base_url {
+        config = config.with_base_url(url.clone());
+    }
+    if let Some(secret) = spec.optional_credential("webhook_secret") {
+        config = config.with_webhook_secret(secret.clone());
+    }
+    if let Some(merchant) = spec.options.get("merchant_id") {
+        config = config.with_merchant_id(merchant.clone());
+    }
+    Ok(Arc::new(Paygentic::new(config)?))
+}
+
+#[cfg(feature = "paynectra")]
+fn paynectra(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
+    use paymux_paynectra::{Environment as Env, Paynectra, PaynectraConfig};
+    let env = match spec.environment {
+        Environment::Sandbox => Env::Sandbox,
+        Environment::Production => Env::Production,
+    };
+    let mut config = PaynectraConfig::new(spec.credential("api_key")?.clone(), env)
+        .with_provider_id(ProviderId::new(spec.name.clone()));
+    if let Some(url) = &spec.base_url {
+        config = config.with_base_url(url.clone());
+    }
+    if let Some(secret) = spec.optional_credential("webhook_secret") {
+        config = config.with_webhook_secret(secret.clone());
+    }
+    Ok(Arc::new(Paynectra::new(config)?))
+}
