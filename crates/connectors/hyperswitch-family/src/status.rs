@@ -1,0 +1,168 @@
+//! Hyperswitch status words (IntentStatus, RefundStatus, webhook `event_type`) onto the
+//! core vocabularies.
+
+use paymux_core::{EventKind, PaymentStatus, RefundStatus};
+
+/// Every payment status word the family documents (Hyperswitch `IntentStatus` plus the
+/// `requires_redirection` and `pending` that the Paychtec guide names), for table tests.
+pub const PAYMENT_STATUS_WORDS: [&str; 17] = [
+    "succeeded",
+    "failed",
+    "cancelled",
+    "cancelled_post_capture",
+    "processing",
+    "requires_customer_action",
+    "requires_merchant_action",
+    "requires_payment_method",
+    "requires_confirmation",
+    "requires_capture",
+    "partially_captured",
+    "partially_captured_and_capturable",
+    "partially_authorized_and_requires_capture",
+    "conflicted",
+    "expired",
+    "requires_redirection",
+    "pending",
+];
+
+/// Every refund status word the family documents.
+pub const REFUND_STATUS_WORDS: [&str; 4] = ["succeeded", "failed", "pending", "review"];
+
+/// Every webhook `event_type` the family documents.
+pub const EVENT_TYPES: [&str; 29] = [
+    "payment_succeeded",
+    "payment_failed",
+    "payment_processing",
+    "payment_cancelled",
+    "payment_cancelled_post_capture",
+    "payment_authorized",
+    "payment_partially_authorized",
+    "payment_captured",
+    "payment_expired",
+    "action_required",
+    "refund_succeeded",
+    "refund_failed",
+    "dispute_opened",
+    "dispute_expired",
+    "dispute_accepted",
+    "dispute_cancelled",
+    "dispute_challenged",
+    "dispute_won",
+    "dispute_lost",
+    "mandate_active",
+    "mandate_revoked",
+    "payout_success",
+    "payout_failed",
+    "payout_initiated",
+    "payout_processing",
+    "payout_cancelled",
+    "payout_expired",
+    "payout_reversed",
+    "invoice_paid",
+];
+
+/// Maps a Hyperswitch payment status word onto [`PaymentStatus`].
+///
+/// | word | status | why |
+/// |---|---|---|
+/// | `succeeded` | `Succeeded` | |
+/// | `failed` | `Failed` | |
+/// | `cancelled` | `Cancelled` | |
+/// | `cancelled_post_capture` | `Cancelled` | the capture was voided before settlement: no money is kept, so it must never read as `Succeeded`; final either way |
+/// | `processing`, `pending` | `Processing` | |
+/// | `requires_customer_action`, `requires_redirection` | `RequiresAction` | see `next_action` |
+/// | `requires_merchant_action` | `Processing` | held for manual review (approve/reject): not final, and nothing for the customer to do |
+/// | `requires_payment_method` | `RequiresPaymentMethod` | |
+/// | `requires_confirmation` | `RequiresConfirmation` | |
+/// | `requires_capture` | `RequiresCapture` | |
+/// | `partially_authorized_and_requires_capture` | `RequiresCapture` | authorized for less than asked; `amount_capturable` says how much |
+/// | `partially_captured` | `Succeeded` | Hyperswitch uses it when part was captured and the rest released: nothing more can be captured, the money in `amount_received` is taken (final) |
+/// | `partially_captured_and_capturable` | `PartiallyCaptured` | part captured, more may follow |
+/// | `conflicted` | `Processing` | the gateway and the processor disagree; needs reconciliation, never a success |
+/// | `expired` | `Expired` | |
+/// | anything else | `Processing` | the core rule for unknown words (the word stays in `raw_status`) |
+pub fn payment_status(word: &str) -> PaymentStatus {
+    match word {
+        "succeeded" | "partially_captured" => PaymentStatus::Succeeded,
+        "failed" => PaymentStatus::Failed,
+        "cancelled" | "cancelled_post_capture" => PaymentStatus::Cancelled,
+        "requires_customer_action" | "requires_redirection" => PaymentStatus::RequiresAction,
+        "requires_payment_method" => PaymentStatus::RequiresPaymentMethod,
+        "requires_confirmation" => PaymentStatus::RequiresConfirmation,
+        "requires_capture" | "partially_authorized_and_requires_capture" => {
+            PaymentStatus::RequiresCapture
+        }
+        "partially_captured_and_capturable" => PaymentStatus::PartiallyCaptured,
+        "expired" => PaymentStatus::Expired,
+        // processing, pending, requires_merchant_action, conflicted, unknown words.
+        _ => PaymentStatus::Processing,
+    }
+}
+
+/// The Hyperswitch word to filter lists by for a core status, where one word matches it.
+///
+/// `Processing` answers `processing` (the usual word; the review and conflict states are not
+/// covered by a single filter); `RequiresAction` answers `requires_customer_action`.
+pub fn payment_status_word(status: PaymentStatus) -> &'static str {
+    match status {
+        PaymentStatus::RequiresPaymentMethod => "requires_payment_method",
+        PaymentStatus::RequiresConfirmation => "requires_confirmation",
+        PaymentStatus::RequiresAction => "requires_customer_action",
+        PaymentStatus::Processing => "processing",
+        PaymentStatus::RequiresCapture => "requires_capture",
+        PaymentStatus::PartiallyCaptured => "partially_captured_and_capturable",
+        PaymentStatus::Succeeded => "succeeded",
+        PaymentStatus::Failed => "failed",
+        PaymentStatus::Cancelled => "cancelled",
+        PaymentStatus::Expired => "expired",
+    }
+}
+
+/// Maps a Hyperswitch refund status word onto [`RefundStatus`]: `succeeded`, `failed`,
+/// `pending`, and `review` (manual review, not settled) as `Pending`; unknown words `Pending`.
+pub fn refund_status(word: &str) -> RefundStatus {
+    match word {
+        "succeeded" => RefundStatus::Succeeded,
+        "failed" => RefundStatus::Failed,
+        // pending, review, unknown words.
+        _ => RefundStatus::Pending,
+    }
+}
+
+/// Maps a webhook `event_type` onto [`EventKind`].
+///
+/// `payment_cancelled_post_capture` is `PaymentCancelled` (as its status is `Cancelled`),
+/// `payment_partially_authorized` is `PaymentAuthorized` (the payment waits for capture),
+/// `action_required` is `PaymentActionRequired`, `payout_success` is `PayoutSucceeded`;
+/// `invoice_paid` and unknown types are `EventKind::Other(word)`.
+pub fn event_kind(event_type: &str) -> EventKind {
+    match event_type {
+        "payment_succeeded" => EventKind::PaymentSucceeded,
+        "payment_failed" => EventKind::PaymentFailed,
+        "payment_processing" => EventKind::PaymentProcessing,
+        "payment_cancelled" | "payment_cancelled_post_capture" => EventKind::PaymentCancelled,
+        "payment_authorized" | "payment_partially_authorized" => EventKind::PaymentAuthorized,
+        "payment_captured" => EventKind::PaymentCaptured,
+        "payment_expired" => EventKind::PaymentExpired,
+        "action_required" => EventKind::PaymentActionRequired,
+        "refund_succeeded" => EventKind::RefundSucceeded,
+        "refund_failed" => EventKind::RefundFailed,
+        "dispute_opened" => EventKind::DisputeOpened,
+        "dispute_expired" => EventKind::DisputeExpired,
+        "dispute_accepted" => EventKind::DisputeAccepted,
+        "dispute_cancelled" => EventKind::DisputeCancelled,
+        "dispute_challenged" => EventKind::DisputeChallenged,
+        "dispute_won" => EventKind::DisputeWon,
+        "dispute_lost" => EventKind::DisputeLost,
+        "mandate_active" => EventKind::MandateActive,
+        "mandate_revoked" => EventKind::MandateRevoked,
+        "payout_success" => EventKind::PayoutSucceeded,
+        "payout_failed" => EventKind::PayoutFailed,
+        "payout_initiated" => EventKind::PayoutInitiated,
+        "payout_processing" => EventKind::PayoutProcessing,
+        "payout_cancelled" => EventKind::PayoutCancelled,
+        "payout_expired" => EventKind::PayoutExpired,
+        "payout_reversed" => EventKind::PayoutReversed,
+        other => EventKind::Other(other.to_owned()),
+    }
+}

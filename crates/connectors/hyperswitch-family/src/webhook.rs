@@ -1,0 +1,95 @@
+//! Webhooks: `X-Webhook-Signature-512` (lowercase hex HMAC-SHA512 over the raw body, keyed
+//! with the merchant's payment response hash key), then the event envelope.
+//!
+//! The scheme has no timestamp, so there is no replay window: deduplicate on the event id
+//! (`paymux_core::webhook::EventStore`).
+
+use paymux_core::http::HeaderMap;
+use paymux_core::webhook::{self, Algorithm, Encoding};
+use paymux_core::{
+    Error, ErrorKind, EventId, ExposeSecret, ProviderId, Result, SecretString, WebhookEvent,
+    WebhookFailure, WebhookResource,
+};
+
+use crate::mapping::{parse_time, payment_from_wire, refund_from_wire};
+use crate::status::event_kind;
+use crate::wire::{PaymentResponse, RefundResponse, WebhookEnvelope};
+
+/// The signature header.
+pub const SIGNATURE_HEADER: &str = "x-webhook-signature-512";
+
+/// Bodies above this size are refused before any HMAC work (the core default, 1 MiB).
+pub const DEFAULT_MAX_BODY: usize = webhook::DEFAULT_MAX_BODY;
+
+/// Checks `X-Webhook-Signature-512` over the raw body, in constant time.
+///
+/// Failures: body over `max_body` -> `BodyTooLarge` (checked first); header absent ->
+/// `MissingHeader`; not hex (or not text) -> `BadEncoding`; no match -> `Mismatch`; all as
+/// [`ErrorKind::WebhookSignature`].
+pub fn verify_signature(
+    headers: &HeaderMap,
+    raw_body: &[u8],
+    secret: &SecretString,
+    max_body: usize,
+) -> Result<()> {
+    webhook::check_body_size(raw_body, max_body)?;
+    let signature = webhook::header(headers, SIGNATURE_HEADER)?;
+    webhook::verify(
+        Algorithm::Sha512,
+        secret.expose_secret().as_bytes(),
+        raw_body,
+        signature,
+        Encoding::Hex,
+    )
+}
+
+/// Parses an already verified body into a [`WebhookEvent`] from `provider`.
+///
+/// `payment_details` objects become [`WebhookResource::Payment`], `refund_details`
+/// [`WebhookResource::Refund`], every other content type [`WebhookResource::Other`] (see
+/// `raw`). A body that is not the envelope, or a payment/refund object without its required
+/// fields (id, status, amount, currency), is
+/// [`WebhookFailure::BadPayload`]. An unreadable `timestamp` gives `occurred_at: None`.
+pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEvent> {
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::new(ErrorKind::WebhookSignature, format!("payload unreadable: {e}"))
+            .with_webhook_failure(WebhookFailure::BadPayload)
+            .with_provider(provider.clone())
+    };
+    let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(|e| bad(&e))?;
+    let envelope: WebhookEnvelope = serde_json::from_value(raw.clone()).map_err(|e| bad(&e))?;
+    let resource = match envelope.content.kind.as_str() {
+        "payment_details" => {
+            let wire: PaymentResponse =
+                serde_json::from_value(envelope.content.object.clone()).map_err(|e| bad(&e))?;
+            WebhookResource::Payment(payment_from_wire(provider, &wire).map_err(|e| bad(&e))?)
+        }
+        "refund_details" => {
+            let wire: RefundResponse =
+                serde_json::from_value(envelope.content.object.clone()).map_err(|e| bad(&e))?;
+            WebhookResource::Refund(refund_from_wire(provider, &wire).map_err(|e| bad(&e))?)
+        }
+        _ => WebhookResource::Other,
+    };
+    Ok(WebhookEvent {
+        id: EventId::new(envelope.event_id),
+        provider: provider.clone(),
+        kind: event_kind(&envelope.event_type),
+        occurred_at: envelope.timestamp.as_deref().and_then(parse_time),
+        resource,
+        raw,
+    })
+}
+
+/// [`verify_signature`], then [`parse_event`]: never parses an unverified body.
+pub fn verify_and_parse(
+    provider: &ProviderId,
+    headers: &HeaderMap,
+    raw_body: &[u8],
+    secret: &SecretString,
+    max_body: usize,
+) -> Result<WebhookEvent> {
+    verify_signature(headers, raw_body, secret, max_body)
+        .map_err(|e| e.with_provider(provider.clone()))?;
+    parse_event(provider, raw_body)
+}

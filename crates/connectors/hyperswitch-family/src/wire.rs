@@ -1,0 +1,362 @@
+//! Wire structs that are the same for every family member, field names as on the wire.
+//!
+//! Amounts are minor-unit integers; currencies upper-case ISO 4217 codes; times ISO 8601.
+//! Response structs accept absent optional fields (`null` or missing) so partial objects (as
+//! in webhook events) still read.
+
+use std::fmt;
+
+use paymux_core::{Card, ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A payment as the gateway answers it (`POST /payments`, `GET /payments/{id}`, confirm,
+/// capture, cancel, list entries, `payment_details` webhook objects).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentResponse {
+    /// The payment id.
+    pub payment_id: String,
+    /// The IntentStatus word.
+    pub status: String,
+    /// Amount requested, minor units.
+    pub amount: i64,
+    /// Amount that can still be captured, minor units.
+    #[serde(default)]
+    pub amount_capturable: Option<i64>,
+    /// Amount captured so far, minor units.
+    #[serde(default)]
+    pub amount_received: Option<i64>,
+    /// ISO currency code, upper case.
+    pub currency: String,
+    /// The customer the payment belongs to.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The merchant's own order reference, where one was sent.
+    #[serde(default)]
+    pub merchant_order_reference_id: Option<String>,
+    /// `automatic`, `manual`, `manual_multiple`, `scheduled`.
+    #[serde(default)]
+    pub capture_method: Option<String>,
+    /// Merchant metadata (any JSON object).
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+    /// Creation time (ISO 8601).
+    #[serde(default)]
+    pub created: Option<String>,
+    /// What the customer must do next.
+    #[serde(default)]
+    pub next_action: Option<NextActionData>,
+    /// The processor's error code, for failed payments.
+    #[serde(default)]
+    pub error_code: Option<String>,
+    /// The processor's error message, for failed payments.
+    #[serde(default)]
+    pub error_message: Option<String>,
+}
+
+/// `next_action` of a payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextActionData {
+    /// `redirect_to_url`, `display_bank_transfer_information`, ...
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    /// Where to send the customer, for redirects.
+    #[serde(default)]
+    pub redirect_to_url: Option<String>,
+    /// Everything else the action carries (bank details, QR data...).
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A refund as the gateway answers it (`POST /refunds`, `GET /refunds/{id}`, list entries,
+/// `refund_details` webhook objects).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundResponse {
+    /// The refund id.
+    pub refund_id: String,
+    /// The refunded payment.
+    pub payment_id: String,
+    /// Amount refunded, minor units.
+    pub amount: i64,
+    /// ISO currency code, upper case.
+    pub currency: String,
+    /// `succeeded`, `failed`, `pending`, `review`.
+    pub status: String,
+    /// The reason given.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The processor's error code.
+    #[serde(default)]
+    pub error_code: Option<String>,
+    /// The processor's error message.
+    #[serde(default)]
+    pub error_message: Option<String>,
+    /// Creation time (ISO 8601).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Merchant metadata.
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// A list answer: `{count, total_count, data}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListResponse<T> {
+    /// Items on this page.
+    #[serde(default)]
+    pub count: Option<u64>,
+    /// Items matching the filter in all.
+    #[serde(default)]
+    pub total_count: Option<u64>,
+    /// The items, newest first.
+    pub data: Vec<T>,
+}
+
+/// The body of `POST /payments/list`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PaymentListRequest {
+    /// Page size, 1 to 100.
+    pub limit: u32,
+    /// Items to skip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// Status word filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Customer filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Created at or after (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_gte: Option<String>,
+    /// Created at or before (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_lte: Option<String>,
+    /// Currency filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// The body of `POST /refunds/list`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RefundListRequest {
+    /// Page size, 1 to 100.
+    pub limit: u32,
+    /// Items to skip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// Only refunds of this payment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// A postal address (`billing.address`, customer `address`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AddressData {
+    /// Street and number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// Second line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// State or region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// First name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+}
+
+/// A phone `{number, country_code}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PhoneData {
+    /// Number without the country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Country code with the plus sign (`"+1"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+}
+
+/// `billing` of a payment or confirm request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BillingData {
+    /// Address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressData>,
+    /// Phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<PhoneData>,
+    /// Email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `payment_method_data.card`. Serializes the full number and CVC (only into a request
+/// body); `Debug` shows neither.
+#[derive(Clone)]
+pub struct CardData {
+    /// The card number.
+    pub card_number: SecretString,
+    /// Expiry month, `"1"` to `"12"` as the guide writes it (`"12"`).
+    pub card_exp_month: String,
+    /// Four-digit expiry year.
+    pub card_exp_year: String,
+    /// The CVC.
+    pub card_cvc: SecretString,
+    /// Name on the card.
+    pub card_holder_name: Option<String>,
+}
+
+impl CardData {
+    /// The wire form of a core [`Card`]: month zero-padded to two digits (`"05"`).
+    pub fn from_card(card: &Card) -> Self {
+        CardData {
+            card_number: card.number().clone(),
+            card_exp_month: format!("{:02}", card.exp_month),
+            card_exp_year: card.exp_year.to_string(),
+            card_cvc: card.cvc().clone(),
+            card_holder_name: card.holder_name.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for CardData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.card_number.expose_secret();
+        let last4 = n.get(n.len().saturating_sub(4)..).unwrap_or("");
+        f.debug_struct("CardData")
+            .field("card_number", &format_args!("**** {last4}"))
+            .field("card_exp_month", &self.card_exp_month)
+            .field("card_exp_year", &self.card_exp_year)
+            .field("card_cvc", &"***")
+            .field("card_holder_name", &self.card_holder_name)
+            .finish()
+    }
+}
+
+impl Serialize for CardData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let len = if self.card_holder_name.is_some() { 5 } else { 4 };
+        let mut st = s.serialize_struct("CardData", len)?;
+        st.serialize_field("card_number", self.card_number.expose_secret())?;
+        st.serialize_field("card_exp_month", &self.card_exp_month)?;
+        st.serialize_field("card_exp_year", &self.card_exp_year)?;
+        st.serialize_field("card_cvc", self.card_cvc.expose_secret())?;
+        if let Some(name) = &self.card_holder_name {
+            st.serialize_field("card_holder_name", name)?;
+        }
+        st.end()
+    }
+}
+
+/// `payment_method_data`: `{"card": {...}}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentMethodData {
+    /// The card.
+    pub card: CardData,
+}
+
+/// A customer as the gateway answers it (`POST /customers`, `GET /customers/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerResponse {
+    /// The gateway's customer id.
+    pub customer_id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone without the country code.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Phone country code (`"+1"`).
+    #[serde(default)]
+    pub phone_country_code: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Address.
+    #[serde(default)]
+    pub address: Option<AddressData>,
+    /// Creation time (ISO 8601).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Metadata.
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// The body of `POST /customers`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomerRequest {
+    /// Optional merchant-chosen id (the gateway issues one otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Phone without the country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Phone country code (`"+1"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressData>,
+    /// Metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// The webhook body: `{merchant_id, event_id, event_type, content: {type, object}, timestamp}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookEnvelope {
+    /// The merchant.
+    #[serde(default)]
+    pub merchant_id: Option<String>,
+    /// The event id; deduplicate on it.
+    pub event_id: String,
+    /// `payment_succeeded`, `refund_failed`, ...
+    pub event_type: String,
+    /// What the event is about.
+    pub content: WebhookContent,
+    /// When it happened (ISO 8601).
+    #[serde(default)]
+    pub timestamp: Option<String>,
+}
+
+/// `content` of a webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookContent {
+    /// `payment_details`, `refund_details`, `dispute_details`, `mandate_details`,
+    /// `payout_details`, `subscription_details`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The resource, shaped per `type`.
+    #[serde(default)]
+    pub object: serde_json::Value,
+}

@@ -1,0 +1,170 @@
+//! One method per paymnt.cloud route, all through the core transport.
+//!
+//! Every POST carries `Idempotency-Key` (a UUID, the same on every retry of one logical call);
+//! reads are plain `GET`s. Path ids are checked before anything is sent.
+
+use paymux_core::transport::{HttpTransport, Request};
+use paymux_core::{Error, IdempotencyKey, Result};
+use paymux_hyperswitch_family::wire::{
+    CustomerRequest, CustomerResponse, ListResponse, PaymentListRequest, PaymentResponse,
+    RefundListRequest, RefundResponse,
+};
+use serde::Serialize;
+
+use crate::wire::{
+    CancelBody, CaptureBody, ConfirmPaymentBody, CreatePaymentBody, CreateRefundBody,
+};
+
+/// The idempotency header paymnt.cloud reads (not Paychtec's `X-Idempotency-Key`).
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// The HTTP routes of paymnt.cloud.
+#[derive(Debug, Clone)]
+pub struct PaymntClient {
+    transport: HttpTransport,
+}
+
+/// Refuses ids that could change the path (`/`, `..`, spaces, `?`): only ASCII letters,
+/// digits, `_` and `-`, 1 to 64 characters.
+pub fn check_path_id(what: &str, id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(format!(
+            "{what} {id:?} is not a valid id (letters, digits, '_' and '-' only)"
+        )))
+    }
+}
+
+impl PaymntClient {
+    /// Wraps a transport configured for paymnt.cloud.
+    pub fn new(transport: HttpTransport) -> Self {
+        PaymntClient { transport }
+    }
+
+    /// The underlying transport.
+    pub fn transport(&self) -> &HttpTransport {
+        &self.transport
+    }
+
+    async fn post<B: Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: String,
+        body: &B,
+        key: IdempotencyKey,
+    ) -> Result<T> {
+        let req = Request::post(operation, path)
+            .json(body)?
+            .idempotent_header(key, IDEMPOTENCY_HEADER)?;
+        self.transport.send_json(req).await
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: String,
+    ) -> Result<T> {
+        self.transport.send_json(Request::get(operation, path)).await
+    }
+
+    /// `POST /payments`.
+    pub async fn create_payment(
+        &self,
+        body: &CreatePaymentBody,
+        key: IdempotencyKey,
+    ) -> Result<PaymentResponse> {
+        self.post("create_payment", "/payments".to_owned(), body, key).await
+    }
+
+    /// `GET /payments/{payment_id}`.
+    pub async fn get_payment(&self, payment_id: &str) -> Result<PaymentResponse> {
+        check_path_id("payment id", payment_id)?;
+        self.get("get_payment", format!("/payments/{payment_id}")).await
+    }
+
+    /// `POST /payments/{payment_id}/confirm`.
+    pub async fn confirm_payment(
+        &self,
+        payment_id: &str,
+        body: &ConfirmPaymentBody,
+        key: IdempotencyKey,
+    ) -> Result<PaymentResponse> {
+        check_path_id("payment id", payment_id)?;
+        self.post("confirm_payment", format!("/payments/{payment_id}/confirm"), body, key).await
+    }
+
+    /// `POST /payments/{payment_id}/capture`.
+    pub async fn capture_payment(
+        &self,
+        payment_id: &str,
+        body: &CaptureBody,
+        key: IdempotencyKey,
+    ) -> Result<PaymentResponse> {
+        check_path_id("payment id", payment_id)?;
+        self.post("capture_payment", format!("/payments/{payment_id}/capture"), body, key).await
+    }
+
+    /// `POST /payments/{payment_id}/cancel` (void before capture).
+    pub async fn cancel_payment(
+        &self,
+        payment_id: &str,
+        body: &CancelBody,
+        key: IdempotencyKey,
+    ) -> Result<PaymentResponse> {
+        check_path_id("payment id", payment_id)?;
+        self.post("cancel_payment", format!("/payments/{payment_id}/cancel"), body, key).await
+    }
+
+    /// `POST /payments/list`. A read sent as POST: it carries a fresh key so the transport may
+    /// retry it like a read.
+    pub async fn list_payments(
+        &self,
+        body: &PaymentListRequest,
+    ) -> Result<ListResponse<PaymentResponse>> {
+        self.post("list_payments", "/payments/list".to_owned(), body, IdempotencyKey::generate())
+            .await
+    }
+
+    /// `POST /refunds`.
+    pub async fn create_refund(
+        &self,
+        body: &CreateRefundBody,
+        key: IdempotencyKey,
+    ) -> Result<RefundResponse> {
+        self.post("create_refund", "/refunds".to_owned(), body, key).await
+    }
+
+    /// `GET /refunds/{refund_id}`.
+    pub async fn get_refund(&self, refund_id: &str) -> Result<RefundResponse> {
+        check_path_id("refund id", refund_id)?;
+        self.get("get_refund", format!("/refunds/{refund_id}")).await
+    }
+
+    /// `POST /refunds/list`.
+    pub async fn list_refunds(
+        &self,
+        body: &RefundListRequest,
+    ) -> Result<ListResponse<RefundResponse>> {
+        self.post("list_refunds", "/refunds/list".to_owned(), body, IdempotencyKey::generate())
+            .await
+    }
+
+    /// `POST /customers`.
+    pub async fn create_customer(
+        &self,
+        body: &CustomerRequest,
+        key: IdempotencyKey,
+    ) -> Result<CustomerResponse> {
+        self.post("create_customer", "/customers".to_owned(), body, key).await
+    }
+
+    /// `GET /customers/{customer_id}`.
+    pub async fn get_customer(&self, customer_id: &str) -> Result<CustomerResponse> {
+        check_path_id("customer id", customer_id)?;
+        self.get("get_customer", format!("/customers/{customer_id}")).await
+    }
+}

@@ -1,0 +1,77 @@
+//! Shared test helpers.
+#![allow(clippy::unwrap_used, dead_code)]
+
+use std::time::Duration;
+
+use paymux_core::transport::RetryPolicy;
+use paymux_core::{ProviderId, SecretString};
+use paymux_paymnt::{Environment, Paymnt, PaymntConfig};
+use serde_json::{Value, json};
+use wiremock::MockServer;
+
+pub const KEY: &str = "snd_paymnt_test_key_123";
+pub const PROFILE: &str = "pro_abc123";
+
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().with_delays(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+pub fn config(server: &MockServer) -> PaymntConfig {
+    PaymntConfig::new(SecretString::from(KEY), Environment::Sandbox)
+        .with_base_url(server.uri())
+        .with_profile_id(PROFILE)
+        .with_retry(fast_retries())
+}
+
+pub fn connector(server: &MockServer) -> Paymnt {
+    Paymnt::new(config(server)).unwrap()
+}
+
+pub fn provider() -> ProviderId {
+    ProviderId::new("paymnt")
+}
+
+/// A payment answer as the gateway documents it.
+pub fn payment_json(id: &str, status: &str, amount: i64) -> Value {
+    json!({
+        "payment_id": id,
+        "merchant_id": "merchant_1700000000",
+        "status": status,
+        "amount": amount,
+        "amount_capturable": 0,
+        "amount_received": null,
+        "currency": "USD",
+        "customer_id": null,
+        "description": "Order #1001",
+        "capture_method": "automatic",
+        "metadata": {"order_id": "order_1001"},
+        "created": "2024-03-01T12:00:00.000Z",
+        "next_action": null,
+        "error_code": null,
+        "error_message": null,
+        "client_secret": "pay_x_secret_y"
+    })
+}
+
+pub fn refund_json(id: &str, status: &str, amount: i64) -> Value {
+    json!({
+        "refund_id": id,
+        "payment_id": "pay_mnt_1",
+        "amount": amount,
+        "currency": "USD",
+        "status": status,
+        "reason": "requested_by_customer",
+        "error_code": null,
+        "error_message": null,
+        "created_at": "2024-03-02T08:00:00.000Z",
+        "metadata": null
+    })
+}
+
+/// Asserts the value is a UUID (8-4-4-4-12 hex) and returns it.
+pub fn assert_uuid(value: &str) -> String {
+    let parts: Vec<&str> = value.split('-').collect();
+    assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{value}");
+    assert!(value.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "{value}");
+    value.to_owned()
+}
