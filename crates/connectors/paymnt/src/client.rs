@@ -63,6 +63,15 @@ impl PaymntClient {
         self.transport.send_json(req).await
     }
 
+    async fn post_read<B: Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &'static str,
+        body: &B,
+    ) -> Result<T> {
+        self.transport.send_json(Request::post(operation, path).json(body)?.read_only()).await
+    }
+
     async fn get<T: serde::de::DeserializeOwned>(
         &self,
         operation: &'static str,
@@ -119,14 +128,12 @@ impl PaymntClient {
         self.post("cancel_payment", format!("/payments/{payment_id}/cancel"), body, key).await
     }
 
-    /// `POST /payments/list`. A read sent as POST: it carries a fresh key so the transport may
-    /// retry it like a read.
+    /// `POST /payments/list`. A read sent as POST: retried like a read, without a key.
     pub async fn list_payments(
         &self,
         body: &PaymentListRequest,
     ) -> Result<ListResponse<PaymentResponse>> {
-        self.post("list_payments", "/payments/list".to_owned(), body, IdempotencyKey::generate())
-            .await
+        self.post_read("list_payments", "/payments/list", body).await
     }
 
     /// `POST /refunds`.
@@ -149,8 +156,7 @@ impl PaymntClient {
         &self,
         body: &RefundListRequest,
     ) -> Result<ListResponse<RefundResponse>> {
-        self.post("list_refunds", "/refunds/list".to_owned(), body, IdempotencyKey::generate())
-            .await
+        self.post_read("list_refunds", "/refunds/list", body).await
     }
 
     /// `POST /customers`.

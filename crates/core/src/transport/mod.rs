@@ -260,6 +260,13 @@ impl Request {
         Ok(self)
     }
 
+    /// Marks a request that only reads although its method is not `GET` (list endpoints sent
+    /// as `POST` with a filter body): retried like a read, never "outcome unknown".
+    pub fn read_only(mut self) -> Self {
+        self.idempotency = Idempotency::Read;
+        self
+    }
+
     /// Marks the request retry-safe because `key` already travels in the body.
     pub fn idempotent_in_body(mut self, key: IdempotencyKey) -> Self {
         self.idempotency = Idempotency::Keyed { key, header: None };
