@@ -25,8 +25,12 @@ pub fn registry() -> Registry {
         }
         Ok(Arc::new(b.build()) as Arc<dyn PaymentProvider>)
     });
+    #[cfg(feature = "paychtec")]
+    r.register("paychtec", paychtec);
     #[cfg(feature = "paygentic")]
     r.register("paygentic", paygentic);
+    #[cfg(feature = "paymnt")]
+    r.register("paymnt", paymnt);
     #[cfg(feature = "paynectra")]
     r.register("paynectra", paynectra);
     r
@@ -69,4 +73,44 @@ fn paynectra(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
         config = config.with_webhook_secret(secret.clone());
     }
     Ok(Arc::new(Paynectra::new(config)?))
+}
+
+#[cfg(feature = "paychtec")]
+fn paychtec(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
+    use paymux_paychtec::{Environment as Env, Paychtec, PaychtecConfig};
+    let env = match spec.environment {
+        Environment::Sandbox => Env::Sandbox,
+        Environment::Production => Env::Production,
+    };
+    let mut config =
+        PaychtecConfig::new(spec.credential("api_key")?.clone(), env, spec.option("profile_id")?)
+            .with_provider_id(ProviderId::new(spec.name.clone()));
+    if let Some(url) = &spec.base_url {
+        config = config.with_base_url(url.clone());
+    }
+    if let Some(secret) = spec.optional_credential("webhook_secret") {
+        config = config.with_webhook_secret(secret.clone());
+    }
+    Ok(Arc::new(Paychtec::new(config)?))
+}
+
+#[cfg(feature = "paymnt")]
+fn paymnt(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
+    use paymux_paymnt::{Environment as Env, Paymnt, PaymntConfig};
+    let env = match spec.environment {
+        Environment::Sandbox => Env::Sandbox,
+        Environment::Production => Env::Production,
+    };
+    let mut config = PaymntConfig::new(spec.credential("api_key")?.clone(), env)
+        .with_provider_id(ProviderId::new(spec.name.clone()));
+    if let Some(url) = &spec.base_url {
+        config = config.with_base_url(url.clone());
+    }
+    if let Some(profile) = spec.options.get("profile_id") {
+        config = config.with_profile_id(profile.clone());
+    }
+    if let Some(secret) = spec.optional_credential("webhook_secret") {
+        config = config.with_webhook_secret(secret.clone());
+    }
+    Ok(Arc::new(Paymnt::new(config)?))
 }
