@@ -1,0 +1,172 @@
+//! `parse_webhook` (verify + parse) per gateway against the bare minimum: the same HMAC over
+//! the same bytes plus `serde_json::from_slice::<Value>`.
+//!
+//! Run: `cargo bench -p paymux-benches --bench webhooks`
+
+use base64::Engine as _;
+use hmac::{Hmac, KeyInit, Mac};
+use paymux::PaymentProvider;
+use paymux_benches::{Row, compare_sync, print_table};
+use sha2::{Sha256, Sha512};
+
+fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
+    parts.iter().for_each(|p| m.update(p));
+    m.finalize().into_bytes().to_vec()
+}
+
+fn hmac512(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut m = <Hmac<Sha512> as KeyInit>::new_from_slice(key).expect("any key length");
+    parts.iter().for_each(|p| m.update(p));
+    m.finalize().into_bytes().to_vec()
+}
+
+struct Case {
+    name: &'static str,
+    provider: Box<dyn PaymentProvider>,
+    headers: http::HeaderMap,
+    body: Vec<u8>,
+    baseline: Box<dyn Fn(&http::HeaderMap, &[u8]) -> bool>,
+}
+
+fn header(map: &mut http::HeaderMap, name: &'static str, value: &str) {
+    map.insert(name, http::HeaderValue::from_str(value).expect("ascii header"));
+}
+
+fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp().to_string();
+
+    // Mock: HMAC-SHA256 hex over the body.
+    let mock = paymux::MockProvider::new();
+    let body = br#"{"id":"evt_mock_1","type":"payment_succeeded","created_at":"2026-01-01T00:00:00Z","data":{"type":"payment","object":{"id":"pay_mock_1","provider":"mock","status":"succeeded","raw_status":"succeeded","amount":{"amount_minor":6540,"currency":"USD"},"amount_received":null,"amount_captured":null,"amount_refunded":null,"capture_mode":null,"merchant_reference":"order_123","description":null,"customer_id":null,"next_action":null,"failure":null,"metadata":{},"created_at":null}}}"#.to_vec();
+    let headers = mock.sign_webhook(&body);
+    cases.push(Case {
+        name: "mock (HMAC-SHA256 hex)",
+        provider: Box::new(mock),
+        headers,
+        body,
+        baseline: Box::new(|h, b| {
+            let sig = hex::decode(h["x-mock-signature"].as_bytes()).unwrap_or_default();
+            hmac256(b"whsec_mock", &[b]) == sig
+                && serde_json::from_slice::<serde_json::Value>(b).is_ok()
+        }),
+    });
+
+    // Paynectra: t=..,v1=.. over "{t}.{body}".
+    let secret = "whsec_bench_paynectra";
+    let paynectra = paymux::paynectra::Paynectra::new(
+        paymux::paynectra::PaynectraConfig::new("sk_test_bench".into(), paymux::paynectra::Environment::Sandbox)
+            .with_webhook_secret(secret.into()),
+    )
+    .expect("paynectra");
+    let body = br#"{"id":"evt_1","type":"payment.succeeded","created":1700000000,"data":{"object":{"id":"pay_1","object":"payment","amount":6540,"currency":"usd","status":"succeeded","capture_method":"automatic","created":1700000000,"metadata":{}}}}"#.to_vec();
+    let sig = hex::encode(hmac256(secret.as_bytes(), &[now.as_bytes(), b".", &body]));
+    let mut headers = http::HeaderMap::new();
+    header(&mut headers, "paynectra-signature", &format!("t={now},v1={sig}"));
+    cases.push(Case {
+        name: "paynectra (t.body SHA256 hex)",
+        provider: Box::new(paynectra),
+        headers,
+        body,
+        baseline: Box::new(move |h, b| {
+            let v = h["paynectra-signature"].to_str().unwrap_or_default();
+            let (t, s) = v.split_once(",v1=").unwrap_or_default();
+            let t = t.trim_start_matches("t=");
+            hmac256(secret.as_bytes(), &[t.as_bytes(), b".", b]) == hex::decode(s).unwrap_or_default()
+                && serde_json::from_slice::<serde_json::Value>(b).is_ok()
+        }),
+    });
+
+    // Paygentic: Svix.
+    let key = b"bench-svix-key-0123456789abcdef";
+    let secret = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(key));
+    let paygentic = paymux::paygentic::Paygentic::new(
+        paymux::paygentic::PaygenticConfig::new("sk_test_bench".into(), paymux::paygentic::Environment::Sandbox)
+            .with_webhook_secret(secret.into()),
+    )
+    .expect("paygentic");
+    let body = br#"{"eventType":"payment.completed.v0","eventId":"evt_1","timestamp":"2026-01-01T00:00:00Z","data":{"paymentId":"pay_1","amount":"65.40","currency":"USD","status":"completed"}}"#.to_vec();
+    let sig = base64::engine::general_purpose::STANDARD
+        .encode(hmac256(key, &[b"msg_1", b".", now.as_bytes(), b".", &body]));
+    let mut headers = http::HeaderMap::new();
+    header(&mut headers, "svix-id", "msg_1");
+    header(&mut headers, "svix-timestamp", &now);
+    header(&mut headers, "svix-signature", &format!("v1,{sig}"));
+    cases.push(Case {
+        name: "paygentic (Svix SHA256 base64)",
+        provider: Box::new(paygentic),
+        headers,
+        body,
+        baseline: Box::new(move |h, b| {
+            let id = h["svix-id"].as_bytes();
+            let t = h["svix-timestamp"].as_bytes();
+            let s = h["svix-signature"].to_str().unwrap_or_default().trim_start_matches("v1,");
+            hmac256(key, &[id, b".", t, b".", b])
+                == base64::engine::general_purpose::STANDARD.decode(s).unwrap_or_default()
+                && serde_json::from_slice::<serde_json::Value>(b).is_ok()
+        }),
+    });
+    // Paychtec and paymnt.cloud: HMAC-SHA512 hex over the body (the Hyperswitch envelope).
+    let body = br#"{"merchant_id":"1234567890","event_id":"evt_1234567890","event_type":"payment_succeeded","content":{"type":"payment_details","object":{"payment_id":"pay_order_123","status":"succeeded","amount":6540,"currency":"USD","metadata":{"order_id":"order_123"}}},"timestamp":"2024-01-22T10:20:00Z"}"#.to_vec();
+    let secret = "bench_hash_key";
+    let sig = hex::encode(hmac512(secret.as_bytes(), &[&body]));
+    let mut headers = http::HeaderMap::new();
+    header(&mut headers, "x-webhook-signature-512", &sig);
+    let sha512_baseline = move |h: &http::HeaderMap, b: &[u8]| {
+        hmac512(secret.as_bytes(), &[b]) == hex::decode(h["x-webhook-signature-512"].as_bytes()).unwrap_or_default()
+            && serde_json::from_slice::<serde_json::Value>(b).is_ok()
+    };
+    let paychtec = paymux::paychtec::Paychtec::new(
+        paymux::paychtec::PaychtecConfig::new("snd_bench".into(), paymux::paychtec::Environment::Sandbox, "pro_bench")
+            .with_webhook_secret(secret.into()),
+    )
+    .expect("paychtec");
+    cases.push(Case {
+        name: "paychtec (SHA512 hex)",
+        provider: Box::new(paychtec),
+        headers: headers.clone(),
+        body: body.clone(),
+        baseline: Box::new(sha512_baseline),
+    });
+    let paymnt = paymux::paymnt::Paymnt::new(
+        paymux::paymnt::PaymntConfig::new("bench_key".into(), paymux::paymnt::Environment::Sandbox)
+            .with_webhook_secret(secret.into()),
+    )
+    .expect("paymnt");
+    cases.push(Case {
+        name: "paymnt (SHA512 hex)",
+        provider: Box::new(paymnt),
+        headers,
+        body,
+        baseline: Box::new(sha512_baseline),
+    });
+    cases
+}
+
+fn main() {
+    let rounds = 41;
+    let batch = 2000;
+    let mut rows = Vec::new();
+    for case in cases() {
+        assert!(case.provider.parse_webhook(&case.headers, &case.body).is_ok(), "{} verifies", case.name);
+        assert!((case.baseline)(&case.headers, &case.body), "{} baseline verifies", case.name);
+        let (subject, baseline) = compare_sync(
+            rounds,
+            batch,
+            || {
+                std::hint::black_box(case.provider.parse_webhook(&case.headers, &case.body).is_ok());
+            },
+            || {
+                std::hint::black_box((case.baseline)(&case.headers, &case.body));
+            },
+        );
+        rows.push(Row { name: case.name.into(), subject, baseline, goal: 1.5 });
+    }
+    print_table(
+        "Webhook verification + parsing",
+        "parse_webhook",
+        "bare HMAC + from_slice::<Value>",
+        &rows,
+    );
+}

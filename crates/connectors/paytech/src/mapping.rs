@@ -1,0 +1,396 @@
+//! Wire <-> core: amounts, states, decline codes, errors, times.
+
+use std::str::FromStr;
+
+use paymux_core::transport::GatewayError;
+use paymux_core::{
+    CaptureMode, CustomerId, DeclineCode, Error, Failure, Money, NextAction, Payment, PaymentId,
+    PaymentStatus, ProviderId, Refund, RefundId, RefundStatus, Result, parse_currency,
+};
+use rust_decimal::Decimal;
+use serde_json::value::RawValue;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::wire::{ErrorBody, PaymentResult};
+use crate::{Withdrawal, WithdrawalStatus};
+
+// ---------------------------------------------------------------------------------------------
+// Amounts
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a JSON number token (`11.12`, `2000`, `1.5E+3`) exactly. A quoted number is accepted
+/// too, in case the gateway ever sends one.
+pub(crate) fn parse_amount(raw: &RawValue) -> Result<Decimal> {
+    let token = raw.get().trim();
+    let text = token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token);
+    let parsed = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str(text)
+    };
+    parsed.map_err(|e| Error::invalid_response(format!("amount {token} is not a decimal: {e}")))
+}
+
+/// An amount token plus a currency code from the gateway, as exact [`Money`]. Refuses (rather
+/// than rounds) more decimals than the currency has.
+pub(crate) fn wire_money(raw: &RawValue, currency: &str) -> Result<Money> {
+    let amount = parse_amount(raw)?;
+    let currency = parse_currency(currency).map_err(|e| {
+        Error::invalid_response(format!("currency {currency:?} is not ISO 4217: {e}"))
+    })?;
+    Money::from_major(amount, currency).map_err(|e| {
+        Error::invalid_response(format!("amount {} {}: {e}", raw.get(), currency.code()))
+    })
+}
+
+/// The JSON number token for `money` in major units, written from the decimal text (`10.50`).
+pub(crate) fn amount_token(money: Money) -> Result<Box<RawValue>> {
+    RawValue::from_string(money.to_major().to_string())
+        .map_err(|e| Error::invalid_request(format!("amount cannot be written: {e}")))
+}
+
+/// The largest amount the gateway accepts (`maximum: 1000000000`).
+pub(crate) fn check_amount(money: Money, what: &str) -> Result<()> {
+    if money.is_zero() {
+        return Err(Error::invalid_request(format!("{what} amount must be positive")));
+    }
+    if money.to_major() > Decimal::from(1_000_000_000_i64) {
+        return Err(Error::invalid_request(format!(
+            "{what} amount {money} is above pay.tech's maximum of 1000000000"
+        )));
+    }
+    Ok(())
+}
+
+fn optional_money(raw: Option<&RawValue>, currency: Option<&str>) -> Result<Option<Money>> {
+    match (raw, currency) {
+        (Some(raw), Some(currency)) => wire_money(raw, currency).map(Some),
+        _ => Ok(None),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// States
+// ---------------------------------------------------------------------------------------------
+
+/// The error code pay.tech sets on a deposit cancelled because the customer never finished.
+pub(crate) const CANCELLED_BY_TIMEOUT: &str = "1.04";
+
+/// A `PaymentState` (deposit view) as a [`PaymentStatus`].
+///
+/// | state | status |
+/// |---|---|
+/// | `CHECKOUT` | `RequiresAction` (the customer must go to `redirectUrl`) |
+/// | `PENDING` | `Processing` |
+/// | `AWAITING_APPROVAL` | `Processing` |
+/// | `AUTHORIZED` | `RequiresCapture` |
+/// | `COMPLETED` | `Succeeded` |
+/// | `DECLINED` | `Failed` |
+/// | `CANCELLED` with `errorCode` `1.04` (Cancelled by Timeout) | `Expired` |
+/// | `CANCELLED` | `Cancelled` |
+/// | anything else | `Processing` |
+pub fn payment_status(state: &str, error_code: Option<&str>) -> PaymentStatus {
+    match state {
+        "CHECKOUT" => PaymentStatus::RequiresAction,
+        "PENDING" | "AWAITING_APPROVAL" => PaymentStatus::Processing,
+        "AUTHORIZED" => PaymentStatus::RequiresCapture,
+        "COMPLETED" => PaymentStatus::Succeeded,
+        "DECLINED" => PaymentStatus::Failed,
+        "CANCELLED" if error_code == Some(CANCELLED_BY_TIMEOUT) => PaymentStatus::Expired,
+        "CANCELLED" => PaymentStatus::Cancelled,
+        _ => PaymentStatus::Processing,
+    }
+}
+
+/// A `PaymentState` of a `REFUND` payment as a [`RefundStatus`]: `COMPLETED` succeeded,
+/// `DECLINED` failed, `CANCELLED` cancelled, everything else (and unknown words) pending.
+pub fn refund_status(state: &str) -> RefundStatus {
+    match state {
+        "COMPLETED" => RefundStatus::Succeeded,
+        "DECLINED" => RefundStatus::Failed,
+        "CANCELLED" => RefundStatus::Cancelled,
+        _ => RefundStatus::Pending,
+    }
+}
+
+/// A `PaymentState` of a `WITHDRAWAL` as a [`WithdrawalStatus`]; unknown words are `Pending`.
+pub fn withdrawal_status(state: &str) -> WithdrawalStatus {
+    match state {
+        "AWAITING_APPROVAL" => WithdrawalStatus::AwaitingApproval,
+        "COMPLETED" => WithdrawalStatus::Succeeded,
+        "DECLINED" => WithdrawalStatus::Failed,
+        "CANCELLED" => WithdrawalStatus::Cancelled,
+        _ => WithdrawalStatus::Pending,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decline codes
+// ---------------------------------------------------------------------------------------------
+
+/// pay.tech's `errorCode` (the spec's "Error codes" table) as a normalized [`DeclineCode`].
+///
+/// Codes named below map as listed; any other code maps by its family (the part before the
+/// dot). `None` means the code is not a decline (a timeout, the customer or the merchant
+/// cancelling). The original code always stays in `Failure::gateway_code`.
+///
+/// | codes | decline code |
+/// |---|---|
+/// | `1.04` Cancelled by Timeout, `2.00` Cancelled by Customer, `8.00` Rejected by Merchant | none |
+/// | `1.05` Terminal not Found, `3.17` Channel not active | `config_error` |
+/// | `1.08`, `6.06` Invalid Amount, `3.27` below minimum, `3.28` above maximum | `invalid_amount` |
+/// | `1.09` Invalid Currency, `3.23` Bank not supported, `6.05` Restricted Currency, `6.15` Card Brand not supported | `unsupported_feature` |
+/// | `1.10` Insufficient Balance, `4.01` Insufficient Funds | `insufficient_funds` |
+/// | `3.01`, `4.09` Anti-fraud, `3.19` Card PAN blacklisted | `fraud_suspected` |
+/// | `3.02`, `3.03`, `3.04`, `3.31`, `4.15`, `5.01`, `5.02`, `7.01` (malfunctions, timeouts, retry requested) | `processing_error` |
+/// | `3.09` SCA required | `authentication_required` |
+/// | `4.03` Invalid Account Number | `incorrect_number` |
+/// | `4.13` Invalid card number | `invalid_number` |
+/// | `4.04` Invalid card expiration date | `invalid_expiry_date` |
+/// | `4.06` Card Lost or not active | `pick_up_card` |
+/// | `4.07` Invalid Security Code | `incorrect_cvc` |
+/// | `4.11` AVS failed | `incorrect_address` |
+/// | `4.14` PIN attempts limit exceeded | `incorrect_pin` |
+/// | family `1.xx` (gateway) | `processing_error` |
+/// | family `2.xx` (customer), `8.xx` (merchant) | none |
+/// | family `3.xx` (acquirer), `4.xx` (issuer), `5.xx` (3-D Secure) | `card_declined` |
+/// | family `6.xx` (internal anti-fraud), `7.xx` (external anti-fraud) | `fraud_suspected` |
+/// | anything else | none |
+pub fn decline_code(code: &str) -> Option<DeclineCode> {
+    let code = code.trim();
+    let specific = match code {
+        "1.04" | "2.00" | "8.00" => return None,
+        "1.05" | "3.17" => DeclineCode::ConfigError,
+        "1.08" | "3.27" | "3.28" | "6.06" => DeclineCode::InvalidAmount,
+        "1.09" | "3.23" | "6.05" | "6.15" => DeclineCode::UnsupportedFeature,
+        "1.10" | "4.01" => DeclineCode::InsufficientFunds,
+        "3.01" | "3.19" | "4.09" => DeclineCode::FraudSuspected,
+        "3.02" | "3.03" | "3.04" | "3.31" | "4.15" | "5.01" | "5.02" | "7.01" => {
+            DeclineCode::ProcessingError
+        }
+        "3.09" => DeclineCode::AuthenticationRequired,
+        "4.03" => DeclineCode::IncorrectNumber,
+        "4.13" => DeclineCode::InvalidNumber,
+        "4.04" => DeclineCode::InvalidExpiryDate,
+        "4.06" => DeclineCode::PickUpCard,
+        "4.07" => DeclineCode::IncorrectCvc,
+        "4.11" => DeclineCode::IncorrectAddress,
+        "4.14" => DeclineCode::IncorrectPin,
+        _ => {
+            let family = code.split('.').next().unwrap_or_default();
+            return match family {
+                "1" => Some(DeclineCode::ProcessingError),
+                "3" | "4" | "5" => Some(DeclineCode::CardDeclined),
+                "6" | "7" => Some(DeclineCode::FraudSuspected),
+                _ => None,
+            };
+        }
+    };
+    Some(specific)
+}
+
+fn failure(r: &PaymentResult) -> Option<Failure> {
+    if r.error_code.is_none() && r.error_message.is_none() {
+        return None;
+    }
+    Some(Failure {
+        code: r.error_code.as_deref().and_then(decline_code),
+        gateway_code: r.error_code.clone(),
+        message: r.error_message.clone(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------------
+
+/// The payment's requested amount: the caller's when known, else `customerAmount` (the amount
+/// of the request when the gateway converted it), else `amount`, else zero in the currency
+/// (a deposit created without an amount, whose amount the checkout page collects).
+fn requested_amount(r: &PaymentResult, requested: Option<Money>) -> Result<(Money, Option<Money>)> {
+    let wire = optional_money(r.amount.as_deref(), r.currency.as_deref())?;
+    let customer = optional_money(r.customer_amount.as_deref(), r.customer_currency.as_deref())?;
+    let amount = match requested.or(customer).or(wire) {
+        Some(m) => m,
+        None => {
+            let code = r.currency.as_deref().ok_or_else(|| {
+                Error::invalid_response(format!("payment {} has neither amount nor currency", r.id))
+            })?;
+            let currency = parse_currency(code).map_err(|e| {
+                Error::invalid_response(format!("currency {code:?} is not ISO 4217: {e}"))
+            })?;
+            Money::zero(currency)?
+        }
+    };
+    Ok((amount, wire))
+}
+
+/// A `PaymentResult` as a core [`Payment`].
+///
+/// `requested` is the amount the caller asked for, when this connector created the payment.
+/// `prefer_instructions` (the host-to-host step) shows `externalRefs` rather than a stale
+/// checkout link.
+pub(crate) fn to_payment(
+    provider: &ProviderId,
+    r: &PaymentResult,
+    requested: Option<Money>,
+    prefer_instructions: bool,
+) -> Result<Payment> {
+    let state = r.state.clone().unwrap_or_default();
+    let status = payment_status(&state, r.error_code.as_deref());
+    let (amount, wire) = requested_amount(r, requested)?;
+    let mut p =
+        Payment::new(PaymentId::new(&r.id), provider.clone(), status, state.clone(), amount);
+    if status == PaymentStatus::Succeeded {
+        // `amount`/`currency` is what was finally sent to (and settled by) the provider; for
+        // some methods it differs from the request.
+        p.amount_received = wire;
+    }
+    p.capture_mode =
+        r.pre_auth.map(|pre| if pre { CaptureMode::Manual } else { CaptureMode::Automatic });
+    p.merchant_reference = r.reference_id.clone();
+    p.description = r.description.clone();
+    p.customer_id =
+        r.customer.as_ref().and_then(|c| c.reference_id.clone()).map(CustomerId::from_gateway);
+    p.next_action = next_action(r, status, &state, prefer_instructions);
+    if status != PaymentStatus::Succeeded {
+        p.failure = failure(r);
+    }
+    p.created_at = r.created.as_deref().and_then(parse_time);
+    Ok(p)
+}
+
+fn next_action(
+    r: &PaymentResult,
+    status: PaymentStatus,
+    state: &str,
+    prefer_instructions: bool,
+) -> Option<NextAction> {
+    if status.is_final() {
+        return None;
+    }
+    let redirect = r.redirect_url.clone().filter(|u| !u.is_empty());
+    let refs = r.external_refs.clone().filter(|m| !m.is_empty());
+    if state == "CHECKOUT"
+        && !prefer_instructions
+        && let Some(url) = redirect.clone()
+    {
+        return Some(NextAction::Redirect { url });
+    }
+    if let Some(refs) = refs {
+        return Some(NextAction::Instructions { data: serde_json::Value::Object(refs) });
+    }
+    redirect.map(|url| NextAction::Redirect { url })
+}
+
+/// A `REFUND` payment as a core [`Refund`].
+pub(crate) fn to_refund(
+    provider: &ProviderId,
+    r: &PaymentResult,
+    requested: Option<Money>,
+    parent: Option<&PaymentId>,
+) -> Result<Refund> {
+    let state = r.state.clone().unwrap_or_default();
+    let status = refund_status(&state);
+    let payment_id = match (&r.parent_payment_id, parent) {
+        (Some(id), _) => PaymentId::new(id),
+        (None, Some(id)) => id.clone(),
+        (None, None) => {
+            return Err(Error::invalid_response(format!("refund {} has no parentPaymentId", r.id)));
+        }
+    };
+    let wire = optional_money(r.amount.as_deref(), r.currency.as_deref())?;
+    let amount = match requested.or(wire) {
+        Some(m) => m,
+        None => requested_amount(r, None)?.0,
+    };
+    let mut refund =
+        Refund::new(RefundId::new(&r.id), provider.clone(), payment_id, status, state, amount);
+    refund.merchant_refund_id = r.reference_id.clone();
+    if status != RefundStatus::Succeeded {
+        refund.failure = failure(r);
+    }
+    refund.created_at = r.created.as_deref().and_then(parse_time);
+    Ok(refund)
+}
+
+/// A `WITHDRAWAL` payment as a [`Withdrawal`].
+pub(crate) fn to_withdrawal(
+    provider: &ProviderId,
+    r: &PaymentResult,
+    requested: Option<Money>,
+) -> Result<Withdrawal> {
+    let state = r.state.clone().unwrap_or_default();
+    let status = withdrawal_status(&state);
+    let (amount, wire) = requested_amount(r, requested)?;
+    Ok(Withdrawal {
+        id: PaymentId::new(&r.id),
+        provider: provider.clone(),
+        status,
+        raw_status: state,
+        amount,
+        amount_sent: if status == WithdrawalStatus::Succeeded { wire } else { None },
+        merchant_reference: r.reference_id.clone(),
+        failure: if status == WithdrawalStatus::Succeeded { None } else { failure(r) },
+        external_result_code: r.external_result_code.clone(),
+        created_at: r.created.as_deref().and_then(parse_time),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// The [`ErrorParser`](paymux_core::transport::ErrorParser) for
+/// `{timestamp, status, error, message, path, errors[]}`. The kind comes from the HTTP status
+/// (400 `InvalidRequest`, 401 `Authentication`, 404 `NotFound`, 5xx `ProviderUnavailable`);
+/// `error` ("Bad Request") becomes the gateway code, `message` plus each `errors[]` entry
+/// (`field: defaultMessage`) the gateway message.
+pub(crate) fn parse_error(_status: http::StatusCode, body: &[u8]) -> Option<GatewayError> {
+    let e: ErrorBody = serde_json::from_slice(body).ok()?;
+    let details: Vec<String> = e
+        .errors
+        .iter()
+        .filter_map(|f| match (&f.field, &f.default_message) {
+            (Some(field), Some(msg)) => Some(format!("{field}: {msg}")),
+            (None, Some(msg)) => Some(msg.clone()),
+            (Some(field), None) => Some(field.clone()),
+            (None, None) => None,
+        })
+        .collect();
+    let mut message = e.message.filter(|m| !m.trim().is_empty());
+    if !details.is_empty() {
+        let joined = details.join("; ");
+        message = Some(match message {
+            Some(m) => format!("{m} ({joined})"),
+            None => joined,
+        });
+    }
+    if e.error.is_none() && message.is_none() {
+        return None;
+    }
+    Some(GatewayError { code: e.error, message, kind: None, decline_code: None })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times
+// ---------------------------------------------------------------------------------------------
+
+/// `created` is `YYYY-MM-DDTHH:MM:SS` in UTC (RFC 3339 accepted too); unreadable -> `None`.
+pub(crate) fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
+        return Some(t);
+    }
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    PrimitiveDateTime::parse(text, &format).ok().map(PrimitiveDateTime::assume_utc)
+}
+
+/// A query time in the gateway's format (`2021-10-13T10:26:18`, UTC, whole seconds).
+pub(crate) fn query_time(t: OffsetDateTime) -> Result<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    t.to_offset(UtcOffset::UTC)
+        .format(&format)
+        .map_err(|e| Error::invalid_request(format!("time {t} cannot be formatted: {e}")))
+}

@@ -1,0 +1,110 @@
+//! Webhooks: `Signature` = lowercase hex HMAC-SHA256 of the raw body with the shop signing key;
+//! the body is the payment result itself (not wrapped).
+//!
+//! The resource is parsed from the raw bytes, so its amounts are exact. `WebhookEvent::raw` is
+//! a `serde_json::Value` copy for fields outside the model: numbers in it are `f64`, so never
+//! read amounts from `raw`.
+
+use paymux_core::webhook::{self, Algorithm, Encoding};
+use paymux_core::{
+    Error, EventId, EventKind, PaymentStatus, ProviderId, RefundStatus, Result, WebhookEvent,
+    WebhookFailure, WebhookResource,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::WithdrawalStatus;
+use crate::mapping::{payment_status, refund_status, to_payment, to_refund, withdrawal_status};
+use crate::wire::PaymentResult;
+
+/// The header carrying the signature.
+pub const SIGNATURE_HEADER: &str = "Signature";
+
+/// The event id pay.tech does not send, derived from what makes a delivery unique: the payment
+/// and the state it reached (`"<id>:<STATE>"`). A redelivery of the same state has the same id.
+pub fn event_id(payment_id: &str, state: &str) -> EventId {
+    EventId::new(format!("{payment_id}:{state}"))
+}
+
+/// The event kind for a payment type and state.
+///
+/// Deposits: `COMPLETED` succeeded, `DECLINED` failed, `CANCELLED` cancelled (expired with
+/// `1.04`), `AUTHORIZED` authorized, `CHECKOUT` action required, the rest processing.
+/// Refunds: `COMPLETED` refund succeeded, `DECLINED`/`CANCELLED` refund failed, the rest
+/// `refund_pending`. Withdrawals: the payout kinds. Other types: `<type>_<state>` in lower case.
+pub fn event_kind(payment_type: &str, state: &str, error_code: Option<&str>) -> EventKind {
+    match payment_type {
+        "REFUND" => match refund_status(state) {
+            RefundStatus::Succeeded => EventKind::RefundSucceeded,
+            RefundStatus::Failed | RefundStatus::Cancelled => EventKind::RefundFailed,
+            RefundStatus::Pending => EventKind::Other("refund_pending".into()),
+        },
+        "WITHDRAWAL" => match withdrawal_status(state) {
+            WithdrawalStatus::Succeeded => EventKind::PayoutSucceeded,
+            WithdrawalStatus::Failed => EventKind::PayoutFailed,
+            WithdrawalStatus::Cancelled => EventKind::PayoutCancelled,
+            WithdrawalStatus::Pending | WithdrawalStatus::AwaitingApproval => {
+                EventKind::PayoutProcessing
+            }
+        },
+        "DEPOSIT" => match payment_status(state, error_code) {
+            PaymentStatus::Succeeded => EventKind::PaymentSucceeded,
+            PaymentStatus::Failed => EventKind::PaymentFailed,
+            PaymentStatus::Cancelled => EventKind::PaymentCancelled,
+            PaymentStatus::Expired => EventKind::PaymentExpired,
+            PaymentStatus::RequiresCapture => EventKind::PaymentAuthorized,
+            PaymentStatus::RequiresAction => EventKind::PaymentActionRequired,
+            _ => EventKind::PaymentProcessing,
+        },
+        other => EventKind::Other(format!("{other}_{state}").to_ascii_lowercase()),
+    }
+}
+
+/// Verifies, then parses.
+pub(crate) fn parse(
+    provider: &ProviderId,
+    signing_key: Option<&SecretString>,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<WebhookEvent> {
+    let key = signing_key.ok_or_else(|| {
+        Error::configuration("no pay.tech signing key configured: webhooks cannot be verified")
+            .with_provider(provider.clone())
+    })?;
+    webhook::check_body_size(body, webhook::DEFAULT_MAX_BODY)?;
+    let signature = webhook::header(headers, SIGNATURE_HEADER)?;
+    webhook::verify(
+        Algorithm::Sha256,
+        key.expose_secret().as_bytes(),
+        body,
+        signature,
+        Encoding::Hex,
+    )?;
+
+    let bad = |what: String| {
+        tracing::warn!(provider = %provider, "pay.tech webhook payload unreadable: {what}");
+        Error::webhook(WebhookFailure::BadPayload).with_provider(provider.clone())
+    };
+    // Parsed from the bytes so amounts stay exact; `raw` is only the copy for other fields.
+    let result: PaymentResult = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
+    let raw: serde_json::Value = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
+    let state = result.state.clone().unwrap_or_default();
+    let payment_type = result.payment_type.clone().unwrap_or_else(|| "DEPOSIT".to_owned());
+    let kind = event_kind(&payment_type, &state, result.error_code.as_deref());
+    let resource = match payment_type.as_str() {
+        "REFUND" => WebhookResource::Refund(
+            to_refund(provider, &result, None, None).map_err(|e| bad(e.to_string()))?,
+        ),
+        "DEPOSIT" => WebhookResource::Payment(
+            to_payment(provider, &result, None, false).map_err(|e| bad(e.to_string()))?,
+        ),
+        _ => WebhookResource::Other,
+    };
+    Ok(WebhookEvent {
+        id: event_id(&result.id, &state),
+        provider: provider.clone(),
+        kind,
+        occurred_at: None,
+        resource,
+        raw,
+    })
+}

@@ -1,0 +1,542 @@
+//! Refunds, withdrawals (approve/reject), error shapes, and the create recovery after an
+//! ambiguous failure.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{BEARER, bodies, envelope, setup};
+use paymux_core::transport::RetryPolicy;
+use paymux_core::{
+    Card, CreatePayment, CreateRefund, Currency, DeclineCode, ErrorKind, IdempotencyKey, Money,
+    PaymentId, PaymentProvider, PaymentStatus, RefundId, RefundReason, RefundStatus,
+};
+use paymux_paytech::{CreateWithdrawal, Paytech, PaytechCustomer, WithdrawalStatus};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const PARENT: &str = "96365a23dca04a5a9bcbb0031e7b06ac";
+const REFUND: &str = "4e2ca455643c41fab7c611f003907ad5";
+const WD: &str = "7a1ca455643c41fab7c611f003907ad8";
+
+fn ok(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "application/json")
+}
+
+fn money(minor: i64, currency: Currency) -> Money {
+    Money::from_minor(minor, currency).unwrap()
+}
+
+/// The spec's `CreateRefundResponse` example.
+const CREATE_REFUND_RESULT: &str = r#"{
+    "id": "4e2ca455643c41fab7c611f003907ad5",
+    "paymentType": "REFUND",
+    "state": "PENDING",
+    "currency": "GBP",
+    "parentPaymentId": "96365a23dca04a5a9bcbb0031e7b06ac"
+}"#;
+
+/// The spec's `CreateWithdrawalResponse` example.
+const CREATE_WITHDRAWAL_RESULT: &str = r#"{
+    "id": "96365a23dca04a5a9bcbb0031e7b06ac",
+    "paymentType": "WITHDRAWAL",
+    "state": "PENDING",
+    "currency": "GBP"
+}"#;
+
+#[tokio::test]
+async fn partial_refund_is_a_refund_payment_with_parent() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .and(header("authorization", BEARER))
+        .and(body_json(json!({
+            "referenceId": "refund-1",
+            "paymentType": "REFUND",
+            "amount": 10.01,
+            "currency": "GBP",
+            "parentPaymentId": PARENT
+        })))
+        .respond_with(ok(envelope(CREATE_REFUND_RESULT)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let req = CreateRefund::new(PaymentId::new(PARENT))
+        .with_amount(money(1001, Currency::GBP))
+        .with_merchant_refund_id("refund-1")
+        .with_reason(RefundReason::RequestedByCustomer);
+    let refund = paytech.create_refund(req).await.unwrap();
+    assert_eq!(refund.id, RefundId::new(REFUND));
+    assert_eq!(refund.payment_id, PaymentId::new(PARENT));
+    assert_eq!(refund.status, RefundStatus::Pending);
+    assert_eq!(refund.raw_status, "PENDING");
+    assert_eq!(refund.amount, money(1001, Currency::GBP));
+    assert_eq!(refund.reason.as_deref(), Some("requested_by_customer"));
+    let sent = bodies(&server, "POST", "/api/v1/payments").await;
+    assert!(sent[0].contains(r#""amount":10.01,"#), "{}", sent[0]);
+}
+
+#[tokio::test]
+async fn full_refund_reads_the_parent_amount_first() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{PARENT}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{PARENT}","paymentType":"DEPOSIT","state":"COMPLETED","amount":1234567.891,"currency":"KWD"}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .and(body_json(json!({
+            "referenceId": "rk-1",
+            "paymentType": "REFUND",
+            "amount": 1234567.891,
+            "currency": "KWD",
+            "parentPaymentId": PARENT
+        })))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{REFUND}","paymentType":"REFUND","state":"COMPLETED","amount":1234567.891,"currency":"KWD","parentPaymentId":"{PARENT}"}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut req = CreateRefund::new(PaymentId::new(PARENT));
+    req.idempotency_key = Some(IdempotencyKey::new("rk-1").unwrap());
+    let refund = paytech.create_refund(req).await.unwrap();
+    assert_eq!(refund.status, RefundStatus::Succeeded);
+    assert_eq!(refund.amount, money(1_234_567_891, Currency::KWD));
+    let sent = bodies(&server, "POST", "/api/v1/payments").await;
+    assert!(sent[0].contains(r#""amount":1234567.891,"#), "{}", sent[0]);
+}
+
+#[tokio::test]
+async fn get_refund_maps_states_and_failures() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{REFUND}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{REFUND}","referenceId":"refund-1","paymentType":"REFUND","state":"DECLINED","amount":10.01,"currency":"GBP",
+                "parentPaymentId":"{PARENT}","errorCode":"3.00","errorMessage":"Declined by Acquirer","created":"2024-09-24T20:29:11"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let refund = paytech.get_refund(&RefundId::new(REFUND)).await.unwrap();
+    assert_eq!(refund.status, RefundStatus::Failed);
+    assert_eq!(refund.merchant_refund_id.as_deref(), Some("refund-1"));
+    let failure = refund.failure.unwrap();
+    assert_eq!(failure.gateway_code.as_deref(), Some("3.00"));
+    assert_eq!(failure.code, Some(DeclineCode::CardDeclined));
+    assert!(refund.created_at.is_some());
+}
+
+#[tokio::test]
+async fn get_refund_of_a_deposit_is_refused() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{PARENT}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{PARENT}","paymentType":"DEPOSIT","state":"COMPLETED","amount":1,"currency":"EUR"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let err = paytech.get_refund(&RefundId::new(PARENT)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+#[tokio::test]
+async fn card_withdrawal_sends_card_without_cvc_and_beneficiary() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .and(header("authorization", BEARER))
+        .and(body_json(json!({
+            "referenceId": "payout-1",
+            "paymentType": "WITHDRAWAL",
+            "paymentMethod": "BASIC_CARD",
+            "amount": 10.01,
+            "currency": "GBP",
+            "card": {
+                "cardNumber": "4000000000000002",
+                "cardholderName": "John Watson",
+                "expiryMonth": "01",
+                "expiryYear": "2030"
+            },
+            "customer": {"email": "jw@mail.com", "phone": "44 02072243688"}
+        })))
+        .respond_with(ok(envelope(CREATE_WITHDRAWAL_RESULT)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let card =
+        Card::new("4000000000000002", 1, 2030, "999").unwrap().with_holder_name("John Watson");
+    let req = CreateWithdrawal::new(money(1001, Currency::GBP))
+        .with_reference("payout-1")
+        .with_card(card)
+        .with_customer(PaytechCustomer {
+            email: Some("jw@mail.com".into()),
+            phone: Some("44 02072243688".into()),
+            ..PaytechCustomer::default()
+        });
+    let w = paytech.create_withdrawal(req).await.unwrap();
+    assert_eq!(w.status, WithdrawalStatus::Pending);
+    assert_eq!(w.raw_status, "PENDING");
+    assert_eq!(w.amount, money(1001, Currency::GBP));
+    let sent = bodies(&server, "POST", "/api/v1/payments").await;
+    assert!(!sent[0].contains("999"), "CVC must not be sent: {}", sent[0]);
+}
+
+#[tokio::test]
+async fn bank_withdrawal_with_method_and_account() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .and(body_json(json!({
+            "referenceId": "payout-2",
+            "paymentType": "WITHDRAWAL",
+            "paymentMethod": "PIX",
+            "amount": 100.0,
+            "currency": "BRL",
+            "customer": {"documentType": "BR_CPF", "documentNumber": "65745728000", "accountNumber": "123-4"}
+        })))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"AWAITING_APPROVAL","currency":"BRL","amount":100}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let customer = PaytechCustomer {
+        document_type: Some("BR_CPF".into()),
+        document_number: Some("65745728000".into()),
+        account_number: Some("123-4".into()),
+        ..PaytechCustomer::default()
+    };
+    let dbg = format!("{customer:?}");
+    assert!(!dbg.contains("65745728000") && !dbg.contains("123-4"), "{dbg}");
+    let req = CreateWithdrawal::new(money(10000, Currency::BRL))
+        .with_reference("payout-2")
+        .with_payment_method("PIX")
+        .with_customer(customer);
+    let w = paytech.create_withdrawal(req).await.unwrap();
+    assert_eq!(w.status, WithdrawalStatus::AwaitingApproval);
+    let sent = bodies(&server, "POST", "/api/v1/payments").await;
+    assert!(sent[0].contains(r#""amount":100.00,"#), "{}", sent[0]);
+}
+
+#[tokio::test]
+async fn approve_reject_and_get_withdrawal() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v1/payments/{WD}/approve")))
+        .and(header("authorization", BEARER))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"PENDING","currency":"GBP","amount":10.01}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v1/payments/{WD}/reject")))
+        .and(header("authorization", BEARER))
+        .and(body_json(json!({"rejectReason": "Suspicious activity"})))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"CANCELLED","currency":"GBP","amount":10.01,
+                "errorCode":"8.00","errorMessage":"Rejected by Merchant","externalResultCode":"Suspicious activity"}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{WD}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"COMPLETED","currency":"GBP","amount":10.01}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let id = PaymentId::new(WD);
+    let approved = paytech.approve_withdrawal(&id).await.unwrap();
+    assert_eq!(approved.status, WithdrawalStatus::Pending);
+    let sent = bodies(&server, "POST", &format!("/api/v1/payments/{WD}/approve")).await;
+    assert_eq!(sent, vec![String::new()]);
+    let rejected =
+        paytech.reject_withdrawal(&id, Some("Suspicious activity".into())).await.unwrap();
+    assert_eq!(rejected.status, WithdrawalStatus::Cancelled);
+    assert!(rejected.status.is_final());
+    assert_eq!(rejected.external_result_code.as_deref(), Some("Suspicious activity"));
+    let failure = rejected.failure.unwrap();
+    assert_eq!(failure.gateway_code.as_deref(), Some("8.00"));
+    assert_eq!(failure.code, None, "a merchant rejection is not a decline");
+    let done = paytech.get_withdrawal(&id).await.unwrap();
+    assert_eq!(done.status, WithdrawalStatus::Succeeded);
+    assert_eq!(done.amount_sent, Some(money(1001, Currency::GBP)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error shapes
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn bad_request_shape_becomes_invalid_request_with_field_details() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "timestamp": "2020-10-07T13:32:19.444+00:00",
+            "status": 400,
+            "error": "Bad Request",
+            "message": "Validation failed",
+            "errors": [{
+                "codes": ["Size.paymentRequest.referenceId"],
+                "arguments": [{"codes": ["referenceId"], "defaultMessage": "referenceId"}],
+                "defaultMessage": "size must be between 0 and 256",
+                "objectName": "paymentRequest",
+                "field": "referenceId",
+                "bindingFailure": false
+            }],
+            "path": "/api/v1/payments"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = paytech
+        .create_payment(CreatePayment::new(money(100, Currency::EUR)).with_reference("r"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.http_status(), Some(400));
+    assert_eq!(err.gateway_code(), Some("Bad Request"));
+    let msg = err.gateway_message().unwrap();
+    assert!(
+        msg.contains("Validation failed") && msg.contains("referenceId: size must be"),
+        "{msg}"
+    );
+    assert!(!err.is_outcome_unknown());
+}
+
+#[tokio::test]
+async fn unauthorized_and_not_found_shapes() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{PARENT}")))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "status": 401, "error": "Unauthorized", "message": "Invalid token",
+            "timestamp": "2020-10-07T13:32:19.444+00:00", "path": "/api/v1/payments"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{REFUND}")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "status": 404, "error": "Not Found", "message": "Payment not found",
+            "timestamp": "2024-10-07T13:32:19.444+00:00", "path": "/api/v1/payments"
+        })))
+        .mount(&server)
+        .await;
+    let err = paytech.get_payment(&PaymentId::new(PARENT)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert_eq!(err.gateway_message(), Some("Invalid token"));
+    assert!(!err.to_string().contains(common::API_KEY));
+    let err = paytech.get_refund(&RefundId::new(REFUND)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(err.gateway_code(), Some("Not Found"));
+    assert_eq!(err.gateway_message(), Some("Payment not found"));
+}
+
+#[tokio::test]
+async fn an_answer_without_result_or_unreadable_is_invalid_response() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{PARENT}")))
+        .respond_with(ok(r#"{"timestamp":"x","status":200}"#.to_owned()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{REFUND}")))
+        .respond_with(ok("<html>oops</html>".to_owned()))
+        .mount(&server)
+        .await;
+    let err = paytech.get_payment(&PaymentId::new(PARENT)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+    let err = paytech.get_payment(&PaymentId::new(REFUND)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+}
+
+#[tokio::test]
+async fn a_decline_is_http_200_and_comes_back_as_a_failed_payment() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{PARENT}","referenceId":"o-1","paymentType":"DEPOSIT","state":"DECLINED","amount":10.01,"currency":"GBP",
+                "errorCode":"4.07","errorMessage":"Invalid Security Code"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let card = Card::new("4000000000000416", 1, 2030, "123").unwrap();
+    let p = paytech
+        .create_payment(
+            CreatePayment::new(money(1001, Currency::GBP)).with_reference("o-1").with_card(card),
+        )
+        .await
+        .unwrap();
+    assert_eq!(p.status, PaymentStatus::Failed);
+    assert_eq!(p.decline_code(), Some(&DeclineCode::IncorrectCvc));
+    assert_eq!(p.failure.unwrap().gateway_code.as_deref(), Some("4.07"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recovery after an ambiguous create
+// ---------------------------------------------------------------------------------------------
+
+fn slow_connector(server: &MockServer) -> Paytech {
+    let config = common::config(&server.uri()).with_timeout(Duration::from_millis(400)).with_retry(
+        RetryPolicy::default().with_delays(Duration::from_millis(1), Duration::from_millis(5)),
+    );
+    Paytech::new(config).unwrap()
+}
+
+fn found_list(reference: &str, amount: &str, currency: &str) -> String {
+    format!(
+        r#"{{"timestamp":"x","status":200,"hasMore":false,"result":[
+            {{"id":"{PARENT}","referenceId":"{reference}","paymentType":"DEPOSIT","state":"CHECKOUT",
+              "amount":{amount},"currency":"{currency}","redirectUrl":"https://gateway-domain.com/payment/{PARENT}"}}]}}"#
+    )
+}
+
+#[tokio::test]
+async fn a_create_that_timed_out_after_reaching_the_gateway_is_found_not_repeated() {
+    let server = MockServer::start().await;
+    // The gateway receives the create but answers too late.
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(envelope(CREATE_REFUND_RESULT)).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(header("authorization", BEARER))
+        .and(query_param("referenceId.eq", "idem-timeout-1"))
+        .and(query_param("limit", "100"))
+        .respond_with(ok(found_list("idem-timeout-1", "11.12", "EUR")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let paytech = slow_connector(&server);
+    let req = CreatePayment::new(money(1112, Currency::EUR))
+        .with_idempotency_key(IdempotencyKey::new("idem-timeout-1").unwrap());
+    let payment = paytech.create_payment(req).await.unwrap();
+    assert_eq!(payment.id, PaymentId::new(PARENT));
+    assert_eq!(payment.status, PaymentStatus::RequiresAction);
+    assert_eq!(payment.amount, money(1112, Currency::EUR));
+    assert_eq!(payment.merchant_reference.as_deref(), Some("idem-timeout-1"));
+    let received = server.received_requests().await.unwrap();
+    let posts = received.iter().filter(|r| r.method.as_str() == "POST").count();
+    assert_eq!(posts, 1, "exactly one create reached the gateway");
+    // The lookup window starts before the call.
+    let get = received.iter().find(|r| r.method.as_str() == "GET").unwrap();
+    let gte = get.url.query_pairs().find(|(k, _)| k == "created.gte").unwrap().1.into_owned();
+    let gte = time::PrimitiveDateTime::parse(
+        &gte,
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+    )
+    .unwrap()
+    .assume_utc();
+    let now = time::OffsetDateTime::now_utc();
+    assert!(now - gte >= time::Duration::minutes(9), "created.gte {gte} too close to {now}");
+}
+
+#[tokio::test]
+async fn when_the_lookup_finds_nothing_the_create_is_sent_once_more() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(envelope(
+            CREATE_WITHDRAWAL_RESULT.replace("WITHDRAWAL", "DEPOSIT").as_str(),
+        )))
+        .mount(&server)
+        .await;
+    // The only payment with this reference is an older attempt with another amount.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("referenceId.eq", "order-77"))
+        .respond_with(ok(found_list("order-77", "99.00", "GBP")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let paytech = slow_connector(&server);
+    let payment = paytech
+        .create_payment(CreatePayment::new(money(1001, Currency::GBP)).with_reference("order-77"))
+        .await
+        .unwrap();
+    assert_eq!(payment.status, PaymentStatus::Processing);
+    let sent = bodies(&server, "POST", "/api/v1/payments").await;
+    assert_eq!(sent.len(), 2, "one retry after an empty lookup");
+    assert_eq!(sent[0], sent[1], "the retry is the same request");
+}
+
+#[tokio::test]
+async fn when_the_lookup_fails_nothing_is_resent_and_the_outcome_stays_unknown() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(envelope(CREATE_REFUND_RESULT)).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"status": 401, "error": "Unauthorized"})),
+        )
+        .mount(&server)
+        .await;
+    let paytech = slow_connector(&server);
+    let err = paytech
+        .create_payment(CreatePayment::new(money(1001, Currency::GBP)).with_reference("order-78"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.is_outcome_unknown());
+    assert_eq!(bodies(&server, "POST", "/api/v1/payments").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_refund_that_timed_out_is_found_by_reference_and_parent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(envelope(CREATE_REFUND_RESULT)).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("referenceId.eq", "refund-9"))
+        .respond_with(ok(format!(
+            r#"{{"timestamp":"x","status":200,"hasMore":false,"result":[
+                {{"id":"{REFUND}","referenceId":"refund-9","paymentType":"REFUND","state":"PENDING","amount":10.01,"currency":"GBP","parentPaymentId":"{PARENT}"}}]}}"#
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let paytech = slow_connector(&server);
+    let refund = paytech
+        .create_refund(
+            CreateRefund::new(PaymentId::new(PARENT))
+                .with_amount(money(1001, Currency::GBP))
+                .with_merchant_refund_id("refund-9"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refund.id, RefundId::new(REFUND));
+    assert_eq!(bodies(&server, "POST", "/api/v1/payments").await.len(), 1);
+}

@@ -1,0 +1,208 @@
+//! Webhooks verified against vectors computed by `tests/fixtures/make_webhook_vectors.py`.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use http::{HeaderMap, HeaderValue};
+use paymux_core::{
+    Currency, DeclineCode, ErrorKind, EventId, EventKind, Money, PaymentProvider, PaymentStatus,
+    RefundStatus, WebhookEvent, WebhookFailure, WebhookResource,
+};
+use paymux_paytech::Paytech;
+use serde_json::Value;
+
+fn vectors() -> Value {
+    serde_json::from_str(include_str!("fixtures/webhook_vectors.json")).unwrap()
+}
+
+fn case(name: &str) -> (String, String, String) {
+    let v = vectors();
+    let c = v["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone();
+    (
+        c["body"].as_str().unwrap().to_owned(),
+        c["signature"].as_str().unwrap().to_owned(),
+        c["signature_wrong_key"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn connector() -> Paytech {
+    // No request is made: any base URL will do.
+    common::connector("http://127.0.0.1:9")
+}
+
+fn headers(signature: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("Signature", HeaderValue::from_str(signature).unwrap());
+    h.insert("content-type", HeaderValue::from_static("application/json"));
+    h
+}
+
+fn parse(name: &str) -> WebhookEvent {
+    let (body, sig, _) = case(name);
+    connector().parse_webhook(&headers(&sig), body.as_bytes()).unwrap()
+}
+
+fn money(minor: i64, currency: Currency) -> Money {
+    Money::from_minor(minor, currency).unwrap()
+}
+
+#[test]
+fn the_fixture_key_is_the_configured_one() {
+    assert_eq!(vectors()["key"], common::SIGNING_KEY);
+}
+
+#[test]
+fn the_guides_cancelled_example_is_an_expired_deposit() {
+    let e = parse("deposit_cancelled_timeout");
+    assert_eq!(e.id, EventId::new("9e9003d7f3324fc6828481c665d8bab5:CANCELLED"));
+    assert_eq!(e.kind, EventKind::PaymentExpired);
+    assert_eq!(e.provider.as_str(), "paytech");
+    let WebhookResource::Payment(p) = &e.resource else { panic!("{:?}", e.resource) };
+    assert_eq!(p.status, PaymentStatus::Expired);
+    assert_eq!(p.raw_status, "CANCELLED");
+    assert_eq!(p.amount, money(2000, Currency::CLP));
+    let failure = p.failure.as_ref().unwrap();
+    assert_eq!(failure.gateway_code.as_deref(), Some("1.04"));
+    assert_eq!(failure.code, None);
+    assert_eq!(e.raw["paymentMethod"], "BANKTRANSFER");
+}
+
+#[test]
+fn completed_deposit_keeps_requested_and_received_amounts() {
+    let e = parse("deposit_completed");
+    assert_eq!(e.kind, EventKind::PaymentSucceeded);
+    assert_eq!(e.id, EventId::new("91d27876e87f4b22b3ecd53924bf973d:COMPLETED"));
+    let WebhookResource::Payment(p) = &e.resource else { panic!() };
+    assert_eq!(p.amount, money(1500, Currency::USD));
+    assert_eq!(p.amount_received, Some(money(1112, Currency::EUR)));
+    assert_eq!(p.merchant_reference.as_deref(), Some("order-123"));
+}
+
+#[test]
+fn declined_deposit_has_the_normalized_code() {
+    let e = parse("deposit_declined");
+    assert_eq!(e.kind, EventKind::PaymentFailed);
+    let WebhookResource::Payment(p) = &e.resource else { panic!() };
+    assert_eq!(p.amount, money(30, Currency::EUR));
+    assert_eq!(p.decline_code(), Some(&DeclineCode::InsufficientFunds));
+}
+
+#[test]
+fn authorized_three_decimal_deposit_is_exact() {
+    let e = parse("deposit_authorized_kwd");
+    assert_eq!(e.kind, EventKind::PaymentAuthorized);
+    let WebhookResource::Payment(p) = &e.resource else { panic!() };
+    assert_eq!(p.status, PaymentStatus::RequiresCapture);
+    assert_eq!(p.amount.amount_minor(), 1_234_567_891);
+    assert_eq!(p.amount.currency(), Currency::KWD);
+}
+
+#[test]
+fn refund_states_are_refund_events() {
+    let e = parse("refund_completed");
+    assert_eq!(e.kind, EventKind::RefundSucceeded);
+    let WebhookResource::Refund(r) = &e.resource else { panic!("{:?}", e.resource) };
+    assert_eq!(r.status, RefundStatus::Succeeded);
+    assert_eq!(r.payment_id.as_str(), "96365a23dca04a5a9bcbb0031e7b06ac");
+    assert_eq!(r.amount, money(1001, Currency::GBP));
+    assert_eq!(r.merchant_refund_id.as_deref(), Some("refund-1"));
+}
+
+#[test]
+fn withdrawals_are_payout_events() {
+    let e = parse("withdrawal_declined");
+    assert_eq!(e.kind, EventKind::PayoutFailed);
+    assert_eq!(e.resource, WebhookResource::Other);
+    assert_eq!(e.raw["errorCode"], "1.10");
+}
+
+#[test]
+fn a_redelivery_has_the_same_event_id() {
+    assert_eq!(parse("deposit_completed").id, parse("deposit_completed").id);
+    assert_ne!(parse("deposit_completed").id, parse("deposit_declined").id);
+}
+
+fn failure_of(result: paymux_core::Result<WebhookEvent>) -> Option<WebhookFailure> {
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WebhookSignature, "{err}");
+    err.webhook_failure()
+}
+
+#[test]
+fn tampered_body_is_refused() {
+    let (body, sig, _) = case("deposit_declined");
+    let tampered = body.replace("\"DECLINED\"", "\"COMPLETED\"");
+    assert_ne!(tampered, body);
+    let r = connector().parse_webhook(&headers(&sig), tampered.as_bytes());
+    assert_eq!(failure_of(r), Some(WebhookFailure::Mismatch));
+    // One byte of whitespace is tampering too: verification is over the raw bytes.
+    let spaced = format!("{body} ");
+    let r = connector().parse_webhook(&headers(&sig), spaced.as_bytes());
+    assert_eq!(failure_of(r), Some(WebhookFailure::Mismatch));
+}
+
+#[test]
+fn a_signature_made_with_another_key_is_refused() {
+    let (body, _, wrong) = case("deposit_completed");
+    let r = connector().parse_webhook(&headers(&wrong), body.as_bytes());
+    assert_eq!(failure_of(r), Some(WebhookFailure::Mismatch));
+}
+
+#[test]
+fn missing_or_malformed_header_is_refused() {
+    let (body, sig, _) = case("deposit_completed");
+    let r = connector().parse_webhook(&HeaderMap::new(), body.as_bytes());
+    assert_eq!(failure_of(r), Some(WebhookFailure::MissingHeader));
+    let r = connector().parse_webhook(&headers("not-hex!"), body.as_bytes());
+    assert_eq!(failure_of(r), Some(WebhookFailure::BadEncoding));
+    // A correct signature under another header name does not count.
+    let mut h = HeaderMap::new();
+    h.insert("X-Signature", HeaderValue::from_str(&sig).unwrap());
+    assert_eq!(
+        failure_of(connector().parse_webhook(&h, body.as_bytes())),
+        Some(WebhookFailure::MissingHeader)
+    );
+}
+
+#[test]
+fn a_signed_body_that_is_not_a_payment_is_a_bad_payload() {
+    let (body, sig, _) = case("signed_without_id");
+    let r = connector().parse_webhook(&headers(&sig), body.as_bytes());
+    assert_eq!(failure_of(r), Some(WebhookFailure::BadPayload));
+}
+
+#[test]
+fn without_a_signing_key_webhooks_are_a_configuration_error() {
+    let (body, sig, _) = case("deposit_completed");
+    let mut config = common::config("http://127.0.0.1:9");
+    config.signing_key = None;
+    let paytech = Paytech::new(config).unwrap();
+    let err = paytech.parse_webhook(&headers(&sig), body.as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Configuration);
+}
+
+#[test]
+fn event_kinds_per_type_and_state() {
+    use paymux_paytech::webhook::event_kind;
+    for (ty, state, code, kind) in [
+        ("DEPOSIT", "COMPLETED", None, EventKind::PaymentSucceeded),
+        ("DEPOSIT", "DECLINED", Some("4.01"), EventKind::PaymentFailed),
+        ("DEPOSIT", "CANCELLED", None, EventKind::PaymentCancelled),
+        ("DEPOSIT", "CANCELLED", Some("1.04"), EventKind::PaymentExpired),
+        ("DEPOSIT", "AUTHORIZED", None, EventKind::PaymentAuthorized),
+        ("DEPOSIT", "CHECKOUT", None, EventKind::PaymentActionRequired),
+        ("DEPOSIT", "PENDING", None, EventKind::PaymentProcessing),
+        ("DEPOSIT", "SOMETHING_NEW", None, EventKind::PaymentProcessing),
+        ("REFUND", "COMPLETED", None, EventKind::RefundSucceeded),
+        ("REFUND", "DECLINED", None, EventKind::RefundFailed),
+        ("REFUND", "CANCELLED", None, EventKind::RefundFailed),
+        ("REFUND", "PENDING", None, EventKind::Other("refund_pending".into())),
+        ("WITHDRAWAL", "COMPLETED", None, EventKind::PayoutSucceeded),
+        ("WITHDRAWAL", "DECLINED", None, EventKind::PayoutFailed),
+        ("WITHDRAWAL", "CANCELLED", None, EventKind::PayoutCancelled),
+        ("WITHDRAWAL", "AWAITING_APPROVAL", None, EventKind::PayoutProcessing),
+        ("CHARGEBACK", "COMPLETED", None, EventKind::Other("chargeback_completed".into())),
+    ] {
+        assert_eq!(event_kind(ty, state, code), kind, "{ty} {state}");
+    }
+}
