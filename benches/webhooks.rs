@@ -21,12 +21,14 @@ fn hmac512(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     m.finalize().into_bytes().to_vec()
 }
 
+type Baseline = Box<dyn Fn(&http::HeaderMap, &[u8]) -> bool>;
+
 struct Case {
     name: &'static str,
     provider: Box<dyn PaymentProvider>,
     headers: http::HeaderMap,
     body: Vec<u8>,
-    baseline: Box<dyn Fn(&http::HeaderMap, &[u8]) -> bool>,
+    baseline: Baseline,
 }
 
 fn header(map: &mut http::HeaderMap, name: &'static str, value: &str) {
@@ -56,8 +58,11 @@ fn cases() -> Vec<Case> {
     // Paynectra: t=..,v1=.. over "{t}.{body}".
     let secret = "whsec_bench_paynectra";
     let paynectra = paymux::paynectra::Paynectra::new(
-        paymux::paynectra::PaynectraConfig::new("sk_test_bench".into(), paymux::paynectra::Environment::Sandbox)
-            .with_webhook_secret(secret.into()),
+        paymux::paynectra::PaynectraConfig::new(
+            "sk_test_bench".into(),
+            paymux::paynectra::Environment::Sandbox,
+        )
+        .with_webhook_secret(secret.into()),
     )
     .expect("paynectra");
     let body = br#"{"id":"evt_1","type":"payment.succeeded","created":1700000000,"data":{"object":{"id":"pay_1","object":"payment","amount":6540,"currency":"usd","status":"succeeded","capture_method":"automatic","created":1700000000,"metadata":{}}}}"#.to_vec();
@@ -73,7 +78,8 @@ fn cases() -> Vec<Case> {
             let v = h["paynectra-signature"].to_str().unwrap_or_default();
             let (t, s) = v.split_once(",v1=").unwrap_or_default();
             let t = t.trim_start_matches("t=");
-            hmac256(secret.as_bytes(), &[t.as_bytes(), b".", b]) == hex::decode(s).unwrap_or_default()
+            hmac256(secret.as_bytes(), &[t.as_bytes(), b".", b])
+                == hex::decode(s).unwrap_or_default()
                 && serde_json::from_slice::<serde_json::Value>(b).is_ok()
         }),
     });
@@ -82,8 +88,11 @@ fn cases() -> Vec<Case> {
     let key = b"bench-svix-key-0123456789abcdef";
     let secret = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(key));
     let paygentic = paymux::paygentic::Paygentic::new(
-        paymux::paygentic::PaygenticConfig::new("sk_test_bench".into(), paymux::paygentic::Environment::Sandbox)
-            .with_webhook_secret(secret.into()),
+        paymux::paygentic::PaygenticConfig::new(
+            "sk_test_bench".into(),
+            paymux::paygentic::Environment::Sandbox,
+        )
+        .with_webhook_secret(secret.into()),
     )
     .expect("paygentic");
     let body = br#"{"eventType":"payment.completed.v0","eventId":"evt_1","timestamp":"2026-01-01T00:00:00Z","data":{"paymentId":"pay_1","amount":"65.40","currency":"USD","status":"completed"}}"#.to_vec();
@@ -114,12 +123,17 @@ fn cases() -> Vec<Case> {
     let mut headers = http::HeaderMap::new();
     header(&mut headers, "x-webhook-signature-512", &sig);
     let sha512_baseline = move |h: &http::HeaderMap, b: &[u8]| {
-        hmac512(secret.as_bytes(), &[b]) == hex::decode(h["x-webhook-signature-512"].as_bytes()).unwrap_or_default()
+        hmac512(secret.as_bytes(), &[b])
+            == hex::decode(h["x-webhook-signature-512"].as_bytes()).unwrap_or_default()
             && serde_json::from_slice::<serde_json::Value>(b).is_ok()
     };
     let paychtec = paymux::paychtec::Paychtec::new(
-        paymux::paychtec::PaychtecConfig::new("snd_bench".into(), paymux::paychtec::Environment::Sandbox, "pro_bench")
-            .with_webhook_secret(secret.into()),
+        paymux::paychtec::PaychtecConfig::new(
+            "snd_bench".into(),
+            paymux::paychtec::Environment::Sandbox,
+            "pro_bench",
+        )
+        .with_webhook_secret(secret.into()),
     )
     .expect("paychtec");
     cases.push(Case {
@@ -134,6 +148,30 @@ fn cases() -> Vec<Case> {
             .with_webhook_secret(secret.into()),
     )
     .expect("paymnt");
+    // pay.tech: HMAC-SHA256 hex over the unwrapped payment result.
+    let key = "bench_signing_key";
+    let tbody = br#"{"id":"d4f2c1b0a9e8f7d6c5b4a3f2e1d0c9b8","referenceId":"order_123","paymentType":"DEPOSIT","state":"COMPLETED","amount":65.40,"currency":"USD","customerAmount":65.40,"customerCurrency":"USD","created":"2026-01-01T00:00:00.000Z","updated":"2026-01-01T00:00:01.000Z"}"#.to_vec();
+    let mut theaders = http::HeaderMap::new();
+    header(&mut theaders, "signature", &hex::encode(hmac256(key.as_bytes(), &[&tbody])));
+    let paytech = paymux::paytech::Paytech::new(
+        paymux::paytech::PaytechConfig::new(
+            "bench_api_key".into(),
+            paymux::paytech::Environment::Sandbox,
+        )
+        .with_signing_key(key.into()),
+    )
+    .expect("paytech");
+    cases.push(Case {
+        name: "paytech (SHA256 hex)",
+        provider: Box::new(paytech),
+        headers: theaders,
+        body: tbody,
+        baseline: Box::new(move |h, b| {
+            hmac256(key.as_bytes(), &[b])
+                == hex::decode(h["signature"].as_bytes()).unwrap_or_default()
+                && serde_json::from_slice::<serde_json::Value>(b).is_ok()
+        }),
+    });
     cases.push(Case {
         name: "paymnt (SHA512 hex)",
         provider: Box::new(paymnt),
@@ -149,13 +187,19 @@ fn main() {
     let batch = 2000;
     let mut rows = Vec::new();
     for case in cases() {
-        assert!(case.provider.parse_webhook(&case.headers, &case.body).is_ok(), "{} verifies", case.name);
+        assert!(
+            case.provider.parse_webhook(&case.headers, &case.body).is_ok(),
+            "{} verifies",
+            case.name
+        );
         assert!((case.baseline)(&case.headers, &case.body), "{} baseline verifies", case.name);
         let (subject, baseline) = compare_sync(
             rounds,
             batch,
             || {
-                std::hint::black_box(case.provider.parse_webhook(&case.headers, &case.body).is_ok());
+                std::hint::black_box(
+                    case.provider.parse_webhook(&case.headers, &case.body).is_ok(),
+                );
             },
             || {
                 std::hint::black_box((case.baseline)(&case.headers, &case.body));

@@ -1,5 +1,6 @@
 //! Shared measuring code for the paymux benchmarks: medians of interleaved samples, so a
 //! ratio compares two things measured in the same run under the same machine load.
+#![allow(clippy::float_arithmetic)] // ratios of timings, not money
 
 use std::time::{Duration, Instant};
 

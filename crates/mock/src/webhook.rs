@@ -96,7 +96,7 @@ pub(crate) fn parse(
     webhook::verify(Algorithm::Sha256, secret, raw_body, signature, Encoding::Hex)?;
     let bad_payload = |_| Error::webhook(WebhookFailure::BadPayload);
     let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let body: Body = serde_json::from_value(raw.clone()).map_err(bad_payload)?;
+    let body: Body = serde::Deserialize::deserialize(&raw).map_err(bad_payload)?;
     Ok(WebhookEvent {
         id: body.id,
         provider: provider.clone(),

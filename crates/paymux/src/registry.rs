@@ -10,7 +10,7 @@ use paymux_router::{Environment, InstanceSpec, Registry};
 ///
 /// Each kind reads the credential `api_key`, the optional credential `webhook_secret`, and
 /// its gateway's options (`profile_id` for Paychtec and paymnt.cloud, `merchant_id` for
-/// Paygentic).
+/// Paygentic). pay.tech calls its webhook secret the signing key: give it as `webhook_secret`.
 ///
 /// ```
 /// let kinds = paymux::registry().kinds().join(",");
@@ -31,6 +31,8 @@ pub fn registry() -> Registry {
     r.register("paygentic", paygentic);
     #[cfg(feature = "paymnt")]
     r.register("paymnt", paymnt);
+    #[cfg(feature = "paytech")]
+    r.register("paytech", paytech);
     #[cfg(feature = "paynectra")]
     r.register("paynectra", paynectra);
     r
@@ -113,4 +115,22 @@ fn paymnt(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
         config = config.with_webhook_secret(secret.clone());
     }
     Ok(Arc::new(Paymnt::new(config)?))
+}
+
+#[cfg(feature = "paytech")]
+fn paytech(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
+    use paymux_paytech::{Environment as Env, Paytech, PaytechConfig};
+    let env = match spec.environment {
+        Environment::Sandbox => Env::Sandbox,
+        Environment::Production => Env::Production,
+    };
+    let mut config = PaytechConfig::new(spec.credential("api_key")?.clone(), env)
+        .with_provider_id(ProviderId::new(spec.name.clone()));
+    if let Some(url) = &spec.base_url {
+        config = config.with_base_url(url.clone());
+    }
+    if let Some(secret) = spec.optional_credential("webhook_secret") {
+        config = config.with_signing_key(secret.clone());
+    }
+    Ok(Arc::new(Paytech::new(config)?))
 }

@@ -57,16 +57,16 @@ pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEven
             .with_provider(provider.clone())
     };
     let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(|e| bad(&e))?;
-    let envelope: WebhookEnvelope = serde_json::from_value(raw.clone()).map_err(|e| bad(&e))?;
+    let envelope: WebhookEnvelope = serde::Deserialize::deserialize(&raw).map_err(|e| bad(&e))?;
     let resource = match envelope.content.kind.as_str() {
         "payment_details" => {
             let wire: PaymentResponse =
-                serde_json::from_value(envelope.content.object.clone()).map_err(|e| bad(&e))?;
+                serde::Deserialize::deserialize(&envelope.content.object).map_err(|e| bad(&e))?;
             WebhookResource::Payment(payment_from_wire(provider, &wire).map_err(|e| bad(&e))?)
         }
         "refund_details" => {
             let wire: RefundResponse =
-                serde_json::from_value(envelope.content.object.clone()).map_err(|e| bad(&e))?;
+                serde::Deserialize::deserialize(&envelope.content.object).map_err(|e| bad(&e))?;
             WebhookResource::Refund(refund_from_wire(provider, &wire).map_err(|e| bad(&e))?)
         }
         _ => WebhookResource::Other,

@@ -136,12 +136,12 @@ pub(crate) fn parse_event(
 ) -> Result<WebhookEvent> {
     let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(bad_payload)?;
     let envelope: wire::WebhookEnvelope =
-        serde_json::from_value(raw.clone()).map_err(bad_payload)?;
+        serde::Deserialize::deserialize(&raw).map_err(bad_payload)?;
     let kind = mapping::event_kind(&envelope.event_type);
     let known_payment_event = !matches!(kind, EventKind::Other(_));
     let name_status = mapping::event_status_word(&envelope.event_type);
     let resource = if envelope.event_type.starts_with("payment.") {
-        let data = serde_json::from_value::<wire::WebhookPayment>(envelope.data.clone());
+        let data = <wire::WebhookPayment as serde::Deserialize>::deserialize(&envelope.data);
         match data {
             Ok(data) => {
                 let status = data.status.as_deref().or(name_status).unwrap_or("");

@@ -81,7 +81,7 @@ fn bad_payload(why: impl std::fmt::Display) -> Error {
 /// Parses a verified body `{id, type, created, data: {object}}`.
 fn parse_event(raw_body: &[u8], provider: &ProviderId) -> Result<WebhookEvent> {
     let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let event: wire::Event = serde_json::from_value(raw.clone()).map_err(bad_payload)?;
+    let event: wire::Event = serde::Deserialize::deserialize(&raw).map_err(bad_payload)?;
     let kind = mapping::event_kind(&event.kind);
     let object_type = event
         .data
@@ -93,12 +93,12 @@ fn parse_event(raw_body: &[u8], provider: &ProviderId) -> Result<WebhookEvent> {
     let resource = match object_type.as_deref() {
         Some("payment") => {
             let p: wire::Payment =
-                serde_json::from_value(event.data.object.clone()).map_err(bad_payload)?;
+                serde::Deserialize::deserialize(&event.data.object).map_err(bad_payload)?;
             WebhookResource::Payment(mapping::to_payment(p, provider).map_err(bad_payload)?)
         }
         Some("refund") => {
             let r: wire::Refund =
-                serde_json::from_value(event.data.object.clone()).map_err(bad_payload)?;
+                serde::Deserialize::deserialize(&event.data.object).map_err(bad_payload)?;
             WebhookResource::Refund(mapping::to_refund(r, provider).map_err(bad_payload)?)
         }
         _ => WebhookResource::Other,
