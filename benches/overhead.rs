@@ -1,2 +1,184 @@
-//! placeholder
-fn main() {}
+//! `create_payment` through each connector (and through the router) against a local HTTP
+//! server that returns a canned answer, versus a hand-written reqwest call sending the same
+//! bytes with the same headers to the same server and parsing the answer as JSON.
+//!
+//! The canned answers are recorded once from the gateway's sandbox emulator (so they are the
+//! gateway's real shapes) and then replayed without any server-side work.
+//!
+//! Run: `cargo bench -p paymux-benches --bench overhead`
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use paymux::{Card, CreatePayment, Currency, Money, PaymentProvider};
+use paymux_benches::{Row, install_crypto, median, print_table};
+use paymux_sandbox::{EmulatorHandle, Sandbox};
+
+#[derive(Clone, Default)]
+struct Recorder {
+    upstream: Arc<Mutex<String>>,
+    canned: Arc<Mutex<Option<(u16, Bytes)>>>,
+    last_request: Arc<Mutex<Option<(HeaderMap, Bytes)>>>,
+    client: reqwest::Client,
+}
+
+async fn replay(
+    State(r): State<Recorder>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let canned = r.canned.lock().expect("lock").clone();
+    let (status, answer) = match canned {
+        Some(c) => c,
+        None => {
+            // First call: forward to the emulator and keep its answer.
+            let url = format!("{}{}", r.upstream.lock().expect("lock"), uri);
+            let mut req = r.client.post(url).body(body.clone());
+            for (n, v) in &headers {
+                if n != "host" && n != "content-length" {
+                    req = req.header(n, v);
+                }
+            }
+            let resp = req.send().await.expect("emulator answers");
+            let status = resp.status().as_u16();
+            let bytes = resp.bytes().await.expect("emulator body");
+            *r.canned.lock().expect("lock") = Some((status, bytes.clone()));
+            *r.last_request.lock().expect("lock") = Some((headers, body));
+            (status, bytes)
+        }
+    };
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        [("content-type", "application/json")],
+        answer,
+    )
+}
+
+async fn start_replayer(upstream: &EmulatorHandle) -> (String, Recorder) {
+    let recorder = Recorder { client: reqwest::Client::new(), ..Default::default() };
+    *recorder.upstream.lock().expect("lock") = upstream.base_url();
+    let app = axum::Router::new().fallback(replay).with_state(recorder.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    (format!("http://{addr}"), recorder)
+}
+
+struct Case {
+    name: String,
+    provider: Arc<dyn PaymentProvider>,
+    request: CreatePayment,
+    recorder: Recorder,
+    url: String,
+}
+
+fn usd(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::USD).expect("money")
+}
+
+async fn cases(sandbox: &Sandbox) -> Vec<Case> {
+    let mut out = Vec::new();
+    let registry = paymux::registry();
+    let kinds = [("paygentic", &sandbox.paygentic, "/v0/payments", CreatePayment::new(usd(1050)))];
+    for (kind, emulator, path, request) in kinds {
+        let (url, recorder) = start_replayer(emulator).await;
+        let creds = emulator.credentials();
+        let mut spec = paymux::router::InstanceSpec::new(kind, kind);
+        spec.base_url = Some(url.clone());
+        spec.credentials.insert("api_key".into(), creds.api_key.clone().into());
+        spec.options = creds.extra.clone().into_iter().collect();
+        let factory_registry = &registry;
+        let provider = build(factory_registry, &spec);
+        out.push(Case {
+            name: kind.into(),
+            provider,
+            request,
+            recorder,
+            url: format!("{url}{path}"),
+        });
+    }
+    let _ = Card::new;
+    out
+}
+
+fn build(
+    registry: &paymux::router::Registry,
+    spec: &paymux::router::InstanceSpec,
+) -> Arc<dyn PaymentProvider> {
+    let text = format!(
+        "[defaults]\ninstance = \"x\"\n[instances.x]\nkind = \"{}\"\nbase_url = \"{}\"\ncredentials.api_key = {{ env = \"K\" }}\n{}",
+        spec.kind,
+        spec.base_url.clone().unwrap_or_default(),
+        spec.options.iter().map(|(k, v)| format!("options.{k} = \"{v}\"\n")).collect::<String>(),
+    );
+    let key = paymux::ExposeSecret::expose_secret(&spec.credentials["api_key"]).to_owned();
+    let config = paymux::RouterConfig::parse("bench.toml", &text, &move |_| Some(key.clone()))
+        .expect("config");
+    let router = paymux::Router::from_config(config, registry).expect("router");
+    router.instance("x").expect("instance").clone()
+}
+
+async fn time_calls<F, Fut>(n: u32, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = Instant::now();
+    for _ in 0..n {
+        f().await;
+    }
+    t.elapsed() / n
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    install_crypto();
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let rounds = 31;
+    let batch = 200;
+    let mut rows = Vec::new();
+    for case in cases(&sandbox).await {
+        // Warm-up records the canned answer and the exact request the connector sends.
+        case.provider.create_payment(case.request.clone()).await.expect("connector create");
+        let (headers, body) =
+            case.recorder.last_request.lock().expect("lock").clone().expect("recorded");
+        let raw = reqwest::Client::new();
+        let mut subject = Vec::new();
+        let mut baseline = Vec::new();
+        for _ in 0..rounds {
+            subject.push(
+                time_calls(batch, || async {
+                    let p = case.provider.create_payment(case.request.clone()).await;
+                    assert!(p.is_ok());
+                })
+                .await,
+            );
+            baseline.push(
+                time_calls(batch, || async {
+                    let mut req = raw.post(&case.url).body(body.clone());
+                    for (n, v) in &headers {
+                        if n != "host" && n != "content-length" {
+                            req = req.header(n, v);
+                        }
+                    }
+                    let bytes = req.send().await.expect("send").bytes().await.expect("body");
+                    let v: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+                    std::hint::black_box(v);
+                })
+                .await,
+            );
+        }
+        rows.push(Row {
+            name: case.name,
+            subject: median(&mut subject),
+            baseline: median(&mut baseline),
+            goal: 1.05,
+        });
+    }
+    print_table("create_payment overhead", "connector", "raw reqwest + from_slice::<Value>", &rows);
+}

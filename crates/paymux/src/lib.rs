@@ -36,6 +36,9 @@ pub use paymux_router::{Router, RouterConfig};
 mod registry;
 pub use registry::registry;
 
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
 /// The in-process mock gateway for tests.
 pub use paymux_mock as mock;
 pub use paymux_mock::MockProvider;

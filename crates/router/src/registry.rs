@@ -118,7 +118,8 @@ impl Registry {
         self.factories.keys().map(String::as_str).collect()
     }
 
-    pub(crate) fn get(&self, kind: &str) -> Option<&Factory> {
+    /// The factory of a kind.
+    pub fn factory(&self, kind: &str) -> Option<&Factory> {
         self.factories.get(kind)
     }
 }

@@ -260,7 +260,7 @@ impl Router {
             instances: Vec::new(),
         };
         for (spec, at) in config.instances {
-            let factory = registry.get(&spec.kind).ok_or_else(|| {
+            let factory = registry.factory(&spec.kind).ok_or_else(|| {
                 Error::configuration(format!(
                     "{at}: instance {:?}: unknown kind {:?} (known: {})",
                     spec.name,

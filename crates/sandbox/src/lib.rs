@@ -19,6 +19,7 @@ pub mod faults;
 pub mod server;
 pub mod webhooks;
 
+pub mod hyperswitch;
 pub mod paychtec;
 pub mod paygentic;
 pub mod paymnt;
