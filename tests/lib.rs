@@ -1,1 +1,213 @@
-//! Shared helpers for the end-to-end tests.
+//! Shared helpers for the end-to-end tests: how to drive each gateway's sandbox emulator the
+//! way a customer would (test cards, hosted pages, redirects).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use paymux::sandbox::EmulatorHandle;
+use paymux::{
+    Address, BillingDetails, Card, CreatePayment, DeclineCode, NextAction, Payment, PaymentId,
+    PaymentProvider, PaymentStatus, Phone,
+};
+
+/// How a gateway takes a card: in the API request, or on its hosted page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardEntry {
+    /// The connector sends card data in `create_payment`.
+    InRequest,
+    /// The customer enters the card on the gateway's page; the emulator takes the test card
+    /// from this query parameter of the page's URL.
+    HostedPage(&'static str),
+    /// The gateway takes no cards at all (its page completes the payment).
+    None,
+}
+
+/// What the conformance suite needs to know about one gateway's emulator.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The connector kind.
+    pub kind: &'static str,
+    /// How cards are entered.
+    pub card_entry: CardEntry,
+    /// A card that succeeds.
+    pub success_card: &'static str,
+    /// A card that declines, with the normalized code the connector must report.
+    pub decline_card: Option<(&'static str, DeclineCode)>,
+    /// A card that needs a customer redirect (3-D Secure) before it succeeds.
+    pub redirect_card: Option<&'static str>,
+    /// Whether the gateway deduplicates creates by idempotency key.
+    pub idempotent_create: bool,
+}
+
+/// The profiles of the five gateways, in sandbox order.
+pub fn profiles() -> [Profile; 5] {
+    [
+        Profile {
+            kind: "paychtec",
+            card_entry: CardEntry::InRequest,
+            success_card: "4242424242424242",
+            decline_card: Some(("4000000000000002", DeclineCode::CardDeclined)),
+            redirect_card: Some("4000000000003220"),
+            idempotent_create: true,
+        },
+        Profile {
+            kind: "paytech",
+            card_entry: CardEntry::InRequest,
+            // pay.tech's own sandbox cards: 4242... declines there.
+            success_card: "4000000000000408",
+            decline_card: Some(("4000000000000416", DeclineCode::CardDeclined)),
+            redirect_card: Some("4000000000000002"),
+            idempotent_create: false,
+        },
+        Profile {
+            kind: "paygentic",
+            card_entry: CardEntry::None,
+            success_card: "",
+            decline_card: None,
+            redirect_card: None,
+            idempotent_create: true,
+        },
+        Profile {
+            kind: "paymnt",
+            card_entry: CardEntry::InRequest,
+            success_card: "4242424242424242",
+            decline_card: Some(("4000000000000002", DeclineCode::CardDeclined)),
+            redirect_card: Some("4000000000003220"),
+            idempotent_create: true,
+        },
+        Profile {
+            kind: "paynectra",
+            card_entry: CardEntry::HostedPage("card"),
+            success_card: "4242424242424242",
+            decline_card: Some(("4000000000000002", DeclineCode::CardDeclined)),
+            redirect_card: Some("4000000000003220"),
+            idempotent_create: true,
+        },
+    ]
+}
+
+/// Billing details every card gateway accepts.
+pub fn billing() -> BillingDetails {
+    BillingDetails {
+        address: Some(Address {
+            line1: Some("1600 Amphitheatre Parkway".into()),
+            city: Some("Mountain View".into()),
+            state: Some("CA".into()),
+            postal_code: Some("94043".into()),
+            country: Some("US".into()),
+            first_name: Some("Jane".into()),
+            last_name: Some("Customer".into()),
+            line2: None,
+        }),
+        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
+        email: Some("customer@example.com".into()),
+    }
+}
+
+/// A payment request paying with `card` the way the gateway takes cards.
+pub fn with_card(profile: &Profile, req: CreatePayment, card: &str) -> CreatePayment {
+    match profile.card_entry {
+        CardEntry::InRequest => {
+            let card = Card::new(card, 12, 2030, "123").expect("test card");
+            req.with_card(card).with_billing(billing())
+        }
+        CardEntry::HostedPage(_) | CardEntry::None => {
+            req.with_return_url("https://shop.example/return")
+        }
+    }
+}
+
+/// An HTTP client for visiting emulator pages as the customer's browser would (no redirects
+/// followed automatically: only those back to the emulator are followed).
+pub fn browser() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+/// Visits the payment's redirect (hosted page, 3-D Secure page) with `card` where the page
+/// takes one, following redirects that stay on the emulator.
+pub async fn visit_redirect(
+    emulator: &EmulatorHandle,
+    profile: &Profile,
+    payment: &Payment,
+    card: Option<&str>,
+) -> Result<(), String> {
+    let Some(NextAction::Redirect { url }) = &payment.next_action else {
+        return Err(format!("no redirect on {} ({})", payment.id, payment.raw_status));
+    };
+    let mut url = url.clone();
+    if let (CardEntry::HostedPage(param), Some(card)) = (profile.card_entry, card) {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{sep}{param}={card}");
+    }
+    let client = browser();
+    for _ in 0..5 {
+        if !url.starts_with(&emulator.base_url()) {
+            return Ok(());
+        }
+        let resp = client.get(&url).send().await.map_err(|e| e.to_string())?;
+        if !resp.status().is_redirection() {
+            return if resp.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("redirect page answered {}", resp.status()))
+            };
+        }
+        let next = resp
+            .headers()
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or("redirect without location")?;
+        url = if next.starts_with('/') {
+            format!("{}{next}", emulator.base_url())
+        } else {
+            next.to_owned()
+        };
+    }
+    Err("too many redirects".into())
+}
+
+/// Polls `get_payment` until the status leaves `Processing`/`RequiresAction` or 3 s pass.
+pub async fn settle(
+    provider: &Arc<dyn PaymentProvider>,
+    id: &PaymentId,
+) -> paymux::Result<Payment> {
+    let mut last = provider.get_payment(id).await?;
+    for _ in 0..30 {
+        if !matches!(last.status, PaymentStatus::Processing | PaymentStatus::RequiresAction) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        last = provider.get_payment(id).await?;
+    }
+    Ok(last)
+}
+
+/// Creates a payment and completes the customer's part (hosted page or redirect) with
+/// `card`, then returns the settled payment.
+pub async fn pay(
+    provider: &Arc<dyn PaymentProvider>,
+    emulator: &EmulatorHandle,
+    profile: &Profile,
+    req: CreatePayment,
+    card: &str,
+) -> Result<Payment, String> {
+    let req = with_card(profile, req, card);
+    let created = provider.create_payment(req).await.map_err(|e| e.to_string())?;
+    if matches!(created.status, PaymentStatus::RequiresAction | PaymentStatus::Processing)
+        && created.next_action.is_some()
+    {
+        visit_redirect(emulator, profile, &created, Some(card)).await?;
+        let mut settled = settle(provider, &created.id).await.map_err(|e| e.to_string())?;
+        // A 3-D Secure step can follow the hosted page.
+        if settled.status == PaymentStatus::RequiresAction && settled.next_action.is_some() {
+            visit_redirect(emulator, profile, &settled, None).await?;
+            settled = settle(provider, &created.id).await.map_err(|e| e.to_string())?;
+        }
+        return Ok(settled);
+    }
+    Ok(created)
+}
