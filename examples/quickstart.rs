@@ -1,59 +1,153 @@
-//! Quickstart: one checkout flow, written once against `Arc<dyn PaymentProvider>`.
+//! Quickstart: the same checkout through all five gateways, offline.
+//!
+//! Starts the sandbox (local emulators of Paychtec, pay.tech, Paygentic, paymnt.cloud and
+//! Paynectra on 127.0.0.1) and a webhook endpoint, then for each gateway: creates a payment,
+//! completes the customer's part (the gateway's page), refunds 5.00, and waits for the
+//! gateway's signed webhook, which the endpoint verifies over the raw bytes before parsing.
 //!
 //! Run with `cargo run -p paymux-examples --example quickstart`.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use paymux::sandbox::{EmulatorHandle, Sandbox};
 use paymux::{
-    CaptureMode, CapturePayment, Card, CreatePayment, CreateRefund, Currency, Money,
-    PaymentProvider, WebhookResource,
+    Address, BillingDetails, Card, CreatePayment, CreateRefund, Currency, Money, Operation,
+    PaymentProvider, PaymentStatus, Phone,
 };
 
-/// Create, capture, refund, then receive and verify the gateway's webhook.
-async fn checkout(gateway: Arc<dyn PaymentProvider>) -> paymux::Result<Vec<String>> {
-    let card = Card::new("4242424242424242", 12, 2030, "123")?;
-    let payment = gateway
-        .create_payment(
-            CreatePayment::new(Money::from_minor(6540, Currency::USD)?)
-                .with_reference("order_123")
-                .with_card(card)
-                .with_capture(CaptureMode::Manual),
-        )
-        .await?;
-    let captured = gateway.capture_payment(&payment.id, CapturePayment::default()).await?;
-    let refund = gateway
-        .create_refund(
-            CreateRefund::new(payment.id.clone())
-                .with_amount(Money::from_minor(500, Currency::USD)?),
-        )
-        .await?;
-    Ok(vec![
-        gateway.id().to_string(),
-        captured.id.to_string(),
-        captured.status.to_string(),
-        captured.amount.to_string(),
-        format!("{} {}", refund.amount, refund.status),
-    ])
+type Providers = Arc<BTreeMap<String, Arc<dyn PaymentProvider>>>;
+type Received = Arc<Mutex<Vec<(String, String)>>>;
+
+/// The merchant's webhook endpoint: verify, parse, record.
+async fn receive(
+    State((providers, received)): State<(Providers, Received)>,
+    Path(gateway): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let Some(provider) = providers.get(&gateway) else { return StatusCode::NOT_FOUND };
+    match provider.parse_webhook(&headers, &body) {
+        Ok(event) => {
+            let text = format!("{} ✓", event.kind);
+            received.lock().expect("lock").push((gateway, text));
+            StatusCode::OK
+        }
+        Err(_) => StatusCode::BAD_REQUEST,
+    }
+}
+
+async fn webhook_endpoint(providers: Providers, received: Received) -> std::io::Result<String> {
+    let app = axum::Router::new()
+        .route("/webhooks/{gateway}", axum::routing::post(receive))
+        .with_state((providers, received));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(url)
+}
+
+/// The checkout written once for every gateway.
+async fn checkout(
+    gateway: &Arc<dyn PaymentProvider>,
+    emulator: &EmulatorHandle,
+) -> paymux::Result<[String; 4]> {
+    let amount = Money::from_minor(6540, Currency::USD)?;
+    let mut req = CreatePayment::new(amount).with_reference("order_123");
+    // Gateways that take card data get a test card; the others send the customer to their
+    // hosted page, where the sandbox's page stands in for the customer.
+    if matches!(emulator.name(), "paychtec" | "paymnt" | "paytech") {
+        let card =
+            if emulator.name() == "paytech" { "4000000000000408" } else { "4242424242424242" };
+        req = req.with_card(Card::new(card, 12, 2030, "123")?).with_billing(billing());
+    } else {
+        req = req.with_return_url("https://shop.example/return");
+    }
+    let mut payment = gateway.create_payment(req).await?;
+    if payment.next_action.is_some() && !payment.status.is_final() {
+        paymux::sandbox::complete_redirect(emulator, &payment, Some("4242424242424242")).await?;
+        payment = gateway.get_payment(&payment.id).await?;
+    }
+    let refund = if !gateway.capabilities().supports(Operation::CreateRefund) {
+        "not offered".to_owned()
+    } else if payment.status == PaymentStatus::Succeeded {
+        let r = gateway
+            .create_refund(
+                CreateRefund::new(payment.id.clone())
+                    .with_amount(Money::from_minor(500, Currency::USD)?),
+            )
+            .await?;
+        format!("{} {}", r.amount, r.status)
+    } else {
+        "-".to_owned()
+    };
+    Ok([payment.id.to_string(), payment.status.to_string(), payment.amount.to_string(), refund])
+}
+
+fn billing() -> BillingDetails {
+    BillingDetails {
+        address: Some(Address {
+            line1: Some("1600 Amphitheatre Parkway".into()),
+            city: Some("Mountain View".into()),
+            state: Some("CA".into()),
+            postal_code: Some("94043".into()),
+            country: Some("US".into()),
+            first_name: Some("Jane".into()),
+            last_name: Some("Customer".into()),
+            line2: None,
+        }),
+        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
+        email: Some("jane@example.com".into()),
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> paymux::Result<()> {
-    let mock = Arc::new(paymux::MockProvider::new());
-    let mut row = checkout(mock.clone()).await?;
-    // The gateway's webhook, verified over its raw bytes, then parsed.
-    let webhook = mock.take_webhooks().pop().map(|w| mock.parse_webhook(&w.headers, &w.body));
-    row.push(match webhook {
-        Some(Ok(event)) => match event.resource {
-            WebhookResource::Refund(_) | WebhookResource::Payment(_) => {
-                format!("{} verified", event.kind)
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start().await?;
+    let mut providers = BTreeMap::new();
+    for emulator in sandbox.all() {
+        providers.insert(emulator.name().to_owned(), paymux::sandbox::provider(emulator)?);
+    }
+    let providers: Providers = Arc::new(providers);
+    let received: Received = Arc::default();
+    let endpoint = webhook_endpoint(providers.clone(), received.clone()).await?;
+    for emulator in sandbox.all() {
+        emulator.webhooks().set_target(Some(format!("{endpoint}/webhooks/{}", emulator.name())));
+    }
+
+    println!(
+        "{:<10} {:<36} {:<10} {:<10} {:<20} webhook",
+        "gateway", "payment id", "status", "amount", "refund"
+    );
+    for emulator in sandbox.all() {
+        let gateway = &providers[emulator.name()];
+        let row = match checkout(gateway, emulator).await {
+            Ok(row) => row,
+            Err(e) => [format!("error: {e}"), String::new(), String::new(), String::new()],
+        };
+        // Webhooks arrive asynchronously: give the gateway a moment.
+        let mut webhook = "none".to_owned();
+        for _ in 0..40 {
+            let got = received.lock().expect("lock");
+            if let Some((_, kind)) = got.iter().rev().find(|(g, _)| g == emulator.name()) {
+                webhook = kind.clone();
+                break;
             }
-            _ => event.kind.to_string(),
-        },
-        Some(Err(e)) => format!("refused: {e}"),
-        None => "none".into(),
-    });
-    let header = ["gateway", "payment id", "status", "amount", "refund", "webhook"];
-    println!("{}", header.map(|h| format!("{h:<22}")).join(""));
-    println!("{}", row.iter().map(|c| format!("{c:<22}")).collect::<String>());
+            drop(got);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        println!(
+            "{:<10} {:<36} {:<10} {:<10} {:<20} {webhook}",
+            emulator.name(),
+            row[0],
+            row[1],
+            row[2],
+            row[3]
+        );
+    }
     Ok(())
 }

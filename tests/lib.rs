@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use paymux::sandbox::EmulatorHandle;
 use paymux::{
-    Address, BillingDetails, Card, CreatePayment, DeclineCode, NextAction, Payment, PaymentId,
-    PaymentProvider, PaymentStatus, Phone,
+    Address, BillingDetails, Card, CreatePayment, DeclineCode, Payment, PaymentId, PaymentProvider,
+    PaymentStatus, Phone,
 };
 
 /// How a gateway takes a card: in the API request, or on its hosted page.
@@ -15,9 +15,8 @@ use paymux::{
 pub enum CardEntry {
     /// The connector sends card data in `create_payment`.
     InRequest,
-    /// The customer enters the card on the gateway's page; the emulator takes the test card
-    /// from this query parameter of the page's URL.
-    HostedPage(&'static str),
+    /// The customer enters the card on the gateway's hosted page.
+    HostedPage,
     /// The gateway takes no cards at all (its page completes the payment).
     None,
 }
@@ -77,7 +76,7 @@ pub fn profiles() -> [Profile; 5] {
         },
         Profile {
             kind: "paynectra",
-            card_entry: CardEntry::HostedPage("card"),
+            card_entry: CardEntry::HostedPage,
             success_card: "4242424242424242",
             decline_card: Some(("4000000000000002", DeclineCode::CardDeclined)),
             redirect_card: Some("4000000000003220"),
@@ -111,63 +110,21 @@ pub fn with_card(profile: &Profile, req: CreatePayment, card: &str) -> CreatePay
             let card = Card::new(card, 12, 2030, "123").expect("test card");
             req.with_card(card).with_billing(billing())
         }
-        CardEntry::HostedPage(_) | CardEntry::None => {
+        CardEntry::HostedPage | CardEntry::None => {
             req.with_return_url("https://shop.example/return")
         }
     }
 }
 
-/// An HTTP client for visiting emulator pages as the customer's browser would (no redirects
-/// followed automatically: only those back to the emulator are followed).
-pub fn browser() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client")
-}
-
-/// Visits the payment's redirect (hosted page, 3-D Secure page) with `card` where the page
-/// takes one, following redirects that stay on the emulator.
+/// Visits the payment's redirect as the customer would (see
+/// [`paymux::sandbox::complete_redirect`]), with `card` where the page takes one.
 pub async fn visit_redirect(
     emulator: &EmulatorHandle,
-    profile: &Profile,
+    _profile: &Profile,
     payment: &Payment,
     card: Option<&str>,
 ) -> Result<(), String> {
-    let Some(NextAction::Redirect { url }) = &payment.next_action else {
-        return Err(format!("no redirect on {} ({})", payment.id, payment.raw_status));
-    };
-    let mut url = url.clone();
-    if let (CardEntry::HostedPage(param), Some(card)) = (profile.card_entry, card) {
-        let sep = if url.contains('?') { '&' } else { '?' };
-        url = format!("{url}{sep}{param}={card}");
-    }
-    let client = browser();
-    for _ in 0..5 {
-        if !url.starts_with(&emulator.base_url()) {
-            return Ok(());
-        }
-        let resp = client.get(&url).send().await.map_err(|e| e.to_string())?;
-        if !resp.status().is_redirection() {
-            return if resp.status().is_success() {
-                Ok(())
-            } else {
-                Err(format!("redirect page answered {}", resp.status()))
-            };
-        }
-        let next = resp
-            .headers()
-            .get(http::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or("redirect without location")?;
-        url = if next.starts_with('/') {
-            format!("{}{next}", emulator.base_url())
-        } else {
-            next.to_owned()
-        };
-    }
-    Err("too many redirects".into())
+    paymux::sandbox::complete_redirect(emulator, payment, card).await.map_err(|e| e.to_string())
 }
 
 /// Polls `get_payment` until the status leaves `Processing`/`RequiresAction` or 3 s pass.

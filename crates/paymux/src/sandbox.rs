@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 pub use paymux_sandbox::*;
 
-use paymux_core::{PaymentProvider, Result, SecretString};
+use paymux_core::{Error, ErrorKind, NextAction, Payment, PaymentProvider, Result, SecretString};
 use paymux_router::{InstanceSpec, Registry};
 
 /// The routing-file instance spec that points a connector of the emulator's kind at it, with
@@ -53,4 +53,65 @@ pub fn provider_named(
         ))
     })?;
     factory(&spec)
+}
+
+/// The query parameter an emulator's hosted page reads the customer's test card from.
+fn card_param(gateway: &str) -> Option<&'static str> {
+    match gateway {
+        "paynectra" => Some("card"),
+        "paytech" => Some("cardNumber"),
+        _ => None,
+    }
+}
+
+/// Plays the customer's browser: visits the payment's redirect (hosted page, 3-D Secure page)
+/// on the emulator, entering `card` where the page takes one, and follows redirects that stay
+/// on the emulator. Afterwards fetch the payment to see its new state.
+pub async fn complete_redirect(
+    emulator: &EmulatorHandle,
+    payment: &Payment,
+    card: Option<&str>,
+) -> Result<()> {
+    let Some(NextAction::Redirect { url }) = &payment.next_action else {
+        return Err(Error::invalid_request(format!("payment {} has no redirect", payment.id)));
+    };
+    let mut url = url.clone();
+    if let (Some(param), Some(card)) = (card_param(emulator.name()), card) {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{sep}{param}={card}");
+    }
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::configuration(format!("HTTP client: {e}")))?;
+    let base = emulator.base_url();
+    for _ in 0..5 {
+        if !url.starts_with(&base) {
+            // Back to the merchant's return URL: the customer's part is done.
+            return Ok(());
+        }
+        let resp = client
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| Error::new(ErrorKind::Transport, format!("visiting {url}: {e}")))?;
+        if !resp.status().is_redirection() {
+            return if resp.status().is_success() {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    ErrorKind::InvalidResponse,
+                    format!("{url} answered {}", resp.status()),
+                ))
+            };
+        }
+        let next = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| Error::invalid_response("redirect without a location"))?;
+        url = if next.starts_with('/') { format!("{base}{next}") } else { next.to_owned() };
+    }
+    Err(Error::invalid_response("too many redirects"))
 }
