@@ -132,12 +132,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Webhooks arrive asynchronously: give the gateway a moment.
         let mut webhook = "none".to_owned();
         for _ in 0..40 {
-            let got = received.lock().expect("lock");
-            if let Some((_, kind)) = got.iter().rev().find(|(g, _)| g == emulator.name()) {
-                webhook = kind.clone();
+            let latest = received
+                .lock()
+                .expect("lock")
+                .iter()
+                .rev()
+                .find(|(g, _)| g == emulator.name())
+                .map(|(_, kind)| kind.clone());
+            if let Some(kind) = latest {
+                webhook = kind;
                 break;
             }
-            drop(got);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         println!(
