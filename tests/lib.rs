@@ -56,7 +56,8 @@ pub fn profiles() -> [Profile; 5] {
             success_card: "4000000000000408",
             decline_card: Some(("4000000000000416", DeclineCode::CardDeclined)),
             redirect_card: Some("4000000000000002"),
-            idempotent_create: false,
+            // No keys at the gateway: the connector looks the reference up before a keyed retry.
+            idempotent_create: true,
         },
         Profile {
             kind: "paygentic",

@@ -65,12 +65,13 @@
 //! reference. When a create fails with an outcome-unknown error (timeout, connection lost, 5xx),
 //! the connector looks the payment up with `GET /api/v1/payments?referenceId.eq=...` (with
 //! `created.gte` set [`PaytechConfig::recovery_lookback`] before the call, to allow for clock
-//! skew) and returns the payment it finds; only when none is found does it send the create
-//! again, once. So a retried create never makes two payments, as long as the reference is
-//! unique: **if you give a merchant reference, make it unique per attempt** (a found payment
-//! must also have the same type, currency and amount, and for refunds the same parent). If
-//! the lookup itself fails, the original outcome-unknown error is returned and nothing is
-//! re-sent. Capture, void, the host-to-host step, approve and reject are single unkeyed calls;
+//! skew) and returns the payment it finds. When none is found (or the lookup fails) the
+//! original outcome-unknown error is returned and **nothing is re-sent**: the gateway may
+//! still be processing the first request. A call that carries the caller's own idempotency
+//! key looks the payment up *before* sending, so retrying with the same key is always safe.
+//! So a retried create never makes two payments, as long as the reference is unique: **if you
+//! give a merchant reference, make it unique per attempt** (a found payment must also have the
+//! same type, currency and amount, and for refunds the same parent). Capture, void, the host-to-host step, approve and reject are single unkeyed calls;
 //! after an outcome-unknown error, fetch the payment before trying again.
 //!
 //! ## States
@@ -696,15 +697,27 @@ impl Paytech {
         })
     }
 
-    /// Sends a create; after an outcome-unknown failure, looks the payment up by `referenceId`
-    /// and returns it, or (when none is found) sends the create once more.
+    /// Sends a create so that retrying it never makes two payments, although pay.tech has no
+    /// idempotency keys: when the caller set an idempotency key (so this may be a retry), the
+    /// payment is first looked up by `referenceId`; after an outcome-unknown failure it is
+    /// looked up again and returned if found. When it is not found, the outcome-unknown error
+    /// is returned rather than sending the create again: the gateway may still be processing
+    /// the first request, and a blind second send could charge twice. Retrying the call with
+    /// the same key (later) is safe: the lookup comes first.
     async fn create_recovering(
         &self,
         operation: &'static str,
         body: &PaymentRequest<'_>,
         expected: &Expected<'_>,
+        caller_key: bool,
     ) -> Result<PaymentResult> {
         let started = OffsetDateTime::now_utc();
+        if caller_key {
+            if let Some(found) = self.find_created(expected, started).await? {
+                tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
+                return Ok(found);
+            }
+        }
         let first = match self.client.create(operation, body).await {
             Err(e) if e.is_outcome_unknown() => e,
             other => return other,
@@ -713,26 +726,33 @@ impl Paytech {
             provider = %self.id, operation, error = %first,
             "create outcome unknown; looking it up by referenceId"
         );
+        match self.find_created(expected, started).await {
+            Ok(Some(result)) => {
+                tracing::info!(provider = %self.id, id = %result.id, "recovered created payment");
+                Ok(result)
+            }
+            Ok(None) => Err(first),
+            Err(lookup) => {
+                tracing::warn!(provider = %self.id, error = %lookup, "recovery lookup failed");
+                Err(first)
+            }
+        }
+    }
+
+    /// The payment matching `expected`, created at most `recovery_lookback` before `started`.
+    async fn find_created(
+        &self,
+        expected: &Expected<'_>,
+        started: OffsetDateTime,
+    ) -> Result<Option<PaymentResult>> {
         let query = ListQuery {
             limit: Some(100),
             created_gte: Some(started - self.recovery_lookback),
             reference_id: Some(expected.reference.to_owned()),
             ..ListQuery::default()
         };
-        let found = match self.client.list(&query).await {
-            Ok(page) => page.items.into_iter().find(|r| expected.matches(r)),
-            Err(lookup) => {
-                tracing::warn!(provider = %self.id, error = %lookup, "recovery lookup failed");
-                return Err(first);
-            }
-        };
-        match found {
-            Some(result) => {
-                tracing::info!(provider = %self.id, id = %result.id, "recovered created payment");
-                Ok(result)
-            }
-            None => self.client.create(operation, body).await,
-        }
+        let page = self.client.list(&query).await?;
+        Ok(page.items.into_iter().find(|r| expected.matches(r)))
     }
 
     /// Lists payments with every filter pay.tech has; deposits only (see the crate docs).
@@ -809,7 +829,9 @@ impl Paytech {
             amount: req.amount,
             parent: None,
         };
-        let result = self.create_recovering("create_withdrawal", &body, &expected).await?;
+        let caller_key = req.idempotency_key.is_some();
+        let result =
+            self.create_recovering("create_withdrawal", &body, &expected, caller_key).await?;
         mapping::to_withdrawal(&self.id, &result, Some(req.amount))
             .map_err(|e| e.with_provider(self.id.clone()))
     }
@@ -934,7 +956,9 @@ impl PaymentProvider for Paytech {
             amount: req.amount,
             parent: None,
         };
-        let result = self.create_recovering("create_payment", &body, &expected).await?;
+        let result = self
+            .create_recovering("create_payment", &body, &expected, req.idempotency_key.is_some())
+            .await?;
         mapping::to_payment(&self.id, &result, Some(req.amount), false)
             .map_err(|e| e.with_provider(self.id.clone()))
     }
@@ -1090,7 +1114,9 @@ impl PaymentProvider for Paytech {
             amount,
             parent: Some(req.payment_id.as_str()),
         };
-        let result = self.create_recovering("create_refund", &body, &expected).await?;
+        let result = self
+            .create_recovering("create_refund", &body, &expected, req.idempotency_key.is_some())
+            .await?;
         let mut refund = mapping::to_refund(&self.id, &result, Some(amount), Some(&req.payment_id))
             .map_err(|e| e.with_provider(self.id.clone()))?;
         refund.reason = req.reason.as_ref().map(|r| r.as_text().to_owned());

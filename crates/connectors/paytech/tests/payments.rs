@@ -210,14 +210,25 @@ async fn without_a_reference_the_idempotency_key_travels_as_reference_id() {
         .expect(1)
         .mount(&server)
         .await;
+    // A caller-chosen key may mean a retry: the connector looks the reference up first.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("referenceId.eq", "idem-key-42"))
+        .respond_with(ok(r#"{"timestamp":"x","status":200,"hasMore":false,"result":[]}"#.into()))
+        .expect(1)
+        .mount(&server)
+        .await;
     let req = CreatePayment::new(money(30, Currency::EUR))
         .with_idempotency_key(IdempotencyKey::new("idem-key-42").unwrap());
     paytech.create_payment(req).await.unwrap();
+    let order: Vec<_> =
+        server.received_requests().await.unwrap().iter().map(|r| r.method.to_string()).collect();
+    assert_eq!(order, ["GET", "POST"], "look first, then create");
     let sent = bodies(&server, "POST", "/api/v1/payments").await;
     assert!(sent[0].contains(r#""amount":0.30,"#), "{}", sent[0]);
     // No idempotency header: pay.tech has none.
     let received = server.received_requests().await.unwrap();
-    assert!(received[0].headers.get("idempotency-key").is_none());
+    assert!(received.iter().all(|r| r.headers.get("idempotency-key").is_none()));
 }
 
 #[tokio::test]

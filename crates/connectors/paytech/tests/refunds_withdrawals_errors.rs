@@ -104,6 +104,14 @@ async fn full_refund_reads_the_parent_amount_first() {
         .expect(1)
         .mount(&server)
         .await;
+    // The caller's key may mean a retry: the refund is looked up by reference first.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("referenceId.eq", "rk-1"))
+        .respond_with(ok(r#"{"timestamp":"x","status":200,"hasMore":false,"result":[]}"#.into()))
+        .expect(1)
+        .mount(&server)
+        .await;
     let mut req = CreateRefund::new(PaymentId::new(PARENT));
     req.idempotency_key = Some(IdempotencyKey::new("rk-1").unwrap());
     let refund = paytech.create_refund(req).await.unwrap();
@@ -416,6 +424,15 @@ async fn a_create_that_timed_out_after_reaching_the_gateway_is_found_not_repeate
         .respond_with(ok(envelope(CREATE_REFUND_RESULT)).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
+    // Before sending, nothing carries this reference yet.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("referenceId.eq", "idem-timeout-1"))
+        .respond_with(ok(r#"{"timestamp":"x","status":200,"hasMore":false,"result":[]}"#.into()))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/payments"))
         .and(header("authorization", BEARER))
@@ -437,7 +454,7 @@ async fn a_create_that_timed_out_after_reaching_the_gateway_is_found_not_repeate
     let posts = received.iter().filter(|r| r.method.as_str() == "POST").count();
     assert_eq!(posts, 1, "exactly one create reached the gateway");
     // The lookup window starts before the call.
-    let get = received.iter().find(|r| r.method.as_str() == "GET").unwrap();
+    let get = received.iter().rfind(|r| r.method.as_str() == "GET").unwrap();
     let gte = get.url.query_pairs().find(|(k, _)| k == "created.gte").unwrap().1.into_owned();
     let gte = time::PrimitiveDateTime::parse(
         &gte,
@@ -450,7 +467,7 @@ async fn a_create_that_timed_out_after_reaching_the_gateway_is_found_not_repeate
 }
 
 #[tokio::test]
-async fn when_the_lookup_finds_nothing_the_create_is_sent_once_more() {
+async fn when_the_lookup_finds_nothing_nothing_is_resent_until_the_caller_retries() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v1/payments"))
@@ -470,18 +487,31 @@ async fn when_the_lookup_finds_nothing_the_create_is_sent_once_more() {
         .and(path("/api/v1/payments"))
         .and(query_param("referenceId.eq", "order-77"))
         .respond_with(ok(found_list("order-77", "99.00", "GBP")))
-        .expect(1)
         .mount(&server)
         .await;
     let paytech = slow_connector(&server);
-    let payment = paytech
-        .create_payment(CreatePayment::new(money(1001, Currency::GBP)).with_reference("order-77"))
-        .await
-        .unwrap();
+    let key = paymux_core::IdempotencyKey::new("attempt-77").unwrap();
+    let req = CreatePayment::new(money(1001, Currency::GBP))
+        .with_reference("order-77")
+        .with_idempotency_key(key);
+    // The gateway may still be processing the first request: no blind second send.
+    let err = paytech.create_payment(req.clone()).await.unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert_eq!(bodies(&server, "POST", "/api/v1/payments").await.len(), 1);
+    // The caller's retry with the same key looks first, finds nothing of ours, then sends.
+    let payment = paytech.create_payment(req).await.unwrap();
     assert_eq!(payment.status, PaymentStatus::Processing);
     let sent = bodies(&server, "POST", "/api/v1/payments").await;
-    assert_eq!(sent.len(), 2, "one retry after an empty lookup");
+    assert_eq!(sent.len(), 2, "the caller's retry sends once");
     assert_eq!(sent[0], sent[1], "the retry is the same request");
+    let lookups = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "GET")
+        .count();
+    assert_eq!(lookups, 3, "before the first send, after its failure, and before the retry");
 }
 
 #[tokio::test]
