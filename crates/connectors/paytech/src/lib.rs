@@ -712,11 +712,9 @@ impl Paytech {
         caller_key: bool,
     ) -> Result<PaymentResult> {
         let started = OffsetDateTime::now_utc();
-        if caller_key {
-            if let Some(found) = self.find_created(expected, started).await? {
-                tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
-                return Ok(found);
-            }
+        if caller_key && let Some(found) = self.find_created(expected, started).await? {
+            tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
+            return Ok(found);
         }
         let first = match self.client.create(operation, body).await {
             Err(e) if e.is_outcome_unknown() => e,
