@@ -1,1 +1,124 @@
-//! (in progress)
+//! The router against the sandbox: fallback only when the first gateway certainly did not
+//! take the payment, counted on the gateways' side.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use paymux::router::{Route, Rule};
+use paymux::sandbox::{EmulatorHandle, Fault, Sandbox};
+use paymux::{
+    CreatePayment, Currency, ErrorKind, ListPayments, Money, PaymentProvider, PaymentStatus, Router,
+};
+use paymux_tests::{profiles, with_card};
+
+fn provider(
+    emulator: &EmulatorHandle,
+    name: &str,
+    options: &[(&str, &str)],
+) -> Arc<dyn PaymentProvider> {
+    let mut spec = paymux::sandbox::instance_spec(emulator, name);
+    for (k, v) in options {
+        spec.options.insert((*k).into(), (*v).into());
+    }
+    let registry = paymux::registry();
+    registry.factory(&spec.kind).unwrap()(&spec).unwrap()
+}
+
+fn card_payment(reference: &str) -> CreatePayment {
+    let paychtec = profiles().into_iter().find(|p| p.kind == "paychtec").unwrap();
+    with_card(
+        &paychtec,
+        CreatePayment::new(Money::from_minor(1500, Currency::USD).unwrap())
+            .with_reference(reference),
+        "4242424242424242",
+    )
+}
+
+fn posts(emulator: &EmulatorHandle) -> usize {
+    // Creates only: `/payments` exactly, not `/payments/list` or `/payments/{id}/...`.
+    emulator.stats().count(&http::Method::POST, "/payments")
+        - emulator.stats().count(&http::Method::POST, "/payments/")
+}
+
+#[tokio::test]
+async fn connection_refused_falls_back_and_makes_one_payment() {
+    let sandbox = Sandbox::start().await.unwrap();
+    // An instance whose gateway refuses connections: nothing can have been created there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut dead = paymux::sandbox::instance_spec(&sandbox.paychtec, "primary");
+    dead.base_url = Some(format!("http://127.0.0.1:{port}"));
+    let dead = paymux::registry().factory("paychtec").unwrap()(&dead).unwrap();
+    let router = Router::builder()
+        .instance("primary", dead)
+        .instance("secondary", provider(&sandbox.paymnt, "secondary", &[]))
+        .rule(Rule::new("all", Route::Fallback(vec!["primary".into(), "secondary".into()])))
+        .build()
+        .unwrap();
+    let payment = router.create_payment(card_payment("fallback_1")).await.unwrap();
+    assert!(payment.id.as_str().starts_with("secondary:"), "{}", payment.id);
+    assert_eq!(payment.status, PaymentStatus::Succeeded);
+    assert_eq!(posts(&sandbox.paymnt), 1, "one payment at the fallback gateway");
+    assert_eq!(sandbox.paychtec.stats().total(), 0);
+    assert_eq!(router.stats()["primary"].fallbacks, 1);
+}
+
+#[tokio::test]
+async fn a_timeout_never_falls_back() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.paychtec.faults().inject(
+        Some(http::Method::POST),
+        "/payments",
+        Fault::Delay(Duration::from_millis(800)),
+        Some(1),
+    );
+    let router = Router::builder()
+        .instance(
+            "primary",
+            provider(&sandbox.paychtec, "primary", &[("timeout_ms", "200"), ("max_attempts", "1")]),
+        )
+        .instance("secondary", provider(&sandbox.paymnt, "secondary", &[]))
+        .rule(Rule::new("all", Route::Fallback(vec!["primary".into(), "secondary".into()])))
+        .build()
+        .unwrap();
+    let err = router.create_payment(card_payment("timeout_1")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.is_outcome_unknown());
+    assert_eq!(posts(&sandbox.paychtec), 1, "exactly one request reached the first gateway");
+    assert_eq!(sandbox.paymnt.stats().total(), 0, "none reached the second");
+    assert_eq!(router.stats()["primary"].fallbacks, 0);
+}
+
+#[tokio::test]
+async fn a_timeout_retried_with_one_key_still_makes_one_payment_and_no_fallback() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.paychtec.faults().inject(
+        Some(http::Method::POST),
+        "/payments",
+        Fault::Delay(Duration::from_millis(600)),
+        Some(3),
+    );
+    let primary = provider(&sandbox.paychtec, "primary", &[("timeout_ms", "150")]);
+    let router = Router::builder()
+        .instance("primary", primary.clone())
+        .instance("secondary", provider(&sandbox.paymnt, "secondary", &[]))
+        .rule(Rule::new("all", Route::Fallback(vec!["primary".into(), "secondary".into()])))
+        .build()
+        .unwrap();
+    let err = router.create_payment(card_payment("timeout_retried")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(posts(&sandbox.paychtec), 3, "the transport retried the keyed create");
+    assert_eq!(sandbox.paymnt.stats().total(), 0);
+    // Let the delayed requests finish at the gateway, then count what it made.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let page = primary
+        .list_payments(ListPayments { limit: Some(100), ..Default::default() })
+        .await
+        .unwrap();
+    let ours = page
+        .items
+        .iter()
+        .filter(|p| p.merchant_reference.as_deref() == Some("timeout_retried"))
+        .count();
+    assert_eq!(ours, 1, "three attempts with one idempotency key made one payment");
+}

@@ -11,6 +11,8 @@ use paymux_router::{Environment, InstanceSpec, Registry};
 /// Each kind reads the credential `api_key`, the optional credential `webhook_secret`, and
 /// its gateway's options (`profile_id` for Paychtec and paymnt.cloud, `merchant_id` for
 /// Paygentic). pay.tech calls its webhook secret the signing key: give it as `webhook_secret`.
+/// Every kind also reads `timeout_ms` (whole-request timeout) and `max_attempts` (1 turns
+/// retries off).
 ///
 /// ```
 /// let kinds = paymux::registry().kinds().join(",");
@@ -38,6 +40,32 @@ pub fn registry() -> Registry {
     r
 }
 
+/// The generic transport options of a spec: `timeout_ms` and `max_attempts`.
+#[allow(dead_code)] // unused when every connector feature is off
+fn transport_options(
+    spec: &InstanceSpec,
+) -> Result<(Option<std::time::Duration>, Option<paymux_core::transport::RetryPolicy>)> {
+    let number = |name: &str| -> Result<Option<u64>> {
+        spec.options
+            .get(name)
+            .map(|v| {
+                v.parse::<u64>().map_err(|_| {
+                    paymux_core::Error::configuration(format!(
+                        "instance {:?}: option {name} must be a whole number, got {v:?}",
+                        spec.name
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let timeout = number("timeout_ms")?.map(std::time::Duration::from_millis);
+    let retry = number("max_attempts")?.map(|n| {
+        paymux_core::transport::RetryPolicy::default()
+            .with_max_attempts(u32::try_from(n).unwrap_or(u32::MAX))
+    });
+    Ok((timeout, retry))
+}
+
 #[cfg(feature = "paygentic")]
 fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     use paymux_paygentic::{Environment as Env, Paygentic, PaygenticConfig};
@@ -55,6 +83,13 @@ fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     }
     if let Some(merchant) = spec.options.get("merchant_id") {
         config = config.with_merchant_id(merchant.clone());
+    }
+    let (timeout, retry) = transport_options(spec)?;
+    if let Some(t) = timeout {
+        config = config.with_timeout(t);
+    }
+    if let Some(r) = retry {
+        config = config.with_retry(r);
     }
     Ok(Arc::new(Paygentic::new(config)?))
 }
@@ -74,6 +109,13 @@ fn paynectra(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_webhook_secret(secret.clone());
     }
+    let (timeout, retry) = transport_options(spec)?;
+    if let Some(t) = timeout {
+        config.timeout = t;
+    }
+    if let Some(r) = retry {
+        config = config.with_retry(r);
+    }
     Ok(Arc::new(Paynectra::new(config)?))
 }
 
@@ -92,6 +134,13 @@ fn paychtec(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     }
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_webhook_secret(secret.clone());
+    }
+    let (timeout, retry) = transport_options(spec)?;
+    if let Some(t) = timeout {
+        config = config.with_timeout(t);
+    }
+    if let Some(r) = retry {
+        config = config.with_retry(r);
     }
     Ok(Arc::new(Paychtec::new(config)?))
 }
@@ -114,6 +163,13 @@ fn paymnt(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_webhook_secret(secret.clone());
     }
+    let (timeout, retry) = transport_options(spec)?;
+    if let Some(t) = timeout {
+        config.timeout = t;
+    }
+    if let Some(r) = retry {
+        config = config.with_retry(r);
+    }
     Ok(Arc::new(Paymnt::new(config)?))
 }
 
@@ -131,6 +187,13 @@ fn paytech(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     }
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_signing_key(secret.clone());
+    }
+    let (timeout, retry) = transport_options(spec)?;
+    if let Some(t) = timeout {
+        config = config.with_timeout(t);
+    }
+    if let Some(r) = retry {
+        config = config.with_retry(r);
     }
     Ok(Arc::new(Paytech::new(config)?))
 }

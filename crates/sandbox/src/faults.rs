@@ -14,8 +14,8 @@ use crate::server::Ctx;
 /// One injected failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
-    /// Wait this long, then handle the request normally (the gateway acts; the client may
-    /// have given up by then).
+    /// Wait this long, then handle the request normally. The gateway acts even if the client
+    /// has given up by then, as a real one would.
     Delay(Duration),
     /// Answer this status without handling the request (nothing happens at the gateway).
     Status(u16),
@@ -89,8 +89,13 @@ pub(crate) async fn fault_layer(State(ctx): State<Ctx>, req: Request, next: Next
     match ctx.faults.take(&method, &path) {
         None => next.run(req).await,
         Some(Fault::Delay(d)) => {
-            tokio::time::sleep(d).await;
-            next.run(req).await
+            // A real gateway keeps processing when the client gives up: run the request on its
+            // own task so a client timeout does not cancel it.
+            let work = tokio::spawn(async move {
+                tokio::time::sleep(d).await;
+                next.run(req).await
+            });
+            work.await.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
         Some(Fault::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
