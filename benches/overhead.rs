@@ -14,9 +14,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use paymux::sandbox::{EmulatorHandle, Sandbox};
 use paymux::{Card, CreatePayment, Currency, Money, PaymentProvider};
 use paymux_benches::{Row, install_crypto, median, print_table};
-use paymux_sandbox::{EmulatorHandle, Sandbox};
 
 #[derive(Clone, Default)]
 struct Recorder {
@@ -81,46 +81,85 @@ fn usd(minor: i64) -> Money {
     Money::from_minor(minor, Currency::USD).expect("money")
 }
 
+fn billing() -> paymux::BillingDetails {
+    paymux::BillingDetails {
+        address: Some(paymux::Address {
+            line1: Some("1 Main St".into()),
+            city: Some("Springfield".into()),
+            postal_code: Some("12345".into()),
+            country: Some("US".into()),
+            ..Default::default()
+        }),
+        phone: Some(paymux::Phone { country_code: "+1".into(), number: "5550000000".into() }),
+        email: None,
+    }
+}
+
+fn card(number: &str) -> Card {
+    Card::new(number, 12, 2030, "123").expect("card")
+}
+
 async fn cases(sandbox: &Sandbox) -> Vec<Case> {
     let mut out = Vec::new();
     let registry = paymux::registry();
-    let kinds = [("paygentic", &sandbox.paygentic, "/v0/payments", CreatePayment::new(usd(1050)))];
+    let base = || CreatePayment::new(usd(1050)).with_reference("bench_order");
+    let kinds = [
+        (
+            "paychtec",
+            &sandbox.paychtec,
+            "/payments",
+            base().with_card(card("4242424242424242")).with_billing(billing()),
+        ),
+        (
+            "paytech",
+            &sandbox.paytech,
+            "/api/v1/payments",
+            base().with_card(card("4000000000000408")),
+        ),
+        ("paygentic", &sandbox.paygentic, "/v0/payments", base()),
+        (
+            "paymnt",
+            &sandbox.paymnt,
+            "/payments",
+            base().with_card(card("4242424242424242")).with_billing(billing()),
+        ),
+        (
+            "paynectra",
+            &sandbox.paynectra,
+            "/v1/payments",
+            base().with_return_url("https://shop.example/r"),
+        ),
+    ];
     for (kind, emulator, path, request) in kinds {
         let (url, recorder) = start_replayer(emulator).await;
-        let creds = emulator.credentials();
-        let mut spec = paymux::router::InstanceSpec::new(kind, kind);
-        spec.base_url = Some(url.clone());
-        spec.credentials.insert("api_key".into(), creds.api_key.clone().into());
-        spec.options = creds.extra.clone().into_iter().collect();
-        let factory_registry = &registry;
-        let provider = build(factory_registry, &spec);
+        let mut spec = paymux::sandbox::instance_spec(emulator, kind);
+        let base_path = emulator.credentials().extra.get("base_path").cloned().unwrap_or_default();
+        spec.base_url = Some(format!("{url}{base_path}"));
+        let provider = registry.factory(kind).expect("kind")(&spec).expect("provider");
         out.push(Case {
             name: kind.into(),
-            provider,
-            request,
-            recorder,
-            url: format!("{url}{path}"),
+            provider: provider.clone(),
+            request: request.clone(),
+            recorder: recorder.clone(),
+            url: format!("{url}{base_path}{path}"),
         });
+        if kind == "paygentic" {
+            // The same gateway through the router (rule evaluation, routed ids).
+            let router = paymux::Router::builder()
+                .instance("pg", provider)
+                .default_instance("pg")
+                .build()
+                .expect("router");
+            out.push(Case {
+                name: "router -> paygentic".into(),
+                provider: Arc::new(router),
+                request,
+                recorder,
+                url: format!("{url}{base_path}{path}"),
+            });
+        }
     }
-    let _ = Card::new;
     out
-}
-
-fn build(
-    registry: &paymux::router::Registry,
-    spec: &paymux::router::InstanceSpec,
-) -> Arc<dyn PaymentProvider> {
-    let text = format!(
-        "[defaults]\ninstance = \"x\"\n[instances.x]\nkind = \"{}\"\nbase_url = \"{}\"\ncredentials.api_key = {{ env = \"K\" }}\n{}",
-        spec.kind,
-        spec.base_url.clone().unwrap_or_default(),
-        spec.options.iter().map(|(k, v)| format!("options.{k} = \"{v}\"\n")).collect::<String>(),
-    );
-    let key = paymux::ExposeSecret::expose_secret(&spec.credentials["api_key"]).to_owned();
-    let config = paymux::RouterConfig::parse("bench.toml", &text, &move |_| Some(key.clone()))
-        .expect("config");
-    let router = paymux::Router::from_config(config, registry).expect("router");
-    router.instance("x").expect("instance").clone()
 }
 
 async fn time_calls<F, Fut>(n: u32, mut f: F) -> Duration
@@ -147,7 +186,11 @@ async fn main() {
         case.provider.create_payment(case.request.clone()).await.expect("connector create");
         let (headers, body) =
             case.recorder.last_request.lock().expect("lock").clone().expect("recorded");
-        let raw = reqwest::Client::new();
+        let raw = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .expect("client");
         let mut subject = Vec::new();
         let mut baseline = Vec::new();
         for _ in 0..rounds {

@@ -313,3 +313,53 @@ async fn traces_hold_neither_card_numbers_nor_keys() {
         assert!(!debug.contains(secret), "{secret} leaked in Debug: {debug}");
     }
 }
+
+/// A server that answers after 50 ms and remembers the most requests it held at once.
+async fn concurrency_counting_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let now = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let peak_out = peak.clone();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (now, peak) = (now.clone(), peak.clone());
+            tokio::spawn(async move {
+                let mut buf = [0_u8; 4096];
+                while let Ok(n) = sock.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    let held = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(held, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    now.fetch_sub(1, Ordering::SeqCst);
+                    let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+                    if sock.write_all(answer.as_bytes()).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), peak_out)
+}
+
+#[tokio::test]
+async fn max_in_flight_bounds_concurrent_requests() {
+    let (url, peak) = concurrency_counting_server().await;
+    let mut config = TransportConfig::new(ProviderId::new("p"), url, Auth::None);
+    config.max_in_flight = Some(2);
+    let t = HttpTransport::new(config).unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let t = t.clone();
+        set.spawn(async move { t.send_json::<Value>(Request::get("get", "/p")).await });
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+    }
+    assert_eq!(peak.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

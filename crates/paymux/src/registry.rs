@@ -11,8 +11,8 @@ use paymux_router::{Environment, InstanceSpec, Registry};
 /// Each kind reads the credential `api_key`, the optional credential `webhook_secret`, and
 /// its gateway's options (`profile_id` for Paychtec and paymnt.cloud, `merchant_id` for
 /// Paygentic). pay.tech calls its webhook secret the signing key: give it as `webhook_secret`.
-/// Every kind also reads `timeout_ms` (whole-request timeout) and `max_attempts` (1 turns
-/// retries off).
+/// Every kind also reads `timeout_ms` (whole-request timeout), `max_attempts` (1 turns
+/// retries off) and `max_in_flight` (concurrent requests per instance).
 ///
 /// ```
 /// let kinds = paymux::registry().kinds().join(",");
@@ -42,9 +42,7 @@ pub fn registry() -> Registry {
 
 /// The generic transport options of a spec: `timeout_ms` and `max_attempts`.
 #[allow(dead_code)] // unused when every connector feature is off
-fn transport_options(
-    spec: &InstanceSpec,
-) -> Result<(Option<std::time::Duration>, Option<paymux_core::transport::RetryPolicy>)> {
+fn transport_options(spec: &InstanceSpec) -> Result<TransportOptions> {
     let number = |name: &str| -> Result<Option<u64>> {
         spec.options
             .get(name)
@@ -63,7 +61,16 @@ fn transport_options(
         paymux_core::transport::RetryPolicy::default()
             .with_max_attempts(u32::try_from(n).unwrap_or(u32::MAX))
     });
-    Ok((timeout, retry))
+    let max_in_flight = number("max_in_flight")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    Ok(TransportOptions { timeout, retry, max_in_flight })
+}
+
+/// Options every connector kind reads.
+#[allow(dead_code)] // unused when every connector feature is off
+struct TransportOptions {
+    timeout: Option<std::time::Duration>,
+    retry: Option<paymux_core::transport::RetryPolicy>,
+    max_in_flight: Option<usize>,
 }
 
 #[cfg(feature = "paygentic")]
@@ -84,7 +91,10 @@ fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     if let Some(merchant) = spec.options.get("merchant_id") {
         config = config.with_merchant_id(merchant.clone());
     }
-    let (timeout, retry) = transport_options(spec)?;
+    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
+    if let Some(n) = max_in_flight {
+        config = config.with_max_in_flight(n);
+    }
     if let Some(t) = timeout {
         config = config.with_timeout(t);
     }
@@ -109,7 +119,10 @@ fn paynectra(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_webhook_secret(secret.clone());
     }
-    let (timeout, retry) = transport_options(spec)?;
+    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
+    if let Some(n) = max_in_flight {
+        config = config.with_max_in_flight(n);
+    }
     if let Some(t) = timeout {
         config.timeout = t;
     }
@@ -135,7 +148,10 @@ fn paychtec(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_webhook_secret(secret.clone());
     }
-    let (timeout, retry) = transport_options(spec)?;
+    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
+    if let Some(n) = max_in_flight {
+        config = config.with_max_in_flight(n);
+    }
     if let Some(t) = timeout {
         config = config.with_timeout(t);
     }
@@ -163,7 +179,10 @@ fn paymnt(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_webhook_secret(secret.clone());
     }
-    let (timeout, retry) = transport_options(spec)?;
+    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
+    if let Some(n) = max_in_flight {
+        config = config.with_max_in_flight(n);
+    }
     if let Some(t) = timeout {
         config.timeout = t;
     }
@@ -188,7 +207,10 @@ fn paytech(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     if let Some(secret) = spec.optional_credential("webhook_secret") {
         config = config.with_signing_key(secret.clone());
     }
-    let (timeout, retry) = transport_options(spec)?;
+    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
+    if let Some(n) = max_in_flight {
+        config = config.with_max_in_flight(n);
+    }
     if let Some(t) = timeout {
         config = config.with_timeout(t);
     }

@@ -191,6 +191,9 @@ pub struct PaychtecConfig {
     pub provider_id: Option<ProviderId>,
     /// Retries.
     pub retry: RetryPolicy,
+    /// At most this many requests in flight at once (`None`: no limit); see
+    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
+    pub max_in_flight: Option<usize>,
     /// Whole-request timeout.
     pub timeout: Duration,
     /// Connection timeout.
@@ -212,6 +215,7 @@ impl PaychtecConfig {
             base_url: None,
             provider_id: None,
             retry: RetryPolicy::default(),
+            max_in_flight: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
@@ -238,6 +242,12 @@ impl PaychtecConfig {
     /// Sets the retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Caps the requests in flight at once on this instance.
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max);
         self
     }
 
@@ -538,6 +548,7 @@ impl Paychtec {
             Auth::header("api-key", config.api_key.clone())?,
         );
         tc.retry = config.retry.clone();
+        tc.max_in_flight = config.max_in_flight;
         tc.timeout = config.timeout;
         tc.connect_timeout = config.connect_timeout;
         tc.error_parser = Some(family::parse_error);

@@ -156,6 +156,9 @@ pub struct PaygenticConfig {
     pub webhook_secret: Option<SecretString>,
     /// Retry settings.
     pub retry: RetryPolicy,
+    /// At most this many requests in flight at once (`None`: no limit); see
+    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
+    pub max_in_flight: Option<usize>,
     /// Whole-request timeout.
     pub timeout: Duration,
     /// Connection timeout.
@@ -173,6 +176,7 @@ impl PaygenticConfig {
             merchant_id: None,
             webhook_secret: None,
             retry: RetryPolicy::default(),
+            max_in_flight: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
@@ -205,6 +209,12 @@ impl PaygenticConfig {
     /// Sets the retry settings.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Caps the requests in flight at once on this instance.
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max);
         self
     }
 
@@ -270,6 +280,7 @@ impl Paygentic {
             config.base_url.clone().unwrap_or_else(|| config.environment.base_url().to_owned());
         let mut tc = TransportConfig::new(id.clone(), base_url, Auth::bearer(config.api_key));
         tc.retry = config.retry;
+        tc.max_in_flight = config.max_in_flight;
         tc.timeout = config.timeout;
         tc.connect_timeout = config.connect_timeout;
         tc.error_parser = Some(mapping::parse_error);

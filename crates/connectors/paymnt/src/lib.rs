@@ -121,6 +121,9 @@ pub struct PaymntConfig {
     pub max_webhook_body: usize,
     /// Retry settings.
     pub retry: RetryPolicy,
+    /// At most this many requests in flight at once (`None`: no limit); see
+    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
+    pub max_in_flight: Option<usize>,
     /// Whole-request timeout (default 30 s).
     pub timeout: Duration,
     /// Connection timeout (default 10 s).
@@ -139,6 +142,7 @@ impl PaymntConfig {
             webhook_secret: None,
             max_webhook_body: paymux_core::webhook::DEFAULT_MAX_BODY,
             retry: RetryPolicy::default(),
+            max_in_flight: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
@@ -171,6 +175,12 @@ impl PaymntConfig {
     /// Sets the retry settings.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Caps the requests in flight at once on this instance.
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max);
         self
     }
 
@@ -258,6 +268,7 @@ impl Paymnt {
             Auth::header("api-key", config.api_key.clone())?,
         );
         transport.retry = config.retry.clone();
+        transport.max_in_flight = config.max_in_flight;
         transport.timeout = config.timeout;
         transport.connect_timeout = config.connect_timeout;
         transport.error_parser = Some(parse_error);

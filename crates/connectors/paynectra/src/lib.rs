@@ -175,6 +175,9 @@ pub struct PaynectraConfig {
     pub webhook_tolerance: Duration,
     /// Retry settings.
     pub retry: RetryPolicy,
+    /// At most this many requests in flight at once (`None`: no limit); see
+    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
+    pub max_in_flight: Option<usize>,
     /// Whole-request timeout.
     pub timeout: Duration,
     /// Connection timeout.
@@ -192,6 +195,7 @@ impl PaynectraConfig {
             webhook_secret: None,
             webhook_tolerance: DEFAULT_TOLERANCE,
             retry: RetryPolicy::default(),
+            max_in_flight: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
         }
@@ -218,6 +222,12 @@ impl PaynectraConfig {
     /// Sets the retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Caps the requests in flight at once on this instance.
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max);
         self
     }
 }
@@ -343,6 +353,7 @@ impl Paynectra {
         let base_url = config.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let mut tc = TransportConfig::new(id.clone(), base_url, Auth::bearer(config.api_key));
         tc.retry = config.retry;
+        tc.max_in_flight = config.max_in_flight;
         tc.timeout = config.timeout;
         tc.connect_timeout = config.connect_timeout;
         tc.error_parser = Some(mapping::parse_error);

@@ -163,6 +163,9 @@ pub struct PaytechConfig {
     pub provider_id: Option<ProviderId>,
     /// Retries of reads (mutations are never repeated by the transport: see the crate docs).
     pub retry: RetryPolicy,
+    /// At most this many requests in flight at once (`None`: no limit); see
+    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
+    pub max_in_flight: Option<usize>,
     /// Whole-request timeout.
     pub timeout: Duration,
     /// Connection timeout.
@@ -182,6 +185,7 @@ impl PaytechConfig {
             base_url: None,
             provider_id: None,
             retry: RetryPolicy::default(),
+            max_in_flight: None,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             recovery_lookback: Duration::from_secs(600),
@@ -209,6 +213,12 @@ impl PaytechConfig {
     /// Sets the retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Caps the requests in flight at once on this instance.
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max);
         self
     }
 
@@ -671,6 +681,7 @@ impl Paytech {
         transport.timeout = config.timeout;
         transport.connect_timeout = config.connect_timeout;
         transport.retry = config.retry.clone();
+        transport.max_in_flight = config.max_in_flight;
         transport.error_parser = Some(mapping::parse_error);
         let client = Client::new(HttpTransport::new(transport)?);
         let mut capabilities = Capabilities::only([

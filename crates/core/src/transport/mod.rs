@@ -134,6 +134,10 @@ pub struct TransportConfig {
     pub default_headers: HeaderMap,
     /// Reads the gateway's error body.
     pub error_parser: Option<ErrorParser>,
+    /// At most this many requests in flight at once on this instance (`None`: no limit).
+    /// Calls beyond it wait their turn, which bounds sockets and protects the gateway's rate
+    /// limits under bursts.
+    pub max_in_flight: Option<usize>,
 }
 
 impl TransportConfig {
@@ -148,6 +152,7 @@ impl TransportConfig {
             retry: RetryPolicy::default(),
             default_headers: HeaderMap::new(),
             error_parser: None,
+            max_in_flight: None,
         }
     }
 }
@@ -307,6 +312,7 @@ pub struct HttpTransport {
     base_url: reqwest::Url,
     config: std::sync::Arc<TransportConfig>,
     auth_header: Option<(HeaderName, HeaderValue)>,
+    in_flight: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -351,7 +357,16 @@ impl HttpTransport {
             .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|e| Error::configuration(format!("HTTP client: {e}")))?;
-        Ok(HttpTransport { client, base_url, config: std::sync::Arc::new(config), auth_header })
+        let in_flight = config
+            .max_in_flight
+            .map(|n| std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1))));
+        Ok(HttpTransport {
+            client,
+            base_url,
+            config: std::sync::Arc::new(config),
+            auth_header,
+            in_flight,
+        })
     }
 
     /// The provider instance.
@@ -457,6 +472,15 @@ impl HttpTransport {
     }
 
     async fn attempt(&self, req: &Request, url: reqwest::Url) -> Result<Response> {
+        let _permit = match &self.in_flight {
+            Some(limit) => Some(
+                limit
+                    .acquire()
+                    .await
+                    .map_err(|_| Error::new(ErrorKind::Transport, "transport is shutting down"))?,
+            ),
+            None => None,
+        };
         let started = Instant::now();
         let mut builder = self.client.request(req.method.clone(), url);
         let mut headers = self.config.default_headers.clone();
