@@ -59,7 +59,9 @@
 //! - **Fields Paynectra has no place for.** `merchant_reference` travels in metadata under
 //!   [`MERCHANT_REFERENCE_KEY`] and is read back from there (a different value under that key
 //!   in the caller's metadata is refused); likewise a refund's `merchant_refund_id` under
-//!   [`MERCHANT_REFUND_ID_KEY`]. Inline customer details are refused (create a customer and
+//!   [`MERCHANT_REFUND_ID_KEY`]. A customer `description` is refused (the guide's customer
+//!   parameters are email, name, phone, address and metadata). Inline customer details are
+//!   refused (create a customer and
 //!   pass its id). Billing details and order lines are not sent: the hosted page collects
 //!   billing data, and Paynectra has no order lines. A cancel's free-text `reason` is not sent
 //!   (Paynectra documents no cancel parameters). A capture's `statement_descriptor` is sent
@@ -581,6 +583,13 @@ impl PaymentProvider for Paynectra {
     }
 
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
+        if req.description.is_some() {
+            // The guide's customer parameters are email, name, phone, address and metadata.
+            return Err(Error::invalid_request(
+                "Paynectra customers have no description; put it in metadata",
+            )
+            .with_provider(self.id.clone()));
+        }
         let phone = req.phone.as_ref().map(|p| p.to_e164()).transpose()?;
         let address = req.address.map(|a| wire::AddressWire {
             line1: a.line1,
@@ -595,7 +604,6 @@ impl PaymentProvider for Paynectra {
             name: req.name,
             phone,
             address,
-            description: req.description,
             metadata: req.metadata,
         };
         let wire = self.client.create_customer(&body, key_or_generate(req.idempotency_key)).await?;

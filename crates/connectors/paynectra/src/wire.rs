@@ -65,8 +65,6 @@ pub(crate) struct CreateCustomerBody {
     pub phone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<AddressWire>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
     #[serde(skip_serializing_if = "Metadata::is_empty")]
     pub metadata: Metadata,
 }

@@ -280,6 +280,20 @@ async fn an_invalid_phone_is_refused_before_sending() {
 }
 
 #[tokio::test]
+async fn a_customer_description_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let req = CreateCustomer { description: Some("VIP".into()), ..Default::default() };
+    let err = connector(&server).create_customer(req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(err.message().contains("metadata"), "{err}");
+}
+
+#[tokio::test]
 async fn get_customer_reads_it_back() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
