@@ -27,7 +27,10 @@ pub mod paynectra;
 pub mod paytech;
 
 pub use faults::Fault;
-pub use server::{Ctx, EmulatorHandle, IdGen, IdempotencyCache, Stats, TestCredentials, serve};
+pub use server::{
+    ANY_LOCAL_PORT, Ctx, EmulatorHandle, IdGen, IdempotencyCache, Stats, TestCredentials, serve,
+    serve_on,
+};
 pub use webhooks::{Delivery, SentWebhook, Webhooks};
 
 /// All five emulators, each on its own port of 127.0.0.1. Dropping it stops them.
@@ -54,6 +57,24 @@ impl Sandbox {
             paygentic: paygentic::start().await?,
             paymnt: paymnt::start().await?,
             paynectra: paynectra::start().await?,
+        })
+    }
+
+    /// Starts all five emulators on fixed ports of 127.0.0.1: `port_base` for Paychtec, then
+    /// pay.tech, Paygentic, paymnt.cloud and Paynectra on the next four.
+    pub async fn start_on_ports(port_base: u16) -> std::io::Result<Sandbox> {
+        let at = |offset: u16| -> std::io::Result<std::net::SocketAddr> {
+            let port = port_base.checked_add(offset).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "port base too high")
+            })?;
+            Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        };
+        Ok(Sandbox {
+            paychtec: paychtec::start_on(at(0)?).await?,
+            paytech: paytech::start_on(at(1)?).await?,
+            paygentic: paygentic::start_on(at(2)?).await?,
+            paymnt: paymnt::start_on(at(3)?).await?,
+            paynectra: paynectra::start_on(at(4)?).await?,
         })
     }
 

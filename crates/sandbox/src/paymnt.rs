@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::hyperswitch::{self, Config, ProfileRule};
-use crate::server::{EmulatorHandle, TestCredentials, serve};
+use crate::server::{EmulatorHandle, TestCredentials};
 
 /// The sandbox API key.
 pub const API_KEY: &str = "snd_paymnt_sandbox_key_0001";
@@ -44,5 +44,11 @@ pub fn config() -> Config {
 
 /// Starts the emulator on 127.0.0.1 (a free port).
 pub async fn start() -> std::io::Result<EmulatorHandle> {
-    serve("paymnt", credentials(), |ctx| hyperswitch::router(ctx, config())).await
+    start_on(crate::server::ANY_LOCAL_PORT).await
+}
+
+/// Starts the emulator on `addr`.
+pub async fn start_on(addr: std::net::SocketAddr) -> std::io::Result<EmulatorHandle> {
+    crate::server::serve_on("paymnt", credentials(), addr, |ctx| hyperswitch::router(ctx, config()))
+        .await
 }

@@ -153,6 +153,10 @@ impl EmulatorHandle {
     }
 }
 
+/// 127.0.0.1 on a port the OS picks.
+pub const ANY_LOCAL_PORT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+
 /// Binds 127.0.0.1 on a free port, builds the emulator's router with its [`Ctx`], and serves it
 /// in the background behind the fault layer.
 pub async fn serve(
@@ -160,7 +164,7 @@ pub async fn serve(
     credentials: TestCredentials,
     build: impl FnOnce(Ctx) -> axum::Router,
 ) -> std::io::Result<EmulatorHandle> {
-    serve_on(name, credentials, "127.0.0.1:0".parse().map_err(std::io::Error::other)?, build).await
+    serve_on(name, credentials, ANY_LOCAL_PORT, build).await
 }
 
 /// Like [`serve`] on a chosen address.

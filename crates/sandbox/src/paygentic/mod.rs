@@ -45,7 +45,7 @@ mod webhook;
 
 use std::collections::BTreeMap;
 
-use crate::server::{EmulatorHandle, TestCredentials, serve};
+use crate::server::{EmulatorHandle, TestCredentials};
 
 /// The sandbox's API key (`sk_test_...`).
 pub const API_KEY: &str = "sk_test_paymux_sandbox_paygentic_4eC39HqLyjWDarjtT1zdp7dc";
@@ -68,7 +68,15 @@ pub fn credentials() -> TestCredentials {
 
 /// Starts the emulator on 127.0.0.1 (a free port).
 pub async fn start() -> std::io::Result<EmulatorHandle> {
+    start_on(crate::server::ANY_LOCAL_PORT).await
+}
+
+/// Starts the emulator on `addr`.
+pub async fn start_on(addr: std::net::SocketAddr) -> std::io::Result<EmulatorHandle> {
     let creds = credentials();
     let signer = webhook::Signer::new(&creds.webhook_secret);
-    serve("paygentic", creds, move |ctx| routes::router(ctx, API_KEY, MERCHANT_ID, signer)).await
+    crate::server::serve_on("paygentic", creds, addr, move |ctx| {
+        routes::router(ctx, API_KEY, MERCHANT_ID, signer)
+    })
+    .await
 }

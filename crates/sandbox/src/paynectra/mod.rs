@@ -98,7 +98,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::server::{EmulatorHandle, TestCredentials, serve};
+use crate::server::{EmulatorHandle, TestCredentials};
 
 /// The API key the emulator accepts (a Paynectra test key).
 pub const API_KEY: &str = "sk_test_paynectra_sandbox_51Hx9QeKq3";
@@ -118,8 +118,13 @@ pub fn credentials() -> TestCredentials {
 
 /// Starts the emulator on 127.0.0.1 (a free port).
 pub async fn start() -> std::io::Result<EmulatorHandle> {
+    start_on(crate::server::ANY_LOCAL_PORT).await
+}
+
+/// Starts the emulator on `addr`.
+pub async fn start_on(addr: std::net::SocketAddr) -> std::io::Result<EmulatorHandle> {
     let creds = credentials();
-    serve("paynectra", creds.clone(), move |ctx| {
+    crate::server::serve_on("paynectra", creds.clone(), addr, move |ctx| {
         let emu = Arc::new(routes::Emu {
             ctx,
             api_key: creds.api_key,

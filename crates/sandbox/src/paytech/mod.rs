@@ -84,7 +84,7 @@ mod state;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::server::{EmulatorHandle, TestCredentials, serve};
+use crate::server::{EmulatorHandle, TestCredentials};
 
 /// The sandbox shop's API key (sent as `Authorization: Bearer <key>`).
 pub const API_KEY: &str = "sbx_9f1c2e7a4b6d48e0a3c5f7b9d1e2c4a6";
@@ -111,7 +111,12 @@ pub fn credentials() -> TestCredentials {
 
 /// Starts the emulator on 127.0.0.1 (a free port).
 pub async fn start() -> std::io::Result<EmulatorHandle> {
-    serve("paytech", credentials(), |ctx| {
+    start_on(crate::server::ANY_LOCAL_PORT).await
+}
+
+/// Starts the emulator on `addr`.
+pub async fn start_on(addr: std::net::SocketAddr) -> std::io::Result<EmulatorHandle> {
+    crate::server::serve_on("paytech", credentials(), addr, |ctx| {
         routes::router(ctx, API_KEY.to_owned(), SIGNING_KEY.to_owned())
     })
     .await
