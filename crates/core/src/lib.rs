@@ -19,6 +19,7 @@ mod ids;
 mod model;
 mod money;
 mod provider;
+mod raw_json;
 pub mod redact;
 mod request;
 mod status;
@@ -34,6 +35,7 @@ pub use model::{
 };
 pub use money::{Money, MoneyError, currency_exponent, parse_currency};
 pub use provider::{Capabilities, Operation, PaymentProvider};
+pub use raw_json::RawJson;
 pub use request::{
     CancelPayment, CapturePayment, Card, ConfirmPayment, CreateCustomer, CreatePayment,
     CreateRefund, ListPayments, PaymentCustomer, PaymentMethod, RefundReason,

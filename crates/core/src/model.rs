@@ -357,6 +357,6 @@ pub struct WebhookEvent {
     pub occurred_at: Option<OffsetDateTime>,
     /// The resource it is about.
     pub resource: WebhookResource,
-    /// The whole body as sent, for fields outside the model.
-    pub raw: serde_json::Value,
+    /// The whole body exactly as sent (parsed lazily), for fields outside the model.
+    pub raw: crate::RawJson,
 }

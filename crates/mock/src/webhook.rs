@@ -95,8 +95,9 @@ pub(crate) fn parse(
     let signature = webhook::header(headers, SIGNATURE_HEADER)?;
     webhook::verify(Algorithm::Sha256, secret, raw_body, signature, Encoding::Hex)?;
     let bad_payload = |_| Error::webhook(WebhookFailure::BadPayload);
-    let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let body: Body = serde::Deserialize::deserialize(&raw).map_err(bad_payload)?;
+    let body: Body = serde_json::from_slice(raw_body).map_err(bad_payload)?;
+    let raw = paymux_core::RawJson::from_bytes(raw_body)
+        .ok_or(Error::webhook(WebhookFailure::BadPayload))?;
     Ok(WebhookEvent {
         id: body.id,
         provider: provider.clone(),

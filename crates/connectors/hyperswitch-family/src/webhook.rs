@@ -56,21 +56,23 @@ pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEven
             .with_webhook_failure(WebhookFailure::BadPayload)
             .with_provider(provider.clone())
     };
-    let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(|e| bad(&e))?;
-    let envelope: WebhookEnvelope = serde::Deserialize::deserialize(&raw).map_err(|e| bad(&e))?;
+    // One pass over the bytes: the envelope, with the object kept as text until its type is
+    // known; the body itself is kept verbatim in `raw`.
+    let envelope: WebhookEnvelope = serde_json::from_slice(raw_body).map_err(|e| bad(&e))?;
+    let object = envelope.content.object.as_deref().map_or("null", |o| o.get());
     let resource = match envelope.content.kind.as_str() {
         "payment_details" => {
-            let wire: PaymentResponse =
-                serde::Deserialize::deserialize(&envelope.content.object).map_err(|e| bad(&e))?;
+            let wire: PaymentResponse = serde_json::from_str(object).map_err(|e| bad(&e))?;
             WebhookResource::Payment(payment_from_wire(provider, &wire).map_err(|e| bad(&e))?)
         }
         "refund_details" => {
-            let wire: RefundResponse =
-                serde::Deserialize::deserialize(&envelope.content.object).map_err(|e| bad(&e))?;
+            let wire: RefundResponse = serde_json::from_str(object).map_err(|e| bad(&e))?;
             WebhookResource::Refund(refund_from_wire(provider, &wire).map_err(|e| bad(&e))?)
         }
         _ => WebhookResource::Other,
     };
+    let raw =
+        paymux_core::RawJson::from_bytes(raw_body).ok_or_else(|| bad(&"body is not UTF-8"))?;
     Ok(WebhookEvent {
         id: EventId::new(envelope.event_id),
         provider: provider.clone(),

@@ -333,7 +333,7 @@ pub struct CustomerRequest {
 }
 
 /// The webhook body: `{merchant_id, event_id, event_type, content: {type, object}, timestamp}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WebhookEnvelope {
     /// The merchant.
     #[serde(default)]
@@ -350,13 +350,13 @@ pub struct WebhookEnvelope {
 }
 
 /// `content` of a webhook.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WebhookContent {
     /// `payment_details`, `refund_details`, `dispute_details`, `mandate_details`,
     /// `payout_details`, `subscription_details`.
     #[serde(rename = "type")]
     pub kind: String,
-    /// The resource, shaped per `type`.
+    /// The resource, shaped per `type`, kept as its JSON text until the type is known.
     #[serde(default)]
-    pub object: serde_json::Value,
+    pub object: Option<Box<serde_json::value::RawValue>>,
 }

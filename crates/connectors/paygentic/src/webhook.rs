@@ -134,14 +134,16 @@ pub(crate) fn parse_event(
     svix_id: &str,
     raw_body: &[u8],
 ) -> Result<WebhookEvent> {
-    let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let envelope: wire::WebhookEnvelope =
-        serde::Deserialize::deserialize(&raw).map_err(bad_payload)?;
+    // One pass over the bytes; the body itself is kept verbatim in `raw`.
+    let envelope: wire::WebhookEnvelope = serde_json::from_slice(raw_body).map_err(bad_payload)?;
+    let raw = paymux_core::RawJson::from_bytes(raw_body)
+        .ok_or_else(|| bad_payload("body is not UTF-8"))?;
     let kind = mapping::event_kind(&envelope.event_type);
     let known_payment_event = !matches!(kind, EventKind::Other(_));
     let name_status = mapping::event_status_word(&envelope.event_type);
     let resource = if envelope.event_type.starts_with("payment.") {
-        let data = <wire::WebhookPayment as serde::Deserialize>::deserialize(&envelope.data);
+        let data_text = envelope.data.as_deref().map_or("null", |d| d.get());
+        let data = serde_json::from_str::<wire::WebhookPayment>(data_text);
         match data {
             Ok(data) => {
                 let status = data.status.as_deref().or(name_status).unwrap_or("");

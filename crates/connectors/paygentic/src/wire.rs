@@ -154,7 +154,7 @@ pub(crate) struct FieldError {
 }
 
 /// A webhook body as Svix delivers it: `{eventType, eventId, timestamp, data}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WebhookEnvelope {
     pub event_type: String,
@@ -162,8 +162,9 @@ pub(crate) struct WebhookEnvelope {
     pub event_id: Option<String>,
     #[serde(default)]
     pub timestamp: Option<serde_json::Value>,
+    /// Kept as text until the event name says what it is.
     #[serde(default)]
-    pub data: serde_json::Value,
+    pub data: Option<Box<serde_json::value::RawValue>>,
 }
 
 /// The `data` of a `payment.<status>.v0` event.

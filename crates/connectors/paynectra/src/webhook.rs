@@ -80,25 +80,23 @@ fn bad_payload(why: impl std::fmt::Display) -> Error {
 
 /// Parses a verified body `{id, type, created, data: {object}}`.
 fn parse_event(raw_body: &[u8], provider: &ProviderId) -> Result<WebhookEvent> {
-    let raw: serde_json::Value = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let event: wire::Event = serde::Deserialize::deserialize(&raw).map_err(bad_payload)?;
+    // One pass over the bytes; the body itself is kept verbatim in `raw`.
+    let event: wire::Event = serde_json::from_slice(raw_body).map_err(bad_payload)?;
+    let raw = paymux_core::RawJson::from_bytes(raw_body)
+        .ok_or_else(|| bad_payload("body is not UTF-8"))?;
     let kind = mapping::event_kind(&event.kind);
-    let object_type = event
-        .data
-        .object
-        .get("object")
-        .and_then(|o| o.as_str())
-        .map(str::to_owned)
+    let object = event.data.object.get();
+    let object_type = serde_json::from_str::<wire::ObjectTag>(object)
+        .ok()
+        .and_then(|tag| tag.object)
         .or_else(|| event.kind.split_once('.').map(|(prefix, _)| prefix.to_owned()));
     let resource = match object_type.as_deref() {
         Some("payment") => {
-            let p: wire::Payment =
-                serde::Deserialize::deserialize(&event.data.object).map_err(bad_payload)?;
+            let p: wire::Payment = serde_json::from_str(object).map_err(bad_payload)?;
             WebhookResource::Payment(mapping::to_payment(p, provider).map_err(bad_payload)?)
         }
         Some("refund") => {
-            let r: wire::Refund =
-                serde::Deserialize::deserialize(&event.data.object).map_err(bad_payload)?;
+            let r: wire::Refund = serde_json::from_str(object).map_err(bad_payload)?;
             WebhookResource::Refund(mapping::to_refund(r, provider).map_err(bad_payload)?)
         }
         _ => WebhookResource::Other,

@@ -187,5 +187,13 @@ pub(crate) struct Event {
 /// `data` of an event.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct EventData {
-    pub object: serde_json::Value,
+    /// Kept as text until its `object` tag says what it is.
+    pub object: Box<serde_json::value::RawValue>,
+}
+
+/// Just the `object` tag of a resource (`"payment"`, `"refund"`).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ObjectTag {
+    #[serde(default)]
+    pub object: Option<String>,
 }

@@ -1,9 +1,9 @@
 //! Webhooks: `Signature` = lowercase hex HMAC-SHA256 of the raw body with the shop signing key;
 //! the body is the payment result itself (not wrapped).
 //!
-//! The resource is parsed from the raw bytes, so its amounts are exact. `WebhookEvent::raw` is
-//! a `serde_json::Value` copy for fields outside the model: numbers in it are `f64`, so never
-//! read amounts from `raw`.
+//! The resource is parsed from the raw bytes, so its amounts are exact. `WebhookEvent::raw`
+//! keeps the body verbatim (`RawJson::as_str` gives the exact number tokens); its parsed view
+//! holds numbers as `f64`, so read amounts from the resource, not from `raw["amount"]`.
 
 use paymux_core::webhook::{self, Algorithm, Encoding};
 use paymux_core::{
@@ -84,9 +84,10 @@ pub(crate) fn parse(
         tracing::warn!(provider = %provider, "pay.tech webhook payload unreadable: {what}");
         Error::webhook(WebhookFailure::BadPayload).with_provider(provider.clone())
     };
-    // Parsed from the bytes so amounts stay exact; `raw` is only the copy for other fields.
+    // Parsed from the bytes so amounts stay exact; `raw` keeps the body verbatim.
     let result: PaymentResult = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
-    let raw: serde_json::Value = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
+    let raw =
+        paymux_core::RawJson::from_bytes(body).ok_or_else(|| bad("body is not UTF-8".into()))?;
     let state = result.state.clone().unwrap_or_default();
     let payment_type = result.payment_type.clone().unwrap_or_else(|| "DEPOSIT".to_owned());
     let kind = event_kind(&payment_type, &state, result.error_code.as_deref());
