@@ -504,7 +504,8 @@ impl HttpTransport {
             send_error(&e)
         })?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let mut response = response;
+        let headers = std::mem::take(response.headers_mut());
         span.record("status", status.as_u16());
         let body = response.bytes().await.map_err(|e| {
             Error::new(
