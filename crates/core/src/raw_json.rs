@@ -28,8 +28,17 @@ impl RawJson {
         RawJson { text: text.into(), parsed: Arc::new(OnceLock::new()) }
     }
 
-    /// Keeps a body received as bytes; `None` if it is not UTF-8 (JSON always is).
+    /// The deepest nesting accepted: serde_json's own recursion limit, so that whatever is
+    /// kept can always be parsed later.
+    pub const MAX_DEPTH: usize = 128;
+
+    /// Keeps a body received as bytes; `None` if it is not UTF-8 (JSON always is) or nests
+    /// arrays and objects deeper than [`RawJson::MAX_DEPTH`] (such a body could never be read
+    /// back, and a typed parse that skipped over the deep part would not notice).
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        if nesting_depth(bytes) > Self::MAX_DEPTH {
+            return None;
+        }
         std::str::from_utf8(bytes).ok().map(Self::new)
     }
 
@@ -42,6 +51,32 @@ impl RawJson {
     pub fn value(&self) -> &Value {
         self.parsed.get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
     }
+}
+
+/// The deepest `[`/`{` nesting outside strings (a cheap scan, no parse).
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0_usize, 0_usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 impl Index<&str> for RawJson {
@@ -108,5 +143,9 @@ mod tests {
         assert_eq!(embedded, r#"{"x":1}"#);
         assert_eq!(RawJson::new("not json").value(), &Value::Null);
         assert!(RawJson::from_bytes(b"\xff").is_none());
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(RawJson::from_bytes(deep.as_bytes()).is_none(), "too deep to read back");
+        let fine = format!("{{\"a\":{}1{}, \"s\":\"[[[[\\\"\"}}", "[".repeat(100), "]".repeat(100));
+        assert!(RawJson::from_bytes(fine.as_bytes()).is_some(), "brackets in strings do not count");
     }
 }

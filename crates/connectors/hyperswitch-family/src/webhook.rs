@@ -71,8 +71,8 @@ pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEven
         }
         _ => WebhookResource::Other,
     };
-    let raw =
-        paymux_core::RawJson::from_bytes(raw_body).ok_or_else(|| bad(&"body is not UTF-8"))?;
+    let raw = paymux_core::RawJson::from_bytes(raw_body)
+        .ok_or_else(|| bad(&"body is not UTF-8 or nests deeper than JSON readers allow"))?;
     Ok(WebhookEvent {
         id: EventId::new(envelope.event_id),
         provider: provider.clone(),

@@ -137,7 +137,7 @@ pub(crate) fn parse_event(
     // One pass over the bytes; the body itself is kept verbatim in `raw`.
     let envelope: wire::WebhookEnvelope = serde_json::from_slice(raw_body).map_err(bad_payload)?;
     let raw = paymux_core::RawJson::from_bytes(raw_body)
-        .ok_or_else(|| bad_payload("body is not UTF-8"))?;
+        .ok_or_else(|| bad_payload("body is not UTF-8 or nests deeper than JSON readers allow"))?;
     let kind = mapping::event_kind(&envelope.event_type);
     let known_payment_event = !matches!(kind, EventKind::Other(_));
     let name_status = mapping::event_status_word(&envelope.event_type);

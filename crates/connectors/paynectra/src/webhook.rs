@@ -83,7 +83,7 @@ fn parse_event(raw_body: &[u8], provider: &ProviderId) -> Result<WebhookEvent> {
     // One pass over the bytes; the body itself is kept verbatim in `raw`.
     let event: wire::Event = serde_json::from_slice(raw_body).map_err(bad_payload)?;
     let raw = paymux_core::RawJson::from_bytes(raw_body)
-        .ok_or_else(|| bad_payload("body is not UTF-8"))?;
+        .ok_or_else(|| bad_payload("body is not UTF-8 or nests deeper than JSON readers allow"))?;
     let kind = mapping::event_kind(&event.kind);
     let object = event.data.object.get();
     let object_type = serde_json::from_str::<wire::ObjectTag>(object)

@@ -86,8 +86,8 @@ pub(crate) fn parse(
     };
     // Parsed from the bytes so amounts stay exact; `raw` keeps the body verbatim.
     let result: PaymentResult = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
-    let raw =
-        paymux_core::RawJson::from_bytes(body).ok_or_else(|| bad("body is not UTF-8".into()))?;
+    let raw = paymux_core::RawJson::from_bytes(body)
+        .ok_or_else(|| bad("body is not UTF-8 or nests deeper than JSON readers allow".into()))?;
     let state = result.state.clone().unwrap_or_default();
     let payment_type = result.payment_type.clone().unwrap_or_else(|| "DEPOSIT".to_owned());
     let kind = event_kind(&payment_type, &state, result.error_code.as_deref());

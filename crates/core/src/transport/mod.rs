@@ -406,10 +406,14 @@ impl HttpTransport {
     /// gateway acted, we just cannot tell how.
     pub fn parse_json<T: DeserializeOwned>(&self, body: &[u8], mutation: bool) -> Result<T> {
         serde_json::from_slice(body).map_err(|e| {
+            let secrets = self.secrets();
             let snippet = crate::redact::snippet(body, 160);
-            let snippet = crate::redact::mask_secrets(&snippet, &self.secrets());
+            let snippet = crate::redact::mask_secrets(&snippet, &secrets);
+            // serde_json quotes the offending value: redact it like the body.
+            let why = crate::redact::redact_card_numbers(&e.to_string());
+            let why = crate::redact::mask_secrets(&why, &secrets);
             let mut err =
-                Error::invalid_response(format!("unreadable answer ({e}); body: {snippet}"))
+                Error::invalid_response(format!("unreadable answer ({why}); body: {snippet}"))
                     .with_provider(self.config.provider.clone());
             if mutation {
                 err = err.with_outcome_unknown();
