@@ -150,7 +150,8 @@ fn build(
                 .with_base_url(url)
                 .with_webhook_secret(secret)
                 .with_retry(retry)
-                .with_timeouts(timeout, timeout);
+                .with_timeout(timeout)
+                .with_connect_timeout(timeout);
             if let Some(p) = creds.extra.get("profile_id") {
                 c = c.with_profile_id(p.clone());
             }
@@ -158,12 +159,12 @@ fn build(
         }
         "paynectra" => {
             use paymux::paynectra::{Environment, Paynectra, PaynectraConfig};
-            let mut c = PaynectraConfig::new(key, Environment::Sandbox)
+            let c = PaynectraConfig::new(key, Environment::Sandbox)
                 .with_provider_id(id)
                 .with_base_url(url)
                 .with_webhook_secret(secret)
-                .with_retry(retry);
-            c.timeout = timeout;
+                .with_retry(retry)
+                .with_timeout(timeout);
             Arc::new(Paynectra::new(c).unwrap())
         }
         other => panic!("unknown gateway {other}"),

@@ -2,17 +2,18 @@
 
 use std::sync::Arc;
 
-use paymux_core::{PaymentProvider, ProviderId, Result};
+use paymux_core::transport::{ConnectionSettings, RetryPolicy};
+use paymux_core::{Error, PaymentProvider, ProviderId, Result};
 use paymux_router::{Environment, InstanceSpec, Registry};
 
 /// A registry with `mock` and every connector enabled by cargo features, for
 /// [`Router::from_config`](crate::Router::from_config).
 ///
-/// Each kind reads the credential `api_key`, the optional credential `webhook_secret`, and
-/// its gateway's options (`profile_id` for Paychtec and paymnt.cloud, `merchant_id` for
-/// Paygentic). pay.tech calls its webhook secret the signing key: give it as `webhook_secret`.
-/// Every kind also reads `timeout_ms` (whole-request timeout), `max_attempts` (1 turns
-/// retries off) and `max_in_flight` (concurrent requests per instance).
+/// Each kind reads the credential `api_key`, the optional credential `webhook_secret` (pay.tech
+/// calls it the signing key), and its gateway's options (`profile_id` for Paychtec and
+/// paymnt.cloud, `merchant_id` for Paygentic). Every kind also reads `timeout_ms`
+/// (whole-request timeout), `max_attempts` (1 turns retries off) and `max_in_flight`
+/// (concurrent requests per instance).
 ///
 /// ```
 /// let kinds = paymux::registry().kinds().join(",");
@@ -40,15 +41,16 @@ pub fn registry() -> Registry {
     r
 }
 
-/// The generic transport options of a spec: `timeout_ms` and `max_attempts`.
+/// Applies what every kind reads (instance name, base URL, `timeout_ms`, `max_attempts`,
+/// `max_in_flight`) to a connector's connection settings.
 #[allow(dead_code)] // unused when every connector feature is off
-fn transport_options(spec: &InstanceSpec) -> Result<TransportOptions> {
+fn connection(spec: &InstanceSpec, settings: &mut ConnectionSettings) -> Result<()> {
     let number = |name: &str| -> Result<Option<u64>> {
         spec.options
             .get(name)
             .map(|v| {
                 v.parse::<u64>().map_err(|_| {
-                    paymux_core::Error::configuration(format!(
+                    Error::configuration(format!(
                         "instance {:?}: option {name} must be a whole number, got {v:?}",
                         spec.name
                     ))
@@ -56,166 +58,82 @@ fn transport_options(spec: &InstanceSpec) -> Result<TransportOptions> {
             })
             .transpose()
     };
-    let timeout = number("timeout_ms")?.map(std::time::Duration::from_millis);
-    let retry = number("max_attempts")?.map(|n| {
-        paymux_core::transport::RetryPolicy::default()
-            .with_max_attempts(u32::try_from(n).unwrap_or(u32::MAX))
-    });
-    let max_in_flight = number("max_in_flight")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
-    Ok(TransportOptions { timeout, retry, max_in_flight })
-}
-
-/// Options every connector kind reads.
-#[allow(dead_code)] // unused when every connector feature is off
-struct TransportOptions {
-    timeout: Option<std::time::Duration>,
-    retry: Option<paymux_core::transport::RetryPolicy>,
-    max_in_flight: Option<usize>,
-}
-
-#[cfg(feature = "paygentic")]
-fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
-    use paymux_paygentic::{Environment as Env, Paygentic, PaygenticConfig};
-    let env = match spec.environment {
-        Environment::Sandbox => Env::Sandbox,
-        Environment::Production => Env::Production,
-    };
-    let mut config = PaygenticConfig::new(spec.credential("api_key")?.clone(), env)
-        .with_provider_id(ProviderId::new(spec.name.clone()));
+    settings.provider_id = Some(ProviderId::new(spec.name.clone()));
     if let Some(url) = &spec.base_url {
-        config = config.with_base_url(url.clone());
+        settings.base_url = Some(url.clone());
     }
-    if let Some(secret) = spec.optional_credential("webhook_secret") {
-        config = config.with_webhook_secret(secret.clone());
+    if let Some(ms) = number("timeout_ms")? {
+        settings.timeout = std::time::Duration::from_millis(ms);
     }
-    if let Some(merchant) = spec.options.get("merchant_id") {
-        config = config.with_merchant_id(merchant.clone());
+    if let Some(n) = number("max_attempts")? {
+        settings.retry =
+            RetryPolicy::default().with_max_attempts(u32::try_from(n).unwrap_or(u32::MAX));
     }
-    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
-    if let Some(n) = max_in_flight {
-        config = config.with_max_in_flight(n);
+    if let Some(n) = number("max_in_flight")? {
+        settings.max_in_flight = Some(usize::try_from(n).unwrap_or(usize::MAX));
     }
-    if let Some(t) = timeout {
-        config = config.with_timeout(t);
-    }
-    if let Some(r) = retry {
-        config = config.with_retry(r);
-    }
-    Ok(Arc::new(Paygentic::new(config)?))
+    Ok(())
 }
 
-#[cfg(feature = "paynectra")]
-fn paynectra(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
-    use paymux_paynectra::{Environment as Env, Paynectra, PaynectraConfig};
-    let env = match spec.environment {
-        Environment::Sandbox => Env::Sandbox,
-        Environment::Production => Env::Production,
+/// Maps the router's environment onto a connector's.
+macro_rules! environment {
+    ($spec:expr, $env:ty) => {
+        match $spec.environment {
+            Environment::Sandbox => <$env>::Sandbox,
+            Environment::Production => <$env>::Production,
+        }
     };
-    let mut config = PaynectraConfig::new(spec.credential("api_key")?.clone(), env)
-        .with_provider_id(ProviderId::new(spec.name.clone()));
-    if let Some(url) = &spec.base_url {
-        config = config.with_base_url(url.clone());
-    }
-    if let Some(secret) = spec.optional_credential("webhook_secret") {
-        config = config.with_webhook_secret(secret.clone());
-    }
-    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
-    if let Some(n) = max_in_flight {
-        config = config.with_max_in_flight(n);
-    }
-    if let Some(t) = timeout {
-        config.timeout = t;
-    }
-    if let Some(r) = retry {
-        config = config.with_retry(r);
-    }
-    Ok(Arc::new(Paynectra::new(config)?))
 }
 
 #[cfg(feature = "paychtec")]
 fn paychtec(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     use paymux_paychtec::{Environment as Env, Paychtec, PaychtecConfig};
-    let env = match spec.environment {
-        Environment::Sandbox => Env::Sandbox,
-        Environment::Production => Env::Production,
-    };
+    let env = environment!(spec, Env);
     let mut config =
-        PaychtecConfig::new(spec.credential("api_key")?.clone(), env, spec.option("profile_id")?)
-            .with_provider_id(ProviderId::new(spec.name.clone()));
-    if let Some(url) = &spec.base_url {
-        config = config.with_base_url(url.clone());
-    }
-    if let Some(secret) = spec.optional_credential("webhook_secret") {
-        config = config.with_webhook_secret(secret.clone());
-    }
-    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
-    if let Some(n) = max_in_flight {
-        config = config.with_max_in_flight(n);
-    }
-    if let Some(t) = timeout {
-        config = config.with_timeout(t);
-    }
-    if let Some(r) = retry {
-        config = config.with_retry(r);
-    }
+        PaychtecConfig::new(spec.credential("api_key")?.clone(), env, spec.option("profile_id")?);
+    connection(spec, &mut config.connection)?;
+    config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
     Ok(Arc::new(Paychtec::new(config)?))
+}
+
+#[cfg(feature = "paygentic")]
+fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
+    use paymux_paygentic::{Environment as Env, Paygentic, PaygenticConfig};
+    let mut config =
+        PaygenticConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    connection(spec, &mut config.connection)?;
+    config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
+    config.merchant_id = spec.options.get("merchant_id").cloned();
+    Ok(Arc::new(Paygentic::new(config)?))
 }
 
 #[cfg(feature = "paymnt")]
 fn paymnt(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     use paymux_paymnt::{Environment as Env, Paymnt, PaymntConfig};
-    let env = match spec.environment {
-        Environment::Sandbox => Env::Sandbox,
-        Environment::Production => Env::Production,
-    };
-    let mut config = PaymntConfig::new(spec.credential("api_key")?.clone(), env)
-        .with_provider_id(ProviderId::new(spec.name.clone()));
-    if let Some(url) = &spec.base_url {
-        config = config.with_base_url(url.clone());
-    }
-    if let Some(profile) = spec.options.get("profile_id") {
-        config = config.with_profile_id(profile.clone());
-    }
-    if let Some(secret) = spec.optional_credential("webhook_secret") {
-        config = config.with_webhook_secret(secret.clone());
-    }
-    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
-    if let Some(n) = max_in_flight {
-        config = config.with_max_in_flight(n);
-    }
-    if let Some(t) = timeout {
-        config.timeout = t;
-    }
-    if let Some(r) = retry {
-        config = config.with_retry(r);
-    }
+    let mut config =
+        PaymntConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    connection(spec, &mut config.connection)?;
+    config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
+    config.profile_id = spec.options.get("profile_id").cloned();
     Ok(Arc::new(Paymnt::new(config)?))
 }
 
 #[cfg(feature = "paytech")]
 fn paytech(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
     use paymux_paytech::{Environment as Env, Paytech, PaytechConfig};
-    let env = match spec.environment {
-        Environment::Sandbox => Env::Sandbox,
-        Environment::Production => Env::Production,
-    };
-    let mut config = PaytechConfig::new(spec.credential("api_key")?.clone(), env)
-        .with_provider_id(ProviderId::new(spec.name.clone()));
-    if let Some(url) = &spec.base_url {
-        config = config.with_base_url(url.clone());
-    }
-    if let Some(secret) = spec.optional_credential("webhook_secret") {
-        config = config.with_signing_key(secret.clone());
-    }
-    let TransportOptions { timeout, retry, max_in_flight } = transport_options(spec)?;
-    if let Some(n) = max_in_flight {
-        config = config.with_max_in_flight(n);
-    }
-    if let Some(t) = timeout {
-        config = config.with_timeout(t);
-    }
-    if let Some(r) = retry {
-        config = config.with_retry(r);
-    }
+    let mut config =
+        PaytechConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    connection(spec, &mut config.connection)?;
+    config.signing_key = spec.optional_credential("webhook_secret").cloned();
     Ok(Arc::new(Paytech::new(config)?))
+}
+
+#[cfg(feature = "paynectra")]
+fn paynectra(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
+    use paymux_paynectra::{Environment as Env, Paynectra, PaynectraConfig};
+    let mut config =
+        PaynectraConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    connection(spec, &mut config.connection)?;
+    config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
+    Ok(Arc::new(Paynectra::new(config)?))
 }

@@ -127,9 +127,7 @@ pub mod mapping;
 mod webhook;
 pub mod wire;
 
-use std::time::Duration;
-
-use paymux_core::transport::{Auth, HttpTransport, RetryPolicy, TransportConfig};
+use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer,
     CreatePayment, CreateRefund, Currency, Customer, CustomerDetails, CustomerId, Error,
@@ -185,20 +183,11 @@ pub struct PaychtecConfig {
     pub profile_id: String,
     /// The payment response hash key that signs webhooks; `None` disables `parse_webhook`.
     pub webhook_secret: Option<SecretString>,
-    /// Overrides the host (tests, a local emulator). Sandbox only.
-    pub base_url: Option<String>,
-    /// The instance name; `"paychtec"` by default.
-    pub provider_id: Option<ProviderId>,
-    /// Retries.
-    pub retry: RetryPolicy,
-    /// At most this many requests in flight at once (`None`: no limit); see
-    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
-    pub max_in_flight: Option<usize>,
-    /// Whole-request timeout.
-    pub timeout: Duration,
-    /// Connection timeout.
-    pub connect_timeout: Duration,
+    /// Base URL override, instance name, retries, timeouts, concurrency.
+    pub connection: ConnectionSettings,
 }
+
+paymux_core::connection_builders!(PaychtecConfig);
 
 impl PaychtecConfig {
     /// A configuration with default retries and timeouts (30 s, connect 10 s).
@@ -208,52 +197,17 @@ impl PaychtecConfig {
         profile_id: impl Into<String>,
     ) -> Self {
         PaychtecConfig {
+            connection: ConnectionSettings::default(),
             api_key,
             environment,
             profile_id: profile_id.into(),
             webhook_secret: None,
-            base_url: None,
-            provider_id: None,
-            retry: RetryPolicy::default(),
-            max_in_flight: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
         }
     }
 
     /// Sets the webhook signing secret (the payment response hash key).
     pub fn with_webhook_secret(mut self, secret: SecretString) -> Self {
         self.webhook_secret = Some(secret);
-        self
-    }
-
-    /// Overrides the host (sandbox only).
-    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Names the instance.
-    pub fn with_provider_id(mut self, id: ProviderId) -> Self {
-        self.provider_id = Some(id);
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Caps the requests in flight at once on this instance.
-    pub fn with_max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = Some(max);
-        self
-    }
-
-    /// Sets the whole-request timeout.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
         self
     }
 
@@ -276,7 +230,7 @@ impl PaychtecConfig {
         if key.len() <= expected.len() {
             return Err(Error::configuration("Paychtec API key is empty after its prefix"));
         }
-        if self.base_url.is_some() && self.environment == Environment::Production {
+        if self.connection.base_url.is_some() && self.environment == Environment::Production {
             return Err(Error::configuration(
                 "a base_url override is allowed with the sandbox environment only",
             ));
@@ -292,7 +246,7 @@ impl PaychtecConfig {
 
     /// The host requests go to.
     pub fn resolved_base_url(&self) -> &str {
-        self.base_url.as_deref().unwrap_or(self.environment.base_url())
+        self.connection.base_url.as_deref().unwrap_or(self.environment.base_url())
     }
 }
 
@@ -541,16 +495,12 @@ impl Paychtec {
     /// [`PaychtecConfig::validate`] with [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration)(paymux_core::ErrorKind).
     pub fn new(config: PaychtecConfig) -> Result<Self> {
         config.validate()?;
-        let provider = config.provider_id.clone().unwrap_or_else(|| ProviderId::new("paychtec"));
-        let mut tc = TransportConfig::new(
+        let provider = config.connection.provider("paychtec");
+        let mut tc = config.connection.transport_config(
             provider.clone(),
             config.resolved_base_url(),
             Auth::header("api-key", config.api_key.clone())?,
         );
-        tc.retry = config.retry.clone();
-        tc.max_in_flight = config.max_in_flight;
-        tc.timeout = config.timeout;
-        tc.connect_timeout = config.connect_timeout;
         tc.error_parser = Some(family::parse_error);
         tc.default_headers
             .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));

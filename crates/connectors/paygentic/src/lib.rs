@@ -83,7 +83,7 @@ pub mod wire;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use paymux_core::transport::{Auth, HttpTransport, RetryPolicy, TransportConfig};
+use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::webhook::Window;
 use paymux_core::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer,
@@ -145,53 +145,26 @@ pub struct PaygenticConfig {
     pub api_key: SecretString,
     /// The environment the key belongs to.
     pub environment: Environment,
-    /// Overrides the environment's host (tests, proxies); the key is still checked against
-    /// `environment`.
-    pub base_url: Option<String>,
-    /// The instance name; `"paygentic"` when `None`.
-    pub provider_id: Option<ProviderId>,
     /// Merchant organization id, for API keys not scoped to one merchant (`merchantId`).
     pub merchant_id: Option<String>,
     /// Webhook endpoint secret (`whsec_...`); webhooks are supported only with one.
     pub webhook_secret: Option<SecretString>,
-    /// Retry settings.
-    pub retry: RetryPolicy,
-    /// At most this many requests in flight at once (`None`: no limit); see
-    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
-    pub max_in_flight: Option<usize>,
-    /// Whole-request timeout.
-    pub timeout: Duration,
-    /// Connection timeout.
-    pub connect_timeout: Duration,
+    /// Base URL override, instance name, retries, timeouts, concurrency.
+    pub connection: ConnectionSettings,
 }
+
+paymux_core::connection_builders!(PaygenticConfig);
 
 impl PaygenticConfig {
     /// A configuration with default retries and timeouts (30 s, connect 10 s).
     pub fn new(api_key: SecretString, environment: Environment) -> Self {
         PaygenticConfig {
+            connection: ConnectionSettings::default(),
             api_key,
             environment,
-            base_url: None,
-            provider_id: None,
             merchant_id: None,
             webhook_secret: None,
-            retry: RetryPolicy::default(),
-            max_in_flight: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
         }
-    }
-
-    /// Sets the base URL override.
-    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Sets the instance name.
-    pub fn with_provider_id(mut self, id: ProviderId) -> Self {
-        self.provider_id = Some(id);
-        self
     }
 
     /// Sets the merchant organization id.
@@ -203,24 +176,6 @@ impl PaygenticConfig {
     /// Sets the webhook endpoint secret (`whsec_...`).
     pub fn with_webhook_secret(mut self, secret: SecretString) -> Self {
         self.webhook_secret = Some(secret);
-        self
-    }
-
-    /// Sets the retry settings.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Caps the requests in flight at once on this instance.
-    pub fn with_max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = Some(max);
-        self
-    }
-
-    /// Sets the request timeout.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
         self
     }
 }
@@ -275,14 +230,10 @@ impl Paygentic {
     /// belong to the environment, a bad base URL or a malformed webhook secret.
     pub fn new(config: PaygenticConfig) -> Result<Self> {
         check_key(&config.api_key, config.environment)?;
-        let id = config.provider_id.clone().unwrap_or_else(|| ProviderId::new("paygentic"));
-        let base_url =
-            config.base_url.clone().unwrap_or_else(|| config.environment.base_url().to_owned());
-        let mut tc = TransportConfig::new(id.clone(), base_url, Auth::bearer(config.api_key));
-        tc.retry = config.retry;
-        tc.max_in_flight = config.max_in_flight;
-        tc.timeout = config.timeout;
-        tc.connect_timeout = config.connect_timeout;
+        let id = config.connection.provider("paygentic");
+        let base_url = config.connection.base_url_or(config.environment.base_url());
+        let mut tc =
+            config.connection.transport_config(id.clone(), base_url, Auth::bearer(config.api_key));
         tc.error_parser = Some(mapping::parse_error);
         let client = PaygenticClient::new(HttpTransport::new(tc)?);
         let webhooks = config.webhook_secret.as_ref().map(WebhookVerifier::new).transpose()?;

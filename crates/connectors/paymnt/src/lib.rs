@@ -64,10 +64,8 @@ pub mod mapping;
 pub mod webhook;
 pub mod wire;
 
-use std::time::Duration;
-
 use paymux_core::http::{HeaderMap, HeaderName, HeaderValue};
-use paymux_core::transport::{Auth, HttpTransport, RetryPolicy, TransportConfig};
+use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
     CreateRefund, Customer, CustomerId, Error, ExposeSecret, ListPayments, Operation, Page,
@@ -109,55 +107,29 @@ pub struct PaymntConfig {
     pub api_key: SecretString,
     /// Sandbox or production.
     pub environment: Environment,
-    /// Overrides the environment's base URL (tests, proxies).
-    pub base_url: Option<String>,
-    /// The provider instance name (default `"paymnt"`).
-    pub provider_id: Option<ProviderId>,
     /// Business profile, sent as `x-profile-id` on every request when set.
     pub profile_id: Option<String>,
     /// The payment response hash key that signs webhooks.
     pub webhook_secret: Option<SecretString>,
     /// Webhook bodies above this size are refused (default 1 MiB).
     pub max_webhook_body: usize,
-    /// Retry settings.
-    pub retry: RetryPolicy,
-    /// At most this many requests in flight at once (`None`: no limit); see
-    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
-    pub max_in_flight: Option<usize>,
-    /// Whole-request timeout (default 30 s).
-    pub timeout: Duration,
-    /// Connection timeout (default 10 s).
-    pub connect_timeout: Duration,
+    /// Base URL override, instance name, retries, timeouts, concurrency.
+    pub connection: ConnectionSettings,
 }
+
+paymux_core::connection_builders!(PaymntConfig);
 
 impl PaymntConfig {
     /// A configuration with defaults for everything but the key and environment.
     pub fn new(api_key: SecretString, environment: Environment) -> Self {
         PaymntConfig {
+            connection: ConnectionSettings::default(),
             api_key,
             environment,
-            base_url: None,
-            provider_id: None,
             profile_id: None,
             webhook_secret: None,
             max_webhook_body: paymux_core::webhook::DEFAULT_MAX_BODY,
-            retry: RetryPolicy::default(),
-            max_in_flight: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
         }
-    }
-
-    /// Overrides the base URL.
-    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Names the provider instance.
-    pub fn with_provider_id(mut self, id: ProviderId) -> Self {
-        self.provider_id = Some(id);
-        self
     }
 
     /// Sends `x-profile-id` on every request.
@@ -169,25 +141,6 @@ impl PaymntConfig {
     /// Sets the webhook signing key (enables [`Operation::Webhooks`]).
     pub fn with_webhook_secret(mut self, secret: SecretString) -> Self {
         self.webhook_secret = Some(secret);
-        self
-    }
-
-    /// Sets the retry settings.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Caps the requests in flight at once on this instance.
-    pub fn with_max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = Some(max);
-        self
-    }
-
-    /// Sets the request and connection timeouts.
-    pub fn with_timeouts(mut self, timeout: Duration, connect_timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self.connect_timeout = connect_timeout;
         self
     }
 }
@@ -259,18 +212,13 @@ impl Paymnt {
         if config.api_key.expose_secret().trim().is_empty() {
             return Err(Error::configuration("paymnt API key is empty"));
         }
-        let provider = config.provider_id.clone().unwrap_or_else(|| ProviderId::new("paymnt"));
-        let base_url =
-            config.base_url.clone().unwrap_or_else(|| config.environment.base_url().to_owned());
-        let mut transport = TransportConfig::new(
+        let provider = config.connection.provider("paymnt");
+        let base_url = config.connection.base_url_or(config.environment.base_url());
+        let mut transport = config.connection.transport_config(
             provider.clone(),
             base_url,
             Auth::header("api-key", config.api_key.clone())?,
         );
-        transport.retry = config.retry.clone();
-        transport.max_in_flight = config.max_in_flight;
-        transport.timeout = config.timeout;
-        transport.connect_timeout = config.connect_timeout;
         transport.error_parser = Some(parse_error);
         let mut headers = HeaderMap::new();
         if let Some(profile) = &config.profile_id {

@@ -311,7 +311,8 @@ fn configuration() {
     assert_eq!(Environment::Production.base_url(), "https://api.paymnt.cloud");
     let cfg = PaymntConfig::new(SecretString::from(KEY), Environment::Production)
         .with_webhook_secret(SecretString::from("whsec_very_secret"))
-        .with_timeouts(Duration::from_secs(5), Duration::from_secs(2));
+        .with_timeout(Duration::from_secs(5))
+        .with_connect_timeout(Duration::from_secs(2));
     let dbg = format!("{cfg:?}");
     assert!(!dbg.contains(KEY) && !dbg.contains("whsec_very_secret"), "{dbg}");
     let c = Paymnt::new(cfg).unwrap();

@@ -103,7 +103,7 @@ mod wire;
 use std::fmt;
 use std::time::Duration;
 
-use paymux_core::transport::{Auth, HttpTransport, RetryPolicy, TransportConfig};
+use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::webhook::Window;
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, CreateCustomer, CreatePayment, CreateRefund,
@@ -167,69 +167,31 @@ pub struct PaynectraConfig {
     pub api_key: SecretString,
     /// Sandbox (test key) or production (live key).
     pub environment: Environment,
-    /// Overrides [`DEFAULT_BASE_URL`] (tests, proxies); include the `/v1` prefix.
-    pub base_url: Option<String>,
-    /// The instance name; [`DEFAULT_PROVIDER_ID`] when `None`.
-    pub provider_id: Option<ProviderId>,
     /// The webhook endpoint secret (`whsec_...`), needed by [`PaymentProvider::parse_webhook`].
     pub webhook_secret: Option<SecretString>,
     /// How far a webhook timestamp may be from now, either way (default 300 s).
     pub webhook_tolerance: Duration,
-    /// Retry settings.
-    pub retry: RetryPolicy,
-    /// At most this many requests in flight at once (`None`: no limit); see
-    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
-    pub max_in_flight: Option<usize>,
-    /// Whole-request timeout.
-    pub timeout: Duration,
-    /// Connection timeout.
-    pub connect_timeout: Duration,
+    /// Base URL override, instance name, retries, timeouts, concurrency.
+    pub connection: ConnectionSettings,
 }
+
+paymux_core::connection_builders!(PaynectraConfig);
 
 impl PaynectraConfig {
     /// A configuration with default URL, retries and timeouts and no webhook secret.
     pub fn new(api_key: SecretString, environment: Environment) -> Self {
         PaynectraConfig {
+            connection: ConnectionSettings::default(),
             api_key,
             environment,
-            base_url: None,
-            provider_id: None,
             webhook_secret: None,
             webhook_tolerance: DEFAULT_TOLERANCE,
-            retry: RetryPolicy::default(),
-            max_in_flight: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
         }
-    }
-
-    /// Sets the base URL (e.g. a local mock server plus `/v1`).
-    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Sets the provider id.
-    pub fn with_provider_id(mut self, id: ProviderId) -> Self {
-        self.provider_id = Some(id);
-        self
     }
 
     /// Sets the webhook endpoint secret.
     pub fn with_webhook_secret(mut self, secret: SecretString) -> Self {
         self.webhook_secret = Some(secret);
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Caps the requests in flight at once on this instance.
-    pub fn with_max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = Some(max);
         self
     }
 }
@@ -351,13 +313,10 @@ impl Paynectra {
             }
             _ => {}
         }
-        let id = config.provider_id.unwrap_or_else(|| ProviderId::new(DEFAULT_PROVIDER_ID));
-        let base_url = config.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let mut tc = TransportConfig::new(id.clone(), base_url, Auth::bearer(config.api_key));
-        tc.retry = config.retry;
-        tc.max_in_flight = config.max_in_flight;
-        tc.timeout = config.timeout;
-        tc.connect_timeout = config.connect_timeout;
+        let id = config.connection.provider(DEFAULT_PROVIDER_ID);
+        let base_url = config.connection.base_url_or(DEFAULT_BASE_URL);
+        let mut tc =
+            config.connection.transport_config(id.clone(), base_url, Auth::bearer(config.api_key));
         tc.error_parser = Some(mapping::parse_error);
         let transport = HttpTransport::new(tc)?;
         Ok(Paynectra {

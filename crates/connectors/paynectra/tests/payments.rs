@@ -596,7 +596,7 @@ async fn error_shapes_map_to_kinds() {
             .await;
     }
     let mut config = common::config(&server);
-    config.retry = paymux_core::transport::RetryPolicy::none();
+    config.connection.retry = paymux_core::transport::RetryPolicy::none();
     let c = Paynectra::new(config).unwrap();
     let get = |id: &'static str| {
         let c = c.clone();

@@ -104,7 +104,7 @@ use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use paymux_core::transport::{Auth, HttpTransport, RetryPolicy, TransportConfig};
+use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     Address, BillingDetails, CancelPayment, Capabilities, CapturePayment, Card, ConfirmPayment,
     CreatePayment, CreateRefund, Error, ExposeSecret, Failure, IdempotencyKey, ListPayments, Money,
@@ -157,37 +157,23 @@ pub struct PaytechConfig {
     pub signing_key: Option<SecretString>,
     /// Sandbox or production.
     pub environment: Environment,
-    /// Overrides the environment's base URL (tests, proxies).
-    pub base_url: Option<String>,
-    /// The provider instance name; `"paytech"` by default.
-    pub provider_id: Option<ProviderId>,
-    /// Retries of reads (mutations are never repeated by the transport: see the crate docs).
-    pub retry: RetryPolicy,
-    /// At most this many requests in flight at once (`None`: no limit); see
-    /// [`TransportConfig::max_in_flight`](paymux_core::transport::TransportConfig::max_in_flight).
-    pub max_in_flight: Option<usize>,
-    /// Whole-request timeout.
-    pub timeout: Duration,
-    /// Connection timeout.
-    pub connect_timeout: Duration,
     /// How far before a create the recovery lookup's `created.gte` starts (clock skew between
     /// us and the gateway); 10 minutes by default.
     pub recovery_lookback: Duration,
+    /// Base URL override, instance name, retries, timeouts, concurrency.
+    pub connection: ConnectionSettings,
 }
+
+paymux_core::connection_builders!(PaytechConfig);
 
 impl PaytechConfig {
     /// A configuration with default timeouts (30 s, connect 10 s) and retries.
     pub fn new(api_key: SecretString, environment: Environment) -> Self {
         PaytechConfig {
+            connection: ConnectionSettings::default(),
             api_key,
             signing_key: None,
             environment,
-            base_url: None,
-            provider_id: None,
-            retry: RetryPolicy::default(),
-            max_in_flight: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
             recovery_lookback: Duration::from_secs(600),
         }
     }
@@ -195,36 +181,6 @@ impl PaytechConfig {
     /// Sets the webhook signing key.
     pub fn with_signing_key(mut self, key: SecretString) -> Self {
         self.signing_key = Some(key);
-        self
-    }
-
-    /// Overrides the base URL.
-    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Sets the provider instance name.
-    pub fn with_provider_id(mut self, id: ProviderId) -> Self {
-        self.provider_id = Some(id);
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Caps the requests in flight at once on this instance.
-    pub fn with_max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = Some(max);
-        self
-    }
-
-    /// Sets the request timeout.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
         self
     }
 }
@@ -673,15 +629,13 @@ impl Paytech {
         if config.signing_key.as_ref().is_some_and(|k| k.expose_secret().is_empty()) {
             return Err(Error::configuration("pay.tech signing key is empty"));
         }
-        let id = config.provider_id.clone().unwrap_or_else(|| ProviderId::new("paytech"));
-        let base_url =
-            config.base_url.clone().unwrap_or_else(|| config.environment.base_url().to_owned());
-        let mut transport =
-            TransportConfig::new(id.clone(), base_url, Auth::bearer(config.api_key.clone()));
-        transport.timeout = config.timeout;
-        transport.connect_timeout = config.connect_timeout;
-        transport.retry = config.retry.clone();
-        transport.max_in_flight = config.max_in_flight;
+        let id = config.connection.provider("paytech");
+        let base_url = config.connection.base_url_or(config.environment.base_url());
+        let mut transport = config.connection.transport_config(
+            id.clone(),
+            base_url,
+            Auth::bearer(config.api_key.clone()),
+        );
         transport.error_parser = Some(mapping::parse_error);
         let client = Client::new(HttpTransport::new(transport)?);
         let mut capabilities = Capabilities::only([

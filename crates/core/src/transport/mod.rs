@@ -30,6 +30,7 @@
 
 mod classify;
 mod retry;
+mod settings;
 
 use std::fmt;
 use std::sync::Once;
@@ -47,6 +48,7 @@ use tracing::Instrument;
 
 pub use classify::{ErrorParser, GatewayError, kind_for_status};
 pub use retry::{RetryPolicy, parse_retry_after};
+pub use settings::ConnectionSettings;
 
 use crate::{Error, ErrorKind, IdempotencyKey, ProviderId, Result};
 
