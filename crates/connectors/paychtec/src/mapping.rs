@@ -85,15 +85,7 @@ fn method_fields(
             "Paychtec requires billing (address and phone) with the card on {where_}"
         ))),
         (Some(PaymentMethod::Card(card)), Some(b)) => {
-            let data = wire::PaymentMethodData {
-                card: wire::CardData {
-                    card_number: card.number().clone(),
-                    card_exp_month: format!("{:02}", card.exp_month),
-                    card_exp_year: card.exp_year.to_string(),
-                    card_cvc: card.cvc().clone(),
-                    card_holder_name: card.holder_name.clone(),
-                },
-            };
+            let data = wire::PaymentMethodData { card: wire::CardData::from_card(card) };
             let card_type = card_type.unwrap_or_default();
             Ok((
                 Some("card".to_owned()),

@@ -7,44 +7,15 @@
 //! response fields are ignored; documented ones are optional where the guide does not promise
 //! them.
 
-use std::fmt;
-
-use paymux_core::{ExposeSecret, Metadata, SecretString};
+use paymux_core::Metadata;
 use paymux_hyperswitch_family::wire as family;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
-fn expose<S: Serializer>(secret: &SecretString, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(secret.expose_secret())
-}
-
-/// A postal address as Paychtec writes it (`zip`, not `postal_code`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Address {
-    /// Street and number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line1: Option<String>,
-    /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line2: Option<String>,
-    /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// State or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// Postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip: Option<String>,
-    /// ISO 3166-1 alpha-2 country.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// First name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-}
+/// A postal address as Paychtec writes it (`zip`, not `postal_code`): the Hyperswitch shape.
+pub use paymux_hyperswitch_family::wire::AddressData as Address;
+/// `payment_method_data` and its card: the Hyperswitch shape (number and CVC hidden from
+/// `Debug`).
+pub use paymux_hyperswitch_family::wire::{CardData, PaymentMethodData};
 
 /// A phone inside `billing`: `{number, country_code}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,44 +38,6 @@ pub struct Billing {
     /// Billing email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-}
-
-/// `payment_method_data.card`. The number and CVC are secrets: `Debug` hides them.
-#[derive(Clone, Serialize)]
-pub struct CardData {
-    /// The full card number.
-    #[serde(serialize_with = "expose")]
-    pub card_number: SecretString,
-    /// Two-digit month (`"12"`).
-    pub card_exp_month: String,
-    /// Four-digit year (`"2028"`).
-    pub card_exp_year: String,
-    /// The CVC.
-    #[serde(serialize_with = "expose")]
-    pub card_cvc: SecretString,
-    /// Name on the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub card_holder_name: Option<String>,
-}
-
-impl fmt::Debug for CardData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.card_number.expose_secret();
-        f.debug_struct("CardData")
-            .field("card_number", &format_args!("**** {}", &n[n.len().saturating_sub(4)..]))
-            .field("card_exp_month", &self.card_exp_month)
-            .field("card_exp_year", &self.card_exp_year)
-            .field("card_cvc", &"***")
-            .field("card_holder_name", &self.card_holder_name)
-            .finish()
-    }
-}
-
-/// `payment_method_data`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PaymentMethodData {
-    /// Card details.
-    pub card: CardData,
 }
 
 /// `browser_info`, strongly recommended by the guide for cards and 3-D Secure.
