@@ -191,10 +191,10 @@ async fn redirect_then_complete(c: &Ctx<'_>) -> Scenario {
         created.next_action
     );
     ensure!(!created.status.is_final(), "final before the customer acted: {}", created.status);
-    visit_redirect(c.emulator, &c.profile, &created, Some(card)).await?;
+    visit_redirect(c.emulator, &created, Some(card)).await?;
     let mut settled = settle(&c.provider, &created.id).await.map_err(|e| e.to_string())?;
     if settled.status == PaymentStatus::RequiresAction {
-        visit_redirect(c.emulator, &c.profile, &settled, None).await?;
+        visit_redirect(c.emulator, &settled, None).await?;
         settled = settle(&c.provider, &created.id).await.map_err(|e| e.to_string())?;
     }
     ensure!(

@@ -121,7 +121,6 @@ pub fn with_card(profile: &Profile, req: CreatePayment, card: &str) -> CreatePay
 /// [`paymux::sandbox::complete_redirect`]), with `card` where the page takes one.
 pub async fn visit_redirect(
     emulator: &EmulatorHandle,
-    _profile: &Profile,
     payment: &Payment,
     card: Option<&str>,
 ) -> Result<(), String> {
@@ -158,11 +157,11 @@ pub async fn pay(
     if matches!(created.status, PaymentStatus::RequiresAction | PaymentStatus::Processing)
         && created.next_action.is_some()
     {
-        visit_redirect(emulator, profile, &created, Some(card)).await?;
+        visit_redirect(emulator, &created, Some(card)).await?;
         let mut settled = settle(provider, &created.id).await.map_err(|e| e.to_string())?;
         // A 3-D Secure step can follow the hosted page.
         if settled.status == PaymentStatus::RequiresAction && settled.next_action.is_some() {
-            visit_redirect(emulator, profile, &settled, None).await?;
+            visit_redirect(emulator, &settled, None).await?;
             settled = settle(provider, &created.id).await.map_err(|e| e.to_string())?;
         }
         return Ok(settled);

@@ -2,7 +2,7 @@
 
 use paymux_core::http::StatusCode;
 use paymux_core::transport::{HttpTransport, Request};
-use paymux_core::{Error, IdempotencyKey, Result};
+use paymux_core::{IdempotencyKey, Result};
 
 use crate::wire;
 
@@ -28,18 +28,9 @@ pub struct PaygenticClient {
 }
 
 /// A payment id is put in the path as one segment: refuse anything that could change the
-/// path (slashes, `?`, `#`, `.` segments, spaces).
+/// path (the shared check in paymux-core).
 fn check_path_id(id: &str) -> Result<()> {
-    let ok = !id.is_empty()
-        && id != "."
-        && id != ".."
-        && id.len() <= 255
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'~'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid_request(format!("{id:?} is not a valid Paygentic payment id")))
-    }
+    paymux_core::transport::path_segment("Paygentic payment id", id, 255).map(drop)
 }
 
 impl PaygenticClient {

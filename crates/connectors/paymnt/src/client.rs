@@ -4,7 +4,7 @@
 //! reads are plain `GET`s. Path ids are checked before anything is sent.
 
 use paymux_core::transport::{HttpTransport, Request};
-use paymux_core::{Error, IdempotencyKey, Result};
+use paymux_core::{IdempotencyKey, Result};
 use paymux_hyperswitch_family::wire::{
     CustomerRequest, CustomerResponse, ListResponse, PaymentListRequest, PaymentResponse,
     RefundListRequest, RefundResponse,
@@ -24,19 +24,10 @@ pub struct PaymntClient {
     transport: HttpTransport,
 }
 
-/// Refuses ids that could change the path (`/`, `..`, spaces, `?`): only ASCII letters,
-/// digits, `_` and `-`, 1 to 64 characters.
+/// Refuses ids that could change the path (`/`, `..`, spaces, `?`), up to 64 characters (the
+/// shared check in paymux-core).
 pub fn check_path_id(what: &str, id: &str) -> Result<()> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid_request(format!(
-            "{what} {id:?} is not a valid id (letters, digits, '_' and '-' only)"
-        )))
-    }
+    paymux_core::transport::path_segment(what, id, 64).map(drop)
 }
 
 impl PaymntClient {

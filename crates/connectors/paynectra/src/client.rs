@@ -4,7 +4,7 @@
 //! `GET`s are reads and retried freely.
 
 use paymux_core::transport::{HttpTransport, Request};
-use paymux_core::{Error, IdempotencyKey, Result};
+use paymux_core::{IdempotencyKey, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -13,19 +13,10 @@ use crate::wire;
 /// The header Paynectra reads the idempotency key from.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
-/// Checks that an id is safe to put in a path segment: non-empty, ASCII letters, digits,
-/// `_` and `-` (Paynectra ids look like `pay_...`, `re_...`, `cus_...`).
+/// Checks that an id is safe to put in a path segment or a cursor (the shared check in
+/// paymux-core; Paynectra ids look like `pay_...`, `re_...`, `cus_...`).
 pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str> {
-    let ok = !id.is_empty()
-        && id.len() <= 255
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if ok {
-        Ok(id)
-    } else {
-        Err(Error::invalid_request(format!(
-            "{what} id {id:?} is not a Paynectra id (letters, digits, '_' and '-' only)"
-        )))
-    }
+    paymux_core::transport::path_segment(&format!("{what} id"), id, 255)
 }
 
 /// Paynectra's routes.

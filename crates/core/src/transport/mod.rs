@@ -296,6 +296,32 @@ impl Request {
     }
 }
 
+/// Checks that a gateway id can go into a URL path as one segment unchanged: 1 to `max_len`
+/// RFC 3986 unreserved characters (letters, digits, `-`, `_`, `.`, `~`), and not `.` or `..`.
+/// Anything else (`/`, `?`, `#`, `%`, spaces) could reach another route, so it is refused
+/// before any request with [`ErrorKind::InvalidRequest`] naming `what`.
+///
+/// ```
+/// use paymux_core::transport::path_segment;
+/// assert_eq!(path_segment("payment id", "pay_123", 64).unwrap(), "pay_123");
+/// assert!(path_segment("payment id", "pay_1/../admin", 64).is_err());
+/// assert!(path_segment("payment id", "..", 64).is_err());
+/// ```
+pub fn path_segment<'a>(what: &str, id: &'a str, max_len: usize) -> Result<&'a str> {
+    let ok = !id.is_empty()
+        && id.len() <= max_len
+        && id != "."
+        && id != ".."
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
+    if ok {
+        Ok(id)
+    } else {
+        Err(Error::invalid_request(format!(
+            "{what} {id:?} is not a valid id (1 to {max_len} letters, digits, '-', '_', '.', '~')"
+        )))
+    }
+}
+
 /// A 2xx answer.
 #[derive(Debug, Clone)]
 pub struct Response {
