@@ -34,10 +34,9 @@ mod settings;
 
 use std::fmt;
 use std::sync::Once;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use backon::Retryable;
+use backon::BackoffBuilder;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
@@ -263,6 +262,9 @@ impl Request {
     pub fn idempotent_header(mut self, key: IdempotencyKey, header: &str) -> Result<Self> {
         let name = HeaderName::from_bytes(header.as_bytes())
             .map_err(|_| Error::invalid_request(format!("invalid header name {header:?}")))?;
+        let value = HeaderValue::from_str(key.as_str())
+            .map_err(|_| Error::invalid_request("idempotency key is not a valid header value"))?;
+        self.headers.insert(name.clone(), value);
         self.idempotency = Idempotency::Keyed { key, header: Some(name) };
         Ok(self)
     }
@@ -339,7 +341,6 @@ pub struct HttpTransport {
     client: reqwest::Client,
     base_url: reqwest::Url,
     config: std::sync::Arc<TransportConfig>,
-    auth_header: Option<(HeaderName, HeaderValue)>,
     in_flight: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
@@ -378,9 +379,15 @@ impl HttpTransport {
         // Paths are appended, so keep the base without a trailing slash.
         let trimmed = base_url.path().trim_end_matches('/').to_owned();
         base_url.set_path(&trimmed);
-        let auth_header = config.auth.header_pair()?;
+        // Headers every request carries are the client's defaults, so no call copies them;
+        // a request's own header of the same name takes precedence.
+        let mut defaults = config.default_headers.clone();
+        if let Some((name, value)) = config.auth.header_pair()? {
+            defaults.insert(name, value);
+        }
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
+            .default_headers(defaults)
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .build()
@@ -392,7 +399,6 @@ impl HttpTransport {
             client,
             base_url,
             config: std::sync::Arc::new(config),
-            auth_header,
             in_flight,
         })
     }
@@ -472,30 +478,8 @@ impl HttpTransport {
                 crate::redact::mask_secrets(&crate::redact::redact_body(body), &self.secrets());
             tracing::trace!(parent: &span, body = %redacted, "request body");
         }
-        let attempts = AtomicU32::new(0);
         let retry_safe = req.idempotency.retry_safe();
-        let policy = &self.config.retry;
-        let result = (|| async {
-            let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            tracing::Span::current().record("attempt", n);
-            self.attempt(&req, url.clone()).await
-        })
-        .retry(policy.backoff())
-        .sleep(tokio::time::sleep)
-        .when(|e: &Error| should_retry(e, retry_safe))
-        .adjust(|e: &Error, backoff: Option<Duration>| {
-            let backoff = backoff?;
-            match e.retry_after() {
-                Some(wait) if wait > policy.max_retry_after => None,
-                Some(wait) => Some(wait),
-                None => Some(backoff),
-            }
-        })
-        .notify(|e: &Error, wait: Duration| {
-            tracing::warn!(error = %e, wait_ms = wait.as_millis(), "retrying");
-        })
-        .instrument(span)
-        .await;
+        let result = self.attempts(&req, &url, retry_safe, &span).instrument(span.clone()).await;
         result.map_err(|e| {
             let e = e.with_provider(self.config.provider.clone());
             // A read has no side effect, so "outcome unknown" does not apply.
@@ -503,7 +487,48 @@ impl HttpTransport {
         })
     }
 
-    async fn attempt(&self, req: &Request, url: reqwest::Url) -> Result<Response> {
+    /// Attempts `req` until it succeeds, fails for good, or the policy runs out. The backoff
+    /// schedule (exponential, jittered) is backon's; it is built only once an attempt failed,
+    /// so the common single-attempt call pays nothing for it.
+    async fn attempts(
+        &self,
+        req: &Request,
+        url: &reqwest::Url,
+        retry_safe: bool,
+        span: &tracing::Span,
+    ) -> Result<Response> {
+        let policy = &self.config.retry;
+        let mut backoff = None;
+        let mut attempt: u32 = 1;
+        loop {
+            span.record("attempt", attempt);
+            let err = match self.attempt(req, url.clone(), span).await {
+                Ok(response) => return Ok(response),
+                Err(err) => err,
+            };
+            if !should_retry(&err, retry_safe) {
+                return Err(err);
+            }
+            let Some(delay) = backoff.get_or_insert_with(|| policy.backoff().build()).next() else {
+                return Err(err);
+            };
+            let wait = match err.retry_after() {
+                Some(wait) if wait > policy.max_retry_after => return Err(err),
+                Some(wait) => wait,
+                None => delay,
+            };
+            tracing::warn!(error = %err, wait_ms = wait.as_millis(), "retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        req: &Request,
+        url: reqwest::Url,
+        span: &tracing::Span,
+    ) -> Result<Response> {
         let _permit = match &self.in_flight {
             Some(limit) => Some(
                 limit
@@ -515,22 +540,12 @@ impl HttpTransport {
         };
         let started = Instant::now();
         let mut builder = self.client.request(req.method.clone(), url);
-        let mut headers = self.config.default_headers.clone();
-        headers.extend(req.headers.clone());
-        if let Some((name, value)) = &self.auth_header {
-            headers.insert(name.clone(), value.clone());
+        if !req.headers.is_empty() {
+            builder = builder.headers(req.headers.clone());
         }
-        if let Idempotency::Keyed { key, header: Some(name) } = &req.idempotency {
-            let value = HeaderValue::from_str(key.as_str()).map_err(|_| {
-                Error::invalid_request("idempotency key is not a valid header value")
-            })?;
-            headers.insert(name.clone(), value);
-        }
-        builder = builder.headers(headers);
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
         }
-        let span = tracing::Span::current();
         let response = builder.send().await.map_err(|e| {
             span.record("latency_ms", elapsed_ms(started));
             send_error(&e)
