@@ -395,12 +395,7 @@ impl HttpTransport {
         let in_flight = config
             .max_in_flight
             .map(|n| std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1))));
-        Ok(HttpTransport {
-            client,
-            base_url,
-            config: std::sync::Arc::new(config),
-            in_flight,
-        })
+        Ok(HttpTransport { client, base_url, config: std::sync::Arc::new(config), in_flight })
     }
 
     /// The provider instance.
