@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use paymux::sandbox::{EmulatorHandle, Sandbox};
 use paymux::{Card, CreatePayment, Currency, Money, PaymentProvider};
-use paymux_benches::{Row, install_crypto, median, print_table};
+use paymux_benches::{Samples, install_crypto, print_table};
 
 #[derive(Clone, Default)]
 struct Recorder {
@@ -179,8 +179,8 @@ where
 async fn main() {
     install_crypto();
     let sandbox = Sandbox::start().await.expect("sandbox");
-    let rounds = 31;
-    let batch = 200;
+    let rounds = 101;
+    let batch = 100;
     let mut rows = Vec::new();
     // Profiling knobs: `PAYMUX_BENCH_CASE=paygentic` keeps one case; `PAYMUX_BENCH_ONLY=subject`
     // (or `baseline`) runs only that side, `PAYMUX_BENCH_CALLS` calls (default 20,000), with no
@@ -234,19 +234,20 @@ async fn main() {
             }
             _ => {}
         }
-        let mut subject = Vec::new();
-        let mut baseline = Vec::new();
-        for _ in 0..rounds {
-            subject.push(time_calls(batch, subject_call).await);
-            baseline.push(time_calls(batch, baseline_call).await);
+        let mut samples = Samples::default();
+        for round in 0..rounds {
+            if round % 2 == 0 {
+                let s = time_calls(batch, subject_call).await;
+                let b = time_calls(batch, baseline_call).await;
+                samples.push(s, b);
+            } else {
+                let b = time_calls(batch, baseline_call).await;
+                let s = time_calls(batch, subject_call).await;
+                samples.push(s, b);
+            }
         }
         let goal = if case.name.starts_with("router") { 1.10 } else { 1.05 };
-        rows.push(Row {
-            name: case.name,
-            subject: median(&mut subject),
-            baseline: median(&mut baseline),
-            goal,
-        });
+        rows.push(samples.row(case.name, goal));
     }
     print_table("create_payment overhead", "connector", "raw reqwest + from_slice::<Value>", &rows);
 }

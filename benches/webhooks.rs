@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use paymux::PaymentProvider;
-use paymux_benches::{Row, compare_sync, print_table};
+use paymux_benches::{compare_sync, print_table};
 use sha2::{Sha256, Sha512};
 
 fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
@@ -193,7 +193,7 @@ fn main() {
             case.name
         );
         assert!((case.baseline)(&case.headers, &case.body), "{} baseline verifies", case.name);
-        let (subject, baseline) = compare_sync(
+        let samples = compare_sync(
             rounds,
             batch,
             || {
@@ -205,7 +205,7 @@ fn main() {
                 std::hint::black_box((case.baseline)(&case.headers, &case.body));
             },
         );
-        rows.push(Row { name: case.name.into(), subject, baseline, goal: 1.5 });
+        rows.push(samples.row(case.name, 1.5));
     }
     print_table(
         "Webhook verification + parsing",

@@ -1,5 +1,9 @@
-//! Shared measuring code for the paymux benchmarks: medians of interleaved samples, so a
-//! ratio compares two things measured in the same run under the same machine load.
+//! Shared measuring code for the paymux benchmarks. The thing under test and its baseline run
+//! in alternating batches within one process; each round gives one ratio (subject batch over
+//! the baseline batch next to it), and the figure reported is the **median of those paired
+//! ratios**. Pairing cancels the slow drifts of a shared machine (another process, frequency
+//! changes), which would otherwise land on one side only; alternating which side runs first
+//! cancels any order effect.
 #![allow(clippy::float_arithmetic)] // ratios of timings, not money
 
 use std::time::{Duration, Instant};
@@ -10,29 +14,73 @@ pub fn median(samples: &mut [Duration]) -> Duration {
     samples.get(samples.len() / 2).copied().unwrap_or_default()
 }
 
-/// Times `batch` calls of `f`, `rounds` times, alternating with `g` so both see the same
-/// conditions. Returns per-call medians `(f, g)`.
+/// Median of ratios (sorted in place).
+pub fn median_ratio(ratios: &mut [f64]) -> f64 {
+    ratios.sort_unstable_by(f64::total_cmp);
+    ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Per-call timings of both sides, one pair per round.
+#[derive(Debug, Default)]
+pub struct Samples {
+    subject: Vec<Duration>,
+    baseline: Vec<Duration>,
+}
+
+impl Samples {
+    /// Records one round: per-call time of the subject and of the baseline.
+    pub fn push(&mut self, subject: Duration, baseline: Duration) {
+        self.subject.push(subject);
+        self.baseline.push(baseline);
+    }
+
+    /// The row for a table: medians of each side and the median of the paired ratios.
+    pub fn row(mut self, name: impl Into<String>, goal: f64) -> Row {
+        let mut ratios: Vec<f64> = self
+            .subject
+            .iter()
+            .zip(&self.baseline)
+            .map(|(s, b)| s.as_secs_f64() / b.as_secs_f64().max(f64::MIN_POSITIVE))
+            .collect();
+        Row {
+            name: name.into(),
+            subject: median(&mut self.subject),
+            baseline: median(&mut self.baseline),
+            ratio: median_ratio(&mut ratios),
+            goal,
+        }
+    }
+}
+
+/// Per-call time of `batch` calls of `f`.
+fn time_batch(batch: u32, f: &mut impl FnMut()) -> Duration {
+    let t = Instant::now();
+    for _ in 0..batch {
+        f();
+    }
+    t.elapsed() / batch
+}
+
+/// Times `batch` calls of `f` and of `g`, `rounds` times, alternating which runs first.
 pub fn compare_sync(
     rounds: usize,
     batch: u32,
     mut f: impl FnMut(),
     mut g: impl FnMut(),
-) -> (Duration, Duration) {
-    let mut a = Vec::with_capacity(rounds);
-    let mut b = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        let t = Instant::now();
-        for _ in 0..batch {
-            f();
+) -> Samples {
+    let mut samples = Samples::default();
+    for round in 0..rounds {
+        if round % 2 == 0 {
+            let a = time_batch(batch, &mut f);
+            let b = time_batch(batch, &mut g);
+            samples.push(a, b);
+        } else {
+            let b = time_batch(batch, &mut g);
+            let a = time_batch(batch, &mut f);
+            samples.push(a, b);
         }
-        a.push(t.elapsed() / batch);
-        let t = Instant::now();
-        for _ in 0..batch {
-            g();
-        }
-        b.push(t.elapsed() / batch);
     }
-    (median(&mut a), median(&mut b))
+    samples
 }
 
 /// A row of a results table.
@@ -43,21 +91,16 @@ pub struct Row {
     pub subject: Duration,
     /// Median per call of the baseline.
     pub baseline: Duration,
-    /// The goal for subject / baseline.
+    /// Median of the per-round ratios subject / baseline.
+    pub ratio: f64,
+    /// The goal for the ratio.
     pub goal: f64,
-}
-
-impl Row {
-    /// subject / baseline.
-    pub fn ratio(&self) -> f64 {
-        self.subject.as_secs_f64() / self.baseline.as_secs_f64().max(f64::MIN_POSITIVE)
-    }
 }
 
 /// Prints a Markdown table of rows.
 pub fn print_table(title: &str, subject: &str, baseline: &str, rows: &[Row]) {
     println!("\n### {title}\n");
-    println!("| case | {subject} (median) | {baseline} (median) | ratio | goal |");
+    println!("| case | {subject} (median) | {baseline} (median) | median ratio | goal |");
     println!("|---|---:|---:|---:|---:|");
     for r in rows {
         println!(
@@ -65,9 +108,9 @@ pub fn print_table(title: &str, subject: &str, baseline: &str, rows: &[Row]) {
             r.name,
             r.subject.as_secs_f64() * 1e6,
             r.baseline.as_secs_f64() * 1e6,
-            r.ratio(),
+            r.ratio,
             r.goal,
-            if r.ratio() <= r.goal { "met" } else { "**missed**" }
+            if r.ratio <= r.goal { "met" } else { "**missed**" }
         );
     }
 }

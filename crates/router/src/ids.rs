@@ -21,6 +21,16 @@ impl RoutedId {
     }
 }
 
+/// `instance:id` as one string, built directly (ids are routed on every answer the router
+/// returns, so this skips the formatting machinery of `RoutedId::to_string`).
+pub(crate) fn join(instance: &str, id: &str) -> String {
+    let mut joined = String::with_capacity(instance.len() + 1 + id.len());
+    joined.push_str(instance);
+    joined.push(':');
+    joined.push_str(id);
+    joined
+}
+
 impl fmt::Display for RoutedId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.instance, self.id)

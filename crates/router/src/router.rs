@@ -15,7 +15,7 @@ use paymux_core::{
 use tokio::time::Instant;
 
 use crate::config::RouterConfig;
-use crate::ids::RoutedId;
+use crate::ids::{self, RoutedId};
 use crate::registry::Registry;
 use crate::rules::{Route, Rule, stickiness_key};
 
@@ -403,18 +403,17 @@ impl Router {
 }
 
 fn route_payment(instance: &str, mut p: Payment) -> Payment {
-    p.id = PaymentId::new(RoutedId::new(instance, p.id.into_inner()).to_string());
+    p.id = PaymentId::new(ids::join(instance, p.id.as_str()));
     p.provider = ProviderId::new(instance);
     if let Some(c) = p.customer_id.take() {
-        p.customer_id =
-            Some(CustomerId::from_gateway(RoutedId::new(instance, c.into_inner()).to_string()));
+        p.customer_id = Some(CustomerId::from_gateway(ids::join(instance, c.as_str())));
     }
     p
 }
 
 fn route_refund(instance: &str, mut r: Refund) -> Refund {
-    r.id = RefundId::new(RoutedId::new(instance, r.id.into_inner()).to_string());
-    r.payment_id = PaymentId::new(RoutedId::new(instance, r.payment_id.into_inner()).to_string());
+    r.id = RefundId::new(ids::join(instance, r.id.as_str()));
+    r.payment_id = PaymentId::new(ids::join(instance, r.payment_id.as_str()));
     r.provider = ProviderId::new(instance);
     r
 }
@@ -451,17 +450,22 @@ impl PaymentProvider for Router {
         }
         let mut last_err = None;
         let mut tried_any = false;
+        // The last candidate gets the request itself; earlier ones a copy, kept for fallback.
+        let mut req = Some(req);
         for (i, name) in plan.iter().enumerate() {
+            let Some(current) = req.as_ref() else { break };
             let inst = self.instances.get(name).ok_or_else(|| {
                 Error::configuration(format!("route names unknown instance {name:?}"))
             })?;
             if self.cooling(inst)
-                || !inst.provider.capabilities().supports_currency(req.amount.currency())
+                || !inst.provider.capabilities().supports_currency(current.amount.currency())
             {
                 continue;
             }
             tried_any = true;
-            let result = self.call(inst, inst.provider.create_payment(req.clone())).await;
+            let this = if i + 1 == plan.len() { req.take() } else { req.clone() };
+            let Some(this) = this else { break };
+            let result = self.call(inst, inst.provider.create_payment(this)).await;
             match result {
                 Ok(p) => {
                     inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
