@@ -16,7 +16,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use paymux::sandbox::{EmulatorHandle, Sandbox};
-use paymux::{Card, CreatePayment, Currency, Money, PaymentProvider};
+use paymux::transport::{Auth, HttpTransport, Request, TransportConfig};
+use paymux::{Card, CreatePayment, Currency, Money, PaymentProvider, ProviderId};
 use paymux_benches::{Samples, install_crypto, print_table};
 
 #[derive(Clone, Default)]
@@ -75,6 +76,9 @@ struct Case {
     provider: Arc<dyn PaymentProvider>,
     request: CreatePayment,
     recorder: Recorder,
+    /// Where the provider is pointed.
+    base_url: String,
+    /// `base_url` + the create path.
     url: String,
 }
 
@@ -142,6 +146,7 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
             provider: provider.clone(),
             request: request.clone(),
             recorder: recorder.clone(),
+            base_url: format!("{url}{base_path}"),
             url: format!("{url}{base_path}{path}"),
         });
         if kind == "paygentic" {
@@ -156,11 +161,52 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
                 provider: Arc::new(router),
                 request,
                 recorder,
+                base_url: format!("{url}{base_path}"),
                 url: format!("{url}{base_path}{path}"),
             });
         }
     }
     out
+}
+
+/// `rounds` pairs of batches of `subject` and `baseline`, alternating which runs first.
+async fn compare<F, G, FutF, FutG>(
+    rounds: usize,
+    batch: u32,
+    mut subject: F,
+    mut baseline: G,
+) -> Samples
+where
+    F: FnMut() -> FutF,
+    G: FnMut() -> FutG,
+    FutF: std::future::Future<Output = ()>,
+    FutG: std::future::Future<Output = ()>,
+{
+    let mut samples = Samples::default();
+    for round in 0..rounds {
+        if round % 2 == 0 {
+            let s = time_calls(batch, &mut subject).await;
+            let b = time_calls(batch, &mut baseline).await;
+            samples.push(s, b);
+        } else {
+            let b = time_calls(batch, &mut baseline).await;
+            let s = time_calls(batch, &mut subject).await;
+            samples.push(s, b);
+        }
+    }
+    samples
+}
+
+/// A bare `HttpTransport` sending with the connector's recorded headers (as configuration,
+/// not per call), so the shared transport's own cost shows on its own.
+fn transport_only(base_url: &str, recorded: &HeaderMap) -> HttpTransport {
+    let mut config = TransportConfig::new(ProviderId::new("transport"), base_url, Auth::None);
+    for (n, v) in recorded {
+        if !matches!(n.as_str(), "host" | "content-length" | "content-type" | "user-agent") {
+            config.default_headers.insert(n.clone(), v.clone());
+        }
+    }
+    HttpTransport::new(config).expect("transport")
 }
 
 async fn time_calls<F, Fut>(n: u32, mut f: F) -> Duration
@@ -234,20 +280,23 @@ async fn main() {
             }
             _ => {}
         }
-        let mut samples = Samples::default();
-        for round in 0..rounds {
-            if round % 2 == 0 {
-                let s = time_calls(batch, subject_call).await;
-                let b = time_calls(batch, baseline_call).await;
-                samples.push(s, b);
-            } else {
-                let b = time_calls(batch, baseline_call).await;
-                let s = time_calls(batch, subject_call).await;
-                samples.push(s, b);
-            }
-        }
+        let samples = compare(rounds, batch, subject_call, baseline_call).await;
         let goal = if case.name.starts_with("router") { 1.10 } else { 1.05 };
+        let floor = case.name == "paygentic";
         rows.push(samples.row(case.name, goal));
+        if floor {
+            // The shared transport alone, on the same request: where the connectors start from.
+            let transport = transport_only(&case.base_url, &headers);
+            let path = case.url.strip_prefix(&case.base_url).unwrap_or_default().to_owned();
+            let transport_call = || async {
+                let req =
+                    Request::post("create_payment", path.clone()).json(&body_json).expect("body");
+                let v: serde_json::Value = transport.send_json(req).await.expect("answer");
+                std::hint::black_box(v);
+            };
+            let samples = compare(rounds, batch, transport_call, baseline_call).await;
+            rows.push(samples.row("transport only (paygentic's request, answer as Value)", 1.05));
+        }
     }
     print_table("create_payment overhead", "connector", "raw reqwest + from_slice::<Value>", &rows);
 }
