@@ -65,9 +65,24 @@ async fn start_replayer(upstream: &EmulatorHandle) -> (String, Recorder) {
     let recorder = Recorder { client: reqwest::Client::new(), ..Default::default() };
     *recorder.upstream.lock().expect("lock") = upstream.base_url();
     let app = axum::Router::new().fallback(replay).with_state(recorder.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    listener.set_nonblocking(true).expect("nonblocking");
+    // `PAYMUX_BENCH_SERVER_THREAD=1`: the server runs on its own thread (its own core on a
+    // 2-core machine) instead of sharing the client's, as a separate local server would.
+    if std::env::var_os("PAYMUX_BENCH_SERVER_THREAD").is_some() {
+        std::thread::spawn(move || {
+            let rt =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                axum::serve(listener, app).await.expect("serve")
+            });
+        });
+    } else {
+        let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    }
     (format!("http://{addr}"), recorder)
 }
 
