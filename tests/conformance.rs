@@ -435,7 +435,76 @@ async fn unsupported(c: &Ctx<'_>) -> Scenario {
     Ok(Outcome::Pass)
 }
 
-const SCENARIOS: [&str; 14] = [
+/// Every error says which provider instance it came from, whether the connector refused the
+/// call before sending (bad id, bad request, unsupported operation) or the gateway answered
+/// with an error: behind a router or in a log line, an error without it cannot be traced.
+async fn errors_name_their_provider(c: &Ctx<'_>) -> Scenario {
+    let me = c.provider.id().clone();
+    let requests_before = c.emulator.stats().total();
+    let mut refused_locally: Vec<(&str, paymux::Error)> = Vec::new();
+    let bad_id = PaymentId::new("pay_1/../admin");
+    match c.provider.get_payment(&bad_id).await {
+        Err(e) if c.emulator.stats().total() == requests_before => {
+            refused_locally.push(("get_payment with a path in the id", e));
+        }
+        other => return Err(format!("an id with '/' and '..' was sent: {other:?}")),
+    }
+    for op in Operation::ALL {
+        if c.supports(op) {
+            continue;
+        }
+        let result = match op {
+            Operation::CapturePayment => {
+                c.provider
+                    .capture_payment(&PaymentId::new("pay_x"), CapturePayment::default())
+                    .await
+            }
+            Operation::CreateRefund => c
+                .provider
+                .create_refund(CreateRefund::new(PaymentId::new("pay_x")))
+                .await
+                .map(|_| unreachable_payment()),
+            _ => continue,
+        };
+        if let Err(e) = result {
+            refused_locally.push(("an operation outside the capabilities", e));
+        }
+    }
+    ensure!(
+        c.emulator.stats().total() == requests_before,
+        "a call that should be refused before sending reached the gateway"
+    );
+    for (what, e) in &refused_locally {
+        ensure!(e.provider() == Some(&me), "{what}: error names {:?}, not {me}: {e}", e.provider());
+    }
+    // Refused by the connector or by the gateway (not every gateway documents its limits):
+    // either way the error names the provider.
+    let long = "r".repeat(10_000);
+    match c.provider.create_payment(CreatePayment::new(usd(1000)).with_reference(long)).await {
+        Err(e) => ensure!(
+            e.kind() == ErrorKind::InvalidRequest && e.provider() == Some(&me),
+            "a 10,000-character reference: {e:?}"
+        ),
+        Ok(p) => return Err(format!("a 10,000-character reference was accepted: {p:?}")),
+    }
+    let missing = c.provider.get_payment(&PaymentId::new("0000000000000000000000000000dead")).await;
+    match missing {
+        Err(e) => ensure!(
+            e.provider() == Some(&me),
+            "the gateway's not-found names {:?}, not {me}: {e}",
+            e.provider()
+        ),
+        Ok(p) => return Err(format!("unknown id found: {p:?}")),
+    }
+    Ok(Outcome::Pass)
+}
+
+/// Only for the `map` above: a refund result is never expected there.
+fn unreachable_payment() -> paymux::Payment {
+    panic!("an unsupported create_refund answered Ok")
+}
+
+const SCENARIOS: [&str; 15] = [
     "create and succeed",
     "manual capture, full",
     "manual capture, partial",
@@ -450,6 +519,7 @@ const SCENARIOS: [&str; 14] = [
     "idempotent retry",
     "webhook verified, parsed, deduped",
     "unsupported where declared",
+    "errors name their provider",
 ];
 
 async fn run(i: usize, c: &Ctx<'_>) -> Scenario {
@@ -467,7 +537,8 @@ async fn run(i: usize, c: &Ctx<'_>) -> Scenario {
         10 => list_pages(c).await,
         11 => idempotent_retry(c).await,
         12 => webhook(c).await,
-        _ => unsupported(c).await,
+        13 => unsupported(c).await,
+        _ => errors_name_their_provider(c).await,
     }
 }
 

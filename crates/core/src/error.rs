@@ -165,6 +165,11 @@ impl Error {
         self
     }
 
+    /// Names `provider` unless the error already names one.
+    pub fn or_provider(self, provider: &ProviderId) -> Self {
+        if self.0.provider.is_some() { self } else { self.with_provider(provider.clone()) }
+    }
+
     /// Sets the HTTP status the gateway answered with.
     pub fn with_http_status(mut self, status: u16) -> Self {
         self.0.http_status = Some(status);

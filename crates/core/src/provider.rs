@@ -143,6 +143,25 @@ impl Capabilities {
     }
 }
 
+/// Awaits one provider operation and names `provider` on an error that names none yet.
+///
+/// Connectors wrap each [`PaymentProvider`] method in it, so a check that refuses a call
+/// before any request (a malformed id, an amount out of range) names its provider like an
+/// error the gateway answered does: behind a router or in a log line, an error without it
+/// cannot be traced.
+///
+/// ```
+/// use paymux_core::{Error, ProviderId, named};
+/// # async fn run() {
+/// let id = ProviderId::new("paychtec_eu");
+/// let err = named(&id, async { Err::<(), _>(Error::invalid_request("bad id")) }).await.unwrap_err();
+/// assert_eq!(err.provider(), Some(&id));
+/// # }
+/// ```
+pub async fn named<T>(provider: &ProviderId, op: impl Future<Output = Result<T>>) -> Result<T> {
+    op.await.map_err(|e| e.or_provider(provider))
+}
+
 /// One payment gateway behind one API.
 ///
 /// Object-safe: hold providers as `Arc<dyn PaymentProvider>`. Operations a gateway lacks keep

@@ -314,3 +314,16 @@ async fn max_in_flight_bounds_concurrent_requests() {
     }
     assert_eq!(peak.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn a_path_with_dot_segments_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    let t = transport(&server.uri(), fast_retries(), Duration::from_secs(5));
+    for bad in ["/payments/../admin", "/payments/./x", "/payments/%2e%2E/admin", "/.."] {
+        let err = t.execute(Request::get("get_payment", bad)).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad}");
+        assert_eq!(err.provider().map(|p| p.as_str()), Some("testpay"));
+        assert!(!err.is_outcome_unknown());
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

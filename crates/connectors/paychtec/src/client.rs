@@ -20,18 +20,11 @@ use crate::wire;
 /// The header carrying the idempotency key (the guide's name, not `Idempotency-Key`).
 pub const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
 
-/// Percent-encodes one path segment (ids are normally URL-safe; this keeps a stray `/` or
-/// `?` in an id from reaching another route).
-fn seg(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// Checks that an id can be one path segment as it is (see
+/// [`path_segment`](paymux_core::transport::path_segment)): anything else is refused before
+/// any request, so an id can never reach another route.
+fn seg<'a>(what: &str, id: &'a str) -> Result<&'a str> {
+    paymux_core::transport::path_segment(what, id, 64)
 }
 
 /// Raw Paychtec API client: routes, methods, bodies and idempotency placement.
@@ -98,7 +91,7 @@ impl PaychtecClient {
 
     /// `GET /payments/:payment_id`.
     pub async fn get_payment(&self, payment_id: &str) -> Result<PaymentResponse> {
-        self.read("get_payment", format!("/payments/{}", seg(payment_id))).await
+        self.read("get_payment", format!("/payments/{}", seg("payment id", payment_id)?)).await
     }
 
     /// `POST /payments/:payment_id` (update).
@@ -108,7 +101,7 @@ impl PaychtecClient {
         body: &wire::PaymentUpdateRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        let path = format!("/payments/{}", seg(payment_id));
+        let path = format!("/payments/{}", seg("payment id", payment_id)?);
         self.mutate(Method::POST, "update_payment", path, Some(body), key).await
     }
 
@@ -119,7 +112,7 @@ impl PaychtecClient {
         body: &wire::PaymentConfirmRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        let path = format!("/payments/{}/confirm", seg(payment_id));
+        let path = format!("/payments/{}/confirm", seg("payment id", payment_id)?);
         self.mutate(Method::POST, "confirm_payment", path, Some(body), key).await
     }
 
@@ -130,7 +123,7 @@ impl PaychtecClient {
         body: &wire::PaymentCaptureRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        let path = format!("/payments/{}/capture", seg(payment_id));
+        let path = format!("/payments/{}/capture", seg("payment id", payment_id)?);
         self.mutate(Method::POST, "capture_payment", path, Some(body), key).await
     }
 
@@ -141,7 +134,7 @@ impl PaychtecClient {
         body: &wire::PaymentCancelRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        let path = format!("/payments/{}/cancel", seg(payment_id));
+        let path = format!("/payments/{}/cancel", seg("payment id", payment_id)?);
         self.mutate(Method::POST, "cancel_payment", path, Some(body), key).await
     }
 
@@ -152,7 +145,7 @@ impl PaychtecClient {
         body: &wire::PaymentReviewRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        let path = format!("/payments/{}/approve", seg(payment_id));
+        let path = format!("/payments/{}/approve", seg("payment id", payment_id)?);
         self.mutate(Method::POST, "approve_payment", path, Some(body), key).await
     }
 
@@ -163,7 +156,7 @@ impl PaychtecClient {
         body: &wire::PaymentReviewRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        let path = format!("/payments/{}/reject", seg(payment_id));
+        let path = format!("/payments/{}/reject", seg("payment id", payment_id)?);
         self.mutate(Method::POST, "reject_payment", path, Some(body), key).await
     }
 
@@ -188,7 +181,7 @@ impl PaychtecClient {
 
     /// `GET /refunds/:refund_id`.
     pub async fn get_refund(&self, refund_id: &str) -> Result<RefundResponse> {
-        self.read("get_refund", format!("/refunds/{}", seg(refund_id))).await
+        self.read("get_refund", format!("/refunds/{}", seg("refund id", refund_id)?)).await
     }
 
     /// `POST /refunds/list`: a read sent as `POST`, no idempotency header.
@@ -212,7 +205,7 @@ impl PaychtecClient {
 
     /// `GET /customers/:customer_id`.
     pub async fn get_customer(&self, customer_id: &str) -> Result<CustomerResponse> {
-        self.read("get_customer", format!("/customers/{}", seg(customer_id))).await
+        self.read("get_customer", format!("/customers/{}", seg("customer id", customer_id)?)).await
     }
 
     /// `POST /customers/:customer_id` (update).
@@ -222,7 +215,7 @@ impl PaychtecClient {
         body: &wire::CustomerRequest,
         key: IdempotencyKey,
     ) -> Result<CustomerResponse> {
-        let path = format!("/customers/{}", seg(customer_id));
+        let path = format!("/customers/{}", seg("customer id", customer_id)?);
         self.mutate(Method::POST, "update_customer", path, Some(body), key).await
     }
 
@@ -232,7 +225,7 @@ impl PaychtecClient {
         customer_id: &str,
         key: IdempotencyKey,
     ) -> Result<wire::CustomerDeleteResponse> {
-        let path = format!("/customers/{}", seg(customer_id));
+        let path = format!("/customers/{}", seg("customer id", customer_id)?);
         self.mutate::<(), _>(Method::DELETE, "delete_customer", path, None, key).await
     }
 
@@ -262,7 +255,7 @@ impl PaychtecClient {
 
     /// `GET /payment_link/:payment_link_id`.
     pub async fn get_payment_link(&self, link_id: &str) -> Result<wire::PaymentLinkResponse> {
-        self.read("get_payment_link", format!("/payment_link/{}", seg(link_id))).await
+        self.read("get_payment_link", format!("/payment_link/{}", seg("link id", link_id)?)).await
     }
 
     // ---- payouts ----
@@ -278,7 +271,7 @@ impl PaychtecClient {
 
     /// `GET /payouts/:payout_id`.
     pub async fn get_payout(&self, payout_id: &str) -> Result<wire::PayoutResponse> {
-        self.read("get_payout", format!("/payouts/{}", seg(payout_id))).await
+        self.read("get_payout", format!("/payouts/{}", seg("payout id", payout_id)?)).await
     }
 
     // ---- disputes ----
@@ -297,6 +290,6 @@ impl PaychtecClient {
 
     /// `GET /disputes/:dispute_id`.
     pub async fn get_dispute(&self, dispute_id: &str) -> Result<wire::DisputeResponse> {
-        self.read("get_dispute", format!("/disputes/{}", seg(dispute_id))).await
+        self.read("get_dispute", format!("/disputes/{}", seg("dispute id", dispute_id)?)).await
     }
 }

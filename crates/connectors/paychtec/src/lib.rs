@@ -127,6 +127,7 @@ pub mod mapping;
 mod webhook;
 pub mod wire;
 
+use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer,
@@ -734,66 +735,96 @@ impl PaymentProvider for Paychtec {
     }
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        let body = mapping::payment_create_request(&req, &self.profile_id)?;
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let wire = self.client.create_payment(&body, key).await?;
-        self.payment(&wire)
+        named(&self.provider, async move {
+            let body = mapping::payment_create_request(&req, &self.profile_id)?;
+            let key = key_or_new(req.idempotency_key.as_ref());
+            let wire = self.client.create_payment(&body, key).await?;
+            self.payment(&wire)
+        })
+        .await
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
-        let wire = self.client.get_payment(id.as_str()).await?;
-        self.payment(&wire)
+        named(&self.provider, async move {
+            let wire = self.client.get_payment(id.as_str()).await?;
+            self.payment(&wire)
+        })
+        .await
     }
 
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
-        let body = mapping::payment_confirm_request(&req)?;
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let wire = self.client.confirm_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire)
+        named(&self.provider, async move {
+            let body = mapping::payment_confirm_request(&req)?;
+            let key = key_or_new(req.idempotency_key.as_ref());
+            let wire = self.client.confirm_payment(id.as_str(), &body, key).await?;
+            self.payment(&wire)
+        })
+        .await
     }
 
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
-        let body = mapping::payment_capture_request(&req)?;
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire)
+        named(&self.provider, async move {
+            let body = mapping::payment_capture_request(&req)?;
+            let key = key_or_new(req.idempotency_key.as_ref());
+            let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
+            self.payment(&wire)
+        })
+        .await
     }
 
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
-        let body = mapping::payment_cancel_request(&req);
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let wire = self.client.cancel_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire)
+        named(&self.provider, async move {
+            let body = mapping::payment_cancel_request(&req);
+            let key = key_or_new(req.idempotency_key.as_ref());
+            let wire = self.client.cancel_payment(id.as_str(), &body, key).await?;
+            self.payment(&wire)
+        })
+        .await
     }
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        self.list_payments_filtered(PaymentListQuery { list: query, currency: None }).await
+        named(&self.provider, async move {
+            self.list_payments_filtered(PaymentListQuery { list: query, currency: None }).await
+        })
+        .await
     }
 
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let body = mapping::refund_create_request(&req, &key)?;
-        let wire = self.client.create_refund(&body, key).await?;
-        let mut refund = family::refund_from_wire(&self.provider, &wire)?;
-        refund.merchant_refund_id = body.refund_id;
-        Ok(refund)
+        named(&self.provider, async move {
+            let key = key_or_new(req.idempotency_key.as_ref());
+            let body = mapping::refund_create_request(&req, &key)?;
+            let wire = self.client.create_refund(&body, key).await?;
+            let mut refund = family::refund_from_wire(&self.provider, &wire)?;
+            refund.merchant_refund_id = body.refund_id;
+            Ok(refund)
+        })
+        .await
     }
 
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
-        let wire = self.client.get_refund(id.as_str()).await?;
-        family::refund_from_wire(&self.provider, &wire)
+        named(&self.provider, async move {
+            let wire = self.client.get_refund(id.as_str()).await?;
+            family::refund_from_wire(&self.provider, &wire)
+        })
+        .await
     }
 
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
-        let body = mapping::customer_request(&req, true)?;
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let wire = self.client.create_customer(&body, key).await?;
-        Ok(family::customer_from_wire(&self.provider, &wire))
+        named(&self.provider, async move {
+            let body = mapping::customer_request(&req, true)?;
+            let key = key_or_new(req.idempotency_key.as_ref());
+            let wire = self.client.create_customer(&body, key).await?;
+            Ok(family::customer_from_wire(&self.provider, &wire))
+        })
+        .await
     }
 
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
-        let wire = self.client.get_customer(id.as_str()).await?;
-        Ok(family::customer_from_wire(&self.provider, &wire))
+        named(&self.provider, async move {
+            let wire = self.client.get_customer(id.as_str()).await?;
+            Ok(family::customer_from_wire(&self.provider, &wire))
+        })
+        .await
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

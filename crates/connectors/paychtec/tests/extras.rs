@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use paymux_core::{CaptureMode, CustomerId, ErrorKind, IdempotencyKey};
+use paymux_core::{CaptureMode, CustomerId, ErrorKind, IdempotencyKey, PaymentId, PaymentProvider};
 use paymux_paychtec::wire::{DisputeListQuery, PaymentLinkConfig};
 use paymux_paychtec::{AuthenticationType, CreatePaymentLink, CreatePayout};
 use serde_json::json;
@@ -201,15 +201,14 @@ async fn zero_amount_links_and_payouts_are_refused() {
 }
 
 #[tokio::test]
-async fn ids_in_paths_are_escaped() {
+async fn ids_that_are_not_one_path_segment_are_refused_before_sending() {
     let (server, paychtec) = setup().await;
-    read("GET", "/payouts/po%2F..%2Fx")
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
-            "error": {"type": "invalid_request", "code": "HE_02", "message": "not found"}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = paychtec.get_payout("po/../x").await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::NotFound);
+    for bad in ["po/../x", "..", ".", "po?x=1", "po#x", "po x", "po%2Fx", ""] {
+        let err = paychtec.get_payout(bad).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+    }
+    let err = paychtec.get_payment(&PaymentId::new("..")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.provider().map(|p| p.as_str()), Some("paychtec"));
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
 }

@@ -83,6 +83,7 @@ pub mod wire;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::webhook::Window;
 use paymux_core::{
@@ -409,81 +410,85 @@ impl PaymentProvider for Paygentic {
     }
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        let body = self.create_body(&req).map_err(|e| e.with_provider(self.id.clone()))?;
-        let (status, wire) = self.client.create_payment(&body).await?;
-        if status == http::StatusCode::OK {
-            tracing::debug!(payment = %wire.id, "existing payment returned for a repeated idempotency key");
-        }
-        mapping::payment_from_wire(&self.id, &wire).map_err(|e| {
-            // Paygentic took the payment; we only cannot read it.
-            e.with_provider(self.id.clone()).with_outcome_unknown()
+        named(&self.id, async move {
+            let body = self.create_body(&req)?;
+            let (status, wire) = self.client.create_payment(&body).await?;
+            if status == http::StatusCode::OK {
+                tracing::debug!(payment = %wire.id, "existing payment returned for a repeated idempotency key");
+            }
+            mapping::payment_from_wire(&self.id, &wire).map_err(|e| {
+                // Paygentic took the payment; we only cannot read it.
+                e.with_provider(self.id.clone()).with_outcome_unknown()
+            })
         })
+        .await
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
-        let wire = self
-            .client
-            .get_payment(id.as_str())
-            .await
-            .map_err(|e| e.with_provider(self.id.clone()))?;
-        mapping::payment_from_wire(&self.id, &wire).map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            let wire = self.client.get_payment(id.as_str()).await?;
+            mapping::payment_from_wire(&self.id, &wire)
+        })
+        .await
     }
 
     async fn confirm_payment(&self, _id: &PaymentId, _req: ConfirmPayment) -> Result<Payment> {
-        Err(self.unsupported("confirm_payment"))
+        named(&self.id, async move { Err(self.unsupported("confirm_payment")) }).await
     }
 
     async fn capture_payment(&self, _id: &PaymentId, _req: CapturePayment) -> Result<Payment> {
-        Err(self.unsupported("capture_payment"))
+        named(&self.id, async move { Err(self.unsupported("capture_payment")) }).await
     }
 
     async fn cancel_payment(&self, _id: &PaymentId, _req: CancelPayment) -> Result<Payment> {
-        Err(self.unsupported("cancel_payment"))
+        named(&self.id, async move { Err(self.unsupported("cancel_payment")) }).await
     }
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        let q = self.list_query(&query)?;
-        let list = self.client.list_payments(&q).await?;
-        let items = list
-            .data
-            .iter()
-            .map(|p| mapping::payment_from_wire(&self.id, p))
-            .collect::<Result<Vec<_>>>()
-            .map_err(|e| e.with_provider(self.id.clone()))?;
-        let pagination = list.pagination.unwrap_or_default();
-        let offset = pagination.offset.or(q.offset).unwrap_or(0);
-        let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
-        let next_offset = offset.saturating_add(count);
-        let has_more = count > 0
-            && match pagination.total {
-                Some(total) => next_offset < total,
-                None => {
-                    let limit = pagination.limit.or(q.limit.map(u64::from)).unwrap_or(10);
-                    count >= limit
-                }
-            };
-        Ok(Page {
-            items,
-            has_more,
-            next: has_more.then_some(PageCursor::Offset(next_offset)),
-            total: pagination.total,
+        named(&self.id, async move {
+            let q = self.list_query(&query)?;
+            let list = self.client.list_payments(&q).await?;
+            let items = list
+                .data
+                .iter()
+                .map(|p| mapping::payment_from_wire(&self.id, p))
+                .collect::<Result<Vec<_>>>()?;
+            let pagination = list.pagination.unwrap_or_default();
+            let offset = pagination.offset.or(q.offset).unwrap_or(0);
+            let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
+            let next_offset = offset.saturating_add(count);
+            let has_more = count > 0
+                && match pagination.total {
+                    Some(total) => next_offset < total,
+                    None => {
+                        let limit = pagination.limit.or(q.limit.map(u64::from)).unwrap_or(10);
+                        count >= limit
+                    }
+                };
+            Ok(Page {
+                items,
+                has_more,
+                next: has_more.then_some(PageCursor::Offset(next_offset)),
+                total: pagination.total,
+            })
         })
+        .await
     }
 
     async fn create_refund(&self, _req: CreateRefund) -> Result<Refund> {
-        Err(self.unsupported("create_refund"))
+        named(&self.id, async move { Err(self.unsupported("create_refund")) }).await
     }
 
     async fn get_refund(&self, _id: &RefundId) -> Result<Refund> {
-        Err(self.unsupported("get_refund"))
+        named(&self.id, async move { Err(self.unsupported("get_refund")) }).await
     }
 
     async fn create_customer(&self, _req: CreateCustomer) -> Result<Customer> {
-        Err(self.unsupported("create_customer"))
+        named(&self.id, async move { Err(self.unsupported("create_customer")) }).await
     }
 
     async fn get_customer(&self, _id: &CustomerId) -> Result<Customer> {
-        Err(self.unsupported("get_customer"))
+        named(&self.id, async move { Err(self.unsupported("get_customer")) }).await
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

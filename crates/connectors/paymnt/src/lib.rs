@@ -65,6 +65,7 @@ pub mod webhook;
 pub mod wire;
 
 use paymux_core::http::{HeaderMap, HeaderName, HeaderValue};
+use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
@@ -299,69 +300,99 @@ impl PaymentProvider for Paymnt {
     }
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        let body = mapping::create_payment_body(&req).map_err(|e| self.local(e))?;
-        let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
-        let wire = self.client.create_payment(&body, key).await?;
-        self.payment(&wire, true)
+        named(&self.provider, async move {
+            let body = mapping::create_payment_body(&req).map_err(|e| self.local(e))?;
+            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let wire = self.client.create_payment(&body, key).await?;
+            self.payment(&wire, true)
+        })
+        .await
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
-        let wire = self.client.get_payment(id.as_str()).await.map_err(|e| self.local(e))?;
-        self.payment(&wire, false)
+        named(&self.provider, async move {
+            let wire = self.client.get_payment(id.as_str()).await.map_err(|e| self.local(e))?;
+            self.payment(&wire, false)
+        })
+        .await
     }
 
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
-        client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
-        let body = mapping::confirm_payment_body(&req).map_err(|e| self.local(e))?;
-        let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
-        let wire = self.client.confirm_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire, true)
+        named(&self.provider, async move {
+            client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
+            let body = mapping::confirm_payment_body(&req).map_err(|e| self.local(e))?;
+            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let wire = self.client.confirm_payment(id.as_str(), &body, key).await?;
+            self.payment(&wire, true)
+        })
+        .await
     }
 
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
-        client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
-        let body = mapping::capture_body(&req).map_err(|e| self.local(e))?;
-        let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
-        let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire, true)
+        named(&self.provider, async move {
+            client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
+            let body = mapping::capture_body(&req).map_err(|e| self.local(e))?;
+            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
+            self.payment(&wire, true)
+        })
+        .await
     }
 
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
-        client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
-        let body = mapping::cancel_body(&req);
-        let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
-        let wire = self.client.cancel_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire, true)
+        named(&self.provider, async move {
+            client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
+            let body = mapping::cancel_body(&req);
+            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let wire = self.client.cancel_payment(id.as_str(), &body, key).await?;
+            self.payment(&wire, true)
+        })
+        .await
     }
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        let body = list_request(&query).map_err(|e| self.local(e))?;
-        let list = self.client.list_payments(&body).await?;
-        page_from_list(&list, body.offset.unwrap_or(0), body.limit, |w| self.payment(w, false))
+        named(&self.provider, async move {
+            let body = list_request(&query).map_err(|e| self.local(e))?;
+            let list = self.client.list_payments(&body).await?;
+            page_from_list(&list, body.offset.unwrap_or(0), body.limit, |w| self.payment(w, false))
+        })
+        .await
     }
 
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
-        let body = mapping::create_refund_body(&req).map_err(|e| self.local(e))?;
-        let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
-        let wire = self.client.create_refund(&body, key).await?;
-        self.refund(&wire, true)
+        named(&self.provider, async move {
+            let body = mapping::create_refund_body(&req).map_err(|e| self.local(e))?;
+            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let wire = self.client.create_refund(&body, key).await?;
+            self.refund(&wire, true)
+        })
+        .await
     }
 
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
-        let wire = self.client.get_refund(id.as_str()).await.map_err(|e| self.local(e))?;
-        self.refund(&wire, false)
+        named(&self.provider, async move {
+            let wire = self.client.get_refund(id.as_str()).await.map_err(|e| self.local(e))?;
+            self.refund(&wire, false)
+        })
+        .await
     }
 
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
-        let body = customer_request(&req);
-        let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
-        let wire = self.client.create_customer(&body, key).await?;
-        Ok(customer_from_wire(&self.provider, &wire))
+        named(&self.provider, async move {
+            let body = customer_request(&req);
+            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let wire = self.client.create_customer(&body, key).await?;
+            Ok(customer_from_wire(&self.provider, &wire))
+        })
+        .await
     }
 
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
-        let wire = self.client.get_customer(id.as_str()).await.map_err(|e| self.local(e))?;
-        Ok(customer_from_wire(&self.provider, &wire))
+        named(&self.provider, async move {
+            let wire = self.client.get_customer(id.as_str()).await.map_err(|e| self.local(e))?;
+            Ok(customer_from_wire(&self.provider, &wire))
+        })
+        .await
     }
 
     fn parse_webhook(

@@ -103,6 +103,7 @@ mod wire;
 use std::fmt;
 use std::time::Duration;
 
+use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::webhook::Window;
 use paymux_core::{
@@ -429,149 +430,186 @@ impl PaymentProvider for Paynectra {
     }
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        req.validate()?;
-        if let Some(PaymentMethod::Card(_)) = &req.payment_method {
-            return Err(Error::invalid_request(
-                "Paynectra collects card details with its JS SDK or hosted page; \
-                 create the payment without a card and send the customer there",
-            ));
-        }
-        let customer_id = match &req.customer {
-            None => None,
-            Some(PaymentCustomer::Existing(id)) => {
-                Some(client::path_id("customer", id.as_str())?.to_owned())
-            }
-            Some(PaymentCustomer::Inline(_)) => {
+        named(&self.id, async move {
+            req.validate()?;
+            if let Some(PaymentMethod::Card(_)) = &req.payment_method {
                 return Err(Error::invalid_request(
-                    "Paynectra payments take a saved customer only: create one with \
-                     create_customer and pass its id",
+                    "Paynectra collects card details with its JS SDK or hosted page; \
+                     create the payment without a card and send the customer there",
                 ));
             }
-        };
-        let metadata =
-            metadata_with(req.metadata, MERCHANT_REFERENCE_KEY, req.merchant_reference.as_ref())?;
-        let body = wire::CreatePaymentBody {
-            amount: req.amount.amount_minor(),
-            currency: mapping::currency_to_wire(req.amount.currency()),
-            customer_id,
-            description: req.description,
-            capture_method: match req.capture {
-                paymux_core::CaptureMode::Automatic => "automatic",
-                paymux_core::CaptureMode::Manual => "manual",
-            },
-            metadata,
-            return_url: req.return_url,
-        };
-        let wire = self.client.create_payment(&body, key_or_generate(req.idempotency_key)).await?;
-        self.payment(wire)
+            let customer_id = match &req.customer {
+                None => None,
+                Some(PaymentCustomer::Existing(id)) => {
+                    Some(client::path_id("customer", id.as_str())?.to_owned())
+                }
+                Some(PaymentCustomer::Inline(_)) => {
+                    return Err(Error::invalid_request(
+                        "Paynectra payments take a saved customer only: create one with \
+                         create_customer and pass its id",
+                    ));
+                }
+            };
+            let metadata = metadata_with(
+                req.metadata,
+                MERCHANT_REFERENCE_KEY,
+                req.merchant_reference.as_ref(),
+            )?;
+            let body = wire::CreatePaymentBody {
+                amount: req.amount.amount_minor(),
+                currency: mapping::currency_to_wire(req.amount.currency()),
+                customer_id,
+                description: req.description,
+                capture_method: match req.capture {
+                    paymux_core::CaptureMode::Automatic => "automatic",
+                    paymux_core::CaptureMode::Manual => "manual",
+                },
+                metadata,
+                return_url: req.return_url,
+            };
+            let wire =
+                self.client.create_payment(&body, key_or_generate(req.idempotency_key)).await?;
+            self.payment(wire)
+        })
+        .await
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
-        let wire = self.client.get_payment(id.as_str()).await?;
-        self.payment(wire)
+        named(&self.id, async move {
+            let wire = self.client.get_payment(id.as_str()).await?;
+            self.payment(wire)
+        })
+        .await
     }
 
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
-        client::path_id("payment", id.as_str())?;
-        if let Some(amount) = &req.amount {
-            if amount.is_zero() {
-                return Err(Error::invalid_request("capture amount must be positive"));
+        named(&self.id, async move {
+            client::path_id("payment", id.as_str())?;
+            if let Some(amount) = &req.amount {
+                if amount.is_zero() {
+                    return Err(Error::invalid_request("capture amount must be positive"));
+                }
+                self.ensure_currency(id, amount).await?;
             }
-            self.ensure_currency(id, amount).await?;
-        }
-        let body = wire::CaptureBody {
-            amount_to_capture: req.amount.map(|m| m.amount_minor()),
-            statement_descriptor: req.statement_descriptor,
-        };
-        let key = key_or_generate(req.idempotency_key);
-        let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
-        self.payment(wire)
+            let body = wire::CaptureBody {
+                amount_to_capture: req.amount.map(|m| m.amount_minor()),
+                statement_descriptor: req.statement_descriptor,
+            };
+            let key = key_or_generate(req.idempotency_key);
+            let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
+            self.payment(wire)
+        })
+        .await
     }
 
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
-        let key = key_or_generate(req.idempotency_key);
-        let wire = self.client.cancel_payment(id.as_str(), &wire::CancelBody {}, key).await?;
-        self.payment(wire)
+        named(&self.id, async move {
+            let key = key_or_generate(req.idempotency_key);
+            let wire = self.client.cancel_payment(id.as_str(), &wire::CancelBody {}, key).await?;
+            self.payment(wire)
+        })
+        .await
     }
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        if query.merchant_reference.is_some() {
-            return Err(Error::invalid_request(
-                "Paynectra cannot filter payments by merchant reference",
-            ));
-        }
-        let mut q = Vec::new();
-        push_list_query(&mut q, query.limit, query.cursor.as_ref())?;
-        if let Some(c) = &query.customer {
-            q.push(("customer", client::path_id("customer", c.as_str())?.to_owned()));
-        }
-        if let Some(status) = query.status {
-            q.push(("status", mapping::status_filter(status)?.to_owned()));
-        }
-        push_created(&mut q, query.created_from, query.created_to);
-        let backwards = matches!(query.cursor, Some(PageCursor::Before(_)));
-        let list = self.client.list_payments(q).await?;
-        let items = list.data.into_iter().map(|p| self.payment(p)).collect::<Result<Vec<_>>>()?;
-        Ok(page(items, list.has_more, backwards, |p| p.id.as_str().to_owned()))
+        named(&self.id, async move {
+            if query.merchant_reference.is_some() {
+                return Err(Error::invalid_request(
+                    "Paynectra cannot filter payments by merchant reference",
+                ));
+            }
+            let mut q = Vec::new();
+            push_list_query(&mut q, query.limit, query.cursor.as_ref())?;
+            if let Some(c) = &query.customer {
+                q.push(("customer", client::path_id("customer", c.as_str())?.to_owned()));
+            }
+            if let Some(status) = query.status {
+                q.push(("status", mapping::status_filter(status)?.to_owned()));
+            }
+            push_created(&mut q, query.created_from, query.created_to);
+            let backwards = matches!(query.cursor, Some(PageCursor::Before(_)));
+            let list = self.client.list_payments(q).await?;
+            let items =
+                list.data.into_iter().map(|p| self.payment(p)).collect::<Result<Vec<_>>>()?;
+            Ok(page(items, list.has_more, backwards, |p| p.id.as_str().to_owned()))
+        })
+        .await
     }
 
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
-        client::path_id("payment", req.payment_id.as_str())?;
-        let reason = req.reason.as_ref().map(mapping::refund_reason).transpose()?;
-        let metadata =
-            metadata_with(req.metadata, MERCHANT_REFUND_ID_KEY, req.merchant_refund_id.as_ref())?;
-        if let Some(amount) = &req.amount {
-            if amount.is_zero() {
-                return Err(Error::invalid_request("refund amount must be positive"));
+        named(&self.id, async move {
+            client::path_id("payment", req.payment_id.as_str())?;
+            let reason = req.reason.as_ref().map(mapping::refund_reason).transpose()?;
+            let metadata = metadata_with(
+                req.metadata,
+                MERCHANT_REFUND_ID_KEY,
+                req.merchant_refund_id.as_ref(),
+            )?;
+            if let Some(amount) = &req.amount {
+                if amount.is_zero() {
+                    return Err(Error::invalid_request("refund amount must be positive"));
+                }
+                self.ensure_currency(&req.payment_id, amount).await?;
             }
-            self.ensure_currency(&req.payment_id, amount).await?;
-        }
-        let body = wire::CreateRefundBody {
-            payment_id: req.payment_id.into_inner(),
-            amount: req.amount.map(|m| m.amount_minor()),
-            reason,
-            metadata,
-        };
-        let wire = self.client.create_refund(&body, key_or_generate(req.idempotency_key)).await?;
-        self.refund(wire)
+            let body = wire::CreateRefundBody {
+                payment_id: req.payment_id.into_inner(),
+                amount: req.amount.map(|m| m.amount_minor()),
+                reason,
+                metadata,
+            };
+            let wire =
+                self.client.create_refund(&body, key_or_generate(req.idempotency_key)).await?;
+            self.refund(wire)
+        })
+        .await
     }
 
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
-        let wire = self.client.get_refund(id.as_str()).await?;
-        self.refund(wire)
+        named(&self.id, async move {
+            let wire = self.client.get_refund(id.as_str()).await?;
+            self.refund(wire)
+        })
+        .await
     }
 
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
-        if req.description.is_some() {
-            // The guide's customer parameters are email, name, phone, address and metadata.
-            return Err(Error::invalid_request(
-                "Paynectra customers have no description; put it in metadata",
-            )
-            .with_provider(self.id.clone()));
-        }
-        let phone = req.phone.as_ref().map(|p| p.to_e164()).transpose()?;
-        let address = req.address.map(|a| wire::AddressWire {
-            line1: a.line1,
-            line2: a.line2,
-            city: a.city,
-            state: a.state,
-            postal_code: a.postal_code,
-            country: a.country,
-        });
-        let body = wire::CreateCustomerBody {
-            email: req.email,
-            name: req.name,
-            phone,
-            address,
-            metadata: req.metadata,
-        };
-        let wire = self.client.create_customer(&body, key_or_generate(req.idempotency_key)).await?;
-        mapping::to_customer(wire, &self.id).map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            if req.description.is_some() {
+                // The guide's customer parameters are email, name, phone, address and metadata.
+                return Err(Error::invalid_request(
+                    "Paynectra customers have no description; put it in metadata",
+                )
+                .with_provider(self.id.clone()));
+            }
+            let phone = req.phone.as_ref().map(|p| p.to_e164()).transpose()?;
+            let address = req.address.map(|a| wire::AddressWire {
+                line1: a.line1,
+                line2: a.line2,
+                city: a.city,
+                state: a.state,
+                postal_code: a.postal_code,
+                country: a.country,
+            });
+            let body = wire::CreateCustomerBody {
+                email: req.email,
+                name: req.name,
+                phone,
+                address,
+                metadata: req.metadata,
+            };
+            let wire =
+                self.client.create_customer(&body, key_or_generate(req.idempotency_key)).await?;
+            mapping::to_customer(wire, &self.id)
+        })
+        .await
     }
 
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
-        let wire = self.client.get_customer(id.as_str()).await?;
-        mapping::to_customer(wire, &self.id).map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            let wire = self.client.get_customer(id.as_str()).await?;
+            mapping::to_customer(wire, &self.id)
+        })
+        .await
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

@@ -110,6 +110,7 @@ use paymux_core::{
     CreatePayment, CreateRefund, Error, ExposeSecret, Failure, IdempotencyKey, ListPayments, Money,
     NextAction, Operation, Page, PageCursor, Payment, PaymentCustomer, PaymentId, PaymentMethod,
     PaymentProvider, Phone, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
+    named,
 };
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -868,162 +869,181 @@ impl PaymentProvider for Paytech {
     /// the wire: the deposit starts in `CHECKOUT` with a `redirectUrl`; the host-to-host flow
     /// continues with `confirm_payment`. Manual capture sends `preAuth: true`.
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        req.validate()?;
-        let ext = req.extensions.get::<PaytechDepositOptions>().cloned().unwrap_or_default();
-        check_amount_and_lengths(
-            req.amount,
-            req.merchant_reference.as_deref(),
-            req.description.as_deref(),
-            req.return_url.as_deref(),
-            ext.webhook_url.as_deref(),
-        )?;
-        let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
-        let reference = req.merchant_reference.clone().unwrap_or_else(|| key.as_str().to_owned());
-        let card = match &req.payment_method {
-            Some(PaymentMethod::Card(card)) => Some(card),
-            _ => None,
-        };
-        let payment_method =
-            ext.payment_method.clone().or_else(|| card.map(|_| "BASIC_CARD".to_owned()));
-        let body = PaymentRequest {
-            reference_id: Some(reference.clone()),
-            payment_type: PaymentType::Deposit,
-            payment_method,
-            amount: Some(mapping::amount_token(req.amount)?),
-            currency: req.amount.currency().code().to_owned(),
-            parent_payment_id: None,
-            description: req.description.clone(),
-            card: card.map(|c| card_request(c, true)),
-            customer: merge_customer(
-                ext.customer.clone(),
-                req.customer.as_ref(),
-                req.billing.as_ref(),
-            ),
-            billing_address: req
-                .billing
-                .as_ref()
-                .and_then(|b| b.address.as_ref())
-                .map(billing_address),
-            return_url: req.return_url.clone(),
-            webhook_url: ext.webhook_url.clone(),
-            start_recurring: ext.start_recurring,
-            pre_auth: (req.capture == paymux_core::CaptureMode::Manual).then_some(true),
-            recurring_token: ext.recurring_token.clone(),
-            additional_parameters: (!ext.additional_parameters.is_empty())
-                .then(|| ext.additional_parameters.clone()),
-            checkout_style: ext.checkout_style.clone(),
-        };
-        let expected = Expected {
-            payment_type: PaymentType::Deposit,
-            reference: &reference,
-            amount: req.amount,
-            parent: None,
-        };
-        let result = self
-            .create_recovering("create_payment", &body, &expected, req.idempotency_key.is_some())
-            .await?;
-        mapping::to_payment(&self.id, &result, Some(req.amount), false)
-            .map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            req.validate()?;
+            let ext = req.extensions.get::<PaytechDepositOptions>().cloned().unwrap_or_default();
+            check_amount_and_lengths(
+                req.amount,
+                req.merchant_reference.as_deref(),
+                req.description.as_deref(),
+                req.return_url.as_deref(),
+                ext.webhook_url.as_deref(),
+            )?;
+            let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
+            let reference =
+                req.merchant_reference.clone().unwrap_or_else(|| key.as_str().to_owned());
+            let card = match &req.payment_method {
+                Some(PaymentMethod::Card(card)) => Some(card),
+                _ => None,
+            };
+            let payment_method =
+                ext.payment_method.clone().or_else(|| card.map(|_| "BASIC_CARD".to_owned()));
+            let body = PaymentRequest {
+                reference_id: Some(reference.clone()),
+                payment_type: PaymentType::Deposit,
+                payment_method,
+                amount: Some(mapping::amount_token(req.amount)?),
+                currency: req.amount.currency().code().to_owned(),
+                parent_payment_id: None,
+                description: req.description.clone(),
+                card: card.map(|c| card_request(c, true)),
+                customer: merge_customer(
+                    ext.customer.clone(),
+                    req.customer.as_ref(),
+                    req.billing.as_ref(),
+                ),
+                billing_address: req
+                    .billing
+                    .as_ref()
+                    .and_then(|b| b.address.as_ref())
+                    .map(billing_address),
+                return_url: req.return_url.clone(),
+                webhook_url: ext.webhook_url.clone(),
+                start_recurring: ext.start_recurring,
+                pre_auth: (req.capture == paymux_core::CaptureMode::Manual).then_some(true),
+                recurring_token: ext.recurring_token.clone(),
+                additional_parameters: (!ext.additional_parameters.is_empty())
+                    .then(|| ext.additional_parameters.clone()),
+                checkout_style: ext.checkout_style.clone(),
+            };
+            let expected = Expected {
+                payment_type: PaymentType::Deposit,
+                reference: &reference,
+                amount: req.amount,
+                parent: None,
+            };
+            let result = self
+                .create_recovering(
+                    "create_payment",
+                    &body,
+                    &expected,
+                    req.idempotency_key.is_some(),
+                )
+                .await?;
+            mapping::to_payment(&self.id, &result, Some(req.amount), false)
+        })
+        .await
     }
 
     /// `GET /api/v1/payments/{id}`; `InvalidRequest` for a refund or withdrawal id.
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
-        let result = self.client.get("get_payment", id.as_str()).await?;
-        self.expect_type(&result, PaymentType::Deposit)?;
-        mapping::to_payment(&self.id, &result, None, false)
-            .map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            let result = self.client.get("get_payment", id.as_str()).await?;
+            self.expect_type(&result, PaymentType::Deposit)?;
+            mapping::to_payment(&self.id, &result, None, false)
+        })
+        .await
     }
 
     /// The host-to-host step: `PATCH /api/v1/payments/{id}` with `customerIp` (required) and
     /// the [`PaytechBrowserInfo`] extension. `externalRefs` come back as
     /// `NextAction::Instructions` (see [`external_refs`]).
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
-        let Some(ip) = req.customer_ip else {
-            return Err(Error::invalid_request(
-                "pay.tech's host-to-host step needs the customer's IP (ConfirmPayment::customer_ip)",
-            ));
-        };
-        if req.payment_method.is_some() || req.billing.is_some() || req.return_url.is_some() {
-            return Err(Error::invalid_request(
-                "pay.tech takes the payment method, billing details and return URL when the \
-                 deposit is created; the host-to-host step takes only the customer's IP and browser",
-            ));
-        }
-        check_id(id.as_str())?;
-        let b = req.extensions.get::<PaytechBrowserInfo>().cloned().unwrap_or_default();
-        let body = DepositPatchRequest {
-            customer_ip: ip.to_string(),
-            ip_country_code: b.ip_country_code,
-            customer_user_agent: b.user_agent,
-            browser_window_width: b.window_width,
-            browser_window_height: b.window_height,
-            browser_screen_width: b.screen_width,
-            browser_screen_height: b.screen_height,
-            browser_screen_color_depth: b.screen_color_depth,
-            browser_language: b.language,
-            browser_java_enabled: b.java_enabled,
-            browser_timezone_offset: b.timezone_offset,
-        };
-        let result = self.client.execute_deposit(id.as_str(), &body).await?;
-        mapping::to_payment(&self.id, &result, None, true)
-            .map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            let Some(ip) = req.customer_ip else {
+                return Err(Error::invalid_request(
+                    "pay.tech's host-to-host step needs the customer's IP (ConfirmPayment::customer_ip)",
+                ));
+            };
+            if req.payment_method.is_some() || req.billing.is_some() || req.return_url.is_some() {
+                return Err(Error::invalid_request(
+                    "pay.tech takes the payment method, billing details and return URL when the \
+                     deposit is created; the host-to-host step takes only the customer's IP and browser",
+                ));
+            }
+            check_id(id.as_str())?;
+            let b = req.extensions.get::<PaytechBrowserInfo>().cloned().unwrap_or_default();
+            let body = DepositPatchRequest {
+                customer_ip: ip.to_string(),
+                ip_country_code: b.ip_country_code,
+                customer_user_agent: b.user_agent,
+                browser_window_width: b.window_width,
+                browser_window_height: b.window_height,
+                browser_screen_width: b.screen_width,
+                browser_screen_height: b.screen_height,
+                browser_screen_color_depth: b.screen_color_depth,
+                browser_language: b.language,
+                browser_java_enabled: b.java_enabled,
+                browser_timezone_offset: b.timezone_offset,
+            };
+            let result = self.client.execute_deposit(id.as_str(), &body).await?;
+            mapping::to_payment(&self.id, &result, None, true)
+        })
+        .await
     }
 
     /// `POST /api/v1/payments/{id}/capture`, with `amount` for a partial capture (`{}` for a
     /// full one). Only an `AUTHORIZED` (pre-authorized) deposit can be captured.
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
-        check_id(id.as_str())?;
-        let amount = match req.amount {
-            Some(m) => {
-                mapping::check_amount(m, "capture")?;
-                Some(mapping::amount_token(m)?)
-            }
-            None => None,
-        };
-        let result = self.client.capture(id.as_str(), &CaptureRequest { amount }).await?;
-        mapping::to_payment(&self.id, &result, None, false)
-            .map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            check_id(id.as_str())?;
+            let amount = match req.amount {
+                Some(m) => {
+                    mapping::check_amount(m, "capture")?;
+                    Some(mapping::amount_token(m)?)
+                }
+                None => None,
+            };
+            let result = self.client.capture(id.as_str(), &CaptureRequest { amount }).await?;
+            mapping::to_payment(&self.id, &result, None, false)
+        })
+        .await
     }
 
     /// `POST /api/v1/payments/{id}/void` (pay.tech takes no reason).
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
-        let _ = req;
-        let result = self.client.void(id.as_str()).await?;
-        mapping::to_payment(&self.id, &result, None, false)
-            .map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            let _ = req;
+            let result = self.client.void(id.as_str()).await?;
+            mapping::to_payment(&self.id, &result, None, false)
+        })
+        .await
     }
 
     /// `GET /api/v1/payments`: `cursor` must be `PageCursor::Offset`; `created_to` is inclusive
     /// (sent as `created.lt` one second later, the gateway's precision).
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        if query.status.is_some() {
-            return Err(Error::invalid_request("pay.tech cannot filter payments by status"));
-        }
-        if query.customer.is_some() {
-            return Err(Error::invalid_request("pay.tech cannot filter payments by customer"));
-        }
-        let offset = match query.cursor {
-            None => None,
-            Some(PageCursor::Offset(n)) => Some(n),
-            Some(_) => {
-                return Err(Error::invalid_request(
-                    "pay.tech pages by offset: use PageCursor::Offset",
-                ));
+        named(&self.id, async move {
+            if query.status.is_some() {
+                return Err(Error::invalid_request("pay.tech cannot filter payments by status"));
             }
-        };
-        let created_before = query
-            .created_to
-            .map(|t| t.replace_nanosecond(0).map(|t| t + time::Duration::SECOND))
-            .transpose()
-            .map_err(|e| Error::invalid_request(format!("created_to: {e}")))?;
-        self.list_deposits(PaytechListQuery {
-            offset,
-            limit: query.limit,
-            created_from: query.created_from,
-            created_before,
-            updated_from: None,
-            updated_before: None,
-            reference_id: query.merchant_reference,
+            if query.customer.is_some() {
+                return Err(Error::invalid_request("pay.tech cannot filter payments by customer"));
+            }
+            let offset = match query.cursor {
+                None => None,
+                Some(PageCursor::Offset(n)) => Some(n),
+                Some(_) => {
+                    return Err(Error::invalid_request(
+                        "pay.tech pages by offset: use PageCursor::Offset",
+                    ));
+                }
+            };
+            let created_before = query
+                .created_to
+                .map(|t| t.replace_nanosecond(0).map(|t| t + time::Duration::SECOND))
+                .transpose()
+                .map_err(|e| Error::invalid_request(format!("created_to: {e}")))?;
+            self.list_deposits(PaytechListQuery {
+                offset,
+                limit: query.limit,
+                created_from: query.created_from,
+                created_before,
+                updated_from: None,
+                updated_before: None,
+                reference_id: query.merchant_reference,
+            })
+            .await
         })
         .await
     }
@@ -1031,67 +1051,72 @@ impl PaymentProvider for Paytech {
     /// `POST /api/v1/payments` with `paymentType: REFUND` and `parentPaymentId`. Without an
     /// amount, the parent is fetched first and its full `amount`/`currency` is refunded.
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
-        check_id(req.payment_id.as_str())?;
-        check_len(req.merchant_refund_id.as_deref(), 256, "referenceId")?;
-        let amount = match req.amount {
-            Some(m) => m,
-            None => {
-                let parent = self.client.get("create_refund", req.payment_id.as_str()).await?;
-                match (parent.amount.as_deref(), parent.currency.as_deref()) {
-                    (Some(raw), Some(cur)) => mapping::wire_money(raw, cur)
-                        .map_err(|e| e.with_provider(self.id.clone()))?,
-                    _ => {
-                        return Err(Error::invalid_request(format!(
-                            "payment {} has no amount to refund: give the refund an amount",
-                            req.payment_id
-                        )));
+        named(&self.id, async move {
+            check_id(req.payment_id.as_str())?;
+            check_len(req.merchant_refund_id.as_deref(), 256, "referenceId")?;
+            let amount = match req.amount {
+                Some(m) => m,
+                None => {
+                    let parent = self.client.get("create_refund", req.payment_id.as_str()).await?;
+                    match (parent.amount.as_deref(), parent.currency.as_deref()) {
+                        (Some(raw), Some(cur)) => mapping::wire_money(raw, cur)?,
+                        _ => {
+                            return Err(Error::invalid_request(format!(
+                                "payment {} has no amount to refund: give the refund an amount",
+                                req.payment_id
+                            )));
+                        }
                     }
                 }
-            }
-        };
-        mapping::check_amount(amount, "refund")?;
-        let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
-        let reference = req.merchant_refund_id.clone().unwrap_or_else(|| key.as_str().to_owned());
-        let body = PaymentRequest {
-            reference_id: Some(reference.clone()),
-            payment_type: PaymentType::Refund,
-            payment_method: None,
-            amount: Some(mapping::amount_token(amount)?),
-            currency: amount.currency().code().to_owned(),
-            parent_payment_id: Some(req.payment_id.as_str().to_owned()),
-            description: None,
-            card: None,
-            customer: None,
-            billing_address: None,
-            return_url: None,
-            webhook_url: None,
-            start_recurring: None,
-            pre_auth: None,
-            recurring_token: None,
-            additional_parameters: None,
-            checkout_style: None,
-        };
-        let expected = Expected {
-            payment_type: PaymentType::Refund,
-            reference: &reference,
-            amount,
-            parent: Some(req.payment_id.as_str()),
-        };
-        let result = self
-            .create_recovering("create_refund", &body, &expected, req.idempotency_key.is_some())
-            .await?;
-        let mut refund = mapping::to_refund(&self.id, &result, Some(amount), Some(&req.payment_id))
-            .map_err(|e| e.with_provider(self.id.clone()))?;
-        refund.reason = req.reason.as_ref().map(|r| r.as_text().to_owned());
-        Ok(refund)
+            };
+            mapping::check_amount(amount, "refund")?;
+            let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
+            let reference =
+                req.merchant_refund_id.clone().unwrap_or_else(|| key.as_str().to_owned());
+            let body = PaymentRequest {
+                reference_id: Some(reference.clone()),
+                payment_type: PaymentType::Refund,
+                payment_method: None,
+                amount: Some(mapping::amount_token(amount)?),
+                currency: amount.currency().code().to_owned(),
+                parent_payment_id: Some(req.payment_id.as_str().to_owned()),
+                description: None,
+                card: None,
+                customer: None,
+                billing_address: None,
+                return_url: None,
+                webhook_url: None,
+                start_recurring: None,
+                pre_auth: None,
+                recurring_token: None,
+                additional_parameters: None,
+                checkout_style: None,
+            };
+            let expected = Expected {
+                payment_type: PaymentType::Refund,
+                reference: &reference,
+                amount,
+                parent: Some(req.payment_id.as_str()),
+            };
+            let result = self
+                .create_recovering("create_refund", &body, &expected, req.idempotency_key.is_some())
+                .await?;
+            let mut refund =
+                mapping::to_refund(&self.id, &result, Some(amount), Some(&req.payment_id))?;
+            refund.reason = req.reason.as_ref().map(|r| r.as_text().to_owned());
+            Ok(refund)
+        })
+        .await
     }
 
     /// `GET /api/v1/payments/{id}` of a `REFUND` payment; `InvalidRequest` for another type.
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
-        let result = self.client.get("get_refund", id.as_str()).await?;
-        self.expect_type(&result, PaymentType::Refund)?;
-        mapping::to_refund(&self.id, &result, None, None)
-            .map_err(|e| e.with_provider(self.id.clone()))
+        named(&self.id, async move {
+            let result = self.client.get("get_refund", id.as_str()).await?;
+            self.expect_type(&result, PaymentType::Refund)?;
+            mapping::to_refund(&self.id, &result, None, None)
+        })
+        .await
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

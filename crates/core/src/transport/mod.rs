@@ -413,7 +413,16 @@ impl HttpTransport {
         &self.config.retry
     }
 
-    fn url(&self, req: &Request) -> reqwest::Url {
+    fn url(&self, req: &Request) -> Result<reqwest::Url> {
+        // URL normalization resolves `.` and `..` segments (also percent-encoded), which would
+        // send the call to another route than the one the connector built. Connectors check
+        // ids with `path_segment`; this refuses whatever slipped past them.
+        if req.path.split('/').any(is_dot_segment) {
+            return Err(Error::invalid_request(format!(
+                "request path {:?} has a '.' or '..' segment",
+                req.path
+            )));
+        }
         let mut url = self.base_url.clone();
         let path =
             format!("{}/{}", url.path().trim_end_matches('/'), req.path.trim_start_matches('/'));
@@ -421,7 +430,7 @@ impl HttpTransport {
         if !req.query.is_empty() {
             url.query_pairs_mut().extend_pairs(req.query.iter());
         }
-        url
+        Ok(url)
     }
 
     /// Sends `req` with retries per its [`Idempotency`] and parses the 2xx body as JSON.
@@ -473,7 +482,7 @@ impl HttpTransport {
     }
 
     async fn execute_unboxed(&self, req: Request) -> Result<Response> {
-        let url = self.url(&req);
+        let url = self.url(&req).map_err(|e| e.with_provider(self.config.provider.clone()))?;
         let span = tracing::info_span!(
             "paymux.http",
             provider = %self.config.provider,
@@ -599,6 +608,23 @@ impl HttpTransport {
     }
 }
 
+/// `.`, `..`, or one of them percent-encoded (`%2e`, `.%2E`...): what URL parsers resolve.
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment;
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            rest = after;
+        } else if rest.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("%2e")) {
+            rest = rest.get(3..).unwrap_or_default();
+        } else {
+            return false;
+        }
+        dots += 1;
+    }
+    (1..=2).contains(&dots)
+}
+
 fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
@@ -635,5 +661,18 @@ fn should_retry(e: &Error, retry_safe: bool) -> bool {
         ErrorKind::RateLimited => true,
         ErrorKind::Transport => !e.is_outcome_unknown(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dot_segments_in_any_spelling() {
+        for dot in [".", "..", "%2e", "%2E", ".%2e", "%2e.", "%2E%2e"] {
+            assert!(super::is_dot_segment(dot), "{dot}");
+        }
+        for other in ["", "...", "pay_1", ".well-known", "a.b", "%2e%2e%2e", "%2f", "é", "%2"] {
+            assert!(!super::is_dot_segment(other), "{other}");
+        }
     }
 }
