@@ -501,13 +501,44 @@ async fn server_error_500() {
     on_all(&gws, "500", gw_kind, status_500_case).await;
 }
 
-/// `Fault::Status(503)` sends no `Retry-After`; 503 with `Retry-After` is covered against
-/// wiremock in [`one_idempotency_key_across_attempts`].
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_error_503_without_retry_after() {
     let sandbox = Sandbox::start().await.unwrap();
     let gws = gateways(&sandbox, NORMAL_TIMEOUT);
     on_all(&gws, "503", gw_kind, status_503_case).await;
+}
+
+/// 503 with `Retry-After: 1`, once. A keyed create waits that second (not its 1-5 ms
+/// backoff) and succeeds with one payment; an unkeyed one is not re-sent (a 5xx may follow
+/// the gateway acting) and keeps the wait in the error for the caller.
+async fn unavailable_retry_after_case(gw: &Gw<'_>) -> Result<(), String> {
+    let req = gw.request("503_retry_after", None);
+    let fault = Fault::Unavailable { retry_after_secs: 1 };
+    let o = gw.observe(Some((fault, Some(1))), req, ms(0)).await?;
+    if gw.keyed() {
+        let want = Want { error: None, outcome_unknown: false, attempts: 2, payments: 1 };
+        check(&o, &want).map_err(|e| format!("503 Retry-After 1 once: {e}"))?;
+        ensure!(o.elapsed >= ms(950), "Retry-After: 1 not honoured: retried after {:?}", o.elapsed);
+    } else {
+        let want = Want {
+            error: Some(ErrorKind::ProviderUnavailable),
+            outcome_unknown: true,
+            attempts: 1,
+            payments: 0,
+        };
+        check(&o, &want).map_err(|e| format!("503 Retry-After 1 once, unkeyed: {e}"))?;
+        if let Err(e) = &o.result {
+            ensure!(e.retry_after() == Some(Duration::from_secs(1)), "retry_after lost: {e}");
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_error_503_with_retry_after() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let gws = gateways(&sandbox, NORMAL_TIMEOUT);
+    on_all(&gws, "503 retry-after", gw_kind, unavailable_retry_after_case).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

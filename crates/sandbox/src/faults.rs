@@ -24,6 +24,12 @@ pub enum Fault {
         /// Seconds in `Retry-After`.
         retry_after_secs: u64,
     },
+    /// Answer 503 with `Retry-After: secs` without handling the request (a gateway in
+    /// maintenance saying when to come back).
+    Unavailable {
+        /// Seconds in `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// Handle the request, then cut the connection in the middle of the answer.
     DropConnection,
     /// Handle the request, then answer a truncated, unparseable body.
@@ -106,6 +112,12 @@ pub(crate) async fn fault_layer(State(ctx): State<Ctx>, req: Request, next: Next
             StatusCode::TOO_MANY_REQUESTS,
             [("retry-after", retry_after_secs.to_string())],
             "{\"error\":\"rate limited\"}",
+        )
+            .into_response(),
+        Some(Fault::Unavailable { retry_after_secs }) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [("retry-after", retry_after_secs.to_string())],
+            "{\"error\":\"service unavailable\"}",
         )
             .into_response(),
         Some(Fault::DropConnection) => {
