@@ -74,6 +74,7 @@ async fn faults_apply_per_route_and_count_down() {
     let resp = client.get(&url).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 429);
     assert_eq!(resp.headers()["retry-after"], "7");
+    emulator.faults().clear();
     emulator.faults().inject(None, "/a", Fault::Unavailable { retry_after_secs: 9 }, Some(1));
     let resp = client.get(&url).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 503);
