@@ -418,7 +418,7 @@ impl PaymentProvider for Paygentic {
             }
             mapping::payment_from_wire(&self.id, &wire).map_err(|e| {
                 // Paygentic took the payment; we only cannot read it.
-                e.with_provider(self.id.clone()).with_outcome_unknown()
+                e.with_outcome_unknown()
             })
         })
         .await

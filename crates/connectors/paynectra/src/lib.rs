@@ -578,8 +578,7 @@ impl PaymentProvider for Paynectra {
                 // The guide's customer parameters are email, name, phone, address and metadata.
                 return Err(Error::invalid_request(
                     "Paynectra customers have no description; put it in metadata",
-                )
-                .with_provider(self.id.clone()));
+                ));
             }
             let phone = req.phone.as_ref().map(|p| p.to_e164()).transpose()?;
             let address = req.address.map(|a| wire::AddressWire {

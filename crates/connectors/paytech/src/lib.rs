@@ -1121,6 +1121,6 @@ impl PaymentProvider for Paytech {
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
         webhook::parse(&self.id, self.signing_key.as_ref(), headers, raw_body)
-            .map_err(|e| if e.provider().is_none() { e.with_provider(self.id.clone()) } else { e })
+            .map_err(|e| e.or_provider(&self.id))
     }
 }
