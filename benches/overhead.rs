@@ -9,7 +9,7 @@
 //! Run: `cargo bench -p paymux-benches --bench overhead`
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -18,7 +18,7 @@ use axum::response::IntoResponse;
 use paymux::sandbox::{EmulatorHandle, Sandbox};
 use paymux::transport::{Auth, HttpTransport, Request, TransportConfig};
 use paymux::{Card, CreatePayment, Currency, Money, PaymentProvider, ProviderId};
-use paymux_benches::{Samples, install_crypto, print_table};
+use paymux_benches::{compare_async, install_crypto, print_table, time_calls};
 
 #[derive(Clone, Default)]
 struct Recorder {
@@ -184,34 +184,6 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
     out
 }
 
-/// `rounds` pairs of batches of `subject` and `baseline`, alternating which runs first.
-async fn compare<F, G, FutF, FutG>(
-    rounds: usize,
-    batch: u32,
-    mut subject: F,
-    mut baseline: G,
-) -> Samples
-where
-    F: FnMut() -> FutF,
-    G: FnMut() -> FutG,
-    FutF: std::future::Future<Output = ()>,
-    FutG: std::future::Future<Output = ()>,
-{
-    let mut samples = Samples::default();
-    for round in 0..rounds {
-        if round % 2 == 0 {
-            let s = time_calls(batch, &mut subject).await;
-            let b = time_calls(batch, &mut baseline).await;
-            samples.push(s, b);
-        } else {
-            let b = time_calls(batch, &mut baseline).await;
-            let s = time_calls(batch, &mut subject).await;
-            samples.push(s, b);
-        }
-    }
-    samples
-}
-
 /// A bare `HttpTransport` sending with the connector's recorded headers (as configuration,
 /// not per call), so the shared transport's own cost shows on its own.
 fn transport_only(base_url: &str, recorded: &HeaderMap) -> HttpTransport {
@@ -222,18 +194,6 @@ fn transport_only(base_url: &str, recorded: &HeaderMap) -> HttpTransport {
         }
     }
     HttpTransport::new(config).expect("transport")
-}
-
-async fn time_calls<F, Fut>(n: u32, mut f: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let t = Instant::now();
-    for _ in 0..n {
-        f().await;
-    }
-    t.elapsed() / n
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -295,7 +255,7 @@ async fn main() {
             }
             _ => {}
         }
-        let samples = compare(rounds, batch, subject_call, baseline_call).await;
+        let samples = compare_async(rounds, batch, subject_call, baseline_call).await;
         let goal = if case.name.starts_with("router") { 1.10 } else { 1.05 };
         let floor = case.name == "paygentic";
         rows.push(samples.row(case.name, goal));
@@ -309,7 +269,7 @@ async fn main() {
                 let v: serde_json::Value = transport.send_json(req).await.expect("answer");
                 std::hint::black_box(v);
             };
-            let samples = compare(rounds, batch, transport_call, baseline_call).await;
+            let samples = compare_async(rounds, batch, transport_call, baseline_call).await;
             rows.push(samples.row("transport only (paygentic's request, answer as Value)", 1.05));
         }
     }

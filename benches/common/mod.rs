@@ -83,6 +83,47 @@ pub fn compare_sync(
     samples
 }
 
+/// [`compare_sync`] for async calls: `rounds` pairs of batches, alternating which runs first.
+pub async fn compare_async<F, G, FutF, FutG>(
+    rounds: usize,
+    batch: u32,
+    mut subject: F,
+    mut baseline: G,
+) -> Samples
+where
+    F: FnMut() -> FutF,
+    G: FnMut() -> FutG,
+    FutF: std::future::Future<Output = ()>,
+    FutG: std::future::Future<Output = ()>,
+{
+    let mut samples = Samples::default();
+    for round in 0..rounds {
+        if round % 2 == 0 {
+            let s = time_calls(batch, &mut subject).await;
+            let b = time_calls(batch, &mut baseline).await;
+            samples.push(s, b);
+        } else {
+            let b = time_calls(batch, &mut baseline).await;
+            let s = time_calls(batch, &mut subject).await;
+            samples.push(s, b);
+        }
+    }
+    samples
+}
+
+/// Per-call time of `n` sequential awaits of `f()`.
+pub async fn time_calls<F, Fut>(n: u32, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = Instant::now();
+    for _ in 0..n {
+        f().await;
+    }
+    t.elapsed() / n
+}
+
 /// A row of a results table.
 pub struct Row {
     /// What was measured.

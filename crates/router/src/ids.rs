@@ -21,19 +21,22 @@ impl RoutedId {
     }
 }
 
+/// Between the instance and the gateway id.
+const SEPARATOR: char = ':';
+
 /// `instance:id` as one string, built directly (ids are routed on every answer the router
-/// returns, so this skips the formatting machinery of `RoutedId::to_string`).
+/// returns, so this skips the formatting machinery and the owned parts of a `RoutedId`).
 pub(crate) fn join(instance: &str, id: &str) -> String {
     let mut joined = String::with_capacity(instance.len() + 1 + id.len());
     joined.push_str(instance);
-    joined.push(':');
+    joined.push(SEPARATOR);
     joined.push_str(id);
     joined
 }
 
 impl fmt::Display for RoutedId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.instance, self.id)
+        f.write_str(&join(&self.instance, &self.id))
     }
 }
 
@@ -42,7 +45,7 @@ impl FromStr for RoutedId {
 
     /// Splits at the first `:` (instance names cannot hold one; gateway ids may).
     fn from_str(s: &str) -> Result<Self, Error> {
-        match s.split_once(':') {
+        match s.split_once(SEPARATOR) {
             Some((instance, id)) if !instance.is_empty() && !id.is_empty() => {
                 Ok(RoutedId::new(instance, id))
             }

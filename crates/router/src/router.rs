@@ -536,8 +536,7 @@ impl PaymentProvider for Router {
             .get(name)
             .ok_or_else(|| Error::configuration("default instance missing"))?;
         let mut c = self.call(inst, inst.provider.create_customer(req)).await?;
-        c.id =
-            CustomerId::from_gateway(RoutedId::new(name.as_str(), c.id.into_inner()).to_string());
+        c.id = CustomerId::from_gateway(ids::join(name, c.id.as_str()));
         c.provider = ProviderId::new(name.as_str());
         Ok(c)
     }
@@ -546,7 +545,7 @@ impl PaymentProvider for Router {
         let (name, inst, raw) = self.owner(id.as_str())?;
         let mut c =
             self.call(inst, inst.provider.get_customer(&CustomerId::from_stored(raw))).await?;
-        c.id = CustomerId::from_gateway(RoutedId::new(name, c.id.into_inner()).to_string());
+        c.id = CustomerId::from_gateway(ids::join(name, c.id.as_str()));
         c.provider = ProviderId::new(name);
         Ok(c)
     }

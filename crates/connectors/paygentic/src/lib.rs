@@ -433,15 +433,15 @@ impl PaymentProvider for Paygentic {
     }
 
     async fn confirm_payment(&self, _id: &PaymentId, _req: ConfirmPayment) -> Result<Payment> {
-        named(&self.id, async move { Err(self.unsupported("confirm_payment")) }).await
+        Err(self.unsupported("confirm_payment"))
     }
 
     async fn capture_payment(&self, _id: &PaymentId, _req: CapturePayment) -> Result<Payment> {
-        named(&self.id, async move { Err(self.unsupported("capture_payment")) }).await
+        Err(self.unsupported("capture_payment"))
     }
 
     async fn cancel_payment(&self, _id: &PaymentId, _req: CancelPayment) -> Result<Payment> {
-        named(&self.id, async move { Err(self.unsupported("cancel_payment")) }).await
+        Err(self.unsupported("cancel_payment"))
     }
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
@@ -476,19 +476,19 @@ impl PaymentProvider for Paygentic {
     }
 
     async fn create_refund(&self, _req: CreateRefund) -> Result<Refund> {
-        named(&self.id, async move { Err(self.unsupported("create_refund")) }).await
+        Err(self.unsupported("create_refund"))
     }
 
     async fn get_refund(&self, _id: &RefundId) -> Result<Refund> {
-        named(&self.id, async move { Err(self.unsupported("get_refund")) }).await
+        Err(self.unsupported("get_refund"))
     }
 
     async fn create_customer(&self, _req: CreateCustomer) -> Result<Customer> {
-        named(&self.id, async move { Err(self.unsupported("create_customer")) }).await
+        Err(self.unsupported("create_customer"))
     }
 
     async fn get_customer(&self, _id: &CustomerId) -> Result<Customer> {
-        named(&self.id, async move { Err(self.unsupported("get_customer")) }).await
+        Err(self.unsupported("get_customer"))
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
