@@ -199,55 +199,55 @@ pub trait PaymentProvider: Send + Sync {
     /// Confirms a payment created with `confirm: false`.
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
         let _ = (id, req);
-        Err(Error::unsupported("confirm_payment"))
+        Err(Error::unsupported("confirm_payment").with_provider(self.id().clone()))
     }
 
     /// Captures an authorized payment, in full or in part.
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
         let _ = (id, req);
-        Err(Error::unsupported("capture_payment"))
+        Err(Error::unsupported("capture_payment").with_provider(self.id().clone()))
     }
 
     /// Cancels (voids) a payment before capture.
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
         let _ = (id, req);
-        Err(Error::unsupported("cancel_payment"))
+        Err(Error::unsupported("cancel_payment").with_provider(self.id().clone()))
     }
 
     /// Lists payments, one page at a time.
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
         let _ = query;
-        Err(Error::unsupported("list_payments"))
+        Err(Error::unsupported("list_payments").with_provider(self.id().clone()))
     }
 
     /// Refunds a payment, in full or in part.
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
         let _ = req;
-        Err(Error::unsupported("create_refund"))
+        Err(Error::unsupported("create_refund").with_provider(self.id().clone()))
     }
 
     /// Fetches a refund.
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
         let _ = id;
-        Err(Error::unsupported("get_refund"))
+        Err(Error::unsupported("get_refund").with_provider(self.id().clone()))
     }
 
     /// Saves a customer at the gateway.
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
         let _ = req;
-        Err(Error::unsupported("create_customer"))
+        Err(Error::unsupported("create_customer").with_provider(self.id().clone()))
     }
 
     /// Fetches a saved customer.
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         let _ = id;
-        Err(Error::unsupported("get_customer"))
+        Err(Error::unsupported("get_customer").with_provider(self.id().clone()))
     }
 
     /// Verifies a webhook over its raw bytes, then parses it. Never parse before verifying.
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
         let _ = (headers, raw_body);
-        Err(Error::unsupported("parse_webhook"))
+        Err(Error::unsupported("parse_webhook").with_provider(self.id().clone()))
     }
 }
 
