@@ -271,6 +271,16 @@ async fn main() {
             };
             let samples = compare_async(rounds, batch, transport_call, baseline_call).await;
             rows.push(samples.row("transport only (paygentic's request, answer as Value)", 1.05));
+            // The same, parsing the answer into the connector's typed wire struct instead.
+            let typed_call = || async {
+                let req =
+                    Request::post("create_payment", path.clone()).json(&body_json).expect("body");
+                let v: paymux::paygentic::wire::Payment =
+                    transport.send_json(req).await.expect("answer");
+                std::hint::black_box(v);
+            };
+            let samples = compare_async(rounds, batch, typed_call, baseline_call).await;
+            rows.push(samples.row("transport + typed wire::Payment parse", 1.05));
         }
     }
     print_table("create_payment overhead", "connector", "raw reqwest + from_slice::<Value>", &rows);

@@ -29,6 +29,9 @@ pub enum MoneyError {
     /// The currency has no minor unit (precious metals, testing and fund codes such as XAU, XXX).
     #[error("{0} has no minor unit and cannot be used for payments")]
     NoMinorUnit(&'static str),
+    /// The text is not a plain decimal amount (`"10.50"`, `"1000"`).
+    #[error("{0:?} is not a decimal amount (digits with at most one '.')")]
+    Unreadable(String),
     /// The currency code is not an ISO 4217 code.
     #[error("unknown currency code {0:?}")]
     UnknownCurrency(String),
@@ -116,21 +119,86 @@ impl Money {
     /// Money from an amount in major units, exactly: refuses more decimals than the currency
     /// has instead of rounding (`10.005 USD` is an error, `10.50 USD` is 1050 cents).
     pub fn from_major(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
-        let exponent = currency_exponent(currency)?;
+        let exponent = u32::from(currency_exponent(currency)?);
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(MoneyError::Negative(amount));
         }
-        let normalized = amount.normalize();
-        if normalized.scale() > u32::from(exponent) {
+        // amount = mantissa / 10^scale, so minor = mantissa * 10^(exponent - scale): integer
+        // arithmetic, exact, and far less code on every gateway answer than Decimal's
+        // normalize / multiply / convert.
+        let (mut mantissa, mut scale) = (amount.mantissa().unsigned_abs(), amount.scale());
+        // Trailing zeros are not extra decimals: `10.5000 USD` is 1050 cents.
+        while scale > exponent && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        if scale > exponent {
             return Err(MoneyError::TooManyDecimals {
                 amount,
                 currency: currency.code(),
-                exponent,
+                exponent: exponent as u16,
             });
         }
-        let factor = Decimal::from(10_i64.pow(u32::from(exponent)));
-        let minor = normalized.checked_mul(factor).ok_or(MoneyError::Overflow)?;
-        let minor = i64::try_from(minor).map_err(|_| MoneyError::Overflow)?;
+        let minor = mantissa
+            .checked_mul(10_u128.pow(exponent - scale))
+            .and_then(|m| i64::try_from(m).ok())
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount_minor: minor, currency })
+    }
+
+    /// Money from decimal text in major units, as gateways write amounts (`"10.50"`,
+    /// `"1000"`): ASCII digits with at most one `.` between digits. No sign, exponent,
+    /// separator or space is accepted (`Decimal::from_str` takes `"1_000"`, which no gateway
+    /// means). Exact like [`Money::from_major`]: more decimals than the currency has are
+    /// refused unless they are trailing zeros.
+    ///
+    /// ```
+    /// use paymux_core::{Currency, Money, MoneyError};
+    ///
+    /// assert_eq!(Money::parse_major("10.50", Currency::USD)?.amount_minor(), 1050);
+    /// assert_eq!(Money::parse_major("1000", Currency::JPY)?.amount_minor(), 1000);
+    /// assert_eq!(Money::parse_major("10.5000", Currency::USD)?.amount_minor(), 1050);
+    /// assert!(matches!(
+    ///     Money::parse_major("10.005", Currency::USD),
+    ///     Err(MoneyError::TooManyDecimals { .. })
+    /// ));
+    /// for bad in ["", "-1", "1e3", "1_000", " 1", "1.", ".5", "1.2.3"] {
+    ///     assert!(matches!(Money::parse_major(bad, Currency::USD), Err(MoneyError::Unreadable(_))));
+    /// }
+    /// # Ok::<(), MoneyError>(())
+    /// ```
+    pub fn parse_major(text: &str, currency: Currency) -> Result<Self, MoneyError> {
+        let exponent = usize::from(currency_exponent(currency)?);
+        let unreadable = || MoneyError::Unreadable(text.to_owned());
+        let (whole, fraction) = match text.split_once('.') {
+            Some((_, "")) => return Err(unreadable()),
+            Some(parts) => parts,
+            None => (text, ""),
+        };
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(fraction) {
+            return Err(unreadable());
+        }
+        let fraction = fraction.trim_end_matches('0');
+        if fraction.len() > exponent {
+            // Error path only: the Decimal is for the message.
+            return match text.parse::<Decimal>() {
+                Ok(amount) => Err(MoneyError::TooManyDecimals {
+                    amount,
+                    currency: currency.code(),
+                    exponent: exponent as u16,
+                }),
+                Err(_) => Err(unreadable()),
+            };
+        }
+        let padding = std::iter::repeat_n(b'0', exponent - fraction.len());
+        let mut minor: i64 = 0;
+        for digit in whole.bytes().chain(fraction.bytes()).chain(padding) {
+            minor = minor
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(i64::from(digit - b'0')))
+                .ok_or(MoneyError::Overflow)?;
+        }
         Ok(Money { amount_minor: minor, currency })
     }
 
@@ -158,6 +226,21 @@ impl Money {
     /// The amount in major units with exactly the currency's number of decimals (`10.50`).
     pub fn to_major(&self) -> Decimal {
         Decimal::new(self.amount_minor, u32::from(self.exponent()))
+    }
+
+    /// The amount in major units as text with exactly the currency's number of decimals, the
+    /// way gateways read amounts: `"10.50"` for 1050 USD cents, `"1000"` for 1000 JPY.
+    ///
+    /// ```
+    /// use paymux_core::{Currency, Money};
+    ///
+    /// assert_eq!(Money::from_minor(1050, Currency::USD)?.to_major_string(), "10.50");
+    /// assert_eq!(Money::from_minor(7, Currency::KWD)?.to_major_string(), "0.007");
+    /// assert_eq!(Money::from_minor(1000, Currency::JPY)?.to_major_string(), "1000");
+    /// # Ok::<(), paymux_core::MoneyError>(())
+    /// ```
+    pub fn to_major_string(&self) -> String {
+        MajorAmount(*self).to_string()
     }
 
     /// `true` when the amount is zero.
@@ -190,7 +273,23 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.to_major(), self.currency.code())
+        write!(f, "{} {}", MajorAmount(*self), self.currency.code())
+    }
+}
+
+/// Writes the major-unit amount from the integer, with the currency's decimals.
+struct MajorAmount(Money);
+
+impl fmt::Display for MajorAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exponent = usize::from(self.0.exponent());
+        // Money is never negative; `unsigned_abs` keeps this total anyway.
+        let minor = self.0.amount_minor.unsigned_abs();
+        if exponent == 0 {
+            return write!(f, "{minor}");
+        }
+        let unit = 10_u64.pow(exponent as u32);
+        write!(f, "{}.{:0exponent$}", minor / unit, minor % unit)
     }
 }
 
@@ -283,7 +382,106 @@ mod tests {
         Currency::iter().filter(|c| c.exponent().is_some()).collect()
     }
 
+    /// The Decimal arithmetic `from_major` had before its integer version: the reference the
+    /// integer version must agree with.
+    fn from_major_reference(amount: Decimal, currency: Currency) -> Result<Money, MoneyError> {
+        let exponent = currency_exponent(currency)?;
+        if amount.is_sign_negative() && !amount.is_zero() {
+            return Err(MoneyError::Negative(amount));
+        }
+        let normalized = amount.normalize();
+        if normalized.scale() > u32::from(exponent) {
+            return Err(MoneyError::TooManyDecimals {
+                amount,
+                currency: currency.code(),
+                exponent,
+            });
+        }
+        let factor = Decimal::from(10_i64.pow(u32::from(exponent)));
+        let minor = normalized.checked_mul(factor).ok_or(MoneyError::Overflow)?;
+        let minor = i64::try_from(minor).map_err(|_| MoneyError::Overflow)?;
+        Money::from_minor(minor, currency)
+    }
+
+    #[test]
+    fn decimal_text_is_read_strictly() {
+        let usd = |t| Money::parse_major(t, Currency::USD);
+        assert_eq!(usd("10.50").unwrap().amount_minor(), 1050);
+        assert_eq!(usd("0").unwrap().amount_minor(), 0);
+        assert_eq!(usd("007.5").unwrap().amount_minor(), 750);
+        assert_eq!(usd("92233720368547758.07").unwrap().amount_minor(), i64::MAX);
+        assert_eq!(usd("92233720368547758.08"), Err(MoneyError::Overflow));
+        assert_eq!(
+            usd("1.001"),
+            Err(MoneyError::TooManyDecimals { amount: dec("1.001"), currency: "USD", exponent: 2 })
+        );
+        assert_eq!(Money::parse_major("1", Currency::XAU), Err(MoneyError::NoMinorUnit("XAU")));
+        for bad in ["", ".", "+1", "-0", "1e2", "1E2", "1,00", "1_0", "1.0 ", "٣", "0x10", "1..0"]
+        {
+            assert_eq!(usd(bad), Err(MoneyError::Unreadable(bad.to_owned())), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn major_text_has_the_currency_decimals() {
+        for c in currencies_with_minor_unit() {
+            for minor in [0, 1, 9, 10, 99, 100, 1050, 123_456_789, i64::MAX] {
+                let m = Money::from_minor(minor, c).unwrap();
+                assert_eq!(m.to_major_string(), m.to_major().to_string(), "{minor} {}", c.code());
+            }
+        }
+        assert_eq!(Money::from_minor(5, Currency::USD).unwrap().to_string(), "0.05 USD");
+    }
+
     proptest! {
+        #[test]
+        fn from_major_agrees_with_decimal_arithmetic(
+            idx in any::<prop::sample::Index>(),
+            mantissa in any::<i64>(),
+            wide in any::<bool>(),
+            scale in 0_u32..=28,
+        ) {
+            let all = currencies_with_minor_unit();
+            let currency = *idx.get(&all);
+            // Beyond i64 too: Decimal holds 96 bits.
+            let mantissa = if wide { i128::from(mantissa) << 30 } else { i128::from(mantissa) };
+            let amount = Decimal::from_i128_with_scale(mantissa, scale);
+            prop_assert_eq!(
+                Money::from_major(amount, currency),
+                from_major_reference(amount, currency)
+            );
+        }
+
+        #[test]
+        fn parse_major_agrees_with_decimal_parsing(
+            idx in any::<prop::sample::Index>(),
+            text in "[0-9]{1,22}(\\.[0-9]{1,6})?",
+        ) {
+            let all = currencies_with_minor_unit();
+            let currency = *idx.get(&all);
+            let decimal = Decimal::from_str(&text).unwrap();
+            prop_assert_eq!(
+                Money::parse_major(&text, currency),
+                from_major_reference(decimal, currency)
+            );
+        }
+
+        #[test]
+        fn parse_major_reads_what_to_major_string_writes(
+            idx in any::<prop::sample::Index>(),
+            minor in 0_i64..=i64::MAX,
+        ) {
+            let all = currencies_with_minor_unit();
+            let currency = *idx.get(&all);
+            let m = Money::from_minor(minor, currency).unwrap();
+            prop_assert_eq!(Money::parse_major(&m.to_major_string(), currency), Ok(m));
+        }
+
+        #[test]
+        fn parse_major_never_panics(text in "\\PC{0,30}") {
+            let _ = Money::parse_major(&text, Currency::USD);
+        }
+
         #[test]
         fn major_minor_round_trip(idx in any::<prop::sample::Index>(), minor in 0_i64..=i64::MAX) {
             let all = currencies_with_minor_unit();

@@ -1,13 +1,12 @@
 //! Paygentic wire <-> paymux core: amounts, durations, status words, event names, errors.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use paymux_core::http::StatusCode;
 use paymux_core::transport::GatewayError;
 use paymux_core::{
-    Currency, CustomerId, Decimal, Error, ErrorKind, EventKind, Money, NextAction, Payment,
-    PaymentId, PaymentStatus, ProviderId, Result, parse_currency,
+    Currency, CustomerId, Error, ErrorKind, EventKind, Money, NextAction, Payment, PaymentId,
+    PaymentStatus, ProviderId, Result, parse_currency,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -43,7 +42,7 @@ pub(crate) fn check_currency(currency: Currency) -> Result<()> {
 /// Writes a money amount the way Paygentic reads it: a decimal string with exactly two
 /// decimals (`"10.50"`). Every supported currency has two decimals.
 pub(crate) fn decimal_string(money: Money) -> String {
-    Decimal::new(money.amount_minor(), 2).to_string()
+    money.to_major_string()
 }
 
 /// The payment amount on the wire after Paygentic's rules: currency in the list, 1.00 to
@@ -145,15 +144,7 @@ pub fn event_kind(event_type: &str) -> EventKind {
 pub(crate) fn parse_money(amount: &str, currency: &str) -> Result<Money> {
     let currency = parse_currency(currency)
         .map_err(|e| Error::invalid_response(format!("Paygentic sent an unknown currency: {e}")))?;
-    let well_formed = !amount.is_empty()
-        && amount.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && amount.bytes().filter(|b| *b == b'.').count() <= 1
-        && !amount.starts_with('.')
-        && !amount.ends_with('.');
-    let decimal = Decimal::from_str(amount).ok().filter(|_| well_formed).ok_or_else(|| {
-        Error::invalid_response(format!("Paygentic sent an unreadable amount {amount:?}"))
-    })?;
-    Money::from_major(decimal, currency).map_err(|e| {
+    Money::parse_major(amount, currency).map_err(|e| {
         Error::invalid_response(format!("Paygentic sent an amount paymux cannot hold: {e}"))
     })
 }

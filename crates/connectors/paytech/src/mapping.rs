@@ -34,18 +34,24 @@ pub(crate) fn parse_amount(raw: &RawValue) -> Result<Decimal> {
 /// An amount token plus a currency code from the gateway, as exact [`Money`]. Refuses (rather
 /// than rounds) more decimals than the currency has.
 pub(crate) fn wire_money(raw: &RawValue, currency: &str) -> Result<Money> {
-    let amount = parse_amount(raw)?;
     let currency = parse_currency(currency).map_err(|e| {
         Error::invalid_response(format!("currency {currency:?} is not ISO 4217: {e}"))
     })?;
-    Money::from_major(amount, currency).map_err(|e| {
-        Error::invalid_response(format!("amount {} {}: {e}", raw.get(), currency.code()))
-    })
+    let token = raw.get().trim();
+    let text = token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token);
+    let money = if text.contains(['e', 'E', '-']) {
+        // Scientific notation (and a sign, refused as negative) go through Decimal; a plain
+        // token is read straight into minor units.
+        Money::from_major(parse_amount(raw)?, currency)
+    } else {
+        Money::parse_major(text, currency)
+    };
+    money.map_err(|e| Error::invalid_response(format!("amount {token} {}: {e}", currency.code())))
 }
 
 /// The JSON number token for `money` in major units, written from the decimal text (`10.50`).
 pub(crate) fn amount_token(money: Money) -> Result<Box<RawValue>> {
-    RawValue::from_string(money.to_major().to_string())
+    RawValue::from_string(money.to_major_string())
         .map_err(|e| Error::invalid_request(format!("amount cannot be written: {e}")))
 }
 
@@ -54,7 +60,7 @@ pub(crate) fn check_amount(money: Money, what: &str) -> Result<()> {
     if money.is_zero() {
         return Err(Error::invalid_request(format!("{what} amount must be positive")));
     }
-    if money.to_major() > Decimal::from(1_000_000_000_i64) {
+    if money.amount_minor() > 1_000_000_000 * 10_i64.pow(u32::from(money.exponent())) {
         return Err(Error::invalid_request(format!(
             "{what} amount {money} is above pay.tech's maximum of 1000000000"
         )));
@@ -393,4 +399,40 @@ pub(crate) fn query_time(t: OffsetDateTime) -> Result<String> {
     t.to_offset(UtcOffset::UTC)
         .format(&format)
         .map_err(|e| Error::invalid_request(format!("time {t} cannot be formatted: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paymux_core::Currency;
+
+    fn money(token: &str, currency: &str) -> Result<Money> {
+        wire_money(&RawValue::from_string(token.to_owned()).expect("token"), currency)
+    }
+
+    #[test]
+    fn amount_tokens_are_read_exactly_in_every_form() {
+        let eur = |minor| Money::from_minor(minor, Currency::EUR).expect("money");
+        assert_eq!(money("11.12", "EUR").unwrap(), eur(1112));
+        assert_eq!(money("2000", "EUR").unwrap(), eur(200_000));
+        assert_eq!(money("1.5E+3", "EUR").unwrap(), eur(150_000));
+        assert_eq!(money("1.234e2", "eur").unwrap(), eur(12_340));
+        assert_eq!(money("\"10.50\"", "EUR").unwrap(), eur(1050));
+        assert_eq!(money("10.500", "EUR").unwrap(), eur(1050));
+        for (token, currency) in
+            [("10.123", "EUR"), ("-1.00", "EUR"), ("1.5E-3", "EUR"), ("0.1", "JPY")]
+        {
+            let e = money(token, currency).unwrap_err();
+            assert_eq!(e.kind(), paymux_core::ErrorKind::InvalidResponse, "{token} {currency}");
+        }
+        assert!(money("11.12", "ZZZ").is_err());
+    }
+
+    #[test]
+    fn amounts_are_written_with_the_currency_decimals() {
+        let token = |minor, c| amount_token(Money::from_minor(minor, c).unwrap()).unwrap();
+        assert_eq!(token(1050, Currency::EUR).get(), "10.50");
+        assert_eq!(token(1050, Currency::JPY).get(), "1050");
+        assert_eq!(token(7, Currency::KWD).get(), "0.007");
+    }
 }
