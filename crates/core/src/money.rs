@@ -119,28 +119,29 @@ impl Money {
     /// Money from an amount in major units, exactly: refuses more decimals than the currency
     /// has instead of rounding (`10.005 USD` is an error, `10.50 USD` is 1050 cents).
     pub fn from_major(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
-        let exponent = u32::from(currency_exponent(currency)?);
+        let exponent = currency_exponent(currency)?;
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(MoneyError::Negative(amount));
         }
+        let places = u32::from(exponent);
         // amount = mantissa / 10^scale, so minor = mantissa * 10^(exponent - scale): integer
         // arithmetic, exact, and far less code on every gateway answer than Decimal's
         // normalize / multiply / convert.
         let (mut mantissa, mut scale) = (amount.mantissa().unsigned_abs(), amount.scale());
         // Trailing zeros are not extra decimals: `10.5000 USD` is 1050 cents.
-        while scale > exponent && mantissa % 10 == 0 {
+        while scale > places && mantissa % 10 == 0 {
             mantissa /= 10;
             scale -= 1;
         }
-        if scale > exponent {
+        if scale > places {
             return Err(MoneyError::TooManyDecimals {
                 amount,
                 currency: currency.code(),
-                exponent: exponent as u16,
+                exponent,
             });
         }
         let minor = mantissa
-            .checked_mul(10_u128.pow(exponent - scale))
+            .checked_mul(10_u128.pow(places - scale))
             .and_then(|m| i64::try_from(m).ok())
             .ok_or(MoneyError::Overflow)?;
         Ok(Money { amount_minor: minor, currency })
@@ -168,7 +169,8 @@ impl Money {
     /// # Ok::<(), MoneyError>(())
     /// ```
     pub fn parse_major(text: &str, currency: Currency) -> Result<Self, MoneyError> {
-        let exponent = usize::from(currency_exponent(currency)?);
+        let exponent = currency_exponent(currency)?;
+        let places = usize::from(exponent);
         let unreadable = || MoneyError::Unreadable(text.to_owned());
         let (whole, fraction) = match text.split_once('.') {
             Some((_, "")) => return Err(unreadable()),
@@ -180,18 +182,16 @@ impl Money {
             return Err(unreadable());
         }
         let fraction = fraction.trim_end_matches('0');
-        if fraction.len() > exponent {
+        if fraction.len() > places {
             // Error path only: the Decimal is for the message.
             return match text.parse::<Decimal>() {
-                Ok(amount) => Err(MoneyError::TooManyDecimals {
-                    amount,
-                    currency: currency.code(),
-                    exponent: exponent as u16,
-                }),
+                Ok(amount) => {
+                    Err(MoneyError::TooManyDecimals { amount, currency: currency.code(), exponent })
+                }
                 Err(_) => Err(unreadable()),
             };
         }
-        let padding = std::iter::repeat_n(b'0', exponent - fraction.len());
+        let padding = std::iter::repeat_n(b'0', places - fraction.len());
         let mut minor: i64 = 0;
         for digit in whole.bytes().chain(fraction.bytes()).chain(padding) {
             minor = minor
@@ -282,14 +282,15 @@ struct MajorAmount(Money);
 
 impl fmt::Display for MajorAmount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let exponent = usize::from(self.0.exponent());
+        let exponent = self.0.exponent();
         // Money is never negative; `unsigned_abs` keeps this total anyway.
         let minor = self.0.amount_minor.unsigned_abs();
         if exponent == 0 {
             return write!(f, "{minor}");
         }
-        let unit = 10_u64.pow(exponent as u32);
-        write!(f, "{}.{:0exponent$}", minor / unit, minor % unit)
+        let unit = 10_u64.pow(u32::from(exponent));
+        let places = usize::from(exponent);
+        write!(f, "{}.{:0places$}", minor / unit, minor % unit)
     }
 }
 
