@@ -14,8 +14,8 @@ pub fn median(samples: &mut [Duration]) -> Duration {
     samples.get(samples.len() / 2).copied().unwrap_or_default()
 }
 
-/// Median of ratios (sorted in place).
-pub fn median_ratio(ratios: &mut [f64]) -> f64 {
+/// Median of values such as ratios (sorted in place).
+pub fn median_f64(ratios: &mut [f64]) -> f64 {
     ratios.sort_unstable_by(f64::total_cmp);
     ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
 }
@@ -42,11 +42,19 @@ impl Samples {
             .zip(&self.baseline)
             .map(|(s, b)| s.as_secs_f64() / b.as_secs_f64().max(f64::MIN_POSITIVE))
             .collect();
+        // The same pairing in absolute terms: what the subject adds to one call.
+        let mut added: Vec<f64> = self
+            .subject
+            .iter()
+            .zip(&self.baseline)
+            .map(|(s, b)| (s.as_secs_f64() - b.as_secs_f64()) * 1e6)
+            .collect();
         Row {
             name: name.into(),
             subject: median(&mut self.subject),
             baseline: median(&mut self.baseline),
-            ratio: median_ratio(&mut ratios),
+            ratio: median_f64(&mut ratios),
+            added_us: median_f64(&mut added),
             goal,
         }
     }
@@ -134,6 +142,8 @@ pub struct Row {
     pub baseline: Duration,
     /// Median of the per-round ratios subject / baseline.
     pub ratio: f64,
+    /// Median of the per-round differences subject - baseline, in µs per call.
+    pub added_us: f64,
     /// The goal for the ratio.
     pub goal: f64,
 }
@@ -141,14 +151,17 @@ pub struct Row {
 /// Prints a Markdown table of rows.
 pub fn print_table(title: &str, subject: &str, baseline: &str, rows: &[Row]) {
     println!("\n### {title}\n");
-    println!("| case | {subject} (median) | {baseline} (median) | median ratio | goal |");
-    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| case | {subject} (median) | {baseline} (median) | added per call (median) | median ratio | goal |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
     for r in rows {
         println!(
-            "| {} | {:.2} µs | {:.2} µs | {:.3} | <= {:.2} {} |",
+            "| {} | {:.2} µs | {:.2} µs | {:+.2} µs | {:.3} | <= {:.2} {} |",
             r.name,
             r.subject.as_secs_f64() * 1e6,
             r.baseline.as_secs_f64() * 1e6,
+            r.added_us,
             r.ratio,
             r.goal,
             if r.ratio <= r.goal { "met" } else { "**missed**" }
