@@ -44,10 +44,11 @@
 //!
 //! ## Amounts
 //! pay.tech writes amounts as JSON numbers in major units (`11.12`). They are read as the raw
-//! number token and parsed as a `Decimal` (never through `f64`), then made
-//! [`Money`] with `Money::from_major`, which refuses more decimals than the
-//! currency has rather than rounding (an answer like `10.123 EUR` is an
-//! `InvalidResponse`). Amounts are sent as number tokens written from the decimal text.
+//! number token, never through `f64`: a plain token straight into minor units with
+//! [`Money::parse_major`], one in scientific notation (`1.5E+3`) as a `Decimal` made [`Money`]
+//! with `Money::from_major`. Both refuse more decimals than the currency has rather than
+//! rounding (an answer like `10.123 EUR` is an `InvalidResponse`). Amounts are sent as number
+//! tokens written with [`Money::to_major_string`] (`10.50`).
 //! A currency pay.tech supports but ISO 4217 lacks (crypto symbols) cannot be a `Money` and is
 //! refused the same way.
 //!
