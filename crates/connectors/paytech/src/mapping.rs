@@ -21,8 +21,7 @@ use crate::{Withdrawal, WithdrawalStatus};
 /// Reads a JSON number token (`11.12`, `2000`, `1.5E+3`) exactly. A quoted number is accepted
 /// too, in case the gateway ever sends one.
 pub(crate) fn parse_amount(raw: &RawValue) -> Result<Decimal> {
-    let token = raw.get().trim();
-    let text = token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token);
+    let (token, text) = number_text(raw);
     let parsed = if text.contains(['e', 'E']) {
         Decimal::from_scientific(text)
     } else {
@@ -31,14 +30,19 @@ pub(crate) fn parse_amount(raw: &RawValue) -> Result<Decimal> {
     parsed.map_err(|e| Error::invalid_response(format!("amount {token} is not a decimal: {e}")))
 }
 
+/// The token as sent, and its number text without the quotes of a quoted number.
+fn number_text(raw: &RawValue) -> (&str, &str) {
+    let token = raw.get().trim();
+    (token, token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token))
+}
+
 /// An amount token plus a currency code from the gateway, as exact [`Money`]. Refuses (rather
 /// than rounds) more decimals than the currency has.
 pub(crate) fn wire_money(raw: &RawValue, currency: &str) -> Result<Money> {
     let currency = parse_currency(currency).map_err(|e| {
         Error::invalid_response(format!("currency {currency:?} is not ISO 4217: {e}"))
     })?;
-    let token = raw.get().trim();
-    let text = token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token);
+    let (token, text) = number_text(raw);
     let money = if text.contains(['e', 'E', '-']) {
         // Scientific notation (and a sign, refused as negative) go through Decimal; a plain
         // token is read straight into minor units.
