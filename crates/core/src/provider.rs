@@ -162,6 +162,11 @@ pub async fn named<T>(provider: &ProviderId, op: impl Future<Output = Result<T>>
     op.await.map_err(|e| e.or_provider(provider))
 }
 
+/// What the trait's default methods answer: the operation is not supported, by this provider.
+fn unsupported(provider: &ProviderId, operation: &str) -> Error {
+    Error::unsupported(operation).with_provider(provider.clone())
+}
+
 /// One payment gateway behind one API.
 ///
 /// Object-safe: hold providers as `Arc<dyn PaymentProvider>`. Operations a gateway lacks keep
@@ -199,55 +204,55 @@ pub trait PaymentProvider: Send + Sync {
     /// Confirms a payment created with `confirm: false`.
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
         let _ = (id, req);
-        Err(Error::unsupported("confirm_payment").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "confirm_payment"))
     }
 
     /// Captures an authorized payment, in full or in part.
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
         let _ = (id, req);
-        Err(Error::unsupported("capture_payment").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "capture_payment"))
     }
 
     /// Cancels (voids) a payment before capture.
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
         let _ = (id, req);
-        Err(Error::unsupported("cancel_payment").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "cancel_payment"))
     }
 
     /// Lists payments, one page at a time.
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
         let _ = query;
-        Err(Error::unsupported("list_payments").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "list_payments"))
     }
 
     /// Refunds a payment, in full or in part.
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
         let _ = req;
-        Err(Error::unsupported("create_refund").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "create_refund"))
     }
 
     /// Fetches a refund.
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
         let _ = id;
-        Err(Error::unsupported("get_refund").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "get_refund"))
     }
 
     /// Saves a customer at the gateway.
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
         let _ = req;
-        Err(Error::unsupported("create_customer").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "create_customer"))
     }
 
     /// Fetches a saved customer.
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         let _ = id;
-        Err(Error::unsupported("get_customer").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "get_customer"))
     }
 
     /// Verifies a webhook over its raw bytes, then parses it. Never parse before verifying.
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
         let _ = (headers, raw_body);
-        Err(Error::unsupported("parse_webhook").with_provider(self.id().clone()))
+        Err(unsupported(self.id(), "parse_webhook"))
     }
 }
 

@@ -36,7 +36,10 @@ pub(crate) fn join(instance: &str, id: &str) -> String {
 
 impl fmt::Display for RoutedId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&join(&self.instance, &self.id))
+        use fmt::Write as _;
+        f.write_str(&self.instance)?;
+        f.write_char(SEPARATOR)?;
+        f.write_str(&self.id)
     }
 }
 

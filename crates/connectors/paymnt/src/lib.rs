@@ -301,8 +301,8 @@ impl PaymentProvider for Paymnt {
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
         named(&self.provider, async move {
-            let body = mapping::create_payment_body(&req).map_err(|e| self.local(e))?;
-            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let body = mapping::create_payment_body(&req)?;
+            let key = mapping::idempotency_key(req.idempotency_key)?;
             let wire = self.client.create_payment(&body, key).await?;
             self.payment(&wire, true)
         })
@@ -311,7 +311,7 @@ impl PaymentProvider for Paymnt {
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
         named(&self.provider, async move {
-            let wire = self.client.get_payment(id.as_str()).await.map_err(|e| self.local(e))?;
+            let wire = self.client.get_payment(id.as_str()).await?;
             self.payment(&wire, false)
         })
         .await
@@ -319,9 +319,9 @@ impl PaymentProvider for Paymnt {
 
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
         named(&self.provider, async move {
-            client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
-            let body = mapping::confirm_payment_body(&req).map_err(|e| self.local(e))?;
-            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            client::check_path_id("payment id", id.as_str())?;
+            let body = mapping::confirm_payment_body(&req)?;
+            let key = mapping::idempotency_key(req.idempotency_key)?;
             let wire = self.client.confirm_payment(id.as_str(), &body, key).await?;
             self.payment(&wire, true)
         })
@@ -330,9 +330,9 @@ impl PaymentProvider for Paymnt {
 
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
         named(&self.provider, async move {
-            client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
-            let body = mapping::capture_body(&req).map_err(|e| self.local(e))?;
-            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            client::check_path_id("payment id", id.as_str())?;
+            let body = mapping::capture_body(&req)?;
+            let key = mapping::idempotency_key(req.idempotency_key)?;
             let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
             self.payment(&wire, true)
         })
@@ -341,9 +341,9 @@ impl PaymentProvider for Paymnt {
 
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
         named(&self.provider, async move {
-            client::check_path_id("payment id", id.as_str()).map_err(|e| self.local(e))?;
+            client::check_path_id("payment id", id.as_str())?;
             let body = mapping::cancel_body(&req);
-            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let key = mapping::idempotency_key(req.idempotency_key)?;
             let wire = self.client.cancel_payment(id.as_str(), &body, key).await?;
             self.payment(&wire, true)
         })
@@ -352,7 +352,7 @@ impl PaymentProvider for Paymnt {
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
         named(&self.provider, async move {
-            let body = list_request(&query).map_err(|e| self.local(e))?;
+            let body = list_request(&query)?;
             let list = self.client.list_payments(&body).await?;
             page_from_list(&list, body.offset.unwrap_or(0), body.limit, |w| self.payment(w, false))
         })
@@ -361,8 +361,8 @@ impl PaymentProvider for Paymnt {
 
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
         named(&self.provider, async move {
-            let body = mapping::create_refund_body(&req).map_err(|e| self.local(e))?;
-            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let body = mapping::create_refund_body(&req)?;
+            let key = mapping::idempotency_key(req.idempotency_key)?;
             let wire = self.client.create_refund(&body, key).await?;
             self.refund(&wire, true)
         })
@@ -371,7 +371,7 @@ impl PaymentProvider for Paymnt {
 
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
         named(&self.provider, async move {
-            let wire = self.client.get_refund(id.as_str()).await.map_err(|e| self.local(e))?;
+            let wire = self.client.get_refund(id.as_str()).await?;
             self.refund(&wire, false)
         })
         .await
@@ -380,7 +380,7 @@ impl PaymentProvider for Paymnt {
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
         named(&self.provider, async move {
             let body = customer_request(&req);
-            let key = mapping::idempotency_key(req.idempotency_key).map_err(|e| self.local(e))?;
+            let key = mapping::idempotency_key(req.idempotency_key)?;
             let wire = self.client.create_customer(&body, key).await?;
             Ok(customer_from_wire(&self.provider, &wire))
         })
@@ -389,7 +389,7 @@ impl PaymentProvider for Paymnt {
 
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         named(&self.provider, async move {
-            let wire = self.client.get_customer(id.as_str()).await.map_err(|e| self.local(e))?;
+            let wire = self.client.get_customer(id.as_str()).await?;
             Ok(customer_from_wire(&self.provider, &wire))
         })
         .await
