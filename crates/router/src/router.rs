@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
     CreateRefund, Customer, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Operation,
-    Page, Payment, PaymentCustomer, PaymentId, PaymentProvider, ProviderId, Refund, RefundId,
-    Result, WebhookEvent, WebhookResource,
+    Page, Payment, PaymentCustomer, PaymentId, PaymentProvider, ProviderFuture, ProviderId, Refund,
+    RefundId, Result, WebhookEvent, WebhookResource,
 };
 use tokio::time::Instant;
 
@@ -327,6 +327,50 @@ impl Router {
         })
     }
 
+    /// `create_payment` over several candidates, each tried in turn while the previous one
+    /// certainly did not take the payment.
+    async fn create_with_fallback(&self, plan: Vec<String>, req: CreatePayment) -> Result<Payment> {
+        let mut last_err = None;
+        let mut tried_any = false;
+        // The last candidate gets the request itself; earlier ones a copy, kept for fallback.
+        let mut req = Some(req);
+        for (i, name) in plan.iter().enumerate() {
+            let Some(current) = req.as_ref() else { break };
+            let inst = self.instances.get(name).ok_or_else(|| {
+                Error::configuration(format!("route names unknown instance {name:?}"))
+            })?;
+            if self.cooling(inst)
+                || !inst.provider.capabilities().supports_currency(current.amount.currency())
+            {
+                continue;
+            }
+            tried_any = true;
+            let this = if i + 1 == plan.len() { req.take() } else { req.clone() };
+            let Some(this) = this else { break };
+            let result = self.call(inst, inst.provider.create_payment(this)).await;
+            match result {
+                Ok(p) => {
+                    inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
+                    return Ok(route_payment(name, p));
+                }
+                Err(e) if certainly_not_taken(&e) && i + 1 < plan.len() => {
+                    tracing::warn!(instance = %name, error = %e, "falling back to the next instance");
+                    inst.stats.lock().unwrap_or_else(|p| p.into_inner()).fallbacks += 1;
+                    last_err = Some(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last_err.unwrap_or_else(|| {
+            let why = if tried_any {
+                "every candidate failed"
+            } else {
+                "every candidate instance is cooling down or lacks the currency"
+            };
+            Error::new(ErrorKind::ProviderUnavailable, format!("{why} ({})", plan.join(", ")))
+        }))
+    }
+
     fn owner<'a>(&'a self, routed: &str) -> Result<(&'a str, &'a Instance, String)> {
         let RoutedId { instance, id } = routed.parse::<RoutedId>()?;
         let (name, inst) = self.instances.get_key_value(&instance).ok_or_else(|| {
@@ -438,9 +482,17 @@ impl PaymentProvider for Router {
         &self.capabilities
     }
 
-    async fn create_payment(&self, mut req: CreatePayment) -> Result<Payment> {
-        req.validate()?;
-        let plan = self.plan(&req)?;
+    // Not an `async fn` (see `ProviderFuture`): the rules are evaluated at once, and a payment
+    // with a single candidate, the common case, is handed to its gateway without the router
+    // keeping a copy of it for a fallback that cannot happen.
+    fn create_payment<'s, 'f>(&'s self, mut req: CreatePayment) -> ProviderFuture<'f, Payment>
+    where
+        's: 'f,
+    {
+        let plan = match req.validate().and_then(|()| self.plan(&req)) {
+            Ok(plan) => plan,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
         // One key for the logical payment, whichever instance takes it.
         req.idempotency_key.get_or_insert_with(IdempotencyKey::generate);
         if let Some(PaymentCustomer::Existing(cid)) = &req.customer
@@ -448,47 +500,20 @@ impl PaymentProvider for Router {
         {
             req.customer = Some(PaymentCustomer::Existing(CustomerId::from_stored(routed.id)));
         }
-        let mut last_err = None;
-        let mut tried_any = false;
-        // The last candidate gets the request itself; earlier ones a copy, kept for fallback.
-        let mut req = Some(req);
-        for (i, name) in plan.iter().enumerate() {
-            let Some(current) = req.as_ref() else { break };
-            let inst = self.instances.get(name).ok_or_else(|| {
-                Error::configuration(format!("route names unknown instance {name:?}"))
-            })?;
-            if self.cooling(inst)
-                || !inst.provider.capabilities().supports_currency(current.amount.currency())
-            {
-                continue;
-            }
-            tried_any = true;
-            let this = if i + 1 == plan.len() { req.take() } else { req.clone() };
-            let Some(this) = this else { break };
-            let result = self.call(inst, inst.provider.create_payment(this)).await;
-            match result {
-                Ok(p) => {
-                    inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
-                    return Ok(route_payment(name, p));
-                }
-                Err(e) if certainly_not_taken(&e) && i + 1 < plan.len() => {
-                    tracing::warn!(instance = %name, error = %e, "falling back to the next instance");
-                    inst.stats.lock().unwrap_or_else(|p| p.into_inner()).fallbacks += 1;
-                    last_err = Some(e);
-                }
-                Err(e) => return Err(e),
-            }
+        if let [only] = plan.as_slice()
+            && let Some((name, inst)) = self.instances.get_key_value(only)
+            && !self.cooling(inst)
+            && inst.provider.capabilities().supports_currency(req.amount.currency())
+        {
+            let created = self.call(inst, inst.provider.create_payment(req));
+            return Box::pin(async move {
+                let p = created.await?;
+                inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
+                Ok(route_payment(name, p))
+            });
         }
-        Err(last_err.unwrap_or_else(|| {
-            let why = if tried_any {
-                "every candidate failed"
-            } else {
-                "every candidate instance is cooling down or lacks the currency"
-            };
-            Error::new(ErrorKind::ProviderUnavailable, format!("{why} ({})", plan.join(", ")))
-        }))
+        Box::pin(self.create_with_fallback(plan, req))
     }
-
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
         let (name, inst, raw) = self.owner(id.as_str())?;
         let p = self.call(inst, inst.provider.get_payment(&PaymentId::new(raw))).await?;

@@ -44,20 +44,23 @@ impl PaychtecClient {
         &self.transport
     }
 
-    async fn mutate<B: Serialize + ?Sized, T: DeserializeOwned>(
+    /// A keyed mutation, serialized before the future is returned (the future keeps neither
+    /// `body` nor the request; see `HttpTransport::send_built_json`).
+    fn mutate<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
         operation: &'static str,
         path: String,
         body: Option<&B>,
         key: IdempotencyKey,
-    ) -> Result<T> {
-        let mut req = Request::new(method, operation, path);
-        if let Some(body) = body {
-            req = req.json(body)?;
-        }
-        let req = req.idempotent_header(key, IDEMPOTENCY_HEADER)?;
-        self.transport.send_json(req).await
+    ) -> impl Future<Output = Result<T>> + Send + use<'_, B, T> {
+        let req = Request::new(method, operation, path);
+        let req = match body {
+            Some(body) => req.json(body),
+            None => Ok(req),
+        };
+        self.transport
+            .send_built_json(req.and_then(|req| req.idempotent_header(key, IDEMPOTENCY_HEADER)))
     }
 
     async fn read<T: DeserializeOwned>(&self, operation: &'static str, path: String) -> Result<T> {
@@ -80,13 +83,14 @@ impl PaychtecClient {
 
     // ---- payments ----
 
-    /// `POST /payments`.
-    pub async fn create_payment(
+    /// `POST /payments`. Not an `async fn`: `body` is serialized before the future is
+    /// returned, so the future does not borrow it.
+    pub fn create_payment(
         &self,
         body: &wire::PaymentCreateRequest,
         key: IdempotencyKey,
-    ) -> Result<PaymentResponse> {
-        self.mutate(Method::POST, "create_payment", "/payments".into(), Some(body), key).await
+    ) -> impl Future<Output = Result<PaymentResponse>> + Send + use<'_> {
+        self.mutate(Method::POST, "create_payment", "/payments".into(), Some(body), key)
     }
 
     /// `GET /payments/:payment_id`.

@@ -133,8 +133,8 @@ use paymux_core::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer,
     CreatePayment, CreateRefund, Currency, Customer, CustomerDetails, CustomerId, Error,
     ExposeSecret, IdempotencyKey, ListPayments, Metadata, Money, Operation, OrderLine, Page,
-    PageCursor, Payment, PaymentId, PaymentProvider, ProviderId, Refund, RefundId, Result,
-    SecretString, WebhookEvent, async_trait,
+    PageCursor, Payment, PaymentId, PaymentProvider, ProviderFuture, ProviderId, Refund, RefundId,
+    Result, SecretString, WebhookEvent, async_trait,
 };
 use paymux_hyperswitch_family as family;
 use time::OffsetDateTime;
@@ -734,14 +734,19 @@ impl PaymentProvider for Paychtec {
         &self.capabilities
     }
 
-    async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        named(&self.provider, async move {
-            let body = mapping::payment_create_request(&req, &self.profile_id)?;
-            let key = key_or_new(req.idempotency_key.as_ref());
-            let wire = self.client.create_payment(&body, key).await?;
+    // Not an `async fn`: the request is checked and serialized before the future is boxed
+    // (see `ProviderFuture`).
+    fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
+    where
+        's: 'f,
+    {
+        let created = mapping::payment_create_request(&req, &self.profile_id).map(|body| {
+            self.client.create_payment(&body, key_or_new(req.idempotency_key.as_ref()))
+        });
+        Box::pin(named(&self.provider, async move {
+            let wire = created?.await?;
             self.payment(&wire)
-        })
-        .await
+        }))
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {

@@ -27,6 +27,12 @@ pub struct PaygenticClient {
     transport: HttpTransport,
 }
 
+/// The `POST /v0/payments` request for `body`, retry-safe by its `idempotencyKey`.
+fn create_payment_request(body: &wire::CreatePaymentRequest) -> Result<Request> {
+    let key = IdempotencyKey::new(body.idempotency_key.clone())?;
+    Ok(Request::post("create_payment", "/v0/payments").json(body)?.idempotent_in_body(key))
+}
+
 /// A payment id is put in the path as one segment: refuse anything that could change the
 /// path (the shared check in paymux-core).
 fn check_path_id(id: &str) -> Result<()> {
@@ -47,16 +53,20 @@ impl PaygenticClient {
     /// `POST /v0/payments`. The idempotency key travels in the body (`idempotencyKey`), so the
     /// transport may retry with the very same bytes. Returns the HTTP status too: 201 for a new
     /// payment, 200 for the existing payment of a repeated key.
-    pub async fn create_payment(
-        &self,
+    ///
+    /// Not an `async fn`: the body is serialized and the exchange started before the future is
+    /// returned, so the future holds neither `body` nor the request (see
+    /// [`ProviderFuture`](paymux_core::ProviderFuture)).
+    pub fn create_payment<'a>(
+        &'a self,
         body: &wire::CreatePaymentRequest,
-    ) -> Result<(StatusCode, wire::Payment)> {
-        let key = IdempotencyKey::new(body.idempotency_key.clone())?;
-        let req =
-            Request::post("create_payment", "/v0/payments").json(body)?.idempotent_in_body(key);
-        let response = self.transport.execute(req).await?;
-        let payment = self.transport.parse_json(&response.body, true)?;
-        Ok((response.status, payment))
+    ) -> impl Future<Output = Result<(StatusCode, wire::Payment)>> + Send + use<'a> {
+        let exchange = create_payment_request(body).map(|req| self.transport.execute(req));
+        async move {
+            let response = exchange?.await?;
+            let payment = self.transport.parse_json(&response.body, true)?;
+            Ok((response.status, payment))
+        }
     }
 
     /// `GET /v0/payments/{id}`.

@@ -90,8 +90,8 @@ use paymux_core::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer,
     CreatePayment, CreateRefund, Customer, CustomerId, Error, ErrorKind, ExposeSecret,
     IdempotencyKey, ListPayments, Operation, Page, PageCursor, Payment, PaymentCustomer, PaymentId,
-    PaymentMethod, PaymentProvider, ProviderId, Refund, RefundId, Result, SecretString,
-    WebhookEvent,
+    PaymentMethod, PaymentProvider, ProviderFuture, ProviderId, Refund, RefundId, Result,
+    SecretString, WebhookEvent,
 };
 
 #[doc(no_inline)]
@@ -409,10 +409,15 @@ impl PaymentProvider for Paygentic {
         &self.capabilities
     }
 
-    async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        named(&self.id, async move {
-            let body = self.create_body(&req)?;
-            let (status, wire) = self.client.create_payment(&body).await?;
+    // Not an `async fn`: the request is checked and serialized before the future is boxed
+    // (see `ProviderFuture`).
+    fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
+    where
+        's: 'f,
+    {
+        let created = self.create_body(&req).map(|body| self.client.create_payment(&body));
+        Box::pin(named(&self.id, async move {
+            let (status, wire) = created?.await?;
             if status == http::StatusCode::OK {
                 tracing::debug!(payment = %wire.id, "existing payment returned for a repeated idempotency key");
             }
@@ -420,8 +425,7 @@ impl PaymentProvider for Paygentic {
                 // Paygentic took the payment; we only cannot read it.
                 e.with_outcome_unknown()
             })
-        })
-        .await
+        }))
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {

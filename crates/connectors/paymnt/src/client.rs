@@ -41,17 +41,19 @@ impl PaymntClient {
         &self.transport
     }
 
-    async fn post<B: Serialize, T: serde::de::DeserializeOwned>(
+    /// A keyed `POST`, serialized before the future is returned (the future keeps neither
+    /// `body` nor the request; see `HttpTransport::send_built_json`).
+    fn post<B: Serialize, T: serde::de::DeserializeOwned>(
         &self,
         operation: &'static str,
         path: String,
         body: &B,
         key: IdempotencyKey,
-    ) -> Result<T> {
+    ) -> impl Future<Output = Result<T>> + Send + use<'_, B, T> {
         let req = Request::post(operation, path)
-            .json(body)?
-            .idempotent_header(key, IDEMPOTENCY_HEADER)?;
-        self.transport.send_json(req).await
+            .json(body)
+            .and_then(|req| req.idempotent_header(key, IDEMPOTENCY_HEADER));
+        self.transport.send_built_json(req)
     }
 
     async fn post_read<B: Serialize, T: serde::de::DeserializeOwned>(
@@ -71,13 +73,14 @@ impl PaymntClient {
         self.transport.send_json(Request::get(operation, path)).await
     }
 
-    /// `POST /payments`.
-    pub async fn create_payment(
+    /// `POST /payments`. Not an `async fn`: `body` is serialized before the future is
+    /// returned, so the future does not borrow it.
+    pub fn create_payment(
         &self,
         body: &CreatePaymentBody,
         key: IdempotencyKey,
-    ) -> Result<PaymentResponse> {
-        self.post("create_payment", "/payments".to_owned(), body, key).await
+    ) -> impl Future<Output = Result<PaymentResponse>> + Send + use<'_> {
+        self.post("create_payment", "/payments".to_owned(), body, key)
     }
 
     /// `GET /payments/{payment_id}`.

@@ -70,8 +70,8 @@ use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
     CreateRefund, Customer, CustomerId, Error, ExposeSecret, ListPayments, Operation, Page,
-    PageCursor, Payment, PaymentId, PaymentProvider, ProviderId, Refund, RefundId, Result,
-    SecretString, WebhookEvent, async_trait,
+    PageCursor, Payment, PaymentId, PaymentProvider, ProviderFuture, ProviderId, Refund, RefundId,
+    Result, SecretString, WebhookEvent, async_trait,
 };
 use paymux_hyperswitch_family::mapping::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT};
 use paymux_hyperswitch_family::wire::{PaymentResponse, RefundListRequest, RefundResponse};
@@ -299,14 +299,20 @@ impl PaymentProvider for Paymnt {
         &self.capabilities
     }
 
-    async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        named(&self.provider, async move {
-            let body = mapping::create_payment_body(&req)?;
+    // Not an `async fn`: the request is checked and serialized before the future is boxed
+    // (see `ProviderFuture`).
+    fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
+    where
+        's: 'f,
+    {
+        let created = mapping::create_payment_body(&req).and_then(|body| {
             let key = mapping::idempotency_key(req.idempotency_key)?;
-            let wire = self.client.create_payment(&body, key).await?;
+            Ok(self.client.create_payment(&body, key))
+        });
+        Box::pin(named(&self.provider, async move {
+            let wire = created?.await?;
             self.payment(&wire, true)
-        })
-        .await
+        }))
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {

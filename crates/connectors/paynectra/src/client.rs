@@ -34,17 +34,19 @@ impl Client {
         &self.transport
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(
+    /// A keyed `POST`, serialized before the future is returned (the future keeps neither
+    /// `body` nor the request; see `HttpTransport::send_built_json`).
+    fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         operation: &'static str,
         path: String,
         body: &B,
         key: IdempotencyKey,
-    ) -> Result<T> {
+    ) -> impl Future<Output = Result<T>> + Send + use<'_, B, T> {
         let req = Request::post(operation, path)
-            .json(body)?
-            .idempotent_header(key, IDEMPOTENCY_HEADER)?;
-        self.transport.send_json(req).await
+            .json(body)
+            .and_then(|req| req.idempotent_header(key, IDEMPOTENCY_HEADER));
+        self.transport.send_built_json(req)
     }
 
     async fn get<T: DeserializeOwned>(
@@ -57,13 +59,14 @@ impl Client {
         self.transport.send_json(req).await
     }
 
-    /// `POST /v1/payments`.
-    pub(crate) async fn create_payment(
+    /// `POST /v1/payments`. Not an `async fn`: `body` is serialized before the future is
+    /// returned, so the future does not borrow it.
+    pub(crate) fn create_payment(
         &self,
         body: &wire::CreatePaymentBody,
         key: IdempotencyKey,
-    ) -> Result<wire::Payment> {
-        self.post("create_payment", "payments".into(), body, key).await
+    ) -> impl Future<Output = Result<wire::Payment>> + Send + use<'_> {
+        self.post("create_payment", "payments".into(), body, key)
     }
 
     /// `GET /v1/payments/:id`.

@@ -110,7 +110,7 @@ use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, CreateCustomer, CreatePayment, CreateRefund,
     Customer, CustomerId, Error, ExposeSecret, IdempotencyKey, ListPayments, Money, Operation,
     Page, PageCursor, Payment, PaymentCustomer, PaymentId, PaymentMethod, PaymentProvider,
-    ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent, async_trait,
+    ProviderFuture, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent, async_trait,
 };
 use time::OffsetDateTime;
 
@@ -399,6 +399,44 @@ impl Paynectra {
     }
 }
 
+/// Everything checked before sending, then the wire body and the idempotency key.
+fn create_payment_body(req: CreatePayment) -> Result<(wire::CreatePaymentBody, IdempotencyKey)> {
+    req.validate()?;
+    if let Some(PaymentMethod::Card(_)) = &req.payment_method {
+        return Err(Error::invalid_request(
+            "Paynectra collects card details with its JS SDK or hosted page; \
+                 create the payment without a card and send the customer there",
+        ));
+    }
+    let customer_id = match &req.customer {
+        None => None,
+        Some(PaymentCustomer::Existing(id)) => {
+            Some(client::path_id("customer", id.as_str())?.to_owned())
+        }
+        Some(PaymentCustomer::Inline(_)) => {
+            return Err(Error::invalid_request(
+                "Paynectra payments take a saved customer only: create one with \
+                     create_customer and pass its id",
+            ));
+        }
+    };
+    let metadata =
+        metadata_with(req.metadata, MERCHANT_REFERENCE_KEY, req.merchant_reference.as_ref())?;
+    let body = wire::CreatePaymentBody {
+        amount: req.amount.amount_minor(),
+        currency: mapping::currency_to_wire(req.amount.currency()),
+        customer_id,
+        description: req.description,
+        capture_method: match req.capture {
+            paymux_core::CaptureMode::Automatic => "automatic",
+            paymux_core::CaptureMode::Manual => "manual",
+        },
+        metadata,
+        return_url: req.return_url,
+    };
+    Ok((body, key_or_generate(req.idempotency_key)))
+}
+
 fn metadata_with(
     mut metadata: paymux_core::Metadata,
     key: &str,
@@ -429,49 +467,18 @@ impl PaymentProvider for Paynectra {
         &self.capabilities
     }
 
-    async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        named(&self.id, async move {
-            req.validate()?;
-            if let Some(PaymentMethod::Card(_)) = &req.payment_method {
-                return Err(Error::invalid_request(
-                    "Paynectra collects card details with its JS SDK or hosted page; \
-                     create the payment without a card and send the customer there",
-                ));
-            }
-            let customer_id = match &req.customer {
-                None => None,
-                Some(PaymentCustomer::Existing(id)) => {
-                    Some(client::path_id("customer", id.as_str())?.to_owned())
-                }
-                Some(PaymentCustomer::Inline(_)) => {
-                    return Err(Error::invalid_request(
-                        "Paynectra payments take a saved customer only: create one with \
-                         create_customer and pass its id",
-                    ));
-                }
-            };
-            let metadata = metadata_with(
-                req.metadata,
-                MERCHANT_REFERENCE_KEY,
-                req.merchant_reference.as_ref(),
-            )?;
-            let body = wire::CreatePaymentBody {
-                amount: req.amount.amount_minor(),
-                currency: mapping::currency_to_wire(req.amount.currency()),
-                customer_id,
-                description: req.description,
-                capture_method: match req.capture {
-                    paymux_core::CaptureMode::Automatic => "automatic",
-                    paymux_core::CaptureMode::Manual => "manual",
-                },
-                metadata,
-                return_url: req.return_url,
-            };
-            let wire =
-                self.client.create_payment(&body, key_or_generate(req.idempotency_key)).await?;
+    // Not an `async fn`: the request is checked and serialized before the future is boxed
+    // (see `ProviderFuture`).
+    fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
+    where
+        's: 'f,
+    {
+        let created =
+            create_payment_body(req).map(|(body, key)| self.client.create_payment(&body, key));
+        Box::pin(named(&self.id, async move {
+            let wire = created?.await?;
             self.payment(wire)
-        })
-        .await
+        }))
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {

@@ -53,19 +53,18 @@ pub(crate) fn check_id(id: &str) -> Result<&str> {
     Ok(id)
 }
 
+/// `POST /api/v1/payments` (deposit, withdrawal or refund), unkeyed; sent with
+/// [`Client::send`].
+pub(crate) fn create_request(
+    operation: &'static str,
+    body: &PaymentRequest<'_>,
+) -> Result<Request> {
+    Request::post(operation, PAYMENTS).json(body)
+}
+
 impl Client {
     pub(crate) fn new(transport: HttpTransport) -> Self {
         Client { transport }
-    }
-
-    /// `POST /api/v1/payments` (deposit, withdrawal or refund), unkeyed.
-    pub(crate) async fn create(
-        &self,
-        operation: &'static str,
-        body: &PaymentRequest<'_>,
-    ) -> Result<PaymentResult> {
-        let req = Request::post(operation, PAYMENTS).json(body)?;
-        self.send(req, true).await
     }
 
     /// `GET /api/v1/payments/{id}`.
@@ -138,13 +137,23 @@ impl Client {
         self.send(req, true).await
     }
 
-    async fn send(&self, req: Request, mutation: bool) -> Result<PaymentResult> {
-        let response = self.transport.execute(req).await?;
-        let env: Envelope<PaymentResult> = self.transport.parse_json(&response.body, mutation)?;
-        env.result.ok_or_else(|| {
-            let err = Error::invalid_response("pay.tech answered without a result")
-                .with_provider(self.transport.provider().clone());
-            if mutation { err.with_outcome_unknown() } else { err }
-        })
+    /// Sends `req` and reads the `result` of the answer's envelope. Not an `async fn`: the
+    /// exchange starts at once, so the future keeps no copy of `req`.
+    pub(crate) fn send(
+        &self,
+        req: Request,
+        mutation: bool,
+    ) -> impl Future<Output = Result<PaymentResult>> + Send + '_ {
+        let exchange = self.transport.execute(req);
+        async move {
+            let response = exchange.await?;
+            let env: Envelope<PaymentResult> =
+                self.transport.parse_json(&response.body, mutation)?;
+            env.result.ok_or_else(|| {
+                let err = Error::invalid_response("pay.tech answered without a result")
+                    .with_provider(self.transport.provider().clone());
+                if mutation { err.with_outcome_unknown() } else { err }
+            })
+        }
     }
 }

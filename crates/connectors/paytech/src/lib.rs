@@ -105,13 +105,13 @@ use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
+use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport, Request};
 use paymux_core::{
     Address, BillingDetails, CancelPayment, Capabilities, CapturePayment, Card, ConfirmPayment,
     CreatePayment, CreateRefund, Error, ExposeSecret, Failure, IdempotencyKey, ListPayments, Money,
     NextAction, Operation, Page, PageCursor, Payment, PaymentCustomer, PaymentId, PaymentMethod,
-    PaymentProvider, Phone, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
-    named,
+    PaymentProvider, Phone, ProviderFuture, ProviderId, Refund, RefundId, Result, SecretString,
+    WebhookEvent, named,
 };
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -476,18 +476,19 @@ pub struct PaytechListQuery {
 }
 
 /// What a recovery lookup must find to count as the payment we created.
-struct Expected<'a> {
+struct Expected {
     payment_type: PaymentType,
-    reference: &'a str,
+    reference: String,
     amount: Money,
-    parent: Option<&'a str>,
+    parent: Option<String>,
 }
 
-impl Expected<'_> {
+impl Expected {
     fn matches(&self, r: &PaymentResult) -> bool {
         let type_ok = r.payment_type.as_deref().is_none_or(|t| t == self.payment_type.as_str());
-        let reference_ok = r.reference_id.as_deref() == Some(self.reference);
-        let parent_ok = self.parent.is_none_or(|p| r.parent_payment_id.as_deref() == Some(p));
+        let reference_ok = r.reference_id.as_deref() == Some(self.reference.as_str());
+        let parent_ok =
+            self.parent.as_deref().is_none_or(|p| r.parent_payment_id.as_deref() == Some(p));
         type_ok && reference_ok && parent_ok && self.money_matches(r)
     }
 
@@ -671,27 +672,46 @@ impl Paytech {
     /// is returned rather than sending the create again: the gateway may still be processing
     /// the first request, and a blind second send could charge twice. Retrying the call with
     /// the same key (later) is safe: the lookup comes first.
-    async fn create_recovering(
+    ///
+    /// Not an `async fn`, and the lookups are boxed: the future keeps one copy of `request`
+    /// and none of the lookups' state, which only the rare paths need.
+    fn create_recovering(
         &self,
-        operation: &'static str,
-        body: &PaymentRequest<'_>,
-        expected: &Expected<'_>,
+        request: Result<Request>,
+        expected: Expected,
         caller_key: bool,
-    ) -> Result<PaymentResult> {
-        let started = OffsetDateTime::now_utc();
-        if caller_key && let Some(found) = self.find_created(expected, started).await? {
-            tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
-            return Ok(found);
+    ) -> impl Future<Output = Result<PaymentResult>> + Send + '_ {
+        async move {
+            let request = request?;
+            let started = OffsetDateTime::now_utc();
+            if caller_key
+                && let Some(found) = Box::pin(self.find_created(&expected, started)).await?
+            {
+                tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
+                return Ok(found);
+            }
+            let operation = request.operation();
+            let first = match self.client.send(request, true).await {
+                Err(e) if e.is_outcome_unknown() => e,
+                other => return other,
+            };
+            self.recover_created(operation, first, &expected, started).await
         }
-        let first = match self.client.create(operation, body).await {
-            Err(e) if e.is_outcome_unknown() => e,
-            other => return other,
-        };
+    }
+
+    /// After a create whose outcome is unknown: the payment if a lookup finds it, else `first`.
+    async fn recover_created(
+        &self,
+        operation: &str,
+        first: Error,
+        expected: &Expected,
+        started: OffsetDateTime,
+    ) -> Result<PaymentResult> {
         tracing::warn!(
             provider = %self.id, operation, error = %first,
             "create outcome unknown; looking it up by referenceId"
         );
-        match self.find_created(expected, started).await {
+        match Box::pin(self.find_created(expected, started)).await {
             Ok(Some(result)) => {
                 tracing::info!(provider = %self.id, id = %result.id, "recovered created payment");
                 Ok(result)
@@ -707,13 +727,13 @@ impl Paytech {
     /// The payment matching `expected`, created at most `recovery_lookback` before `started`.
     async fn find_created(
         &self,
-        expected: &Expected<'_>,
+        expected: &Expected,
         started: OffsetDateTime,
     ) -> Result<Option<PaymentResult>> {
         let query = ListQuery {
             limit: Some(100),
             created_gte: Some(started - self.recovery_lookback),
-            reference_id: Some(expected.reference.to_owned()),
+            reference_id: Some(expected.reference.clone()),
             ..ListQuery::default()
         };
         let page = self.client.list(&query).await?;
@@ -790,13 +810,13 @@ impl Paytech {
         };
         let expected = Expected {
             payment_type: PaymentType::Withdrawal,
-            reference: &reference,
+            reference,
             amount: req.amount,
             parent: None,
         };
         let caller_key = req.idempotency_key.is_some();
-        let result =
-            self.create_recovering("create_withdrawal", &body, &expected, caller_key).await?;
+        let request = client::create_request("create_withdrawal", &body);
+        let result = self.create_recovering(request, expected, caller_key).await?;
         mapping::to_withdrawal(&self.id, &result, Some(req.amount))
             .map_err(|e| e.with_provider(self.id.clone()))
     }
@@ -842,6 +862,56 @@ impl Paytech {
     }
 }
 
+/// The deposit request of `create_payment`, checked and serialized, and what a recovery
+/// lookup must find.
+fn deposit_request(req: &CreatePayment) -> Result<(Request, Expected)> {
+    req.validate()?;
+    let ext = req.extensions.get::<PaytechDepositOptions>().cloned().unwrap_or_default();
+    check_amount_and_lengths(
+        req.amount,
+        req.merchant_reference.as_deref(),
+        req.description.as_deref(),
+        req.return_url.as_deref(),
+        ext.webhook_url.as_deref(),
+    )?;
+    let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
+    let reference = req.merchant_reference.clone().unwrap_or_else(|| key.as_str().to_owned());
+    let card = match &req.payment_method {
+        Some(PaymentMethod::Card(card)) => Some(card),
+        _ => None,
+    };
+    let payment_method =
+        ext.payment_method.clone().or_else(|| card.map(|_| "BASIC_CARD".to_owned()));
+    let body = PaymentRequest {
+        reference_id: Some(reference.clone()),
+        payment_type: PaymentType::Deposit,
+        payment_method,
+        amount: Some(mapping::amount_token(req.amount)?),
+        currency: req.amount.currency().code().to_owned(),
+        parent_payment_id: None,
+        description: req.description.clone(),
+        card: card.map(|c| card_request(c, true)),
+        customer: merge_customer(ext.customer.clone(), req.customer.as_ref(), req.billing.as_ref()),
+        billing_address: req.billing.as_ref().and_then(|b| b.address.as_ref()).map(billing_address),
+        return_url: req.return_url.clone(),
+        webhook_url: ext.webhook_url.clone(),
+        start_recurring: ext.start_recurring,
+        pre_auth: (req.capture == paymux_core::CaptureMode::Manual).then_some(true),
+        recurring_token: ext.recurring_token.clone(),
+        additional_parameters: (!ext.additional_parameters.is_empty())
+            .then(|| ext.additional_parameters.clone()),
+        checkout_style: ext.checkout_style.clone(),
+    };
+    let request = client::create_request("create_payment", &body)?;
+    let expected = Expected {
+        payment_type: PaymentType::Deposit,
+        reference,
+        amount: req.amount,
+        parent: None,
+    };
+    Ok((request, expected))
+}
+
 fn check_amount_and_lengths(
     amount: Money,
     reference: Option<&str>,
@@ -869,71 +939,20 @@ impl PaymentProvider for Paytech {
     /// `POST /api/v1/payments` with `paymentType: DEPOSIT`. `confirm` makes no difference on
     /// the wire: the deposit starts in `CHECKOUT` with a `redirectUrl`; the host-to-host flow
     /// continues with `confirm_payment`. Manual capture sends `preAuth: true`.
-    async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        named(&self.id, async move {
-            req.validate()?;
-            let ext = req.extensions.get::<PaytechDepositOptions>().cloned().unwrap_or_default();
-            check_amount_and_lengths(
-                req.amount,
-                req.merchant_reference.as_deref(),
-                req.description.as_deref(),
-                req.return_url.as_deref(),
-                ext.webhook_url.as_deref(),
-            )?;
-            let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
-            let reference =
-                req.merchant_reference.clone().unwrap_or_else(|| key.as_str().to_owned());
-            let card = match &req.payment_method {
-                Some(PaymentMethod::Card(card)) => Some(card),
-                _ => None,
-            };
-            let payment_method =
-                ext.payment_method.clone().or_else(|| card.map(|_| "BASIC_CARD".to_owned()));
-            let body = PaymentRequest {
-                reference_id: Some(reference.clone()),
-                payment_type: PaymentType::Deposit,
-                payment_method,
-                amount: Some(mapping::amount_token(req.amount)?),
-                currency: req.amount.currency().code().to_owned(),
-                parent_payment_id: None,
-                description: req.description.clone(),
-                card: card.map(|c| card_request(c, true)),
-                customer: merge_customer(
-                    ext.customer.clone(),
-                    req.customer.as_ref(),
-                    req.billing.as_ref(),
-                ),
-                billing_address: req
-                    .billing
-                    .as_ref()
-                    .and_then(|b| b.address.as_ref())
-                    .map(billing_address),
-                return_url: req.return_url.clone(),
-                webhook_url: ext.webhook_url.clone(),
-                start_recurring: ext.start_recurring,
-                pre_auth: (req.capture == paymux_core::CaptureMode::Manual).then_some(true),
-                recurring_token: ext.recurring_token.clone(),
-                additional_parameters: (!ext.additional_parameters.is_empty())
-                    .then(|| ext.additional_parameters.clone()),
-                checkout_style: ext.checkout_style.clone(),
-            };
-            let expected = Expected {
-                payment_type: PaymentType::Deposit,
-                reference: &reference,
-                amount: req.amount,
-                parent: None,
-            };
-            let result = self
-                .create_recovering(
-                    "create_payment",
-                    &body,
-                    &expected,
-                    req.idempotency_key.is_some(),
-                )
-                .await?;
-            mapping::to_payment(&self.id, &result, Some(req.amount), false)
-        })
-        .await
+    // Not an `async fn`: the request is checked and serialized before the future is boxed
+    // (see `ProviderFuture`).
+    fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
+    where
+        's: 'f,
+    {
+        let amount = req.amount;
+        let caller_key = req.idempotency_key.is_some();
+        let prepared = deposit_request(&req);
+        Box::pin(named(&self.id, async move {
+            let (request, expected) = prepared?;
+            let result = self.create_recovering(Ok(request), expected, caller_key).await?;
+            mapping::to_payment(&self.id, &result, Some(amount), false)
+        }))
     }
 
     /// `GET /api/v1/payments/{id}`; `InvalidRequest` for a refund or withdrawal id.
@@ -1095,13 +1114,13 @@ impl PaymentProvider for Paytech {
             };
             let expected = Expected {
                 payment_type: PaymentType::Refund,
-                reference: &reference,
+                reference,
                 amount,
-                parent: Some(req.payment_id.as_str()),
+                parent: Some(req.payment_id.as_str().to_owned()),
             };
-            let result = self
-                .create_recovering("create_refund", &body, &expected, req.idempotency_key.is_some())
-                .await?;
+            let request = client::create_request("create_refund", &body);
+            let result =
+                self.create_recovering(request, expected, req.idempotency_key.is_some()).await?;
             let mut refund =
                 mapping::to_refund(&self.id, &result, Some(amount), Some(&req.payment_id))?;
             refund.reason = req.reason.as_ref().map(|r| r.as_text().to_owned());

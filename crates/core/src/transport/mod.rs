@@ -292,6 +292,11 @@ impl Request {
         &self.method
     }
 
+    /// The operation it is part of (`"create_payment"`), as named in traces.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// The path below the base URL.
     pub fn path(&self) -> &str {
         &self.path
@@ -445,6 +450,19 @@ impl HttpTransport {
             let response = exchange.await?;
             self.parse_json(&response.body, mutation)
         }
+    }
+
+    /// [`send_json`](Self::send_json) for a request built before the call's future (body
+    /// serialized, headers checked): a build error comes back from the future, nothing sent.
+    ///
+    /// Connector clients build their mutations this way, so the future they hand to a
+    /// [`ProviderFuture`](crate::ProviderFuture) keeps neither the wire body nor the request.
+    pub fn send_built_json<T: DeserializeOwned>(
+        &self,
+        req: Result<Request>,
+    ) -> impl Future<Output = Result<T>> + Send + '_ {
+        let sent = req.map(|req| self.send_json(req));
+        async move { sent?.await }
     }
 
     /// Parses a 2xx body. An unreadable answer to a mutation is marked outcome-unknown: the
