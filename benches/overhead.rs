@@ -1,13 +1,18 @@
 //! `create_payment` through each connector (and through the router) against a local HTTP
-//! server that returns a canned answer, versus a hand-written reqwest call sending the same
-//! JSON (serialized from a `serde_json::Value` on each call, as hand-written code would) with
-//! the same headers to the same server and parsing the answer as JSON.
+//! server that returns a canned answer, versus the same payment written by hand with reqwest
+//! (`handwritten.rs`: typed request and answer structs, a fresh idempotency key, checked once
+//! to send the connector's very request) to the same server. A second baseline, the floor,
+//! re-sends the connector's recorded bytes (its idempotency key included) and parses the
+//! answer as a `Value`: the bare HTTP exchange with nothing built per call.
 //!
 //! The canned answers are recorded once from the gateway's sandbox emulator (so they are the
 //! gateway's real shapes) and then replayed without any server-side work.
 //!
 //! Run: `cargo bench -p paymux-benches --bench overhead`
 
+mod handwritten;
+
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,11 +25,15 @@ use paymux::transport::{Auth, HttpTransport, Request, TransportConfig};
 use paymux::{Card, CreatePayment, Currency, Money, PaymentProvider, ProviderId};
 use paymux_benches::{compare_async, install_crypto, print_table, time_calls};
 
+use handwritten::{Gateway, KeyPlace, Order, OrderCard};
+
 #[derive(Clone, Default)]
 struct Recorder {
     upstream: Arc<Mutex<String>>,
     canned: Arc<Mutex<Option<(u16, Bytes)>>>,
-    last_request: Arc<Mutex<Option<(HeaderMap, Bytes)>>>,
+    /// The first request, or the next one after `capture` is set: path, headers, body.
+    last_request: Arc<Mutex<Option<(String, HeaderMap, Bytes)>>>,
+    capture: Arc<AtomicBool>,
     client: reqwest::Client,
 }
 
@@ -34,6 +43,10 @@ async fn replay(
     headers: HeaderMap,
     body: Bytes,
 ) -> impl IntoResponse {
+    if r.capture.swap(false, Ordering::Relaxed) {
+        *r.last_request.lock().expect("lock") =
+            Some((uri.path().to_owned(), headers.clone(), body.clone()));
+    }
     let canned = r.canned.lock().expect("lock").clone();
     let (status, answer) = match canned {
         Some(c) => c,
@@ -50,7 +63,7 @@ async fn replay(
             let status = resp.status().as_u16();
             let bytes = resp.bytes().await.expect("emulator body");
             *r.canned.lock().expect("lock") = Some((status, bytes.clone()));
-            *r.last_request.lock().expect("lock") = Some((headers, body));
+            *r.last_request.lock().expect("lock") = Some((uri.path().to_owned(), headers, body));
             (status, bytes)
         }
     };
@@ -90,11 +103,14 @@ struct Case {
     name: String,
     provider: Arc<dyn PaymentProvider>,
     request: CreatePayment,
+    /// The same payment as the merchant's own data, for the hand-written call.
+    order: Order,
+    kind: &'static str,
     recorder: Recorder,
+    /// The replaying server (`http://127.0.0.1:port`).
+    server: String,
     /// Where the provider is pointed.
     base_url: String,
-    /// `base_url` + the create path.
-    url: String,
 }
 
 fn usd(minor: i64) -> Money {
@@ -119,38 +135,55 @@ fn card(number: &str) -> Card {
     Card::new(number, 12, 2030, "123").expect("card")
 }
 
+fn order(card: Option<&'static str>, billing: bool, return_url: Option<&'static str>) -> Order {
+    Order {
+        amount_minor: 1050,
+        currency: "USD",
+        reference: "bench_order",
+        card: card.map(|number| OrderCard {
+            number,
+            exp_month: "12",
+            exp_year: "2030",
+            cvc: "123",
+        }),
+        billing,
+        return_url,
+    }
+}
+
 async fn cases(sandbox: &Sandbox) -> Vec<Case> {
     let mut out = Vec::new();
     let registry = paymux::registry();
     let base = || CreatePayment::new(usd(1050)).with_reference("bench_order");
+    let visa = "4242424242424242";
     let kinds = [
         (
             "paychtec",
             &sandbox.paychtec,
-            "/payments",
-            base().with_card(card("4242424242424242")).with_billing(billing()),
+            base().with_card(card(visa)).with_billing(billing()),
+            order(Some(visa), true, None),
         ),
         (
             "paytech",
             &sandbox.paytech,
-            "/api/v1/payments",
             base().with_card(card("4000000000000408")),
+            order(Some("4000000000000408"), false, None),
         ),
-        ("paygentic", &sandbox.paygentic, "/v0/payments", base()),
+        ("paygentic", &sandbox.paygentic, base(), order(None, false, None)),
         (
             "paymnt",
             &sandbox.paymnt,
-            "/payments",
-            base().with_card(card("4242424242424242")).with_billing(billing()),
+            base().with_card(card(visa)).with_billing(billing()),
+            order(Some(visa), true, None),
         ),
         (
             "paynectra",
             &sandbox.paynectra,
-            "/v1/payments",
             base().with_return_url("https://shop.example/r"),
+            order(None, false, Some("https://shop.example/r")),
         ),
     ];
-    for (kind, emulator, path, request) in kinds {
+    for (kind, emulator, request, order_data) in kinds {
         let (url, recorder) = start_replayer(emulator).await;
         let mut spec = paymux::sandbox::instance_spec(emulator, kind);
         let base_path = emulator.credentials().extra.get("base_path").cloned().unwrap_or_default();
@@ -160,9 +193,15 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
             name: kind.into(),
             provider: provider.clone(),
             request: request.clone(),
+            order: order(
+                order_data.card.as_ref().map(|c| c.number),
+                order_data.billing,
+                order_data.return_url,
+            ),
+            kind,
             recorder: recorder.clone(),
+            server: url.clone(),
             base_url: format!("{url}{base_path}"),
-            url: format!("{url}{base_path}{path}"),
         });
         if kind == "paygentic" {
             // The same gateway through the router (rule evaluation, routed ids).
@@ -175,9 +214,11 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
                 name: "router -> paygentic".into(),
                 provider: Arc::new(router),
                 request,
+                order: order_data,
+                kind,
                 recorder,
+                server: url.clone(),
                 base_url: format!("{url}{base_path}"),
-                url: format!("{url}{base_path}{path}"),
             });
         }
     }
@@ -196,6 +237,77 @@ fn transport_only(base_url: &str, recorded: &HeaderMap) -> HttpTransport {
     HttpTransport::new(config).expect("transport")
 }
 
+/// The hand-written integration for `case`, configured from the connector's recorded request:
+/// the account values its body names, and the headers every call carries (auth, profile,
+/// user agent) as the client's defaults, as a hand-written integration would set them once.
+fn hand_written(
+    case: &Case,
+    headers: &HeaderMap,
+    body: &serde_json::Value,
+) -> (Gateway, reqwest::Client) {
+    let text = |field: &str| body[field].as_str().expect("recorded field").to_owned();
+    let gateway = match case.kind {
+        "paychtec" => Gateway::Paychtec { profile_id: text("profile_id") },
+        "paytech" => Gateway::Paytech,
+        "paygentic" => Gateway::Paygentic { merchant_id: text("merchantId") },
+        "paymnt" => Gateway::Paymnt,
+        "paynectra" => Gateway::Paynectra,
+        other => panic!("no hand-written integration for {other}"),
+    };
+    let key_header = match gateway.key_place() {
+        KeyPlace::Header(name) => Some(name),
+        _ => None,
+    };
+    let mut defaults = HeaderMap::new();
+    for (n, v) in headers {
+        let per_call = matches!(n.as_str(), "host" | "content-length" | "content-type" | "accept");
+        if !per_call && Some(n.as_str()) != key_header {
+            defaults.insert(n.clone(), v.clone());
+        }
+    }
+    let client = reqwest::Client::builder()
+        .default_headers(defaults)
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    (gateway, client)
+}
+
+/// Panics unless the hand-written request equals the connector's: same path, same headers,
+/// same JSON body, but for the value of the idempotency key.
+fn assert_same_request(
+    case: &str,
+    place: &KeyPlace,
+    connector: &(String, HeaderMap, Bytes),
+    by_hand: &(String, HeaderMap, Bytes),
+) {
+    assert_eq!(connector.0, by_hand.0, "{case}: path");
+    let comparable = |h: &HeaderMap| {
+        let mut out: Vec<(String, String)> = h
+            .iter()
+            .filter(|(n, _)| n.as_str() != "host" && n.as_str() != "content-length")
+            .map(|(n, v)| {
+                let keyed = matches!(place, KeyPlace::Header(k) if *k == n.as_str());
+                let v =
+                    if keyed { "<key>".to_owned() } else { v.to_str().expect("ascii").to_owned() };
+                (n.as_str().to_owned(), v)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(comparable(&connector.1), comparable(&by_hand.1), "{case}: headers");
+    let json = |b: &Bytes| {
+        let mut v: serde_json::Value = serde_json::from_slice(b).expect("JSON body");
+        if let KeyPlace::Body(field) = place {
+            v[*field] = "<key>".into();
+        }
+        v
+    };
+    assert_eq!(json(&connector.2), json(&by_hand.2), "{case}: body");
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     install_crypto();
@@ -203,9 +315,10 @@ async fn main() {
     let rounds = 101;
     let batch = 100;
     let mut rows = Vec::new();
+    let mut floor_rows = Vec::new();
     // Profiling knobs: `PAYMUX_BENCH_CASE=paygentic` keeps one case; `PAYMUX_BENCH_ONLY=subject`
-    // (or `baseline`) runs only that side, `PAYMUX_BENCH_CALLS` calls (default 20,000), with no
-    // table: for perf or callgrind.
+    // (or `baseline`, `floor`) runs only that side, `PAYMUX_BENCH_CALLS` calls (default
+    // 20,000), with no table: for perf or callgrind.
     let only_case = std::env::var("PAYMUX_BENCH_CASE").ok();
     let only_side = std::env::var("PAYMUX_BENCH_ONLY").ok();
     let profile_calls: u32 =
@@ -216,13 +329,19 @@ async fn main() {
         }
         // Warm-up records the canned answer and the exact request the connector sends.
         case.provider.create_payment(case.request.clone()).await.expect("connector create");
-        let (headers, body) =
-            case.recorder.last_request.lock().expect("lock").clone().expect("recorded");
-        // The baseline serializes its JSON body on every call, from a `Value` built once here
-        // (the cheapest hand-written form: nothing is built per call).
+        let recorded = case.recorder.last_request.lock().expect("lock").clone().expect("recorded");
+        let (path, headers, body) = recorded.clone();
         let body_json: serde_json::Value = serde_json::from_slice(&body).expect("recorded JSON");
+        let url = format!("{}{path}", case.server);
+        let (gateway, hand_client) = hand_written(&case, &headers, &body_json);
+        case.recorder.capture.store(true, Ordering::Relaxed);
+        let created = gateway.create(&hand_client, &url, &case.order).await;
+        let by_hand = case.recorder.last_request.lock().expect("lock").clone().expect("captured");
+        assert_same_request(&case.name, &gateway.key_place(), &recorded, &by_hand);
+        assert!(!created.id.is_empty() && !created.status.is_empty(), "{created:?}");
         for _ in 0..50 {
             case.provider.create_payment(case.request.clone()).await.expect("warm-up");
+            gateway.create(&hand_client, &url, &case.order).await;
         }
         let raw = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -233,9 +352,14 @@ async fn main() {
             let p = case.provider.create_payment(case.request.clone()).await;
             assert!(p.is_ok());
         };
-        let baseline_call = || async {
+        let hand_written_call = || async {
+            std::hint::black_box(gateway.create(&hand_client, &url, &case.order).await);
+        };
+        // The floor: the recorded bytes again (nothing built per call but their serialization
+        // from a `Value` built once here), answer parsed as a `Value`.
+        let floor_call = || async {
             let bytes = serde_json::to_vec(&body_json).expect("serialize");
-            let mut req = raw.post(&case.url).body(bytes);
+            let mut req = raw.post(&url).body(bytes);
             for (n, v) in &headers {
                 if n != "host" && n != "content-length" {
                     req = req.header(n, v);
@@ -251,27 +375,33 @@ async fn main() {
                 continue;
             }
             Some("baseline") => {
-                time_calls(profile_calls, baseline_call).await;
+                time_calls(profile_calls, hand_written_call).await;
+                continue;
+            }
+            Some("floor") => {
+                time_calls(profile_calls, floor_call).await;
                 continue;
             }
             _ => {}
         }
-        let samples = compare_async(rounds, batch, subject_call, baseline_call).await;
         let goal = if case.name.starts_with("router") { 1.10 } else { 1.05 };
-        let floor = case.name == "paygentic";
-        rows.push(samples.row(case.name, goal));
-        if floor {
+        let samples = compare_async(rounds, batch, subject_call, hand_written_call).await;
+        rows.push(samples.row(case.name.clone(), goal));
+        let samples = compare_async(rounds, batch, subject_call, floor_call).await;
+        floor_rows.push(samples.row(case.name.clone(), goal));
+        if case.name == "paygentic" {
             // The shared transport alone, on the same request: where the connectors start from.
             let transport = transport_only(&case.base_url, &headers);
-            let path = case.url.strip_prefix(&case.base_url).unwrap_or_default().to_owned();
+            let path = url.strip_prefix(&case.base_url).unwrap_or_default().to_owned();
             let transport_call = || async {
                 let req =
                     Request::post("create_payment", path.clone()).json(&body_json).expect("body");
                 let v: serde_json::Value = transport.send_json(req).await.expect("answer");
                 std::hint::black_box(v);
             };
-            let samples = compare_async(rounds, batch, transport_call, baseline_call).await;
-            rows.push(samples.row("transport only (paygentic's request, answer as Value)", 1.05));
+            let samples = compare_async(rounds, batch, transport_call, floor_call).await;
+            floor_rows
+                .push(samples.row("transport only (paygentic's request, answer as Value)", 1.05));
             // The same, parsing the answer into the connector's typed wire struct instead.
             let typed_call = || async {
                 let req =
@@ -280,9 +410,20 @@ async fn main() {
                     transport.send_json(req).await.expect("answer");
                 std::hint::black_box(v);
             };
-            let samples = compare_async(rounds, batch, typed_call, baseline_call).await;
-            rows.push(samples.row("transport + typed wire::Payment parse", 1.05));
+            let samples = compare_async(rounds, batch, typed_call, floor_call).await;
+            floor_rows.push(samples.row("transport + typed wire::Payment parse", 1.05));
         }
     }
-    print_table("create_payment overhead", "connector", "raw reqwest + from_slice::<Value>", &rows);
+    print_table(
+        "create_payment overhead against the hand-written integration",
+        "connector",
+        "hand-written reqwest",
+        &rows,
+    );
+    print_table(
+        "create_payment against the floor (recorded bytes re-sent, answer as Value)",
+        "connector",
+        "floor",
+        &floor_rows,
+    );
 }

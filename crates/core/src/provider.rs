@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::pin::Pin;
 
 use async_trait::async_trait;
+use futures_util::TryFutureExt;
 use iso_currency::Currency;
 
 use crate::{
@@ -159,8 +160,14 @@ impl Capabilities {
 /// assert_eq!(err.provider(), Some(&id));
 /// # }
 /// ```
-pub async fn named<T>(provider: &ProviderId, op: impl Future<Output = Result<T>>) -> Result<T> {
-    op.await.map_err(|e| e.or_provider(provider))
+///
+/// A combinator, not an `async fn`: an `async fn` would keep `op` in its future twice (once
+/// as the argument, once as the future being awaited).
+pub fn named<'a, T, F>(provider: &'a ProviderId, op: F) -> impl Future<Output = Result<T>> + 'a
+where
+    F: Future<Output = Result<T>> + 'a,
+{
+    op.map_err(move |e| e.or_provider(provider))
 }
 
 /// The future a [`PaymentProvider`] method returns: what `async_trait` turns an `async fn` of
