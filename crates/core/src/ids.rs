@@ -135,7 +135,10 @@ impl IdempotencyKey {
 
     /// A fresh random key (UUID v4), for a call whose caller gave none.
     pub fn generate() -> Self {
-        Self(uuid::Uuid::new_v4().to_string())
+        // Encoded into a stack buffer, not through `Display` (the formatting machinery runs
+        // once per mutation otherwise).
+        let mut buf = uuid::Uuid::encode_buffer();
+        Self(uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf).to_owned())
     }
 }
 

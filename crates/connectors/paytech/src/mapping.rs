@@ -9,7 +9,7 @@ use paymux_core::{
 };
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{OffsetDateTime, UtcOffset};
 
 use crate::wire::{ErrorBody, PaymentResult};
 use crate::{Withdrawal, WithdrawalStatus};
@@ -388,13 +388,18 @@ pub(crate) fn parse_error(_status: http::StatusCode, body: &[u8]) -> Option<Gate
 
 /// `created` is `YYYY-MM-DDTHH:MM:SS` in UTC (RFC 3339 accepted too); unreadable -> `None`.
 pub(crate) fn parse_time(text: &str) -> Option<OffsetDateTime> {
-    if let Ok(t) = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
-        return Some(t);
+    // The documented form (`2030-12-25T10:11:12`, UTC) is RFC 3339 without its offset: read
+    // it with the one RFC 3339 parser, `Z` appended, rather than trying RFC 3339 and then a
+    // second, interpreted format on every answer.
+    let has_offset = text
+        .split_once('T')
+        .is_some_and(|(_, time)| time.ends_with(['Z', 'z']) || time.contains(['+', '-']));
+    let rfc3339 = &time::format_description::well_known::Rfc3339;
+    if has_offset {
+        OffsetDateTime::parse(text, rfc3339).ok()
+    } else {
+        OffsetDateTime::parse(&format!("{text}Z"), rfc3339).ok()
     }
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    PrimitiveDateTime::parse(text, &format).ok().map(PrimitiveDateTime::assume_utc)
 }
 
 /// A query time in the gateway's format (`2021-10-13T10:26:18`, UTC, whole seconds).
@@ -409,6 +414,28 @@ pub(crate) fn query_time(t: OffsetDateTime) -> Result<String> {
 mod tests {
     use super::*;
     use paymux_core::Currency;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_read_with_and_without_offset() {
+        assert_eq!(parse_time("2030-12-25T10:11:12"), Some(datetime!(2030-12-25 10:11:12 UTC)));
+        assert_eq!(
+            parse_time("2030-12-25T10:11:12.708"),
+            Some(datetime!(2030-12-25 10:11:12.708 UTC))
+        );
+        assert_eq!(
+            parse_time("2030-12-25T10:11:12.708+02:00"),
+            Some(datetime!(2030-12-25 10:11:12.708 +2))
+        );
+        assert_eq!(parse_time("2030-12-25T10:11:12Z"), Some(datetime!(2030-12-25 10:11:12 UTC)));
+        assert_eq!(
+            parse_time("2030-12-25T10:11:12-05:00"),
+            Some(datetime!(2030-12-25 10:11:12 -5))
+        );
+        for bad in ["", "2030-12-25", "2030-12-25T25:00:00", "yesterday", "2030-12-25T10:11:12ZZ"] {
+            assert_eq!(parse_time(bad), None, "{bad:?}");
+        }
+    }
 
     fn money(token: &str, currency: &str) -> Result<Money> {
         wire_money(&RawValue::from_string(token.to_owned()).expect("token"), currency)

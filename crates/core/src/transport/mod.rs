@@ -512,9 +512,7 @@ impl HttpTransport {
             latency_ms = tracing::field::Empty,
         );
         if let (Some(body), true) = (&req.body, tracing::enabled!(tracing::Level::TRACE)) {
-            let redacted =
-                crate::redact::mask_secrets(&crate::redact::redact_body(body), &self.secrets());
-            tracing::trace!(parent: &span, body = %redacted, "request body");
+            self.trace_body(Some(&span), "request body", 0, body);
         }
         let retry_safe = req.idempotency.retry_safe();
         let result = self.attempts(&req, &url, retry_safe, &span).instrument(span.clone()).await;
@@ -525,9 +523,9 @@ impl HttpTransport {
         })
     }
 
-    /// Attempts `req` until it succeeds, fails for good, or the policy runs out. The backoff
-    /// schedule (exponential, jittered) is backon's; it is built only once an attempt failed,
-    /// so the common single-attempt call pays nothing for it.
+    /// Attempts `req` until it succeeds, fails for good, or the policy runs out. The common
+    /// call is one attempt that succeeds; the retry loop after a failure is a boxed future of
+    /// its own, so its state (backoff, timer, a second attempt) and code stay out of that path.
     async fn attempts(
         &self,
         req: &Request,
@@ -535,19 +533,32 @@ impl HttpTransport {
         retry_safe: bool,
         span: &tracing::Span,
     ) -> Result<Response> {
+        span.record("attempt", 1);
+        match self.attempt(req, url.clone(), span).await {
+            Ok(response) => Ok(response),
+            Err(err) => Box::pin(self.retry(req, url, retry_safe, span, err)).await,
+        }
+    }
+
+    /// Retries after attempt 1 failed with `err`. The backoff schedule (exponential,
+    /// jittered) is backon's; a `Retry-After` the gateway sent takes its place, unless it is
+    /// longer than the policy allows.
+    async fn retry(
+        &self,
+        req: &Request,
+        url: &reqwest::Url,
+        retry_safe: bool,
+        span: &tracing::Span,
+        mut err: Error,
+    ) -> Result<Response> {
         let policy = &self.config.retry;
-        let mut backoff = None;
+        let mut backoff = policy.backoff().build();
         let mut attempt: u32 = 1;
         loop {
-            span.record("attempt", attempt);
-            let err = match self.attempt(req, url.clone(), span).await {
-                Ok(response) => return Ok(response),
-                Err(err) => err,
-            };
             if !should_retry(&err, retry_safe) {
                 return Err(err);
             }
-            let Some(delay) = backoff.get_or_insert_with(|| policy.backoff().build()).next() else {
+            let Some(delay) = backoff.next() else {
                 return Err(err);
             };
             let wait = match err.retry_after() {
@@ -558,6 +569,11 @@ impl HttpTransport {
             tracing::warn!(error = %err, wait_ms = wait.as_millis(), "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
+            span.record("attempt", attempt);
+            err = match self.attempt(req, url.clone(), span).await {
+                Ok(response) => return Ok(response),
+                Err(err) => err,
+            };
         }
     }
 
@@ -602,15 +618,20 @@ impl HttpTransport {
         })?;
         span.record("latency_ms", elapsed_ms(started));
         if tracing::enabled!(tracing::Level::TRACE) {
-            let redacted =
-                crate::redact::mask_secrets(&crate::redact::redact_body(&body), &self.secrets());
-            tracing::trace!(status = status.as_u16(), body = %redacted, "response body");
+            self.trace_body(None, "response body", status.as_u16(), &body);
         }
         if status.is_success() {
             return Ok(Response { status, headers, body });
         }
+        Err(self.status_error(status, &headers, &body))
+    }
+
+    /// The error for a non-2xx answer. Out of line and cold: the hot path is a 2xx.
+    #[cold]
+    #[inline(never)]
+    fn status_error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         let mut err =
-            classify::error_for_status(status, &body, self.config.error_parser, &self.secrets());
+            classify::error_for_status(status, body, self.config.error_parser, &self.secrets());
         if let Some(wait) = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
@@ -622,7 +643,19 @@ impl HttpTransport {
             // The gateway may have acted before failing.
             err = err.with_outcome_unknown();
         }
-        Err(err)
+        err
+    }
+
+    /// Traces a body, redacted (only with a `TRACE` subscriber).
+    #[cold]
+    #[inline(never)]
+    fn trace_body(&self, span: Option<&tracing::Span>, what: &str, status: u16, body: &[u8]) {
+        let redacted =
+            crate::redact::mask_secrets(&crate::redact::redact_body(body), &self.secrets());
+        match span {
+            Some(span) => tracing::trace!(parent: span, body = %redacted, "{what}"),
+            None => tracing::trace!(status, body = %redacted, "{what}"),
+        }
     }
 }
 
@@ -647,6 +680,7 @@ fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
+#[cold]
 fn send_error(e: &reqwest::Error) -> Error {
     if e.is_connect() {
         // Nothing was sent: safe to try again, even for a mutation without a key.
