@@ -306,13 +306,13 @@ impl Router {
     }
 
     /// Which instances a payment would be tried on, in order, before cooldown is applied.
-    pub fn plan(&self, req: &CreatePayment) -> Result<Vec<String>> {
+    pub fn plan(&self, req: &CreatePayment) -> Result<Vec<&str>> {
         if let Some(PaymentCustomer::Existing(cid)) = &req.customer {
             // A saved customer exists at one gateway only: the payment must go there.
             if let Ok(owner) = cid.as_str().parse::<RoutedId>()
-                && self.instances.contains_key(&owner.instance)
+                && let Some((name, _)) = self.instances.get_key_value(&owner.instance)
             {
-                return Ok(vec![owner.instance]);
+                return Ok(vec![name.as_str()]);
             }
         }
         let rr = self.round_robin.fetch_add(1, Ordering::Relaxed);
@@ -320,7 +320,7 @@ impl Router {
             tracing::debug!(rule = %rule.name, "routing rule matched");
             return Ok(rule.route.candidates(stickiness_key(req).as_deref(), rr));
         }
-        self.default_instance.clone().map(|d| vec![d]).ok_or_else(|| {
+        self.default_instance.as_deref().map(|d| vec![d]).ok_or_else(|| {
             Error::invalid_request(
                 "no routing rule matches this payment and no default instance is set",
             )
@@ -329,14 +329,14 @@ impl Router {
 
     /// `create_payment` over several candidates, each tried in turn while the previous one
     /// certainly did not take the payment.
-    async fn create_with_fallback(&self, plan: Vec<String>, req: CreatePayment) -> Result<Payment> {
+    async fn create_with_fallback(&self, plan: Vec<&str>, req: CreatePayment) -> Result<Payment> {
         let mut last_err = None;
         let mut tried_any = false;
         // The last candidate gets the request itself; earlier ones a copy, kept for fallback.
         let mut req = Some(req);
         for (i, name) in plan.iter().enumerate() {
             let Some(current) = req.as_ref() else { break };
-            let inst = self.instances.get(name).ok_or_else(|| {
+            let inst = self.instances.get(*name).ok_or_else(|| {
                 Error::configuration(format!("route names unknown instance {name:?}"))
             })?;
             if self.cooling(inst)
@@ -501,7 +501,7 @@ impl PaymentProvider for Router {
             req.customer = Some(PaymentCustomer::Existing(CustomerId::from_stored(routed.id)));
         }
         if let [only] = plan.as_slice()
-            && let Some((name, inst)) = self.instances.get_key_value(only)
+            && let Some((name, inst)) = self.instances.get_key_value(*only)
             && !self.cooling(inst)
             && inst.provider.capabilities().supports_currency(req.amount.currency())
         {

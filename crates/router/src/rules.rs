@@ -98,10 +98,10 @@ impl Route {
     }
 
     /// The candidates for one payment, in the order to try them.
-    pub(crate) fn candidates(&self, stickiness: Option<&str>, round_robin: u64) -> Vec<String> {
+    pub(crate) fn candidates(&self, stickiness: Option<&str>, round_robin: u64) -> Vec<&str> {
         match self {
-            Route::Instance(i) => vec![i.clone()],
-            Route::Fallback(list) => list.clone(),
+            Route::Instance(i) => vec![i.as_str()],
+            Route::Fallback(list) => list.iter().map(String::as_str).collect(),
             Route::Split(parts) => {
                 let total: u64 = parts.iter().map(|(_, w)| u64::from(*w)).sum();
                 if total == 0 {
@@ -112,7 +112,7 @@ impl Route {
                 for (instance, weight) in parts {
                     acc += u64::from(*weight);
                     if point < acc {
-                        return vec![instance.clone()];
+                        return vec![instance.as_str()];
                     }
                 }
                 Vec::new()

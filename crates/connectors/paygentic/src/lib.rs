@@ -223,7 +223,8 @@ fn check_key(key: &SecretString, environment: Environment) -> Result<()> {
 }
 
 fn too_long(text: &str) -> bool {
-    text.chars().count() > MAX_TEXT_LEN
+    // A text of at most MAX_TEXT_LEN bytes has at most as many characters: no count needed.
+    text.len() > MAX_TEXT_LEN && text.chars().count() > MAX_TEXT_LEN
 }
 
 impl Paygentic {

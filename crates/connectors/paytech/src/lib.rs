@@ -539,10 +539,12 @@ impl fmt::Debug for Paytech {
 
 fn check_len(value: Option<&str>, max: usize, field: &str) -> Result<()> {
     match value {
-        Some(v) if v.chars().count() > max => Err(Error::invalid_request(format!(
-            "pay.tech takes at most {max} characters in {field}, got {}",
-            v.chars().count()
-        ))),
+        Some(v) if v.len() > max && v.chars().count() > max => {
+            Err(Error::invalid_request(format!(
+                "pay.tech takes at most {max} characters in {field}, got {}",
+                v.chars().count()
+            )))
+        }
         _ => Ok(()),
     }
 }

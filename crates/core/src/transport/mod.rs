@@ -594,8 +594,9 @@ impl HttpTransport {
         };
         let started = Instant::now();
         let mut builder = self.client.request(req.method.clone(), url);
-        if !req.headers.is_empty() {
-            builder = builder.headers(req.headers.clone());
+        // One by one onto the empty request: no copy of the whole map per attempt.
+        for (name, value) in &req.headers {
+            builder = builder.header(name.clone(), value.clone());
         }
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
