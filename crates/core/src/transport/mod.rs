@@ -189,7 +189,9 @@ pub struct Request {
     path: String,
     query: Vec<(String, String)>,
     body: Option<Bytes>,
-    headers: HeaderMap,
+    /// The request's own headers (content type, idempotency key): two or three, so a list
+    /// rather than a hashed map built and copied on every call.
+    headers: Vec<(HeaderName, HeaderValue)>,
     idempotency: Idempotency,
 }
 
@@ -208,7 +210,7 @@ impl Request {
             path: path.into(),
             query: Vec::new(),
             body: None,
-            headers: HeaderMap::new(),
+            headers: Vec::new(),
             idempotency,
         }
     }
@@ -229,8 +231,7 @@ impl Request {
             Error::invalid_request(format!("request body cannot be serialized: {e}"))
         })?;
         self.body = Some(Bytes::from(bytes));
-        self.headers
-            .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.set_header(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Ok(self)
     }
 
@@ -254,7 +255,7 @@ impl Request {
             .map_err(|_| Error::invalid_request(format!("invalid header name {name:?}")))?;
         let value = HeaderValue::from_str(value)
             .map_err(|_| Error::invalid_request(format!("invalid value for header {name}")))?;
-        self.headers.insert(name, value);
+        self.set_header(name, value);
         Ok(self)
     }
 
@@ -264,9 +265,17 @@ impl Request {
             .map_err(|_| Error::invalid_request(format!("invalid header name {header:?}")))?;
         let value = HeaderValue::from_str(key.as_str())
             .map_err(|_| Error::invalid_request("idempotency key is not a valid header value"))?;
-        self.headers.insert(name.clone(), value);
+        self.set_header(name.clone(), value);
         self.idempotency = Idempotency::Keyed { key, header: Some(name) };
         Ok(self)
+    }
+
+    /// Sets a header, replacing one of the same name.
+    fn set_header(&mut self, name: HeaderName, value: HeaderValue) {
+        match self.headers.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = value,
+            None => self.headers.push((name, value)),
+        }
     }
 
     /// Marks a request that only reads although its method is not `GET` (list endpoints sent
