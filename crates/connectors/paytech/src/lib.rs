@@ -784,8 +784,8 @@ impl Paytech {
             None,
             req.webhook_url.as_deref(),
         )?;
-        let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
-        let reference = req.merchant_reference.clone().unwrap_or_else(|| key.as_str().to_owned());
+        let reference =
+            reference_or_key(req.merchant_reference.as_ref(), req.idempotency_key.as_ref());
         let payment_method = req
             .payment_method
             .clone()
@@ -876,8 +876,7 @@ fn deposit_request(req: &CreatePayment) -> Result<(Request, Expected)> {
         req.return_url.as_deref(),
         ext.webhook_url.as_deref(),
     )?;
-    let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
-    let reference = req.merchant_reference.clone().unwrap_or_else(|| key.as_str().to_owned());
+    let reference = reference_or_key(req.merchant_reference.as_ref(), req.idempotency_key.as_ref());
     let card = match &req.payment_method {
         Some(PaymentMethod::Card(card)) => Some(card),
         _ => None,
@@ -912,6 +911,16 @@ fn deposit_request(req: &CreatePayment) -> Result<(Request, Expected)> {
         parent: None,
     };
     Ok((request, expected))
+}
+
+/// The `referenceId` of a create: the merchant's reference, else the caller's idempotency key,
+/// else a fresh key (made only then: pay.tech has no idempotency header to put one in).
+fn reference_or_key(reference: Option<&String>, key: Option<&IdempotencyKey>) -> String {
+    match (reference, key) {
+        (Some(reference), _) => reference.clone(),
+        (None, Some(key)) => key.as_str().to_owned(),
+        (None, None) => IdempotencyKey::generate().into_inner(),
+    }
 }
 
 fn check_amount_and_lengths(
@@ -1095,9 +1104,8 @@ impl PaymentProvider for Paytech {
                 }
             };
             mapping::check_amount(amount, "refund")?;
-            let key = req.idempotency_key.clone().unwrap_or_else(IdempotencyKey::generate);
             let reference =
-                req.merchant_refund_id.clone().unwrap_or_else(|| key.as_str().to_owned());
+                reference_or_key(req.merchant_refund_id.as_ref(), req.idempotency_key.as_ref());
             let body = PaymentRequest {
                 reference_id: Some(reference.clone()),
                 payment_type: PaymentType::Refund,
