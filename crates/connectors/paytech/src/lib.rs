@@ -581,6 +581,9 @@ fn merge_customer(
     customer: Option<&PaymentCustomer>,
     billing: Option<&BillingDetails>,
 ) -> Option<PaytechCustomer> {
+    if base.is_none() && customer.is_none() && billing.is_none() {
+        return None;
+    }
     let mut c = base.unwrap_or_default();
     match customer {
         Some(PaymentCustomer::Existing(id)) => {
@@ -868,7 +871,8 @@ impl Paytech {
 /// lookup must find.
 fn deposit_request(req: &CreatePayment) -> Result<(Request, Expected)> {
     req.validate()?;
-    let ext = req.extensions.get::<PaytechDepositOptions>().cloned().unwrap_or_default();
+    let no_options = PaytechDepositOptions::default();
+    let ext = req.extensions.get::<PaytechDepositOptions>().unwrap_or(&no_options);
     check_amount_and_lengths(
         req.amount,
         req.merchant_reference.as_deref(),

@@ -437,9 +437,13 @@ impl HttpTransport {
                 req.path
             )));
         }
+        let base = self.base_url.path().trim_end_matches('/');
+        let below = req.path.trim_start_matches('/');
+        let mut path = String::with_capacity(base.len() + 1 + below.len());
+        path.push_str(base);
+        path.push('/');
+        path.push_str(below);
         let mut url = self.base_url.clone();
-        let path =
-            format!("{}/{}", url.path().trim_end_matches('/'), req.path.trim_start_matches('/'));
         url.set_path(&path);
         if !req.query.is_empty() {
             url.query_pairs_mut().extend_pairs(req.query.iter());
