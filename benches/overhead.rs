@@ -265,13 +265,17 @@ fn hand_written(
             defaults.insert(n.clone(), v.clone());
         }
     }
-    let client = reqwest::Client::builder()
+    (gateway, raw_client(defaults))
+}
+
+/// A plain reqwest client with the transport's timeouts and `defaults` on every request.
+fn raw_client(defaults: HeaderMap) -> reqwest::Client {
+    reqwest::Client::builder()
         .default_headers(defaults)
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))
         .build()
-        .expect("client");
-    (gateway, client)
+        .expect("client")
 }
 
 /// Panics unless the hand-written request equals the connector's: same path, same headers,
@@ -343,11 +347,7 @@ async fn main() {
             case.provider.create_payment(case.request.clone()).await.expect("warm-up");
             gateway.create(&hand_client, &url, &case.order).await;
         }
-        let raw = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .expect("client");
+        let raw = raw_client(HeaderMap::new());
         let subject_call = || async {
             let p = case.provider.create_payment(case.request.clone()).await;
             assert!(p.is_ok());

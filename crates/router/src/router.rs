@@ -339,9 +339,7 @@ impl Router {
             let inst = self.instances.get(*name).ok_or_else(|| {
                 Error::configuration(format!("route names unknown instance {name:?}"))
             })?;
-            if self.cooling(inst)
-                || !inst.provider.capabilities().supports_currency(current.amount.currency())
-            {
+            if !self.takes(inst, current) {
                 continue;
             }
             tried_any = true;
@@ -349,10 +347,7 @@ impl Router {
             let Some(this) = this else { break };
             let result = self.call(inst, inst.provider.create_payment(this)).await;
             match result {
-                Ok(p) => {
-                    inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
-                    return Ok(route_payment(name, p));
-                }
+                Ok(p) => return Ok(created(name, inst, p)),
                 Err(e) if certainly_not_taken(&e) && i + 1 < plan.len() => {
                     tracing::warn!(instance = %name, error = %e, "falling back to the next instance");
                     inst.stats.lock().unwrap_or_else(|p| p.into_inner()).fallbacks += 1;
@@ -377,6 +372,11 @@ impl Router {
             Error::new(ErrorKind::NotFound, format!("no instance {instance:?} in this router"))
         })?;
         Ok((name.as_str(), inst, id))
+    }
+
+    /// Whether `inst` can be tried for `req` now: not cooling down, and taking its currency.
+    fn takes(&self, inst: &Instance, req: &CreatePayment) -> bool {
+        !self.cooling(inst) && inst.provider.capabilities().supports_currency(req.amount.currency())
     }
 
     fn cooling(&self, inst: &Instance) -> bool {
@@ -446,6 +446,12 @@ impl Router {
     }
 }
 
+/// A payment `inst` created: counted, and its ids routed.
+fn created(name: &str, inst: &Instance, p: Payment) -> Payment {
+    inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
+    route_payment(name, p)
+}
+
 fn route_payment(instance: &str, mut p: Payment) -> Payment {
     p.id = PaymentId::new(ids::join(instance, p.id.as_str()));
     p.provider = ProviderId::new(instance);
@@ -502,18 +508,14 @@ impl PaymentProvider for Router {
         }
         if let [only] = plan.as_slice()
             && let Some((name, inst)) = self.instances.get_key_value(*only)
-            && !self.cooling(inst)
-            && inst.provider.capabilities().supports_currency(req.amount.currency())
+            && self.takes(inst, &req)
         {
-            let created = self.call(inst, inst.provider.create_payment(req));
-            return Box::pin(async move {
-                let p = created.await?;
-                inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
-                Ok(route_payment(name, p))
-            });
+            let sent = self.call(inst, inst.provider.create_payment(req));
+            return Box::pin(async move { Ok(created(name, inst, sent.await?)) });
         }
         Box::pin(self.create_with_fallback(plan, req))
     }
+
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
         let (name, inst, raw) = self.owner(id.as_str())?;
         let p = self.call(inst, inst.provider.get_payment(&PaymentId::new(raw))).await?;

@@ -524,7 +524,7 @@ impl HttpTransport {
                 latency_ms = tracing::field::Empty,
             );
             if let (Some(body), true) = (&req.body, tracing::enabled!(tracing::Level::TRACE)) {
-                self.trace_body(Some(&span), "request body", 0, body);
+                self.trace_body(&span, "request body", None, body);
             }
             let retry_safe = req.idempotency.retry_safe();
             let result =
@@ -633,7 +633,7 @@ impl HttpTransport {
         })?;
         span.record("latency_ms", elapsed_ms(started));
         if tracing::enabled!(tracing::Level::TRACE) {
-            self.trace_body(None, "response body", status.as_u16(), &body);
+            self.trace_body(span, "response body", Some(status.as_u16()), &body);
         }
         if status.is_success() {
             return Ok(Response { status, headers, body });
@@ -661,16 +661,13 @@ impl HttpTransport {
         err
     }
 
-    /// Traces a body, redacted (only with a `TRACE` subscriber).
+    /// Traces a body in the exchange's span, redacted (only with a `TRACE` subscriber).
     #[cold]
     #[inline(never)]
-    fn trace_body(&self, span: Option<&tracing::Span>, what: &str, status: u16, body: &[u8]) {
+    fn trace_body(&self, span: &tracing::Span, what: &str, status: Option<u16>, body: &[u8]) {
         let redacted =
             crate::redact::mask_secrets(&crate::redact::redact_body(body), &self.secrets());
-        match span {
-            Some(span) => tracing::trace!(parent: span, body = %redacted, "{what}"),
-            None => tracing::trace!(status, body = %redacted, "{what}"),
-        }
+        tracing::trace!(parent: span, status, body = %redacted, "{what}");
     }
 }
 
