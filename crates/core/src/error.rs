@@ -165,6 +165,12 @@ impl Error {
         self
     }
 
+    /// Names `provider` unless the error already names one; [`or_provider`](Self::or_provider)
+    /// in place.
+    pub(crate) fn name_provider(&mut self, provider: &ProviderId) {
+        self.0.provider.get_or_insert_with(|| provider.clone());
+    }
+
     /// Names `provider` unless the error already names one.
     pub fn or_provider(self, provider: &ProviderId) -> Self {
         if self.0.provider.is_some() { self } else { self.with_provider(provider.clone()) }

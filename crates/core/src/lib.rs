@@ -34,7 +34,7 @@ pub use model::{
     OrderLine, Page, PageCursor, Payment, Phone, Refund, WebhookEvent, WebhookResource,
 };
 pub use money::{Money, MoneyError, currency_exponent, parse_currency};
-pub use provider::{Capabilities, Operation, PaymentProvider, ProviderFuture, named};
+pub use provider::{Capabilities, Operation, PaymentProvider, ProviderFuture, named, named_map};
 pub use raw_json::RawJson;
 pub use request::{
     CancelPayment, CapturePayment, Card, ConfirmPayment, CreateCustomer, CreatePayment,

@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 use std::pin::Pin;
 
 use async_trait::async_trait;
-use futures_util::TryFutureExt;
+use futures_util::future;
+use futures_util::{FutureExt, TryFutureExt};
 use iso_currency::Currency;
 
 use crate::{
@@ -168,6 +169,53 @@ where
     F: Future<Output = Result<T>> + 'a,
 {
     op.map_err(move |e| e.or_provider(provider))
+}
+
+/// A call whose request was built before its future: awaits `sent` (the exchange, or the
+/// error that stopped it before any request), turns the gateway's answer into the result with
+/// `map`, and names `provider` on an error like [`named`]. What a connector's
+/// [`ProviderFuture`] method boxes.
+///
+/// ```
+/// use paymux_core::{Error, ProviderId, Result, named_map};
+/// # async fn run() {
+/// let id = ProviderId::new("paychtec_eu");
+/// let sent: Result<_> = Ok(async { Ok::<_, Error>("pay_1") });
+/// let answer = named_map(&id, sent, |wire| Ok(wire.len())).await.unwrap();
+/// assert_eq!(answer, 5);
+///
+/// let refused: Result<std::future::Ready<Result<&str>>> = Err(Error::invalid_request("amount"));
+/// let err = named_map(&id, refused, |wire| Ok(wire.len())).await.unwrap_err();
+/// assert_eq!(err.provider(), Some(&id));
+/// # }
+/// ```
+///
+/// A combinator, not an `async` block: a block awaiting `sent` keeps it twice (captured, and
+/// as the future being awaited), and adds a layer to every poll.
+pub fn named_map<'a, A, T, F, M>(
+    provider: &'a ProviderId,
+    sent: Result<F>,
+    map: M,
+) -> impl Future<Output = Result<T>> + 'a
+where
+    F: Future<Output = Result<A>> + 'a,
+    M: FnOnce(A) -> Result<T> + 'a,
+    A: 'a,
+{
+    // `Either` rather than flattening a `Ready`: the exchange stays where it was put. One
+    // `map` that also names the error, changing the result in place: every wrapping layer
+    // (`map_err`, `and_then`) would copy the result, a 360-byte `Payment`, once more.
+    let sent = match sent {
+        Ok(exchange) => future::Either::Left(exchange),
+        Err(refused) => future::Either::Right(future::ready(refused).map(Err)),
+    };
+    sent.map(move |answer| {
+        let mut result = answer.and_then(map);
+        if let Err(e) = &mut result {
+            e.name_provider(provider);
+        }
+        result
+    })
 }
 
 /// The future a [`PaymentProvider`] method returns: what `async_trait` turns an `async fn` of

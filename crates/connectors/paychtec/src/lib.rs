@@ -127,7 +127,6 @@ pub mod mapping;
 mod webhook;
 pub mod wire;
 
-use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer,
@@ -136,6 +135,7 @@ use paymux_core::{
     PageCursor, Payment, PaymentId, PaymentProvider, ProviderFuture, ProviderId, Refund, RefundId,
     Result, SecretString, WebhookEvent, async_trait,
 };
+use paymux_core::{named, named_map};
 use paymux_hyperswitch_family as family;
 use time::OffsetDateTime;
 
@@ -743,10 +743,7 @@ impl PaymentProvider for Paychtec {
         let created = mapping::payment_create_request(&req, &self.profile_id).map(|body| {
             self.client.create_payment(&body, key_or_new(req.idempotency_key.as_ref()))
         });
-        Box::pin(named(&self.provider, async move {
-            let wire = created?.await?;
-            self.payment(&wire)
-        }))
+        Box::pin(named_map(&self.provider, created, move |wire| self.payment(&wire)))
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {

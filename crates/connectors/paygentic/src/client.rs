@@ -56,11 +56,13 @@ impl PaygenticClient {
     ///
     /// Not an `async fn`: the body is serialized and the exchange started before the future is
     /// returned, so the future holds neither `body` nor the request (see
-    /// [`ProviderFuture`](paymux_core::ProviderFuture)).
+    /// [`ProviderFuture`](paymux_core::ProviderFuture)). The answer is boxed: it is handed
+    /// through several futures to the mapping, and each hand-over of the 320-byte struct
+    /// would be a copy.
     pub fn create_payment<'a>(
         &'a self,
         body: &wire::CreatePaymentRequest,
-    ) -> impl Future<Output = Result<(StatusCode, wire::Payment)>> + Send + use<'a> {
+    ) -> impl Future<Output = Result<(StatusCode, Box<wire::Payment>)>> + Send + use<'a> {
         let exchange = create_payment_request(body).map(|req| self.transport.execute(req));
         async move {
             let response = exchange?.await?;

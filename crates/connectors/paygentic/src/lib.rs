@@ -83,7 +83,6 @@ pub mod wire;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::webhook::Window;
 use paymux_core::{
@@ -93,6 +92,7 @@ use paymux_core::{
     PaymentMethod, PaymentProvider, ProviderFuture, ProviderId, Refund, RefundId, Result,
     SecretString, WebhookEvent,
 };
+use paymux_core::{named, named_map};
 
 #[doc(no_inline)]
 pub use paymux_core::{NextAction, PaymentStatus};
@@ -417,8 +417,7 @@ impl PaymentProvider for Paygentic {
         's: 'f,
     {
         let created = self.create_body(&req).map(|body| self.client.create_payment(&body));
-        Box::pin(named(&self.id, async move {
-            let (status, wire) = created?.await?;
+        Box::pin(named_map(&self.id, created, move |(status, wire)| {
             if status == http::StatusCode::OK {
                 tracing::debug!(payment = %wire.id, "existing payment returned for a repeated idempotency key");
             }

@@ -65,7 +65,6 @@ pub mod webhook;
 pub mod wire;
 
 use paymux_core::http::{HeaderMap, HeaderName, HeaderValue};
-use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
@@ -73,6 +72,7 @@ use paymux_core::{
     PageCursor, Payment, PaymentId, PaymentProvider, ProviderFuture, ProviderId, Refund, RefundId,
     Result, SecretString, WebhookEvent, async_trait,
 };
+use paymux_core::{named, named_map};
 use paymux_hyperswitch_family::mapping::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT};
 use paymux_hyperswitch_family::wire::{PaymentResponse, RefundListRequest, RefundResponse};
 use paymux_hyperswitch_family::{
@@ -309,10 +309,7 @@ impl PaymentProvider for Paymnt {
             let key = mapping::idempotency_key(req.idempotency_key)?;
             Ok(self.client.create_payment(&body, key))
         });
-        Box::pin(named(&self.provider, async move {
-            let wire = created?.await?;
-            self.payment(&wire, true)
-        }))
+        Box::pin(named_map(&self.provider, created, move |wire| self.payment(&wire, true)))
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {

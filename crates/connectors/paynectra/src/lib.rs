@@ -103,7 +103,6 @@ mod wire;
 use std::fmt;
 use std::time::Duration;
 
-use paymux_core::named;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
 use paymux_core::webhook::Window;
 use paymux_core::{
@@ -112,6 +111,7 @@ use paymux_core::{
     Page, PageCursor, Payment, PaymentCustomer, PaymentId, PaymentMethod, PaymentProvider,
     ProviderFuture, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent, async_trait,
 };
+use paymux_core::{named, named_map};
 use time::OffsetDateTime;
 
 pub use client::IDEMPOTENCY_HEADER;
@@ -475,10 +475,7 @@ impl PaymentProvider for Paynectra {
     {
         let created =
             create_payment_body(req).map(|(body, key)| self.client.create_payment(&body, key));
-        Box::pin(named(&self.id, async move {
-            let wire = created?.await?;
-            self.payment(wire)
-        }))
+        Box::pin(named_map(&self.id, created, move |wire| self.payment(wire)))
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {

@@ -30,6 +30,11 @@ pub(crate) struct ListQuery {
     pub reference_id: Option<String>,
 }
 
+/// A payment as the gateway answered it, boxed: `PaymentResult` is over 400 bytes, and the
+/// answer passes through several futures on its way to the mapping; boxed, each hand-over
+/// moves a pointer instead of copying the struct.
+pub(crate) type Answer = Box<PaymentResult>;
+
 /// One page of `GET /api/v1/payments`.
 pub(crate) struct ListAnswer {
     pub items: Vec<PaymentResult>,
@@ -68,7 +73,7 @@ impl Client {
     }
 
     /// `GET /api/v1/payments/{id}`.
-    pub(crate) async fn get(&self, operation: &'static str, id: &str) -> Result<PaymentResult> {
+    pub(crate) async fn get(&self, operation: &'static str, id: &str) -> Result<Answer> {
         let id = check_id(id)?;
         self.send(Request::get(operation, format!("{PAYMENTS}/{id}")), false).await
     }
@@ -97,7 +102,7 @@ impl Client {
         &self,
         id: &str,
         body: &DepositPatchRequest,
-    ) -> Result<PaymentResult> {
+    ) -> Result<Answer> {
         let id = check_id(id)?;
         let req = Request::new(Method::PATCH, "confirm_payment", format!("{PAYMENTS}/{id}"))
             .json(body)?;
@@ -105,7 +110,7 @@ impl Client {
     }
 
     /// `POST /api/v1/payments/{id}/capture`, unkeyed.
-    pub(crate) async fn capture(&self, id: &str, body: &CaptureRequest) -> Result<PaymentResult> {
+    pub(crate) async fn capture(&self, id: &str, body: &CaptureRequest) -> Result<Answer> {
         let id = check_id(id)?;
         let req =
             Request::post("capture_payment", format!("{PAYMENTS}/{id}/capture")).json(body)?;
@@ -113,24 +118,20 @@ impl Client {
     }
 
     /// `POST /api/v1/payments/{id}/void` (no body), unkeyed.
-    pub(crate) async fn void(&self, id: &str) -> Result<PaymentResult> {
+    pub(crate) async fn void(&self, id: &str) -> Result<Answer> {
         let id = check_id(id)?;
         self.send(Request::post("cancel_payment", format!("{PAYMENTS}/{id}/void")), true).await
     }
 
     /// `POST /api/v1/payments/{id}/approve` (no body), unkeyed.
-    pub(crate) async fn approve(&self, id: &str) -> Result<PaymentResult> {
+    pub(crate) async fn approve(&self, id: &str) -> Result<Answer> {
         let id = check_id(id)?;
         self.send(Request::post("approve_withdrawal", format!("{PAYMENTS}/{id}/approve")), true)
             .await
     }
 
     /// `POST /api/v1/payments/{id}/reject`, unkeyed.
-    pub(crate) async fn reject(
-        &self,
-        id: &str,
-        body: &RejectPaymentRequest,
-    ) -> Result<PaymentResult> {
+    pub(crate) async fn reject(&self, id: &str, body: &RejectPaymentRequest) -> Result<Answer> {
         let id = check_id(id)?;
         let req =
             Request::post("reject_withdrawal", format!("{PAYMENTS}/{id}/reject")).json(body)?;
@@ -143,12 +144,11 @@ impl Client {
         &self,
         req: Request,
         mutation: bool,
-    ) -> impl Future<Output = Result<PaymentResult>> + Send + '_ {
+    ) -> impl Future<Output = Result<Answer>> + Send + '_ {
         let exchange = self.transport.execute(req);
         async move {
             let response = exchange.await?;
-            let env: Envelope<PaymentResult> =
-                self.transport.parse_json(&response.body, mutation)?;
+            let env: Envelope<Answer> = self.transport.parse_json(&response.body, mutation)?;
             env.result.ok_or_else(|| {
                 let err = Error::invalid_response("pay.tech answered without a result")
                     .with_provider(self.transport.provider().clone());

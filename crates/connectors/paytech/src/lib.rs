@@ -111,12 +111,12 @@ use paymux_core::{
     CreatePayment, CreateRefund, Error, ExposeSecret, Failure, IdempotencyKey, ListPayments, Money,
     NextAction, Operation, Page, PageCursor, Payment, PaymentCustomer, PaymentId, PaymentMethod,
     PaymentProvider, Phone, ProviderFuture, ProviderId, Refund, RefundId, Result, SecretString,
-    WebhookEvent, named,
+    WebhookEvent, named, named_map,
 };
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::client::{Client, ListQuery, check_id};
+use crate::client::{Answer, Client, ListQuery, check_id};
 use crate::wire::{
     BillingAddress, CaptureRequest, CardRequest, DepositPatchRequest, PaymentRequest,
     PaymentResult, PaymentType, RejectPaymentRequest,
@@ -568,10 +568,10 @@ fn billing_address(address: &Address) -> BillingAddress {
 fn card_request(card: &Card, with_cvc: bool) -> CardRequest<'_> {
     CardRequest {
         card_number: card.number(),
-        cardholder_name: card.holder_name.clone(),
+        cardholder_name: card.holder_name.as_deref(),
         card_security_code: with_cvc.then(|| card.cvc()),
-        expiry_month: format!("{:02}", card.exp_month),
-        expiry_year: format!("{:04}", card.exp_year),
+        expiry_month: card.exp_month,
+        expiry_year: card.exp_year,
     }
 }
 
@@ -678,15 +678,19 @@ impl Paytech {
     /// the first request, and a blind second send could charge twice. Retrying the call with
     /// the same key (later) is safe: the lookup comes first.
     ///
-    /// Not an `async fn`, and the lookups are boxed: the future keeps one copy of `request`
-    /// and none of the lookups' state, which only the rare paths need.
+    /// Not an `async fn`, and the lookups are boxed: the future holds the started exchange
+    /// and what a lookup must find, and none of the lookups' state, which only the rare
+    /// paths need.
     #[allow(clippy::manual_async_fn, reason = "an async fn would keep its arguments twice")]
     fn create_recovering(
         &self,
         request: Request,
         expected: Expected,
         caller_key: bool,
-    ) -> impl Future<Output = Result<PaymentResult>> + Send + '_ {
+    ) -> impl Future<Output = Result<Answer>> + Send + '_ {
+        let operation = request.operation();
+        // Not polled before the lookup below has answered.
+        let sent = self.client.send(request, true);
         async move {
             let started = OffsetDateTime::now_utc();
             if caller_key
@@ -695,12 +699,12 @@ impl Paytech {
                 tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
                 return Ok(found);
             }
-            let operation = request.operation();
-            let first = match self.client.send(request, true).await {
-                Err(e) if e.is_outcome_unknown() => e,
-                other => return other,
-            };
-            self.recover_created(operation, first, &expected, started).await
+            match sent.await {
+                Err(first) if first.is_outcome_unknown() => {
+                    Box::pin(self.recover_created(operation, first, &expected, started)).await
+                }
+                other => other,
+            }
         }
     }
 
@@ -711,7 +715,7 @@ impl Paytech {
         first: Error,
         expected: &Expected,
         started: OffsetDateTime,
-    ) -> Result<PaymentResult> {
+    ) -> Result<Answer> {
         tracing::warn!(
             provider = %self.id, operation, error = %first,
             "create outcome unknown; looking it up by referenceId"
@@ -734,7 +738,7 @@ impl Paytech {
         &self,
         expected: &Expected,
         started: OffsetDateTime,
-    ) -> Result<Option<PaymentResult>> {
+    ) -> Result<Option<Answer>> {
         let query = ListQuery {
             limit: Some(100),
             created_gte: Some(started - self.recovery_lookback),
@@ -742,7 +746,7 @@ impl Paytech {
             ..ListQuery::default()
         };
         let page = self.client.list(&query).await?;
-        Ok(page.items.into_iter().find(|r| expected.matches(r)))
+        Ok(page.items.into_iter().find(|r| expected.matches(r)).map(Box::new))
     }
 
     /// Lists payments with every filter pay.tech has; deposits only (see the crate docs).
@@ -789,30 +793,30 @@ impl Paytech {
         )?;
         let reference =
             reference_or_key(req.merchant_reference.as_ref(), req.idempotency_key.as_ref());
-        let payment_method = req
-            .payment_method
-            .clone()
-            .or_else(|| req.card.as_ref().map(|_| "BASIC_CARD".to_owned()));
         let body = PaymentRequest {
-            reference_id: Some(reference.clone()),
+            reference_id: Some(&reference),
             payment_type: PaymentType::Withdrawal,
-            payment_method,
+            payment_method: req
+                .payment_method
+                .as_deref()
+                .or_else(|| req.card.as_ref().map(|_| "BASIC_CARD")),
             amount: Some(mapping::amount_token(req.amount)?),
-            currency: req.amount.currency().code().to_owned(),
+            currency: req.amount.currency().code(),
             parent_payment_id: None,
-            description: req.description.clone(),
+            description: req.description.as_deref(),
             card: req.card.as_ref().map(|c| card_request(c, false)),
             customer: req.customer.clone().filter(|c| *c != PaytechCustomer::default()),
             billing_address: req.billing.as_ref().map(billing_address),
             return_url: None,
-            webhook_url: req.webhook_url.clone(),
+            webhook_url: req.webhook_url.as_deref(),
             start_recurring: None,
             pre_auth: None,
             recurring_token: None,
             additional_parameters: (!req.additional_parameters.is_empty())
-                .then(|| req.additional_parameters.clone()),
+                .then_some(&req.additional_parameters),
             checkout_style: None,
         };
+        let request = client::create_request("create_withdrawal", &body)?;
         let expected = Expected {
             payment_type: PaymentType::Withdrawal,
             reference,
@@ -820,7 +824,6 @@ impl Paytech {
             parent: None,
         };
         let caller_key = req.idempotency_key.is_some();
-        let request = client::create_request("create_withdrawal", &body)?;
         let result = self.create_recovering(request, expected, caller_key).await?;
         mapping::to_withdrawal(&self.id, &result, Some(req.amount))
             .map_err(|e| e.with_provider(self.id.clone()))
@@ -885,27 +888,25 @@ fn deposit_request(req: &CreatePayment) -> Result<(Request, Expected)> {
         Some(PaymentMethod::Card(card)) => Some(card),
         _ => None,
     };
-    let payment_method =
-        ext.payment_method.clone().or_else(|| card.map(|_| "BASIC_CARD".to_owned()));
     let body = PaymentRequest {
-        reference_id: Some(reference.clone()),
+        reference_id: Some(&reference),
         payment_type: PaymentType::Deposit,
-        payment_method,
+        payment_method: ext.payment_method.as_deref().or_else(|| card.map(|_| "BASIC_CARD")),
         amount: Some(mapping::amount_token(req.amount)?),
-        currency: req.amount.currency().code().to_owned(),
+        currency: req.amount.currency().code(),
         parent_payment_id: None,
-        description: req.description.clone(),
+        description: req.description.as_deref(),
         card: card.map(|c| card_request(c, true)),
         customer: merge_customer(ext.customer.clone(), req.customer.as_ref(), req.billing.as_ref()),
         billing_address: req.billing.as_ref().and_then(|b| b.address.as_ref()).map(billing_address),
-        return_url: req.return_url.clone(),
-        webhook_url: ext.webhook_url.clone(),
+        return_url: req.return_url.as_deref(),
+        webhook_url: ext.webhook_url.as_deref(),
         start_recurring: ext.start_recurring,
         pre_auth: (req.capture == paymux_core::CaptureMode::Manual).then_some(true),
-        recurring_token: ext.recurring_token.clone(),
+        recurring_token: ext.recurring_token.as_deref(),
         additional_parameters: (!ext.additional_parameters.is_empty())
-            .then(|| ext.additional_parameters.clone()),
-        checkout_style: ext.checkout_style.clone(),
+            .then_some(&ext.additional_parameters),
+        checkout_style: ext.checkout_style.as_deref(),
     };
     let request = client::create_request("create_payment", &body)?;
     let expected = Expected {
@@ -962,13 +963,9 @@ impl PaymentProvider for Paytech {
     {
         let amount = req.amount;
         let caller_key = req.idempotency_key.is_some();
-        // Boxed: awaiting it from the block below would otherwise keep it there twice (the
-        // captured value and the future being awaited), and its recovery state is 0.5 KB.
-        let created = deposit_request(&req).map(|(request, expected)| {
-            Box::pin(self.create_recovering(request, expected, caller_key))
-        });
-        Box::pin(named(&self.id, async move {
-            let result = created?.await?;
+        let created = deposit_request(&req)
+            .map(|(request, expected)| self.create_recovering(request, expected, caller_key));
+        Box::pin(named_map(&self.id, created, move |result| {
             mapping::to_payment(&self.id, &result, Some(amount), false)
         }))
     }
@@ -1111,12 +1108,12 @@ impl PaymentProvider for Paytech {
             let reference =
                 reference_or_key(req.merchant_refund_id.as_ref(), req.idempotency_key.as_ref());
             let body = PaymentRequest {
-                reference_id: Some(reference.clone()),
+                reference_id: Some(&reference),
                 payment_type: PaymentType::Refund,
                 payment_method: None,
                 amount: Some(mapping::amount_token(amount)?),
-                currency: amount.currency().code().to_owned(),
-                parent_payment_id: Some(req.payment_id.as_str().to_owned()),
+                currency: amount.currency().code(),
+                parent_payment_id: Some(req.payment_id.as_str()),
                 description: None,
                 card: None,
                 customer: None,
@@ -1129,13 +1126,13 @@ impl PaymentProvider for Paytech {
                 additional_parameters: None,
                 checkout_style: None,
             };
+            let request = client::create_request("create_refund", &body)?;
             let expected = Expected {
                 payment_type: PaymentType::Refund,
                 reference,
                 amount,
                 parent: Some(req.payment_id.as_str().to_owned()),
             };
-            let request = client::create_request("create_refund", &body)?;
             let result =
                 self.create_recovering(request, expected, req.idempotency_key.is_some()).await?;
             let mut refund =

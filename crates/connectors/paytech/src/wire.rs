@@ -30,22 +30,23 @@ impl PaymentType {
     }
 }
 
-/// `PaymentRequest` (`POST /api/v1/payments`).
+/// `PaymentRequest` (`POST /api/v1/payments`). Borrows from the caller's request: it is
+/// serialized at once, so owning copies of its strings would only be allocated and freed.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PaymentRequest<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_id: Option<String>,
+    pub reference_id: Option<&'a str>,
     pub payment_type: PaymentType,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<String>,
+    pub payment_method: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Box<RawValue>>,
-    pub currency: String,
+    pub currency: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_payment_id: Option<String>,
+    pub parent_payment_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CardRequest<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,19 +54,19 @@ pub(crate) struct PaymentRequest<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<BillingAddress>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_url: Option<String>,
+    pub return_url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
+    pub webhook_url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_recurring: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_auth: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurring_token: Option<String>,
+    pub recurring_token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_parameters: Option<BTreeMap<String, String>>,
+    pub additional_parameters: Option<&'a BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub checkout_style: Option<String>,
+    pub checkout_style: Option<&'a str>,
 }
 
 /// `Card`. Borrows the secrets and exposes them only while serializing; no `Debug`.
@@ -75,11 +76,25 @@ pub(crate) struct CardRequest<'a> {
     #[serde(serialize_with = "expose")]
     pub card_number: &'a SecretString,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cardholder_name: Option<String>,
+    pub cardholder_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose_opt")]
     pub card_security_code: Option<&'a SecretString>,
-    pub expiry_month: String,
-    pub expiry_year: String,
+    /// `"01"` to `"12"`.
+    #[serde(serialize_with = "two_digits")]
+    pub expiry_month: u8,
+    /// `"2030"`.
+    #[serde(serialize_with = "four_digits")]
+    pub expiry_year: u16,
+}
+
+/// A month as the two-digit string pay.tech takes, written straight into the body.
+fn two_digits<S: Serializer>(month: &u8, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{month:02}"))
+}
+
+/// A year as the four-digit string pay.tech takes, written straight into the body.
+fn four_digits<S: Serializer>(year: &u16, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{year:04}"))
 }
 
 fn expose<S: Serializer>(secret: &&SecretString, s: S) -> Result<S::Ok, S::Error> {

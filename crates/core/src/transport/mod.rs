@@ -430,14 +430,21 @@ impl HttpTransport {
     fn url(&self, req: &Request) -> Result<reqwest::Url> {
         // URL normalization resolves `.` and `..` segments (also percent-encoded), which would
         // send the call to another route than the one the connector built. Connectors check
-        // ids with `path_segment`; this refuses whatever slipped past them.
-        if req.path.split('/').any(is_dot_segment) {
+        // ids with `path_segment`; this refuses whatever slipped past them. A path with no `.`
+        // and no `%` (nearly every one) cannot hold such a segment.
+        if req.path.bytes().any(|b| b == b'.' || b == b'%')
+            && req.path.split('/').any(is_dot_segment)
+        {
             return Err(Error::invalid_request(format!(
                 "request path {:?} has a '.' or '..' segment",
                 req.path
             )));
         }
-        let base = self.base_url.path().trim_end_matches('/');
+        // `new` keeps the base without a trailing slash; a root base reads back as "/".
+        let base = match self.base_url.path() {
+            "/" => "",
+            base => base,
+        };
         let below = req.path.trim_start_matches('/');
         let mut path = String::with_capacity(base.len() + 1 + below.len());
         path.push_str(base);
@@ -607,15 +614,17 @@ impl HttpTransport {
             None => None,
         };
         let started = Instant::now();
-        let mut builder = self.client.request(req.method.clone(), url);
-        // One by one onto the empty request: no copy of the whole map per attempt.
+        // Built directly rather than through `RequestBuilder`: its per-header conversions and
+        // error plumbing are for untyped input, and these headers were checked when `req` was.
+        let mut request = reqwest::Request::new(req.method.clone(), url);
+        let headers = request.headers_mut();
         for (name, value) in &req.headers {
-            builder = builder.header(name.clone(), value.clone());
+            headers.insert(name.clone(), value.clone());
         }
         if let Some(body) = &req.body {
-            builder = builder.body(body.clone());
+            *request.body_mut() = Some(body.clone().into());
         }
-        let response = builder.send().await.map_err(|e| {
+        let response = self.client.execute(request).await.map_err(|e| {
             span.record("latency_ms", elapsed_ms(started));
             send_error(&e)
         })?;
