@@ -768,7 +768,7 @@ impl Paytech {
         let count = u64::try_from(answer.items.len()).unwrap_or(u64::MAX);
         let items = answer
             .items
-            .iter()
+            .into_iter()
             .filter(|r| r.payment_type.as_deref().is_none_or(|t| t == "DEPOSIT"))
             .map(|r| mapping::to_payment(&self.id, r, None, false))
             .collect::<Result<Vec<_>>>()
@@ -966,7 +966,7 @@ impl PaymentProvider for Paytech {
         let created = deposit_request(&req)
             .map(|(request, expected)| self.create_recovering(request, expected, caller_key));
         Box::pin(named_map(&self.id, created, move |result| {
-            mapping::to_payment(&self.id, &result, Some(amount), false)
+            mapping::to_payment(&self.id, *result, Some(amount), false)
         }))
     }
 
@@ -975,7 +975,7 @@ impl PaymentProvider for Paytech {
         named(&self.id, async move {
             let result = self.client.get("get_payment", id.as_str()).await?;
             self.expect_type(&result, PaymentType::Deposit)?;
-            mapping::to_payment(&self.id, &result, None, false)
+            mapping::to_payment(&self.id, *result, None, false)
         })
         .await
     }
@@ -1012,7 +1012,7 @@ impl PaymentProvider for Paytech {
                 browser_timezone_offset: b.timezone_offset,
             };
             let result = self.client.execute_deposit(id.as_str(), &body).await?;
-            mapping::to_payment(&self.id, &result, None, true)
+            mapping::to_payment(&self.id, *result, None, true)
         })
         .await
     }
@@ -1030,7 +1030,7 @@ impl PaymentProvider for Paytech {
                 None => None,
             };
             let result = self.client.capture(id.as_str(), &CaptureRequest { amount }).await?;
-            mapping::to_payment(&self.id, &result, None, false)
+            mapping::to_payment(&self.id, *result, None, false)
         })
         .await
     }
@@ -1040,7 +1040,7 @@ impl PaymentProvider for Paytech {
         named(&self.id, async move {
             let _ = req;
             let result = self.client.void(id.as_str()).await?;
-            mapping::to_payment(&self.id, &result, None, false)
+            mapping::to_payment(&self.id, *result, None, false)
         })
         .await
     }

@@ -235,22 +235,27 @@ fn requested_amount(r: &PaymentResult, requested: Option<Money>) -> Result<(Mone
     Ok((amount, wire))
 }
 
-/// A `PaymentResult` as a core [`Payment`].
+/// A `PaymentResult` as a core [`Payment`]; its strings move into the payment rather than
+/// being copied.
 ///
 /// `requested` is the amount the caller asked for, when this connector created the payment.
 /// `prefer_instructions` (the host-to-host step) shows `externalRefs` rather than a stale
 /// checkout link.
 pub(crate) fn to_payment(
     provider: &ProviderId,
-    r: &PaymentResult,
+    r: PaymentResult,
     requested: Option<Money>,
     prefer_instructions: bool,
 ) -> Result<Payment> {
-    let state = r.state.clone().unwrap_or_default();
-    let status = payment_status(&state, r.error_code.as_deref());
-    let (amount, wire) = requested_amount(r, requested)?;
-    let mut p =
-        Payment::new(PaymentId::new(&r.id), provider.clone(), status, state.clone(), amount);
+    let state = r.state.as_deref().unwrap_or_default();
+    let status = payment_status(state, r.error_code.as_deref());
+    let (amount, wire) = requested_amount(&r, requested)?;
+    let created_at = r.created.as_deref().and_then(parse_time);
+    let failure = if status == PaymentStatus::Succeeded { None } else { failure(&r) };
+    let next_action =
+        next_action(r.redirect_url, r.external_refs, status, state, prefer_instructions);
+    let state = r.state.unwrap_or_default();
+    let mut p = Payment::new(PaymentId::new(r.id), provider.clone(), status, state, amount);
     if status == PaymentStatus::Succeeded {
         // `amount`/`currency` is what was finally sent to (and settled by) the provider; for
         // some methods it differs from the request.
@@ -258,20 +263,18 @@ pub(crate) fn to_payment(
     }
     p.capture_mode =
         r.pre_auth.map(|pre| if pre { CaptureMode::Manual } else { CaptureMode::Automatic });
-    p.merchant_reference = r.reference_id.clone();
-    p.description = r.description.clone();
-    p.customer_id =
-        r.customer.as_ref().and_then(|c| c.reference_id.clone()).map(CustomerId::from_gateway);
-    p.next_action = next_action(r, status, &state, prefer_instructions);
-    if status != PaymentStatus::Succeeded {
-        p.failure = failure(r);
-    }
-    p.created_at = r.created.as_deref().and_then(parse_time);
+    p.merchant_reference = r.reference_id;
+    p.description = r.description;
+    p.customer_id = r.customer.and_then(|c| c.reference_id).map(CustomerId::from_gateway);
+    p.next_action = next_action;
+    p.failure = failure;
+    p.created_at = created_at;
     Ok(p)
 }
 
 fn next_action(
-    r: &PaymentResult,
+    redirect: Option<String>,
+    refs: Option<serde_json::Map<String, serde_json::Value>>,
     status: PaymentStatus,
     state: &str,
     prefer_instructions: bool,
@@ -279,13 +282,10 @@ fn next_action(
     if status.is_final() {
         return None;
     }
-    let redirect = r.redirect_url.clone().filter(|u| !u.is_empty());
-    let refs = r.external_refs.clone().filter(|m| !m.is_empty());
-    if state == "CHECKOUT"
-        && !prefer_instructions
-        && let Some(url) = redirect.clone()
-    {
-        return Some(NextAction::Redirect { url });
+    let redirect = redirect.filter(|u| !u.is_empty());
+    let refs = refs.filter(|m| !m.is_empty());
+    if state == "CHECKOUT" && !prefer_instructions && redirect.is_some() {
+        return redirect.map(|url| NextAction::Redirect { url });
     }
     if let Some(refs) = refs {
         return Some(NextAction::Instructions { data: serde_json::Value::Object(refs) });

@@ -91,21 +91,15 @@ pub(crate) fn parse(
     let state = result.state.clone().unwrap_or_default();
     let payment_type = result.payment_type.clone().unwrap_or_else(|| "DEPOSIT".to_owned());
     let kind = event_kind(&payment_type, &state, result.error_code.as_deref());
+    let id = event_id(&result.id, &state);
     let resource = match payment_type.as_str() {
         "REFUND" => WebhookResource::Refund(
             to_refund(provider, &result, None, None).map_err(|e| bad(e.to_string()))?,
         ),
         "DEPOSIT" => WebhookResource::Payment(
-            to_payment(provider, &result, None, false).map_err(|e| bad(e.to_string()))?,
+            to_payment(provider, result, None, false).map_err(|e| bad(e.to_string()))?,
         ),
         _ => WebhookResource::Other,
     };
-    Ok(WebhookEvent {
-        id: event_id(&result.id, &state),
-        provider: provider.clone(),
-        kind,
-        occurred_at: None,
-        resource,
-        raw,
-    })
+    Ok(WebhookEvent { id, provider: provider.clone(), kind, occurred_at: None, resource, raw })
 }

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -170,15 +171,16 @@ pub(crate) struct RejectPaymentRequest {
 }
 
 /// The envelope of every answer: `{timestamp, status, result}`; the list adds `hasMore`.
+/// Fields the connector does not use are named but skipped ([`IgnoredAny`]), not allocated.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Envelope<T> {
     #[serde(default)]
     #[allow(dead_code)]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<IgnoredAny>,
     #[serde(default)]
     #[allow(dead_code)]
-    pub status: Option<u16>,
+    pub status: Option<IgnoredAny>,
     pub result: Option<T>,
     #[serde(default)]
     pub has_more: Option<bool>,
@@ -203,7 +205,7 @@ pub(crate) struct PaymentResult {
     pub parent_payment_id: Option<String>,
     #[serde(default)]
     #[allow(dead_code)]
-    pub payment_method: Option<String>,
+    pub payment_method: Option<IgnoredAny>,
     #[serde(default)]
     pub amount: Option<Box<RawValue>>,
     #[serde(default)]
