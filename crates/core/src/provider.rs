@@ -229,7 +229,7 @@ where
 /// 1.2 KB copied and written to cold memory on every call before any work is done.
 ///
 /// ```
-/// use paymux_core::{CreatePayment, Payment, ProviderFuture, ProviderId, Result, named};
+/// use paymux_core::{CreatePayment, Error, Payment, ProviderFuture, ProviderId, Result, named_map};
 ///
 /// struct Gateway { id: ProviderId }
 ///
@@ -239,17 +239,19 @@ where
 ///         Ok(req.amount.amount_minor().to_string().into_bytes())
 ///     }
 ///
+///     // Stands for the client call: serializes and starts the exchange at once.
+///     fn send(&self, body: Vec<u8>) -> impl Future<Output = Result<String>> + Send + use<> {
+///         std::future::ready(Err(Error::unsupported("sending")))
+///     }
+///
 ///     // Inside `#[async_trait] impl PaymentProvider for Gateway` this replaces
 ///     // `async fn create_payment(&self, req: CreatePayment) -> Result<Payment>`.
 ///     fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
 ///     where
 ///         's: 'f,
 ///     {
-///         let body = self.create_body(&req);
-///         Box::pin(named(&self.id, async move {
-///             let _body = body?;
-///             Err(paymux_core::Error::unsupported("sending"))
-///         }))
+///         let sent = self.create_body(&req).map(|body| self.send(body));
+///         Box::pin(named_map(&self.id, sent, |_wire: String| Err(Error::unsupported("mapping"))))
 ///     }
 /// }
 /// ```

@@ -493,21 +493,23 @@ impl HttpTransport {
     /// Parses a 2xx body. An unreadable answer to a mutation is marked outcome-unknown: the
     /// gateway acted, we just cannot tell how.
     pub fn parse_json<T: DeserializeOwned>(&self, body: &[u8], mutation: bool) -> Result<T> {
-        serde_json::from_slice(body).map_err(|e| {
-            let secrets = self.secrets();
-            let snippet = crate::redact::snippet(body, 160);
-            let snippet = crate::redact::mask_secrets(&snippet, &secrets);
-            // serde_json quotes the offending value: redact it like the body.
-            let why = crate::redact::redact_card_numbers(&e.to_string());
-            let why = crate::redact::mask_secrets(&why, &secrets);
-            let mut err =
-                Error::invalid_response(format!("unreadable answer ({why}); body: {snippet}"))
-                    .with_provider(self.config.provider.clone());
-            if mutation {
-                err = err.with_outcome_unknown();
-            }
-            err
-        })
+        serde_json::from_slice(body).map_err(|e| self.unreadable(body, &e, mutation))
+    }
+
+    /// The error for an answer that does not parse. Out of line and cold, and not generic:
+    /// inline, a copy of it sat in every typed parse.
+    #[cold]
+    #[inline(never)]
+    fn unreadable(&self, body: &[u8], e: &serde_json::Error, mutation: bool) -> Error {
+        let secrets = self.secrets();
+        let snippet = crate::redact::snippet(body, 160);
+        let snippet = crate::redact::mask_secrets(&snippet, &secrets);
+        // serde_json quotes the offending value: redact it like the body.
+        let why = crate::redact::redact_card_numbers(&e.to_string());
+        let why = crate::redact::mask_secrets(&why, &secrets);
+        let err = Error::invalid_response(format!("unreadable answer ({why}); body: {snippet}"))
+            .with_provider(self.config.provider.clone());
+        if mutation { err.with_outcome_unknown() } else { err }
     }
 
     fn secrets(&self) -> Vec<&str> {
