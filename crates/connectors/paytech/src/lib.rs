@@ -102,7 +102,7 @@ mod wire;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport, Request};
@@ -692,7 +692,8 @@ impl Paytech {
         // Not polled before the lookup below has answered.
         let sent = self.client.send(request, true);
         async move {
-            let started = OffsetDateTime::now_utc();
+            // The clock as read, turned into a date only if a lookup needs it (rarely).
+            let started = SystemTime::now();
             if caller_key
                 && let Some(found) = Box::pin(self.find_created(&expected, started)).await?
             {
@@ -714,7 +715,7 @@ impl Paytech {
         operation: &str,
         first: Error,
         expected: &Expected,
-        started: OffsetDateTime,
+        started: SystemTime,
     ) -> Result<Answer> {
         tracing::warn!(
             provider = %self.id, operation, error = %first,
@@ -737,11 +738,11 @@ impl Paytech {
     async fn find_created(
         &self,
         expected: &Expected,
-        started: OffsetDateTime,
+        started: SystemTime,
     ) -> Result<Option<Answer>> {
         let query = ListQuery {
             limit: Some(100),
-            created_gte: Some(started - self.recovery_lookback),
+            created_gte: Some(OffsetDateTime::from(started) - self.recovery_lookback),
             reference_id: Some(expected.reference.clone()),
             ..ListQuery::default()
         };
