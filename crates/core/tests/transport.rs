@@ -327,3 +327,48 @@ async fn a_path_with_dot_segments_is_refused_before_sending() {
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+/// A server that answers 200 with a chunked body written in three separate pieces, a moment
+/// apart, so the client receives them as separate frames.
+async fn chunking_server(pieces: &'static [&'static str]) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0_u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+            sock.write_all(head.as_bytes()).await.unwrap();
+            for piece in pieces {
+                let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+                sock.write_all(chunk.as_bytes()).await.unwrap();
+                sock.flush().await.unwrap();
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            sock.write_all(b"0\r\n\r\n").await.unwrap();
+            let _ = sock.shutdown().await;
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole_and_in_order() {
+    let url = chunking_server(&["{\"id\":\"pay_", "123\",\"amount\":", "1050}"]).await;
+    let t = transport(&url, RetryPolicy::none(), Duration::from_secs(5));
+    let response = t.execute(Request::get("get", "/p")).await.unwrap();
+    assert_eq!(&response.body[..], b"{\"id\":\"pay_123\",\"amount\":1050}");
+    let v: Value = t.send_json(Request::get("get", "/p")).await.unwrap();
+    assert_eq!(v, json!({"id": "pay_123", "amount": 1050}));
+}
+
+#[tokio::test]
+async fn an_empty_body_is_read_as_empty() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let t = transport(&server.uri(), RetryPolicy::none(), Duration::from_secs(5));
+    let response = t.execute(Request::new(http::Method::DELETE, "delete", "/p")).await.unwrap();
+    assert_eq!(response.status, 204);
+    assert!(response.body.is_empty());
+}
