@@ -228,7 +228,9 @@ impl Request {
 
     /// A JSON body, serialized once for every attempt.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
+        // Sized for a typical payment body up front: `to_vec` starts at 128 bytes and grows.
+        let mut bytes = Vec::with_capacity(512);
+        serde_json::to_writer(&mut bytes, body).map_err(|e| {
             Error::invalid_request(format!("request body cannot be serialized: {e}"))
         })?;
         self.body = Some(Bytes::from(bytes));
@@ -542,32 +544,26 @@ impl HttpTransport {
             if let (Some(body), true) = (&req.body, tracing::enabled!(tracing::Level::TRACE)) {
                 self.trace_body(&span, "request body", None, body);
             }
-            let retry_safe = req.idempotency.retry_safe();
-            let result =
-                self.attempts(&req, &url, retry_safe, &span).instrument(span.clone()).await;
+            // The common call is one attempt that succeeds; the retry loop after a failure is
+            // a boxed future of its own, so its state (backoff, timer, a second attempt) and
+            // code stay out of this one.
+            record(&span, "attempt", 1);
+            let result = match self.attempt(&req, &url, &span).instrument(span.clone()).await {
+                Ok(response) => Ok(response),
+                Err(err) => {
+                    let retry_safe = req.idempotency.retry_safe();
+                    Box::pin(
+                        self.retry(&req, &url, retry_safe, &span, err).instrument(span.clone()),
+                    )
+                    .await
+                }
+            };
             result.map_err(|e| {
                 let e = e.with_provider(self.config.provider.clone());
                 // A read has no side effect, so "outcome unknown" does not apply.
                 if req.idempotency == Idempotency::Read { e.with_outcome_known() } else { e }
             })
         })
-    }
-
-    /// Attempts `req` until it succeeds, fails for good, or the policy runs out. The common
-    /// call is one attempt that succeeds; the retry loop after a failure is a boxed future of
-    /// its own, so its state (backoff, timer, a second attempt) and code stay out of that path.
-    async fn attempts(
-        &self,
-        req: &Request,
-        url: &reqwest::Url,
-        retry_safe: bool,
-        span: &tracing::Span,
-    ) -> Result<Response> {
-        span.record("attempt", 1);
-        match self.attempt(req, url, span).await {
-            Ok(response) => Ok(response),
-            Err(err) => Box::pin(self.retry(req, url, retry_safe, span, err)).await,
-        }
     }
 
     /// Retries after attempt 1 failed with `err`. The backoff schedule (exponential,
@@ -599,7 +595,7 @@ impl HttpTransport {
             tracing::warn!(error = %err, wait_ms = wait.as_millis(), "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
-            span.record("attempt", attempt);
+            record(span, "attempt", attempt);
             err = match self.attempt(req, url, span).await {
                 Ok(response) => return Ok(response),
                 Err(err) => err,
@@ -634,7 +630,7 @@ impl HttpTransport {
             send_error(&e)
         })?;
         let status = response.status();
-        span.record("status", status.as_u16());
+        record(span, "status", status.as_u16());
         let body = read_body(&mut response).await.map_err(|e| {
             Error::new(
                 ErrorKind::Transport,
@@ -700,6 +696,14 @@ fn is_dot_segment(segment: &str) -> bool {
         dots += 1;
     }
     (1..=2).contains(&dots)
+}
+
+/// Records `value` in the exchange's span, if it is enabled. `Span::record` on a disabled span
+/// still looks the field up by name in the span's metadata, on every call.
+fn record(span: &tracing::Span, field: &str, value: impl tracing::Value) {
+    if !span.is_disabled() {
+        span.record(field, value);
+    }
 }
 
 fn record_latency(span: &tracing::Span, started: Option<Instant>) {
