@@ -190,22 +190,35 @@ async fn bad_bodies_become_typed_errors() {
     assert!(e.is_outcome_unknown());
 }
 
-/// A server that promises 100 bytes, sends 12, and hangs up.
-async fn truncating_server() -> String {
+/// A bare HTTP/1.1 server: reads each request and lets `answer` write the response bytes.
+async fn raw_server<F, Fut>(answer: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    use tokio::io::AsyncReadExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         while let Ok((mut sock, _)) = listener.accept().await {
             let mut buf = [0_u8; 4096];
             let _ = sock.read(&mut buf).await;
-            let _ = sock
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"pay_")
-                .await;
-            let _ = sock.shutdown().await;
+            answer(sock).await;
         }
     });
     format!("http://{addr}")
+}
+
+/// A server that promises 100 bytes, sends 12, and hangs up.
+async fn truncating_server() -> String {
+    raw_server(|mut sock| async move {
+        use tokio::io::AsyncWriteExt;
+        let _ = sock
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"pay_")
+            .await;
+        let _ = sock.shutdown().await;
+    })
+    .await
 }
 
 #[tokio::test]
@@ -328,29 +341,23 @@ async fn a_path_with_dot_segments_is_refused_before_sending() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
-/// A server that answers 200 with a chunked body written in three separate pieces, a moment
-/// apart, so the client receives them as separate frames.
+/// A server that answers 200 with a chunked body written piece by piece, a moment apart, so
+/// the client receives the pieces as separate frames.
 async fn chunking_server(pieces: &'static [&'static str]) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let mut buf = [0_u8; 4096];
-            let _ = sock.read(&mut buf).await;
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-            sock.write_all(head.as_bytes()).await.unwrap();
-            for piece in pieces {
-                let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
-                sock.write_all(chunk.as_bytes()).await.unwrap();
-                sock.flush().await.unwrap();
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            sock.write_all(b"0\r\n\r\n").await.unwrap();
-            let _ = sock.shutdown().await;
+    raw_server(move |mut sock| async move {
+        use tokio::io::AsyncWriteExt;
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        sock.write_all(head.as_bytes()).await.unwrap();
+        for piece in pieces {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            sock.write_all(chunk.as_bytes()).await.unwrap();
+            sock.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-    });
-    format!("http://{addr}")
+        sock.write_all(b"0\r\n\r\n").await.unwrap();
+        let _ = sock.shutdown().await;
+    })
+    .await
 }
 
 #[tokio::test]
