@@ -172,8 +172,9 @@ impl Error {
     }
 
     /// Names `provider` unless the error already names one.
-    pub fn or_provider(self, provider: &ProviderId) -> Self {
-        if self.0.provider.is_some() { self } else { self.with_provider(provider.clone()) }
+    pub fn or_provider(mut self, provider: &ProviderId) -> Self {
+        self.name_provider(provider);
+        self
     }
 
     /// Sets the HTTP status the gateway answered with.

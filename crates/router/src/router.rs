@@ -407,14 +407,18 @@ impl Router {
         }
     }
 
-    async fn call<T>(
-        &self,
-        inst: &Instance,
-        fut: impl std::future::Future<Output = Result<T>>,
-    ) -> Result<T> {
-        let result = fut.await;
-        self.record(inst, &result);
-        result
+    /// `fut` (a call to `inst`) with its outcome recorded in the instance's health. A
+    /// combinator, not an `async fn`, so `create_payment` can map its result without another
+    /// future layer around it.
+    fn call<'a, T>(
+        &'a self,
+        inst: &'a Instance,
+        fut: impl std::future::Future<Output = Result<T>> + 'a,
+    ) -> impl std::future::Future<Output = Result<T>> + 'a {
+        fut.map(move |result| {
+            self.record(inst, &result);
+            result
+        })
     }
 
     /// Lists one instance's payments.
@@ -451,7 +455,6 @@ impl Router {
 }
 
 /// A payment `inst` created: counted, and its ids routed.
-/// Counts a payment `name` created and routes it.
 fn created(name: &str, inst: &Instance, p: &mut Payment) {
     inst.stats.lock().unwrap_or_else(|p| p.into_inner()).payments_created += 1;
     route_payment_in_place(name, p);
@@ -520,15 +523,16 @@ impl PaymentProvider for Router {
             && let Some((name, inst)) = self.instances.get_key_value(*only)
             && self.takes(inst, &req)
         {
-            // A combinator, not an async block around `call`: one layer less on every poll.
+            // Combinators, not an async block: one layer less on every poll.
             // The payment is routed in place: each `map` over the result would copy it.
-            return Box::pin(inst.provider.create_payment(req).map(move |mut result| {
-                self.record(inst, &result);
-                if let Ok(payment) = &mut result {
-                    created(name, inst, payment);
-                }
-                result
-            }));
+            return Box::pin(self.call(inst, inst.provider.create_payment(req)).map(
+                move |mut result| {
+                    if let Ok(payment) = &mut result {
+                        created(name, inst, payment);
+                    }
+                    result
+                },
+            ));
         }
         Box::pin(self.create_with_fallback(plan, req))
     }
