@@ -83,6 +83,11 @@ pub enum WebhookFailure {
     /// The body is larger than the configured limit.
     #[error("body too large")]
     BodyTooLarge,
+    /// More candidate signatures, or a longer signature header, than any sender needs
+    /// ([`MAX_SIGNATURES`](crate::webhook::MAX_SIGNATURES),
+    /// [`MAX_SIGNATURE_HEADER_BYTES`](crate::webhook::MAX_SIGNATURE_HEADER_BYTES)).
+    #[error("too many signatures")]
+    TooManySignatures,
     /// Signature valid, but the body is not the documented event shape.
     #[error("payload unreadable")]
     BadPayload,

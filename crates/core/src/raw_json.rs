@@ -28,9 +28,9 @@ impl RawJson {
         RawJson { text: text.into(), parsed: Arc::new(OnceLock::new()) }
     }
 
-    /// The deepest nesting accepted: serde_json's own recursion limit, so that whatever is
-    /// kept can always be parsed later.
-    pub const MAX_DEPTH: usize = 128;
+    /// The deepest nesting accepted: the deepest serde_json reads back (its recursion limit
+    /// of 128 counts the level that fails), so that whatever is kept can always be parsed later.
+    pub const MAX_DEPTH: usize = 127;
 
     /// Keeps a body received as bytes; `None` if it is not UTF-8 (JSON always is) or nests
     /// arrays and objects deeper than [`RawJson::MAX_DEPTH`] (such a body could never be read
@@ -145,6 +145,11 @@ mod tests {
         assert!(RawJson::from_bytes(b"\xff").is_none());
         let deep = format!("{{\"a\":{}1{}}}", "[".repeat(200), "]".repeat(200));
         assert!(RawJson::from_bytes(deep.as_bytes()).is_none(), "too deep to read back");
+        // The edge: the deepest document kept is one `raw` can still read.
+        let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let edge = RawJson::from_bytes(nested(RawJson::MAX_DEPTH).as_bytes()).unwrap();
+        assert_ne!(edge.value(), &Value::Null, "kept at the limit, so readable");
+        assert!(RawJson::from_bytes(nested(RawJson::MAX_DEPTH + 1).as_bytes()).is_none());
         let fine = format!("{{\"a\":{}1{}, \"s\":\"[[[[\\\"\"}}", "[".repeat(100), "]".repeat(100));
         assert!(RawJson::from_bytes(fine.as_bytes()).is_some(), "brackets in strings do not count");
     }

@@ -1,12 +1,31 @@
 //! Masks card numbers, CVCs, keys and signatures in text before it reaches a log or an error.
 //!
+//! Every place where text from a gateway (or a request body) reaches an error or a log goes
+//! through [`snippet`], [`gateway_text`] or [`for_log`], which apply the same three steps in
+//! this order: the instance's own secrets are masked in the text as received, then card data
+//! and labelled secrets are redacted, and only then is the result shortened, so a cut can never
+//! leave part of a secret that no longer matches exactly.
+//!
+//! What is redacted:
+//! - in JSON, the value of every field whose name says secret or card data (`card_number`,
+//!   `cvc`, `api_key`, `signature`, ...) and card-shaped numbers in any other value;
+//! - in any text, card numbers of 13 to 19 digits that pass Luhn, written plain or in groups
+//!   separated by single spaces or dashes (`4242 4242 4242 4242`, `4242-4242-...`);
+//! - in any text, whatever follows a label that names it, whether or not it passes Luhn: 13 to
+//!   19 digits after a card label (`card`, `pan`, `number`, `card[number]`), 3 or 4 digits after
+//!   a CVC label (`cvc 917`, `"cvv":"123"`), the value after a secret label (`api_key=...`,
+//!   `Authorization: Bearer ...`).
+//!
 //! ```
-//! use paymux_core::redact::redact_body;
+//! use paymux_core::redact::{redact_body, redact_text};
 //! let body = br#"{"card_number":"4242424242424242","card_cvc":"123","amount":6540}"#;
 //! let safe = redact_body(body);
 //! assert!(!safe.contains("4242424242424242"));
 //! assert!(!safe.contains("\"123\""));
 //! assert!(safe.contains("6540"));
+//!
+//! let text = redact_text("declined: card 4242 4242 4242 4241, cvc 917");
+//! assert!(!text.contains("4242 4241") && !text.contains("917"), "{text}");
 //! ```
 
 use serde_json::Value;
@@ -14,14 +33,16 @@ use serde_json::Value;
 /// What replaces a masked value.
 pub const MASK: &str = "[REDACTED]";
 
+/// Lowercase ASCII letters and digits of `name`: `card[number]`, `card_number` and
+/// `cardNumber` all read `cardnumber`.
+fn normalized(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
 /// `true` for field names whose values are secrets or card data, whatever their case or
 /// separators (`card_number`, `cardNumber`, `CVV`, `api-key`, `webhook_secret`, ...).
 pub fn is_sensitive_field(name: &str) -> bool {
-    let n: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    let n = normalized(name);
     const EXACT: &[&str] = &["pan", "number", "cardnumber", "authorization", "signature", "pin"];
     const CONTAINS: &[&str] = &[
         "cardnumber",
@@ -35,6 +56,33 @@ pub fn is_sensitive_field(name: &str) -> bool {
         "token",
     ];
     EXACT.contains(&n.as_str()) || CONTAINS.iter().any(|c| n.contains(c))
+}
+
+/// What a label in free text announces, and so what of the value after it is masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    /// A card number: 13 to 19 digits, grouped or not, masked whether or not they pass Luhn.
+    Card,
+    /// A CVC: 3 or 4 digits.
+    Cvc,
+    /// A key, token, password or signature: the next word (two after `Bearer`/`Basic`).
+    Secret,
+}
+
+fn label(word: &str) -> Option<Label> {
+    let n = normalized(word);
+    if n.is_empty() {
+        return None;
+    }
+    if ["cvc", "cvv", "cvc2", "cvv2", "csc", "securitycode"].iter().any(|c| n.ends_with(c)) {
+        return Some(Label::Cvc);
+    }
+    if matches!(n.as_str(), "card" | "pan" | "cc" | "ccnumber" | "cardno" | "number")
+        || n.ends_with("cardnumber")
+    {
+        return Some(Label::Card);
+    }
+    is_sensitive_field(&n).then_some(Label::Secret)
 }
 
 /// `true` if `digits` (ASCII digits only) passes the Luhn check.
@@ -53,39 +101,189 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// Masks every run of 13 to 19 digits that passes Luhn (a card number), keeping the last four.
-pub fn redact_card_numbers(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut copied = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_digit() {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            let run = &bytes[start..i];
-            if (13..=19).contains(&run.len()) && luhn_valid(run) {
-                out.push_str(&text[copied..start]);
-                out.push_str("[CARD ****");
-                out.push_str(&text[i - 4..i]);
-                out.push(']');
-                copied = i;
-            }
-        } else {
+/// The card number lengths ISO/IEC 7812 allows.
+const CARD_DIGITS: std::ops::RangeInclusive<usize> = 13..=19;
+
+/// One run of digits in the text: `start..end`.
+type Group = (usize, usize);
+
+/// The digit groups starting at `at`, each separated from the next by one space or dash.
+fn digit_groups(bytes: &[u8], at: usize) -> Vec<Group> {
+    let mut groups = Vec::new();
+    let mut i = at;
+    loop {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
         }
+        if i == start {
+            break;
+        }
+        groups.push((start, i));
+        let separated = matches!(bytes.get(i), Some(b' ' | b'-'))
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !separated {
+            break;
+        }
+        i += 1;
     }
-    out.push_str(&text[copied..]);
-    out
+    groups
+}
+
+fn digits_of(bytes: &[u8], groups: &[Group]) -> Vec<u8> {
+    groups.iter().flat_map(|&(s, e)| bytes[s..e].iter().copied()).collect()
+}
+
+/// A masked card number, keeping the last four digits.
+fn card_mask(digits: &[u8]) -> String {
+    let last4 = &digits[digits.len().saturating_sub(4)..];
+    format!("[CARD ****{}]", String::from_utf8_lossy(last4))
+}
+
+/// The replacements a text needs: `(start, end, replacement)`, in order, not overlapping.
+struct Spans(Vec<(usize, usize, String)>);
+
+impl Spans {
+    fn covers(&self, at: usize) -> bool {
+        self.0.iter().any(|&(s, e, _)| s <= at && at < e)
+    }
+
+    fn apply(mut self, text: &str) -> String {
+        self.0.sort_by_key(|&(s, _, _)| s);
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (s, e, with) in self.0 {
+            if s < copied {
+                continue;
+            }
+            out.push_str(&text[copied..s]);
+            out.push_str(&with);
+            copied = e;
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'[' | b']' | b'.')
+}
+
+fn is_gap_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b':' | b'=' | b'"' | b'\'' | b'\\')
+}
+
+fn is_value_byte(b: u8) -> bool {
+    !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'&' | b',' | b';' | b'<' | b'>')
+}
+
+/// The end of the run of bytes from `at` for which `f` holds.
+fn run_end(bytes: &[u8], at: usize, f: impl Fn(u8) -> bool) -> usize {
+    at + bytes[at..].iter().take_while(|&&b| f(b)).count()
+}
+
+/// What a label at `value_at` masks, if anything.
+fn labelled_value(bytes: &[u8], value_at: usize, label: Label) -> Option<(usize, usize, String)> {
+    match label {
+        Label::Card => {
+            let groups = digit_groups(bytes, value_at);
+            let digits = digits_of(bytes, &groups);
+            let end = groups.last()?.1;
+            CARD_DIGITS.contains(&digits.len()).then(|| (value_at, end, card_mask(&digits)))
+        }
+        Label::Cvc => {
+            let end = run_end(bytes, value_at, |b| b.is_ascii_digit());
+            let followed_by_word = bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric());
+            ((3..=4).contains(&(end - value_at)) && !followed_by_word)
+                .then(|| (value_at, end, MASK.to_owned()))
+        }
+        Label::Secret => {
+            let mut end = run_end(bytes, value_at, is_value_byte);
+            if end == value_at {
+                return None;
+            }
+            let word = &bytes[value_at..end];
+            let scheme =
+                word.eq_ignore_ascii_case(b"bearer") || word.eq_ignore_ascii_case(b"basic");
+            if scheme && bytes.get(end) == Some(&b' ') {
+                end = run_end(bytes, end + 1, is_value_byte);
+            }
+            Some((value_at, end, MASK.to_owned()))
+        }
+    }
+}
+
+/// Redacts card numbers, CVCs and labelled secrets in free text (see the module docs).
+pub fn redact_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut spans = Spans(Vec::new());
+    // Labelled values first: they are masked whether or not they look like what they are.
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_word_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let end = run_end(bytes, i, is_word_byte);
+        if let Some(label) = label(&text[i..end]) {
+            let gap = bytes[end..].iter().take(8).take_while(|&&b| is_gap_byte(b)).count();
+            // Digits after a card or CVC label are masked after any gap; a secret only in
+            // `name: value` / `name=value` form, so prose ("authorization failed") stays.
+            let keyed = bytes[end..end + gap].iter().any(|b| matches!(b, b':' | b'=' | b'"'));
+            if (label != Label::Secret || keyed)
+                && let Some(span) = labelled_value(bytes, end + gap, label)
+            {
+                i = span.1;
+                spans.0.push(span);
+                continue;
+            }
+        }
+        i = end;
+    }
+    // Then card numbers anywhere: 13 to 19 digits passing Luhn, in one run or in groups.
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || spans.covers(i) {
+            i += 1;
+            continue;
+        }
+        let groups = digit_groups(bytes, i);
+        let mut next = groups.last().map_or(i + 1, |g| g.1);
+        'start: for first in 0..groups.len() {
+            for last in (first..groups.len()).rev() {
+                let digits = digits_of(bytes, &groups[first..=last]);
+                if CARD_DIGITS.contains(&digits.len()) && luhn_valid(&digits) {
+                    spans.0.push((groups[first].0, groups[last].1, card_mask(&digits)));
+                    next = groups[last].1;
+                    break 'start;
+                }
+            }
+        }
+        i = next;
+    }
+    spans.apply(text)
+}
+
+/// `true` for a scalar that holds 13 to 19 digits, grouped or not (a card number's shape).
+fn card_shaped(text: &str) -> bool {
+    let bytes = text.trim().as_bytes();
+    let groups = digit_groups(bytes, 0);
+    groups.last().is_some_and(|g| g.1 == bytes.len())
+        && CARD_DIGITS.contains(&digits_of(bytes, &groups).len())
 }
 
 fn redact_value(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (k, val) in map.iter_mut() {
-                if is_sensitive_field(k) && !val.is_object() && !val.is_array() && !val.is_null() {
+                let scalar = !val.is_object() && !val.is_array() && !val.is_null();
+                let card = label(k) == Some(Label::Card)
+                    && match val {
+                        Value::String(s) => card_shaped(s),
+                        Value::Number(n) => card_shaped(&n.to_string()),
+                        _ => false,
+                    };
+                if (scalar && is_sensitive_field(k)) || card {
                     *val = Value::String(MASK.to_owned());
                 } else {
                     redact_value(val);
@@ -94,14 +292,14 @@ fn redact_value(v: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(redact_value),
         Value::String(s) => {
-            let masked = redact_card_numbers(s);
+            let masked = redact_text(s);
             if masked != *s {
                 *s = masked;
             }
         }
         Value::Number(n) => {
             let text = n.to_string();
-            if redact_card_numbers(&text) != text {
+            if redact_text(&text) != text {
                 *v = Value::String(MASK.to_owned());
             }
         }
@@ -110,25 +308,15 @@ fn redact_value(v: &mut Value) {
 }
 
 /// Redacts a request or response body: JSON bodies field by field (sensitive names masked,
-/// card numbers masked anywhere), other bodies as text (card numbers masked).
+/// card numbers masked anywhere), other bodies as text ([`redact_text`]).
 pub fn redact_body(body: &[u8]) -> String {
     match serde_json::from_slice::<Value>(body) {
         Ok(mut v) => {
             redact_value(&mut v);
             v.to_string()
         }
-        Err(_) => redact_card_numbers(&String::from_utf8_lossy(body)),
+        Err(_) => redact_text(&String::from_utf8_lossy(body)),
     }
-}
-
-/// A redacted, shortened snippet of a body for error messages (at most `max` characters).
-pub fn snippet(body: &[u8], max: usize) -> String {
-    let redacted = redact_body(body);
-    let mut s: String = redacted.chars().take(max).collect();
-    if redacted.chars().count() > max {
-        s.push('…');
-    }
-    s
 }
 
 /// Replaces every occurrence of each secret in `text` with [`MASK`] (a gateway echoing our key).
@@ -140,6 +328,37 @@ pub fn mask_secrets(text: &str, secrets: &[&str]) -> String {
         }
     }
     out
+}
+
+/// At most `max` characters of `text`, with `…` when something was cut.
+fn shorten(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((cut, _)) => {
+            let mut s = text;
+            s.truncate(cut);
+            s.push('…');
+            s
+        }
+    }
+}
+
+/// A whole body for a trace: `secrets` masked, then [`redact_body`].
+pub fn for_log(body: &[u8], secrets: &[&str]) -> String {
+    let masked = mask_secrets(&String::from_utf8_lossy(body), secrets);
+    redact_body(masked.as_bytes())
+}
+
+/// A snippet of a body for an error message: `secrets` masked, redacted ([`redact_body`]),
+/// then cut to at most `max` characters.
+pub fn snippet(body: &[u8], max: usize, secrets: &[&str]) -> String {
+    shorten(for_log(body, secrets), max)
+}
+
+/// Text a gateway wrote (an error message, a code, a parser's complaint quoting a value):
+/// `secrets` masked, redacted ([`redact_text`]), then cut to at most `max` characters.
+pub fn gateway_text(text: &str, max: usize, secrets: &[&str]) -> String {
+    shorten(redact_text(&mask_secrets(text, secrets)), max)
 }
 
 #[cfg(test)]
@@ -155,16 +374,81 @@ mod tests {
 
     #[test]
     fn card_numbers_masked_in_text_keeping_last4() {
-        let s = redact_card_numbers("pan 4242424242424242 order 1234567890123 end");
+        let s = redact_text("pan 4242424242424242 order 1234567890123 end");
         assert_eq!(s, "pan [CARD ****4242] order 1234567890123 end");
     }
 
     #[test]
+    fn grouped_card_numbers_are_masked() {
+        for text in [
+            "paid with 4242 4242 4242 4242 today",
+            "paid with 4242-4242-4242-4242 today",
+            "paid with 4000 0000 0000 0002 today",
+            "qty 2 4242 4242 4242 4242",
+            "amex 3782 822463 10005",
+        ] {
+            let s = redact_text(text);
+            assert!(s.contains("[CARD ****"), "{text} -> {s}");
+            for group in ["4242 4242", "4242-4242", "0000 0000", "822463"] {
+                assert!(!s.contains(group), "{text} -> {s}");
+            }
+        }
+        assert!(redact_text("qty 2 4242 4242 4242 4242").starts_with("qty 2 [CARD"));
+    }
+
+    #[test]
+    fn labelled_card_numbers_are_masked_without_luhn() {
+        for text in [
+            "card 4242424242424241 refused",
+            "card_number=4242 4242 4242 4241&amount=10",
+            "card[number]=4242424242424241",
+            r#"{"cardNumber":"4242424242424241","amount":"#,
+            "PAN: 5555-5555-5555-4443",
+        ] {
+            let s = redact_text(text);
+            assert!(!s.contains("424242424241") && !s.contains("4242 4241"), "{text} -> {s}");
+            assert!(!s.contains("5555-5555"), "{text} -> {s}");
+        }
+        // Not after a card label, and failing Luhn: an order number, kept.
+        assert_eq!(redact_text("order 4242424242424241"), "order 4242424242424241");
+    }
+
+    #[test]
+    fn cvcs_and_secrets_in_text_are_masked() {
+        for (text, hidden) in [
+            ("cvc 917 is wrong", "917"),
+            ("CVV2: 1234", "1234"),
+            (r#"{"card_cvc":"737","#, "737"),
+            (r#"{\"cvc\":\"555\"}"#, "555"),
+            ("security_code=042&x=1", "042"),
+            ("api_key=snd_live_abc123&x=1", "snd_live_abc123"),
+            ("Authorization: Bearer sk_test_zzz", "sk_test_zzz"),
+            ("client_secret: pi_123_secret_456", "pi_123_secret_456"),
+        ] {
+            let s = redact_text(text);
+            assert!(!s.contains(hidden), "{text} -> {s}");
+        }
+        assert_eq!(redact_text("cvc 91734 is not a cvc"), "cvc 91734 is not a cvc");
+        assert_eq!(redact_text("amount 917 USD"), "amount 917 USD");
+        assert_eq!(
+            redact_text("Authorization failed: insufficient funds"),
+            "Authorization failed: insufficient funds"
+        );
+    }
+
+    #[test]
     fn sensitive_fields_masked_at_any_depth() {
-        let body = br#"{"payment_method_data":{"card":{"card_number":"4111111111111111","card_cvc":"737","card_exp_month":"12"}},"cardNumber":5555555555554444,"api_key":"snd_abc","phone":"6502530000","x":["4000000000000002"]}"#;
+        let body = br#"{"payment_method_data":{"card":{"card_number":"4111111111111111","card_cvc":"737","card_exp_month":"12"}},"cardNumber":5555555555554444,"api_key":"snd_abc","phone":"6502530000","x":["4000000000000002"],"card":"4242 4242 4242 4241","note":"cvc 917"}"#;
         let s = redact_body(body);
-        for secret in ["4111111111111111", "737", "5555555555554444", "snd_abc", "4000000000000002"]
-        {
+        for secret in [
+            "4111111111111111",
+            "737",
+            "5555555555554444",
+            "snd_abc",
+            "4000000000000002",
+            "4242 4241",
+            "917",
+        ] {
             assert!(!s.contains(secret), "{secret} in {s}");
         }
         assert!(s.contains("6502530000"), "phone numbers are not card numbers: {s}");
@@ -191,8 +475,24 @@ mod tests {
 
     #[test]
     fn snippet_is_short_and_redacted() {
-        let s = snippet(b"<html>4242424242424242 bad gateway</html>", 20);
+        let s = snippet(b"<html>4242424242424242 bad gateway</html>", 20, &[]);
         assert!(!s.contains("4242424242424242"));
         assert!(s.chars().count() <= 21);
+    }
+
+    #[test]
+    fn secrets_are_masked_before_the_cut() {
+        let key = "snd_0123456789abcdefghij";
+        // The key straddles the cut at every position: no run of 4 of its characters is left.
+        for pad in 0..key.len() + 2 {
+            let body = format!("{}{key} trailing", "x".repeat(160 - pad.min(160)));
+            let s = snippet(body.as_bytes(), 160, &[key]);
+            for window in key.as_bytes().windows(5) {
+                let part = std::str::from_utf8(window).unwrap();
+                assert!(!s.contains(part), "pad {pad}: {part:?} of the key in {s}");
+            }
+            let g = gateway_text(&body, 160, &[key]);
+            assert!(!g.contains(&key[..5]) && !g.contains(&key[key.len() - 5..]), "{g}");
+        }
     }
 }

@@ -3,6 +3,18 @@
 //! Every connector verifies with these functions, so the comparison is always constant-time
 //! ([`Mac::verify_slice`]) and the failure reasons are always the same [`WebhookFailure`]s.
 //!
+//! **Limits**, the same for every connector, all checked before any MAC is computed (an
+//! unauthenticated caller chooses the body and the headers):
+//! - the body: at most [`DEFAULT_MAX_BODY`] unless the connector is configured otherwise;
+//! - the signature header: every value of it is read (a header sent several times is one
+//!   list, as HTTP has it), at most [`MAX_SIGNATURE_HEADER_BYTES`] in all;
+//! - candidate signatures: at most [`MAX_SIGNATURES`] over all values (key rotation needs two
+//!   or three); more is refused as [`WebhookFailure::TooManySignatures`].
+//!
+//! The MAC over the body is computed once per webhook, then compared with each candidate in
+//! constant time, so a request with the most candidates costs about what one with a single
+//! candidate costs.
+//!
 //! ```
 //! use paymux_core::webhook::{self, Algorithm, Encoding};
 //! let secret = b"whsec";
@@ -25,6 +37,14 @@ use crate::{Error, EventId, ProviderId, Result, WebhookFailure};
 
 /// Bodies above this size are refused before any HMAC work (1 MiB).
 pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
+/// The most candidate signatures one webhook may carry, over all values of its signature
+/// header.
+pub const MAX_SIGNATURES: usize = 8;
+
+/// The most bytes the values of a signature header may hold together (8 base64 SHA-512
+/// signatures with their prefixes fit in under 1 KiB).
+pub const MAX_SIGNATURE_HEADER_BYTES: usize = 4096;
 
 /// The hash under the HMAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +82,7 @@ fn mac_over(alg: Algorithm, key: &[u8], parts: &[&[u8]]) -> MacState {
     }
 }
 
+#[derive(Clone)]
 enum MacState {
     Sha256(Hmac<Sha256>),
     Sha512(Hmac<Sha512>),
@@ -129,19 +150,19 @@ pub fn verify_parts(
     if signatures.is_empty() {
         return Err(Error::webhook(WebhookFailure::MissingHeader));
     }
-    let mut any_decoded = false;
-    for sig in signatures {
-        let Ok(tag) = decode(sig, encoding) else { continue };
-        any_decoded = true;
-        if mac_over(alg, key, parts).verify(&tag) {
-            return Ok(());
-        }
+    if signatures.len() > MAX_SIGNATURES {
+        return Err(Error::webhook(WebhookFailure::TooManySignatures));
     }
-    Err(Error::webhook(if any_decoded {
-        WebhookFailure::Mismatch
-    } else {
-        WebhookFailure::BadEncoding
-    }))
+    let tags: Vec<Vec<u8>> = signatures.iter().filter_map(|s| decode(s, encoding).ok()).collect();
+    if tags.is_empty() {
+        return Err(Error::webhook(WebhookFailure::BadEncoding));
+    }
+    // The body is hashed once; each candidate costs only the finalization of a copy.
+    let mac = mac_over(alg, key, parts);
+    if tags.iter().any(|tag| mac.clone().verify(tag)) {
+        return Ok(());
+    }
+    Err(Error::webhook(WebhookFailure::Mismatch))
 }
 
 /// Refuses bodies over `max` bytes.
@@ -149,8 +170,37 @@ pub fn check_body_size(body: &[u8], max: usize) -> Result<()> {
     if body.len() > max { Err(Error::webhook(WebhookFailure::BodyTooLarge)) } else { Ok(()) }
 }
 
+/// Every value of a signature header, as text: the one rule for headers a sender may repeat.
+/// Absent -> [`WebhookFailure::MissingHeader`]; a value that is not text ->
+/// [`WebhookFailure::BadEncoding`]; more than [`MAX_SIGNATURE_HEADER_BYTES`] in all ->
+/// [`WebhookFailure::TooManySignatures`].
+///
+/// ```
+/// use paymux_core::webhook::header_values;
+/// let mut headers = http::HeaderMap::new();
+/// headers.append("signature", "aa".parse().unwrap());
+/// headers.append("signature", "bb".parse().unwrap());
+/// assert_eq!(header_values(&headers, "signature").unwrap(), ["aa", "bb"]);
+/// ```
+pub fn header_values<'h>(headers: &'h http::HeaderMap, name: &str) -> Result<Vec<&'h str>> {
+    let mut values = Vec::new();
+    let mut bytes = 0_usize;
+    for value in headers.get_all(name) {
+        bytes += value.len();
+        if bytes > MAX_SIGNATURE_HEADER_BYTES {
+            return Err(Error::webhook(WebhookFailure::TooManySignatures));
+        }
+        values.push(value.to_str().map_err(|_| Error::webhook(WebhookFailure::BadEncoding))?);
+    }
+    if values.is_empty() {
+        return Err(Error::webhook(WebhookFailure::MissingHeader));
+    }
+    Ok(values)
+}
+
 /// The value of a header as text, or [`WebhookFailure::MissingHeader`] /
-/// [`WebhookFailure::BadEncoding`].
+/// [`WebhookFailure::BadEncoding`]. For a header the sender may repeat (the signature), use
+/// [`header_values`].
 pub fn header<'h>(headers: &'h http::HeaderMap, name: &str) -> Result<&'h str> {
     let value = headers.get(name).ok_or_else(|| Error::webhook(WebhookFailure::MissingHeader))?;
     value.to_str().map_err(|_| Error::webhook(WebhookFailure::BadEncoding))

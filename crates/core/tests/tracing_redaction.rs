@@ -65,11 +65,33 @@ async fn traces_hold_neither_card_numbers_nor_keys() {
     let _: Value = t.send_json(req).await.unwrap();
     let debug = format!("{t:?}");
 
+    // A text answer (not JSON): grouped and mistyped card numbers, a CVC, the key near a cut.
+    let text_server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(format!(
+            "card 4111 1111 1111 1111 / 5555-5555-5555-4444 / card_number=4111111111111112 / \
+             cvc 9176 / echo {KEY}"
+        )))
+        .mount(&text_server)
+        .await;
+    let t = transport(&text_server.uri(), RetryPolicy::none(), Duration::from_secs(5));
+    let err = t.send_json::<Value>(Request::post("create_payment", "/payments")).await.unwrap_err();
+    tracing::warn!(error = %err, "as a caller logs it");
+
     let out = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(out.contains("request body") && out.contains("response body"), "trace ran: {out}");
     assert!(out.contains("create_payment") && out.contains("testpay"), "span fields: {out}");
     // The CVC as the JSON string it is: a bare "737" also turns up in ports and latencies.
-    for secret in ["4242424242424242", "4000000000000002", KEY, "\"737\""] {
+    for secret in [
+        "4242424242424242",
+        "4000000000000002",
+        KEY,
+        "\"737\"",
+        "4111 1111",
+        "5555-5555",
+        "4111111111111112",
+        "cvc 9176",
+    ] {
         assert!(!out.contains(secret), "{secret} leaked: {out}");
         assert!(!debug.contains(secret), "{secret} leaked in Debug: {debug}");
     }

@@ -379,3 +379,121 @@ async fn an_empty_body_is_read_as_empty() {
     assert_eq!(response.status, 204);
     assert!(response.body.is_empty());
 }
+
+/// Mounts one answer per attempt, in order, on `POST /payments`.
+async fn answers_in_order(server: &MockServer, answers: Vec<ResponseTemplate>) {
+    for answer in answers {
+        Mock::given(method("POST"))
+            .and(path("/payments"))
+            .respond_with(answer)
+            .up_to_n_times(1)
+            .mount(server)
+            .await;
+    }
+}
+
+fn keyed_create() -> Request {
+    Request::post("create_payment", "/payments")
+        .json(&json!({"amount": 6540}))
+        .unwrap()
+        .idempotent_header(IdempotencyKey::generate(), "Idempotency-Key")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn outcome_unknown_is_sticky_across_later_attempts() {
+    // Attempt 1 may have reached the gateway (its answer came too late); later attempts fail
+    // in ways that alone would mean "not taken". The call's error must still say unknown.
+    let late = || ResponseTemplate::new(200).set_delay(Duration::from_millis(400));
+    let cases: Vec<(&str, Vec<ResponseTemplate>)> = vec![
+        ("timeout, 429, 429", vec![late(), ResponseTemplate::new(429), ResponseTemplate::new(429)]),
+        (
+            "timeout, 429 with a Retry-After beyond the cap",
+            vec![late(), ResponseTemplate::new(429).insert_header("retry-after", "3600")],
+        ),
+        (
+            "500, 429, 400",
+            vec![
+                ResponseTemplate::new(500),
+                ResponseTemplate::new(429),
+                ResponseTemplate::new(400),
+            ],
+        ),
+        ("timeout, 401", vec![late(), ResponseTemplate::new(401)]),
+    ];
+    for (name, answers) in cases {
+        let server = MockServer::start().await;
+        answers_in_order(&server, answers).await;
+        let t = transport(&server.uri(), fast_retries(), Duration::from_millis(150));
+        let err = t.send_json::<Value>(keyed_create()).await.unwrap_err();
+        assert!(err.is_outcome_unknown(), "{name}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn outcome_unknown_is_sticky_after_a_refused_connection() {
+    // Attempt 1 reaches a server that never answers in time; it is then gone, so attempt 2
+    // and 3 are refused (which alone would say "certainly not sent").
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (reached_tx, reached_rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (sock, _) = listener.accept().await.unwrap();
+        drop(listener);
+        let _ = reached_tx.send(());
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        drop(sock);
+    });
+    let retry =
+        RetryPolicy::default().with_delays(Duration::from_millis(50), Duration::from_millis(50));
+    let t = transport(&format!("http://{addr}"), retry, Duration::from_millis(150));
+    let err = t.send_json::<Value>(keyed_create()).await.unwrap_err();
+    reached_rx.await.unwrap();
+    assert_eq!(err.kind(), ErrorKind::Transport, "the last attempt was refused: {err}");
+    assert!(err.is_outcome_unknown(), "{err}");
+}
+
+#[tokio::test]
+async fn an_echoed_key_is_masked_wherever_it_straddles_the_cut() {
+    for pad in [140, 150, 155, 159, 160, 161] {
+        let body = format!("{}{KEY} was not accepted", "x".repeat(pad));
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/bad"))
+            .respond_with(ResponseTemplate::new(400).set_body_string(body.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/unreadable"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(format!("<{body}")))
+            .mount(&server)
+            .await;
+        let t = transport(&server.uri(), RetryPolicy::none(), Duration::from_secs(5));
+        for route in ["/bad", "/unreadable"] {
+            let err = t.send_json::<Value>(Request::post("op", route)).await.unwrap_err();
+            let text = format!("{err} {err:?}");
+            for part in KEY.as_bytes().windows(5) {
+                let part = std::str::from_utf8(part).unwrap();
+                assert!(!text.contains(part), "{route}, pad {pad}: {part:?} of the key in {text}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn card_data_in_text_answers_is_redacted_in_errors() {
+    let body =
+        "declined: 4242 4242 4242 4242 / 5555-5555-5555-4444 / card 4242424242424241 / cvc 917";
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(402).set_body_string(body))
+        .mount(&server)
+        .await;
+    let t = transport(&server.uri(), RetryPolicy::none(), Duration::from_secs(5));
+    let err = t.send_json::<Value>(Request::post("op", "/p")).await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    for leaked in ["4242 4242", "5555-5555", "424242424241", "917"] {
+        assert!(!text.contains(leaked), "{leaked} in {text}");
+    }
+    assert!(text.contains("declined"), "the rest of the message is kept: {text}");
+}

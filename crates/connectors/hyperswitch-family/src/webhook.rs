@@ -21,7 +21,8 @@ pub const SIGNATURE_HEADER: &str = "x-webhook-signature-512";
 /// Bodies above this size are refused before any HMAC work (the core default, 1 MiB).
 pub const DEFAULT_MAX_BODY: usize = webhook::DEFAULT_MAX_BODY;
 
-/// Checks `X-Webhook-Signature-512` over the raw body, in constant time.
+/// Checks `X-Webhook-Signature-512` over the raw body, in constant time. A header sent more
+/// than once is read as a list of candidates (the kit's rule, [`webhook::header_values`]).
 ///
 /// Failures: body over `max_body` -> `BodyTooLarge` (checked first); header absent ->
 /// `MissingHeader`; not hex (or not text) -> `BadEncoding`; no match -> `Mismatch`; all as
@@ -33,12 +34,12 @@ pub fn verify_signature(
     max_body: usize,
 ) -> Result<()> {
     webhook::check_body_size(raw_body, max_body)?;
-    let signature = webhook::header(headers, SIGNATURE_HEADER)?;
-    webhook::verify(
+    let signatures = webhook::header_values(headers, SIGNATURE_HEADER)?;
+    webhook::verify_parts(
         Algorithm::Sha512,
         secret.expose_secret().as_bytes(),
-        raw_body,
-        signature,
+        &[raw_body],
+        &signatures,
         Encoding::Hex,
     )
 }

@@ -71,14 +71,11 @@ impl WebhookVerifier {
         webhook::check_body_size(raw_body, webhook::DEFAULT_MAX_BODY)?;
         let id = webhook::header(headers, HEADER_ID)?;
         let timestamp = webhook::header(headers, HEADER_TIMESTAMP)?;
-        if headers.get(HEADER_SIGNATURE).is_none() {
-            return Err(Error::webhook(WebhookFailure::MissingHeader));
-        }
-        let mut signatures = Vec::new();
-        for value in headers.get_all(HEADER_SIGNATURE) {
-            let text = value.to_str().map_err(|_| Error::webhook(WebhookFailure::BadEncoding))?;
-            signatures.extend(text.split_ascii_whitespace().filter_map(|e| e.strip_prefix("v1,")));
-        }
+        let signatures: Vec<&str> = webhook::header_values(headers, HEADER_SIGNATURE)?
+            .into_iter()
+            .flat_map(str::split_ascii_whitespace)
+            .filter_map(|entry| entry.strip_prefix("v1,"))
+            .collect();
         if signatures.is_empty() {
             // A header without any v1 entry: nothing this scheme can check.
             return Err(Error::webhook(WebhookFailure::BadEncoding));

@@ -31,12 +31,17 @@ struct SignatureHeader<'h> {
     v1: Vec<&'h str>,
 }
 
-fn parse_header(value: &str) -> Result<SignatureHeader<'_>> {
+/// Reads every value of the header (the kit's rule for repeated signature headers) as one
+/// list of items; they must all name the same timestamp.
+fn parse_header<'h>(values: &[&'h str]) -> Result<SignatureHeader<'h>> {
     let mut timestamp = None;
     let mut v1 = Vec::new();
-    for item in value.split(',') {
+    for item in values.iter().flat_map(|value| value.split(',')) {
         let Some((k, v)) = item.trim().split_once('=') else { continue };
         match k.trim() {
+            "t" if timestamp.is_some_and(|t| t != v.trim()) => {
+                return Err(Error::webhook(WebhookFailure::BadEncoding));
+            }
             "t" => timestamp = Some(v.trim()),
             "v1" => v1.push(v.trim()),
             _ => {}
@@ -58,7 +63,7 @@ pub(crate) fn verify_and_parse(
 ) -> Result<WebhookEvent> {
     let result = (|| {
         webhook::check_body_size(raw_body, webhook::DEFAULT_MAX_BODY)?;
-        let header = parse_header(webhook::header(headers, SIGNATURE_HEADER)?)?;
+        let header = parse_header(&webhook::header_values(headers, SIGNATURE_HEADER)?)?;
         webhook::verify_timestamped(
             SCHEME,
             secret,
@@ -121,12 +126,15 @@ mod tests {
 
     #[test]
     fn header_parts() {
-        let h = parse_header("t=1700000000, v1=abc,v0=zzz,v1=def").unwrap();
+        let h = parse_header(&["t=1700000000, v1=abc,v0=zzz,v1=def"]).unwrap();
         assert_eq!(h.timestamp, "1700000000");
         assert_eq!(h.v1, vec!["abc", "def"]);
-        let e = parse_header("v1=abc").unwrap_err();
-        assert_eq!(e.webhook_failure(), Some(WebhookFailure::BadEncoding));
-        let e = parse_header("t=1700000000,v0=abc").unwrap_err();
-        assert_eq!(e.webhook_failure(), Some(WebhookFailure::BadEncoding));
+        // A repeated header is one list: candidates from every value.
+        let h = parse_header(&["t=1700000000,v1=abc", "v1=def, t=1700000000"]).unwrap();
+        assert_eq!(h.v1, vec!["abc", "def"]);
+        for bad in [&["v1=abc"][..], &["t=1700000000,v0=abc"], &["t=1,v1=abc", "t=2,v1=def"]] {
+            let e = parse_header(bad).unwrap_err();
+            assert_eq!(e.webhook_failure(), Some(WebhookFailure::BadEncoding), "{bad:?}");
+        }
     }
 }

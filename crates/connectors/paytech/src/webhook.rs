@@ -71,12 +71,12 @@ pub(crate) fn parse(
             .with_provider(provider.clone())
     })?;
     webhook::check_body_size(body, webhook::DEFAULT_MAX_BODY)?;
-    let signature = webhook::header(headers, SIGNATURE_HEADER)?;
-    webhook::verify(
+    let signatures = webhook::header_values(headers, SIGNATURE_HEADER)?;
+    webhook::verify_parts(
         Algorithm::Sha256,
         key.expose_secret().as_bytes(),
-        body,
-        signature,
+        &[body],
+        &signatures,
         Encoding::Hex,
     )?;
 

@@ -36,6 +36,11 @@ pub fn kind_for_status(status: StatusCode) -> ErrorKind {
     }
 }
 
+/// The most of a body that is not the gateway's error shape an error keeps.
+pub(crate) const SNIPPET_CHARS: usize = 160;
+/// The most of a gateway's own error message an error keeps.
+const MESSAGE_CHARS: usize = 500;
+
 /// Builds the error for a non-2xx answer.
 pub(crate) fn error_for_status(
     status: StatusCode,
@@ -50,19 +55,21 @@ pub(crate) fn error_for_status(
     match parsed {
         Some(g) => {
             if let Some(code) = g.code {
-                err = err.with_gateway_code(crate::redact::mask_secrets(&code, secrets));
+                err = err.with_gateway_code(crate::redact::gateway_text(&code, 64, secrets));
             }
             if let Some(msg) = g.message {
-                let msg = crate::redact::redact_card_numbers(&msg);
-                err = err.with_gateway_message(crate::redact::mask_secrets(&msg, secrets));
+                err = err.with_gateway_message(crate::redact::gateway_text(
+                    &msg,
+                    MESSAGE_CHARS,
+                    secrets,
+                ));
             }
             if let Some(d) = g.decline_code {
                 err = err.with_decline_code(d);
             }
         }
         None if !body.is_empty() => {
-            let snippet = crate::redact::snippet(body, 160);
-            err = err.with_gateway_message(crate::redact::mask_secrets(&snippet, secrets));
+            err = err.with_gateway_message(crate::redact::snippet(body, SNIPPET_CHARS, secrets));
         }
         None => {}
     }

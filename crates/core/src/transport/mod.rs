@@ -504,11 +504,9 @@ impl HttpTransport {
     #[inline(never)]
     fn unreadable(&self, body: &[u8], e: &serde_json::Error, mutation: bool) -> Error {
         let secrets = self.secrets();
-        let snippet = crate::redact::snippet(body, 160);
-        let snippet = crate::redact::mask_secrets(&snippet, &secrets);
+        let snippet = crate::redact::snippet(body, classify::SNIPPET_CHARS, &secrets);
         // serde_json quotes the offending value: redact it like the body.
-        let why = crate::redact::redact_card_numbers(&e.to_string());
-        let why = crate::redact::mask_secrets(&why, &secrets);
+        let why = crate::redact::gateway_text(&e.to_string(), classify::SNIPPET_CHARS, &secrets);
         let err = Error::invalid_response(format!("unreadable answer ({why}); body: {snippet}"))
             .with_provider(self.config.provider.clone());
         if mutation { err.with_outcome_unknown() } else { err }
@@ -598,7 +596,11 @@ impl HttpTransport {
             record(span, "attempt", attempt);
             err = match self.attempt(req, url, span).await {
                 Ok(response) => return Ok(response),
-                Err(err) => err,
+                // Sticky: once an attempt may have reached the gateway, the call's outcome is
+                // unknown whatever a later attempt says (a 429 or a refused connection after a
+                // timeout does not undo what the gateway may have done with the first).
+                Err(next) if err.is_outcome_unknown() => next.with_outcome_unknown(),
+                Err(next) => next,
             };
         }
     }
@@ -675,8 +677,7 @@ impl HttpTransport {
     #[cold]
     #[inline(never)]
     fn trace_body(&self, span: &tracing::Span, what: &str, status: Option<u16>, body: &[u8]) {
-        let redacted =
-            crate::redact::mask_secrets(&crate::redact::redact_body(body), &self.secrets());
+        let redacted = crate::redact::for_log(body, &self.secrets());
         tracing::trace!(parent: span, status, body = %redacted, "{what}");
     }
 }
