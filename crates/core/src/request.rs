@@ -157,6 +157,9 @@ pub struct CreatePayment {
     pub metadata: Metadata,
     /// Makes retries safe; generated once per call when `None`.
     pub idempotency_key: Option<IdempotencyKey>,
+    /// `true` when this call repeats an earlier one made with the same `idempotency_key`
+    /// whose outcome is unknown (see [`retrying`](Self::retrying)).
+    pub is_retry: bool,
     /// Gateway-only options, typed per connector (e.g. a connector's `...Extension` struct).
     pub extensions: http::Extensions,
 }
@@ -177,6 +180,7 @@ impl CreatePayment {
             return_url: None,
             metadata: Metadata::new(),
             idempotency_key: None,
+            is_retry: false,
             extensions: http::Extensions::new(),
         }
     }
@@ -250,6 +254,27 @@ impl CreatePayment {
     /// Sets the idempotency key.
     pub fn with_idempotency_key(mut self, key: IdempotencyKey) -> Self {
         self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Marks this call as a repeat of an earlier one made with `key` whose outcome is unknown
+    /// (its error said [`is_outcome_unknown`](crate::Error::is_outcome_unknown), or the process
+    /// died before the answer came). Gateways that honour idempotency keys deduplicate by the
+    /// key itself; for one that has none (pay.tech), the connector first looks for what the
+    /// earlier call created and returns it instead of sending a second create. A first call
+    /// is never looked up, so it costs one request.
+    ///
+    /// ```
+    /// use paymux_core::{CreatePayment, Currency, IdempotencyKey, Money};
+    /// let key = IdempotencyKey::new("order_123").unwrap();
+    /// let again = CreatePayment::new(Money::from_minor(6540, Currency::USD).unwrap())
+    ///     .retrying(key.clone());
+    /// assert!(again.is_retry);
+    /// assert_eq!(again.idempotency_key, Some(key));
+    /// ```
+    pub fn retrying(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self.is_retry = true;
         self
     }
 
@@ -360,6 +385,9 @@ pub struct CreateRefund {
     pub metadata: Metadata,
     /// Makes retries safe; generated once per call when `None`.
     pub idempotency_key: Option<IdempotencyKey>,
+    /// `true` when this call repeats an earlier one made with the same `idempotency_key`
+    /// whose outcome is unknown (see [`CreatePayment::retrying`]).
+    pub is_retry: bool,
     /// Gateway-only options.
     pub extensions: http::Extensions,
 }
@@ -374,6 +402,7 @@ impl CreateRefund {
             merchant_refund_id: None,
             metadata: Metadata::new(),
             idempotency_key: None,
+            is_retry: false,
             extensions: http::Extensions::new(),
         }
     }
@@ -393,6 +422,20 @@ impl CreateRefund {
     /// Sets your refund id.
     pub fn with_merchant_refund_id(mut self, id: impl Into<String>) -> Self {
         self.merchant_refund_id = Some(id.into());
+        self
+    }
+
+    /// Sets the idempotency key.
+    pub fn with_idempotency_key(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Marks this call as a repeat of an earlier one made with `key` whose outcome is unknown;
+    /// see [`CreatePayment::retrying`].
+    pub fn retrying(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self.is_retry = true;
         self
     }
 }
