@@ -325,11 +325,12 @@ async fn idempotent_retry(c: &Ctx<'_>) -> Scenario {
     let key = IdempotencyKey::generate();
     let req = with_card(
         &c.profile,
-        CreatePayment::new(usd(999)).with_reference("conf_idem").with_idempotency_key(key),
+        CreatePayment::new(usd(999)).with_reference("conf_idem").with_idempotency_key(key.clone()),
         c.profile.success_card,
     );
     let first = c.provider.create_payment(req.clone()).await.map_err(|e| e.to_string())?;
-    let second = c.provider.create_payment(req).await.map_err(|e| e.to_string())?;
+    // The same call again, said to be a retry (a gateway without keys looks it up first).
+    let second = c.provider.create_payment(req.retrying(key)).await.map_err(|e| e.to_string())?;
     ensure!(first.id == second.id, "two payments for one key: {} and {}", first.id, second.id);
     Ok(Outcome::Pass)
 }

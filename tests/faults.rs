@@ -16,7 +16,8 @@
 //! Keyed gateways (Paychtec, Paygentic, paymnt.cloud, Paynectra) retry 5xx, 429, timeouts and
 //! dropped connections with the same key; pay.tech's creates are unkeyed, so they are sent
 //! once unless the gateway refused them unprocessed (429), and an outcome-unknown failure is
-//! recovered by looking the payment up by `referenceId`.
+//! recovered by looking the payment up by `referenceId`. A caller's own retry of such a call
+//! says so (`retrying(key)`): pay.tech then looks first and returns what the earlier call made.
 #![allow(clippy::unwrap_used)]
 
 use std::future::Future;
@@ -359,9 +360,9 @@ async fn timeout_case(gw: &Gw<'_>) -> Result<(), String> {
     let bound = SHORT_TIMEOUT * u32::try_from(want.attempts).unwrap() + ms(250);
     ensure!(o.elapsed < bound, "the client waited {:?}: the timeout not applied", o.elapsed);
 
-    // The caller tries the same logical call again, with the same key: the one payment comes
-    // back, no second one is made.
-    let again = gw.observe(None, req, ms(0)).await?;
+    // The caller tries the same logical call again, with the same key, saying it is a retry:
+    // the one payment comes back, no second one is made.
+    let again = gw.observe(None, req.retrying(key), ms(0)).await?;
     let id = match &again.result {
         Ok(p) => p.id.clone(),
         Err(e) => return Err(format!("same-key retry after the timeout failed: {e}")),
@@ -632,8 +633,9 @@ async fn refund_reset_case(gw: &Gw<'_>) -> Result<(), String> {
         let stats = gw.emulator.stats();
         stats.count(&Method::POST, route) - stats.count(&Method::POST, &format!("{route}/"))
     };
-    let mut refund = CreateRefund::new(paid.id.clone()).with_amount(usd(500));
-    refund.idempotency_key = Some(IdempotencyKey::generate());
+    let key = IdempotencyKey::generate();
+    let refund =
+        CreateRefund::new(paid.id.clone()).with_amount(usd(500)).with_idempotency_key(key.clone());
     let before = posts();
     gw.emulator.faults().inject(Some(Method::POST), route, Fault::DropConnection, None);
     let first = gw.provider.create_refund(refund.clone()).await;
@@ -649,9 +651,13 @@ async fn refund_reset_case(gw: &Gw<'_>) -> Result<(), String> {
         ensure!(first.is_ok(), "refund not recovered by lookup: {first:?}");
         ensure!(attempts == 1, "{attempts} refund sends (want 1)");
     }
-    // The caller retries the logical call with its key: the same refund comes back.
-    let again =
-        gw.provider.create_refund(refund).await.map_err(|e| format!("same-key retry: {e}"))?;
+    // The caller retries the logical call with its key, saying it is a retry: the same refund
+    // comes back.
+    let again = gw
+        .provider
+        .create_refund(refund.retrying(key))
+        .await
+        .map_err(|e| format!("same-key retry: {e}"))?;
     if let Ok(r) = &first {
         ensure!(r.id == again.id, "same-key retry made refund {} after {}", again.id, r.id);
     }

@@ -168,3 +168,66 @@ pub async fn pay(
     }
     Ok(created)
 }
+
+/// The connector of `kind` at `url` (base path included) with the test credentials `creds`,
+/// built the way an application builds it from its own configuration, with `connection` as
+/// its connection settings (retries, timeouts, an HTTP client of the test's own).
+pub fn connector(
+    kind: &str,
+    url: &str,
+    creds: &paymux::sandbox::TestCredentials,
+    mut connection: paymux::transport::ConnectionSettings,
+) -> Arc<dyn PaymentProvider> {
+    use paymux::{ProviderId, SecretString};
+    connection.base_url = Some(url.to_owned());
+    connection.provider_id.get_or_insert_with(|| ProviderId::new(kind));
+    let key = SecretString::from(creds.api_key.clone());
+    let secret = Some(SecretString::from(creds.webhook_secret.clone()));
+    match kind {
+        "paychtec" => {
+            use paymux::paychtec::{Environment, Paychtec, PaychtecConfig};
+            let profile = creds.extra["profile_id"].clone();
+            let mut c = PaychtecConfig::new(key, Environment::Sandbox, profile);
+            c.connection = connection;
+            c.webhook_secret = secret;
+            Arc::new(Paychtec::new(c).expect("paychtec config"))
+        }
+        "paytech" => {
+            use paymux::paytech::{Environment, Paytech, PaytechConfig};
+            let mut c = PaytechConfig::new(key, Environment::Sandbox);
+            c.connection = connection;
+            c.signing_key = secret;
+            Arc::new(Paytech::new(c).expect("paytech config"))
+        }
+        "paygentic" => {
+            use paymux::paygentic::{Environment, Paygentic, PaygenticConfig};
+            let mut c = PaygenticConfig::new(key, Environment::Sandbox);
+            c.connection = connection;
+            c.webhook_secret = secret;
+            c.merchant_id = creds.extra.get("merchant_id").cloned();
+            Arc::new(Paygentic::new(c).expect("paygentic config"))
+        }
+        "paymnt" => {
+            use paymux::paymnt::{Environment, Paymnt, PaymntConfig};
+            let mut c = PaymntConfig::new(key, Environment::Sandbox);
+            c.connection = connection;
+            c.webhook_secret = secret;
+            c.profile_id = creds.extra.get("profile_id").cloned();
+            Arc::new(Paymnt::new(c).expect("paymnt config"))
+        }
+        "paynectra" => {
+            use paymux::paynectra::{Environment, Paynectra, PaynectraConfig};
+            let mut c = PaynectraConfig::new(key, Environment::Sandbox);
+            c.connection = connection;
+            c.webhook_secret = secret;
+            Arc::new(Paynectra::new(c).expect("paynectra config"))
+        }
+        other => panic!("unknown gateway {other}"),
+    }
+}
+
+/// The URL a connector of the emulator's gateway is configured with (its base path included).
+pub fn emulator_url(emulator: &EmulatorHandle) -> String {
+    let base_path = emulator.credentials().extra.get("base_path").map(String::as_str);
+    format!("{}{}", emulator.base_url(), base_path.unwrap_or(""))
+}

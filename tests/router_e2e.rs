@@ -122,3 +122,56 @@ async fn a_timeout_retried_with_one_key_still_makes_one_payment_and_no_fallback(
         .count();
     assert_eq!(ours, 1, "three attempts with one idempotency key made one payment");
 }
+
+/// The router gives every create an idempotency key; that alone is not a retry, so a routed
+/// pay.tech create is one request and does not depend on the list route (here broken).
+#[tokio::test]
+async fn a_routed_paytech_create_is_one_request_even_when_its_list_route_fails() {
+    use paymux::paytech::{Environment, Paytech, PaytechConfig};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "timestamp": "2024-09-24T20:29:11.632+00:00",
+            "status": 200,
+            "result": {
+                "id": "96365a23dca04a5a9bcbb0031e7b06ac",
+                "paymentType": "DEPOSIT",
+                "state": "CHECKOUT",
+                "currency": "EUR",
+                "redirectUrl": "https://gateway-domain.com/payment/96365a23dca04a5a9bcbb0031e7b06ac"
+            }
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("list is down"))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let creds = paymux::sandbox::paytech::credentials();
+    let config =
+        PaytechConfig::new(paymux::SecretString::from(creds.api_key), Environment::Sandbox)
+            .with_base_url(server.uri());
+    let router = Router::builder()
+        .instance("pt", Arc::new(Paytech::new(config).unwrap()))
+        .default_instance("pt")
+        .build()
+        .unwrap();
+    let payment = router
+        .create_payment(CreatePayment::new(Money::from_minor(1112, Currency::EUR).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(payment.id.as_str(), "pt:96365a23dca04a5a9bcbb0031e7b06ac");
+    assert_eq!(payment.status, PaymentStatus::RequiresAction);
+    let received = server.received_requests().await.unwrap();
+    let sent: Vec<_> = received.iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
+    assert_eq!(sent, ["POST /api/v1/payments"], "one request per routed create");
+    let body: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert!(body["referenceId"].as_str().is_some_and(|r| !r.is_empty()), "{body}");
+}

@@ -497,3 +497,39 @@ async fn card_data_in_text_answers_is_redacted_in_errors() {
     }
     assert!(text.contains("declined"), "the rest of the message is kept: {text}");
 }
+
+#[tokio::test]
+async fn a_callers_client_still_sends_auth_user_agent_and_keeps_the_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/fast"))
+        .and(header("api-key", KEY))
+        .and(header("user-agent", paymux_core::transport::USER_AGENT))
+        .and(header("x-profile-id", "pro_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(500)))
+        .mount(&server)
+        .await;
+    let mut config = TransportConfig::new(
+        ProviderId::new("testpay"),
+        server.uri(),
+        Auth::header("api-key", SecretString::from(KEY)).unwrap(),
+    );
+    config.default_headers.insert("x-profile-id", "pro_1".parse().unwrap());
+    config.timeout = Duration::from_millis(100);
+    config.retry = RetryPolicy::none();
+    // The caller's client is built by the caller, TLS provider included.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    config.http_client = Some(reqwest::Client::new());
+    let t = HttpTransport::new(config).unwrap();
+    let answer: Value = t.send_json(Request::get("get", "/fast")).await.unwrap();
+    assert_eq!(answer["ok"], true);
+    let started = Instant::now();
+    let err = t.send_json::<Value>(Request::get("get", "/slow")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(started.elapsed() < Duration::from_millis(400), "the configured timeout applies");
+}

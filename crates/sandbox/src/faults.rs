@@ -34,6 +34,9 @@ pub enum Fault {
     DropConnection,
     /// Handle the request, then answer a truncated, unparseable body.
     MalformedBody,
+    /// Handle the request, then answer its status with a body that is not JSON at all (an HTML
+    /// page from a proxy in front of the gateway).
+    NotJson,
 }
 
 #[derive(Debug, Clone)]
@@ -91,15 +94,17 @@ impl Faults {
 pub(crate) async fn fault_layer(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    ctx.stats.record(&method, &path);
+    let in_flight = ctx.stats.record(&method, &path);
     match ctx.faults.take(&method, &path) {
         None => next.run(req).await,
         Some(Fault::Delay(d)) => {
             // A real gateway keeps processing when the client gives up: run the request on its
-            // own task so a client timeout does not cancel it.
+            // own task so a client timeout does not cancel it (it stays in flight until done).
             let work = tokio::spawn(async move {
                 tokio::time::sleep(d).await;
-                next.run(req).await
+                let answer = next.run(req).await;
+                drop(in_flight);
+                answer
             });
             work.await.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
@@ -138,6 +143,12 @@ pub(crate) async fn fault_layer(State(ctx): State<Ctx>, req: Request, next: Next
             let cut = bytes.slice(..bytes.len() / 2);
             parts.headers.remove(http::header::CONTENT_LENGTH);
             Response::from_parts(parts, Body::from(cut))
+        }
+        Some(Fault::NotJson) => {
+            let (mut parts, _) = next.run(req).await.into_parts();
+            parts.headers.remove(http::header::CONTENT_LENGTH);
+            parts.headers.insert(http::header::CONTENT_TYPE, "text/html".parse().expect("static"));
+            Response::from_parts(parts, Body::from("<html><body>OK</body></html>"))
         }
     }
 }

@@ -31,11 +31,30 @@ pub struct Ctx {
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
     log: Arc<Mutex<Vec<(Method, String)>>>,
+    in_flight: Arc<AtomicU64>,
+}
+
+/// One request being handled; dropped when its work is done (even if the client left).
+#[derive(Debug)]
+pub(crate) struct InFlight(Arc<AtomicU64>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Stats {
-    pub(crate) fn record(&self, method: &Method, path: &str) {
+    pub(crate) fn record(&self, method: &Method, path: &str) -> InFlight {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push((method.clone(), path.to_owned()));
+        InFlight(self.in_flight.clone())
+    }
+
+    /// Requests received whose handling has not finished (a delayed request keeps working
+    /// after its client gave up, as a real gateway does): 0 when the emulator is idle.
+    pub fn in_flight(&self) -> u64 {
+        self.in_flight.load(Ordering::SeqCst)
     }
 
     /// How many requests matched `method` and started with `path_prefix`.
@@ -47,6 +66,11 @@ impl Stats {
     /// How many requests in all.
     pub fn total(&self) -> usize {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Every request so far (method and path), in the order they arrived.
+    pub fn requests(&self) -> Vec<(Method, String)> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 

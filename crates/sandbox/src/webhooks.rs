@@ -44,24 +44,34 @@ pub struct Webhooks {
     target: Arc<Mutex<Option<String>>>,
     sent: Arc<Mutex<Vec<SentWebhook>>>,
     deliveries: Arc<Mutex<Vec<Delivery>>>,
-    client: reqwest::Client,
+    /// Built on the first delivery: most emulators (in tests) never post a webhook, and a
+    /// client costs its TLS setup.
+    client: Arc<std::sync::OnceLock<reqwest::Client>>,
     max_attempts: u32,
 }
 
 impl Webhooks {
     pub(crate) fn new() -> std::io::Result<Self> {
+        // Installed now, not with the client: the process's other clients (a test's own)
+        // may be built before the first webhook.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .map_err(std::io::Error::other)?;
         Ok(Webhooks {
             target: Arc::default(),
             sent: Arc::default(),
             deliveries: Arc::default(),
-            client,
+            client: Arc::default(),
             max_attempts: 5,
         })
+    }
+
+    fn client(&self) -> reqwest::Client {
+        let client = self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new())
+        });
+        client.clone()
     }
 
     /// Posts every future webhook to `url` (`None` keeps them in the outbox only).
@@ -91,7 +101,7 @@ impl Webhooks {
         let Some(url) = self.target.lock().unwrap_or_else(|p| p.into_inner()).clone() else {
             return;
         };
-        let client = self.client.clone();
+        let client = self.client();
         let deliveries = self.deliveries.clone();
         let max_attempts = self.max_attempts;
         tokio::spawn(async move {

@@ -15,7 +15,10 @@
 //!   envelope ([`parse_event`], [`verify_and_parse`]).
 //! - [`wire`]: payment, refund, customer and list answers, addresses, billing, card data.
 //! - [`mapping`]: those wire structs to and from the core model ([`payment_from_wire`],
-//!   [`refund_from_wire`], [`customer_from_wire`], [`list_request`], [`page_from_list`]).
+//!   [`refund_from_wire`], [`customer_from_wire`], [`list_request`], [`page_from_list`]),
+//!   and the rules both connectors check before sending: amounts at most
+//!   [`MAX_AMOUNT_MINOR`](mapping::MAX_AMOUNT_MINOR) minor units ([`mapping::wire_amount`]),
+//!   gateway ids as strict in a body or a query as in a path ([`mapping::check_id`]).
 //!
 //! ```
 //! use paymux_core::{PaymentStatus, ProviderId};

@@ -19,6 +19,38 @@ pub const DEFAULT_LIST_LIMIT: u32 = 10;
 /// Largest page size of the family's lists.
 pub const MAX_LIST_LIMIT: u32 = 100;
 
+/// The largest amount a Hyperswitch backend takes, in minor units: its payments core refuses a
+/// payment above `MAX_ALLOWED_AMOUNT` = 999,999,999 (`validate_max_amount`, "amount should not
+/// be more than 999999999"). The published OpenAPI document states only a minimum; this is
+/// the limit of the open-source server both family gateways run. Captures and refunds, which
+/// cannot exceed their payment, and order lines are held to it too, so no amount above it is
+/// ever sent.
+pub const MAX_AMOUNT_MINOR: i64 = 999_999_999;
+
+/// The longest gateway id the family's connectors send (payment, customer and profile ids;
+/// Hyperswitch's `customer_id` is at most 64 characters, its id types likewise).
+pub const MAX_ID_LEN: usize = 64;
+
+/// An amount as it goes on the wire (minor units), refused with
+/// [`InvalidRequest`](paymux_core::ErrorKind::InvalidRequest) above [`MAX_AMOUNT_MINOR`];
+/// `what` names it in the message (`"payment"`, `"refund"`, ...).
+pub fn wire_amount(money: Money, what: &str) -> Result<i64> {
+    let minor = money.amount_minor();
+    if minor > MAX_AMOUNT_MINOR {
+        return Err(Error::invalid_request(format!(
+            "{what} amount {money} is above the gateway's maximum of {MAX_AMOUNT_MINOR} minor units"
+        )));
+    }
+    Ok(minor)
+}
+
+/// A gateway id (payment, customer, profile id) checked before it goes anywhere in a request,
+/// path, body or query alike: [`path_segment`](paymux_core::transport::path_segment) with
+/// [`MAX_ID_LEN`], the one rule for ids. `what` names it in the message.
+pub fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str> {
+    paymux_core::transport::path_segment(what, id, MAX_ID_LEN)
+}
+
 /// Reads a currency code as the gateway writes it (upper-case ISO; any case accepted).
 pub fn currency(code: &str) -> Result<Currency> {
     parse_currency(code)
@@ -276,6 +308,7 @@ pub fn customer_from_wire(provider: &ProviderId, wire: &CustomerResponse) -> Cus
 /// The limit is clamped to 1..=100 (default 10). Pagination is by offset: a
 /// [`PageCursor::After`]/[`PageCursor::Before`] cursor, or a `merchant_reference` filter
 /// (the list cannot filter by it), is an `InvalidRequest` rather than a silently wider list.
+/// The customer filter is a gateway id ([`check_id`]).
 pub fn list_request(query: &ListPayments) -> Result<PaymentListRequest> {
     let offset = match &query.cursor {
         None => None,
@@ -290,6 +323,9 @@ pub fn list_request(query: &ListPayments) -> Result<PaymentListRequest> {
         return Err(Error::invalid_request(
             "this gateway cannot filter payments by merchant reference",
         ));
+    }
+    if let Some(customer) = &query.customer {
+        check_id("customer id", customer.as_str())?;
     }
     Ok(PaymentListRequest {
         limit: query.limit.unwrap_or(DEFAULT_LIST_LIMIT).clamp(1, MAX_LIST_LIMIT),

@@ -2,10 +2,12 @@
 #![allow(clippy::unwrap_used)]
 
 use paymux_core::{
-    Address, CaptureMode, Card, CreateCustomer, CustomerId, DeclineCode, ErrorKind, ListPayments,
-    NextAction, PageCursor, PaymentStatus, Phone, ProviderId, RefundStatus,
+    Address, CaptureMode, Card, CreateCustomer, Currency, CustomerId, DeclineCode, ErrorKind,
+    ListPayments, Money, NextAction, PageCursor, PaymentStatus, Phone, ProviderId, RefundStatus,
 };
-use paymux_hyperswitch_family::mapping::{decline_code, format_time, parse_time};
+use paymux_hyperswitch_family::mapping::{
+    MAX_AMOUNT_MINOR, check_id, decline_code, format_time, parse_time, wire_amount,
+};
 use paymux_hyperswitch_family::wire::{
     CardData, CustomerResponse, ListResponse, PaymentMethodData, PaymentResponse, RefundResponse,
 };
@@ -266,4 +268,31 @@ fn helpers() {
         format_time(time::macros::datetime!(2024-01-22 10:20 UTC)).unwrap(),
         "2024-01-22T10:20:00Z"
     );
+}
+
+#[test]
+fn amounts_above_hyperswitchs_maximum_are_refused() {
+    let jpy = |minor| Money::from_minor(minor, Currency::JPY).unwrap();
+    assert_eq!(MAX_AMOUNT_MINOR, 999_999_999);
+    assert_eq!(wire_amount(jpy(MAX_AMOUNT_MINOR), "payment").unwrap(), 999_999_999);
+    for minor in [MAX_AMOUNT_MINOR + 1, i64::MAX] {
+        let err = wire_amount(jpy(minor), "refund").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(err.message().contains("refund") && err.message().contains("999999999"), "{err}");
+    }
+}
+
+#[test]
+fn ids_follow_the_path_segment_rule_with_64_characters() {
+    assert_eq!(check_id("customer id", "cus_y3oqhf46pyzuxjbcn2giaqnb44").unwrap().len(), 30);
+    assert!(check_id("customer id", &"c".repeat(64)).is_ok());
+    for bad in ["c".repeat(65), "cus_1\u{0}".to_owned(), "cus_1\n".to_owned(), String::new()] {
+        let err = check_id("customer id", &bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+    }
+    let list = ListPayments {
+        customer: Some(CustomerId::from_stored("cus_1\n")),
+        ..ListPayments::default()
+    };
+    assert_eq!(list_request(&list).unwrap_err().kind(), ErrorKind::InvalidRequest);
 }

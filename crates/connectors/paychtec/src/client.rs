@@ -21,10 +21,11 @@ use crate::wire;
 pub const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
 
 /// Checks that an id can be one path segment as it is (see
-/// [`path_segment`](paymux_core::transport::path_segment)): anything else is refused before
-/// any request, so an id can never reach another route.
+/// [`path_segment`](paymux_core::transport::path_segment), through the family's
+/// [`check_id`](paymux_hyperswitch_family::mapping::check_id), the rule ids in bodies follow
+/// too): anything else is refused before any request, so an id can never reach another route.
 fn seg<'a>(what: &str, id: &'a str) -> Result<&'a str> {
-    paymux_core::transport::path_segment(what, id, 64)
+    paymux_hyperswitch_family::mapping::check_id(what, id)
 }
 
 /// Raw Paychtec API client: routes, methods, bodies and idempotency placement.

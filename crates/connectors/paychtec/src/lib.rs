@@ -70,6 +70,15 @@
 //!   payment (`confirm: true`) without a payment method is refused too (the guide requires
 //!   `payment_method` when confirming in the same request). For a two-step flow create with
 //!   `with_confirm(false)` and pass card and billing to `confirm_payment`.
+//! - **Ids** that go into a body (`payment_id`, `customer_id`, `profile_id`, a refund's
+//!   `payment_id` and `refund_id`, list filters) are held to the rule of ids in a path
+//!   ([`path_segment`](paymux_core::transport::path_segment): 1 to 64 letters, digits, `-`,
+//!   `_`, `.`, `~`; 30 for `refund_id`) and refused with `InvalidRequest` before any request;
+//!   a `profile_id` that is not such an id is refused by [`Paychtec::new`].
+//! - **Amounts** above 999,999,999 minor units (the `MAX_ALLOWED_AMOUNT` of the Hyperswitch
+//!   server, [`paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR`], shared with
+//!   paymnt.cloud) are refused with `InvalidRequest` before any request: payments, updates,
+//!   captures, refunds, order lines, payment links, payouts.
 //! - **Refunds** carry a retry-safe `refund_id`: the caller's `merchant_refund_id` (1 to 30
 //!   characters), else one derived from the call's idempotency key
 //!   ([`mapping::refund_id_from_key`]); `reason` is free text of at most 255 characters;
@@ -213,7 +222,8 @@ impl PaychtecConfig {
     }
 
     /// Checks the configuration: key prefix against environment, base URL override only in
-    /// sandbox, a non-empty profile id and webhook secret.
+    /// sandbox, a profile id that is an id (1 to 64 letters, digits, `-`, `_`, `.`, `~`: it
+    /// goes into every payment body) and a non-empty webhook secret.
     pub fn validate(&self) -> Result<()> {
         let key = self.api_key.expose_secret();
         let expected = self.environment.key_prefix();
@@ -239,6 +249,9 @@ impl PaychtecConfig {
         if self.profile_id.trim().is_empty() {
             return Err(Error::configuration("Paychtec profile_id must not be empty"));
         }
+        // It goes into every payment body: held to the rule of any id sent.
+        family::mapping::check_id("Paychtec profile_id", &self.profile_id)
+            .map_err(|e| Error::configuration(e.message()))?;
         if self.webhook_secret.as_ref().is_some_and(|s| s.expose_secret().is_empty()) {
             return Err(Error::configuration("Paychtec webhook secret must not be empty"));
         }
@@ -473,6 +486,17 @@ pub struct Paychtec {
     capabilities: Capabilities,
 }
 
+/// A customer id for a request body, checked like any id sent ([`family::mapping::check_id`]).
+fn customer_id(customer: Option<CustomerId>) -> Result<Option<String>> {
+    match customer {
+        Some(id) => {
+            family::mapping::check_id("customer_id", id.as_str())?;
+            Ok(Some(id.into_inner()))
+        }
+        None => Ok(None),
+    }
+}
+
 fn key_or_new(key: Option<&IdempotencyKey>) -> IdempotencyKey {
     key.cloned().unwrap_or_else(IdempotencyKey::generate)
 }
@@ -533,6 +557,7 @@ impl Paychtec {
         if req.amount.is_some_and(|a| a.is_zero()) {
             return Err(Error::invalid_request("payment amount must be positive"));
         }
+        let amount = req.amount.map(|a| family::mapping::wire_amount(a, "payment")).transpose()?;
         if let Some(amount) = req.amount {
             let lines = req.order_lines.as_deref().unwrap_or_default();
             if let Some(line) = lines.iter().find(|l| l.unit_amount.currency() != amount.currency())
@@ -547,7 +572,7 @@ impl Paychtec {
         }
         let details = req.customer_details.clone().unwrap_or_default();
         let body = wire::PaymentUpdateRequest {
-            amount: req.amount.map(|a| a.amount_minor()),
+            amount,
             currency: req.amount.map(|a| a.currency().code().to_owned()),
             capture_method: req.capture.map(|c| family::mapping::capture_method_word(c).to_owned()),
             description: req.description.clone(),
@@ -607,6 +632,9 @@ impl Paychtec {
     pub async fn list_refunds(&self, query: RefundListQuery) -> Result<Page<Refund>> {
         let offset = offset_of(query.cursor.as_ref())?;
         let limit = limit_of(query.limit);
+        if let Some(id) = &query.payment_id {
+            family::mapping::check_id("payment_id", id.as_str())?;
+        }
         let body = wire::RefundListRequest {
             payment_id: query.payment_id.map(|p| p.into_inner()),
             limit: Some(limit),
@@ -665,13 +693,15 @@ impl Paychtec {
         if req.amount.is_zero() {
             return Err(Error::invalid_request("payment link amount must be positive"));
         }
+        let amount = family::mapping::wire_amount(req.amount, "payment link")?;
+        let customer_id = customer_id(req.customer)?;
         let body = wire::PaymentLinkCreateRequest {
-            amount: req.amount.amount_minor(),
+            amount,
             currency: req.amount.currency().code().to_owned(),
             description: req.description,
             link_type: req.link_type,
             expiry: req.expiry.map(family::mapping::format_time).transpose()?,
-            customer_id: req.customer.map(CustomerId::into_inner),
+            customer_id,
             send_email: req.send_email,
             email: req.email,
             capture_method: req.capture.map(|c| family::mapping::capture_method_word(c).to_owned()),
@@ -694,9 +724,9 @@ impl Paychtec {
             return Err(Error::invalid_request("payout amount must be positive"));
         }
         let body = wire::PayoutCreateRequest {
-            amount: req.amount.amount_minor(),
+            amount: family::mapping::wire_amount(req.amount, "payout")?,
             currency: req.amount.currency().code().to_owned(),
-            customer_id: req.customer.map(CustomerId::into_inner),
+            customer_id: customer_id(req.customer)?,
             payout_type: req.payout_type,
             description: req.description,
             metadata: (!req.metadata.is_empty()).then_some(req.metadata),

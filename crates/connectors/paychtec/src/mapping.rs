@@ -138,7 +138,7 @@ pub(crate) fn order_details(lines: &[OrderLine]) -> Result<Option<Vec<wire::Orde
             Ok(wire::OrderDetail {
                 name: l.name.clone(),
                 quantity: l.quantity,
-                amount: l.unit_amount.amount_minor(),
+                amount: family::mapping::wire_amount(l.unit_amount, "order line")?,
                 currency: l.unit_amount.currency().code().to_owned(),
             })
         })
@@ -176,23 +176,17 @@ fn split_phone(phone: Option<&Phone>) -> (Option<String>, Option<String>) {
     }
 }
 
-fn non_empty(value: Option<&String>, field: &str) -> Result<()> {
-    match value {
-        Some(v) if v.trim().is_empty() => {
-            Err(Error::invalid_request(format!("{field} must not be empty")))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// The body of `POST /payments` for a core [`CreatePayment`].
 pub fn payment_create_request(
     req: &CreatePayment,
     profile_id: &str,
 ) -> Result<wire::PaymentCreateRequest> {
     req.validate()?;
+    let amount = family::mapping::wire_amount(req.amount, "payment")?;
     let ext = req.extensions.get::<PaychtecPaymentExt>().cloned().unwrap_or_default();
-    non_empty(ext.payment_id.as_ref(), "payment_id")?;
+    if let Some(id) = &ext.payment_id {
+        family::mapping::check_id("payment_id", id)?;
+    }
     if req.confirm && req.payment_method.is_none() {
         return Err(Error::invalid_request(
             "a one-step payment (confirm: true) needs a payment method; \
@@ -206,7 +200,7 @@ pub fn payment_create_request(
         "create_payment",
     )?;
     let mut body = wire::PaymentCreateRequest {
-        amount: req.amount.amount_minor(),
+        amount,
         currency: req.amount.currency().code().to_owned(),
         profile_id: profile_id.to_owned(),
         payment_id: ext.payment_id.clone(),
@@ -226,7 +220,10 @@ pub fn payment_create_request(
     };
     match &req.customer {
         None => {}
-        Some(PaymentCustomer::Existing(id)) => body.customer_id = Some(id.as_str().to_owned()),
+        Some(PaymentCustomer::Existing(id)) => {
+            body.customer_id =
+                Some(family::mapping::check_id("customer_id", id.as_str())?.to_owned());
+        }
         Some(PaymentCustomer::Inline(details)) => {
             body.email = details.email.clone();
             body.name = details.name.clone();
@@ -267,12 +264,15 @@ pub fn payment_confirm_request(req: &ConfirmPayment) -> Result<wire::PaymentConf
     })
 }
 
+/// An optional capture or refund amount for the wire: positive and at most the family's
+/// maximum ([`family::mapping::wire_amount`]).
 fn positive(amount: Option<Money>, what: &str) -> Result<Option<i64>> {
     match amount {
         Some(m) if m.is_zero() => {
             Err(Error::invalid_request(format!("{what} amount must be positive")))
         }
-        other => Ok(other.map(|m| m.amount_minor())),
+        Some(m) => family::mapping::wire_amount(m, what).map(Some),
+        None => Ok(None),
     }
 }
 
@@ -315,20 +315,19 @@ pub fn refund_id_from_key(key: &IdempotencyKey) -> String {
 }
 
 /// The body of `POST /refunds` for a core [`CreateRefund`] and the idempotency key of the
-/// call: `refund_id` is the caller's `merchant_refund_id`, else derived from the key.
+/// call: `refund_id` is the caller's `merchant_refund_id` (1 to 30 letters, digits, `-`, `_`,
+/// `.`, `~`, like any id), else derived from the key.
 pub fn refund_create_request(
     req: &CreateRefund,
     key: &IdempotencyKey,
 ) -> Result<wire::RefundCreateRequest> {
+    // Both ids are checked like path segments: the refund id comes back in
+    // `GET /refunds/:refund_id`.
+    family::mapping::check_id("payment_id", req.payment_id.as_str())?;
     let refund_id = match &req.merchant_refund_id {
         Some(id) => {
-            if id.is_empty() || id.chars().count() > MAX_REFUND_ID_LEN {
-                return Err(Error::invalid_request(format!(
-                    "merchant_refund_id must be 1 to {MAX_REFUND_ID_LEN} characters, got {}",
-                    id.chars().count()
-                )));
-            }
-            id.clone()
+            paymux_core::transport::path_segment("merchant_refund_id", id, MAX_REFUND_ID_LEN)?
+                .to_owned()
         }
         None => refund_id_from_key(key),
     };
@@ -337,9 +336,6 @@ pub fn refund_create_request(
         return Err(Error::invalid_request(format!(
             "refund reason must be at most {MAX_REFUND_REASON_LEN} characters"
         )));
-    }
-    if req.payment_id.as_str().is_empty() {
-        return Err(Error::invalid_request("payment_id must not be empty"));
     }
     let ext = req.extensions.get::<PaychtecRefundExt>().cloned().unwrap_or_default();
     Ok(wire::RefundCreateRequest {
@@ -358,7 +354,9 @@ pub fn customer_request(req: &CreateCustomer, allow_id: bool) -> Result<wire::Cu
     if ext.customer_id.is_some() && !allow_id {
         return Err(Error::invalid_request("a customer's id cannot be changed by an update"));
     }
-    non_empty(ext.customer_id.as_ref(), "customer_id")?;
+    if let Some(id) = &ext.customer_id {
+        family::mapping::check_id("customer_id", id)?;
+    }
     let (phone, phone_country_code) = split_phone(req.phone.as_ref());
     Ok(wire::CustomerRequest {
         customer_id: ext.customer_id,

@@ -33,10 +33,20 @@ fn create_payment_request(body: &wire::CreatePaymentRequest) -> Result<Request> 
     Ok(Request::post("create_payment", "/v0/payments").json(body)?.idempotent_in_body(key))
 }
 
+/// The longest id sent (payment, customer, merchant ids).
+const MAX_ID_LEN: usize = 255;
+
+/// A Paygentic id checked before it goes anywhere in a request, path, body or query alike:
+/// the shared [`path_segment`](paymux_core::transport::path_segment) rule of paymux-core (1 to
+/// 255 letters, digits, `-`, `_`, `.`, `~`).
+pub(crate) fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str> {
+    paymux_core::transport::path_segment(what, id, MAX_ID_LEN)
+}
+
 /// A payment id is put in the path as one segment: refuse anything that could change the
-/// path (the shared check in paymux-core).
+/// path ([`check_id`]).
 fn check_path_id(id: &str) -> Result<()> {
-    paymux_core::transport::path_segment("Paygentic payment id", id, 255).map(drop)
+    check_id("Paygentic payment id", id).map(drop)
 }
 
 impl PaygenticClient {

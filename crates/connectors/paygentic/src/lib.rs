@@ -40,6 +40,10 @@
 //! - amount 1.00 to 5,000.00, in USD, EUR, GBP or AUD; sent as a two-decimal string (`"10.50"`);
 //! - at most 100 order lines, each with a quantity of at least 1;
 //! - merchant reference and idempotency key at most 255 characters;
+//! - ids sent in the body or the query (`customerId`, `merchantId`) follow the rule of ids in
+//!   a path ([`path_segment`](paymux_core::transport::path_segment): 1 to 255 letters, digits,
+//!   `-`, `_`, `.`, `~`); a configured merchant id that is not one is refused by
+//!   [`Paygentic::new`];
 //! - `expires_in` (see [`PaygenticPaymentExt`]) positive, whole seconds, at most 31 days;
 //!   sent as an ISO 8601 duration (`P7D`, `PT1H`, `P1DT2H30M`);
 //! - a card payment method is refused (Paygentic only offers its hosted page), and so are
@@ -229,9 +233,15 @@ fn too_long(text: &str) -> bool {
 
 impl Paygentic {
     /// Builds the connector. Fails with [`ErrorKind::Configuration`] for a key that does not
-    /// belong to the environment, a bad base URL or a malformed webhook secret.
+    /// belong to the environment, a merchant id that is not an id, a bad base URL or a
+    /// malformed webhook secret.
     pub fn new(config: PaygenticConfig) -> Result<Self> {
         check_key(&config.api_key, config.environment)?;
+        if let Some(merchant) = &config.merchant_id {
+            // Sent as `merchantId` in bodies and queries: held to the rule of any id sent.
+            client::check_id("Paygentic merchant_id", merchant)
+                .map_err(|e| Error::configuration(e.message()))?;
+        }
         let id = config.connection.provider("paygentic");
         let base_url = config.connection.base_url_or(config.environment.base_url());
         let mut tc =
@@ -340,8 +350,13 @@ impl Paygentic {
         }
         let ext = req.extensions.get::<PaygenticPaymentExt>().cloned().unwrap_or_default();
         let expires_in = ext.expires_in.map(mapping::iso8601_duration).transpose()?;
+        if let Some(merchant) = &ext.merchant_id {
+            client::check_id("merchantId", merchant)?;
+        }
         let customer_id = match &req.customer {
-            Some(PaymentCustomer::Existing(id)) => Some(id.as_str().to_owned()),
+            Some(PaymentCustomer::Existing(id)) => {
+                Some(client::check_id("customerId", id.as_str())?.to_owned())
+            }
             Some(PaymentCustomer::Inline(_)) => {
                 tracing::debug!("Paygentic takes no inline customer details; not sent");
                 None
@@ -390,11 +405,15 @@ impl Paygentic {
                     .to_owned(),
             ),
         };
+        let customer_id = match &query.customer {
+            Some(c) => Some(client::check_id("customerId", c.as_str())?.to_owned()),
+            None => None,
+        };
         Ok(ListQuery {
             limit: query.limit.map(|l| l.clamp(1, MAX_PAGE_SIZE)),
             offset,
             status,
-            customer_id: query.customer.as_ref().map(|c| c.as_str().to_owned()),
+            customer_id,
             merchant_id: self.merchant_id.clone(),
         })
     }

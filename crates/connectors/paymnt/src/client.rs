@@ -25,9 +25,10 @@ pub struct PaymntClient {
 }
 
 /// Refuses ids that could change the path (`/`, `..`, spaces, `?`), up to 64 characters (the
-/// shared check in paymux-core).
+/// shared check in paymux-core, through the family's
+/// [`check_id`](paymux_hyperswitch_family::mapping::check_id), which ids in bodies follow too).
 pub fn check_path_id(what: &str, id: &str) -> Result<()> {
-    paymux_core::transport::path_segment(what, id, 64).map(drop)
+    paymux_hyperswitch_family::mapping::check_id(what, id).map(drop)
 }
 
 impl PaymntClient {

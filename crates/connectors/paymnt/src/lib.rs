@@ -53,6 +53,14 @@
 //! - **Decision:** `confirm: true` without a payment method is refused before sending
 //!   (Hyperswitch requires one to confirm); create with `confirm: false` for the two-step flow.
 //!   Only card payment methods are sent; others are `Unsupported`.
+//! - **Decision** (the same rule as Paychtec's, from [`paymux_hyperswitch_family`]): amounts
+//!   above 999,999,999 minor units, the `MAX_ALLOWED_AMOUNT` of the Hyperswitch server
+//!   ([`MAX_AMOUNT_MINOR`](paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR)), are refused
+//!   with `InvalidRequest` before any request: payments, order lines, captures, refunds.
+//! - Ids that go into a body (`customer_id`, a refund's `payment_id` and `refund_id`, list
+//!   filters) follow the rule of ids in a path
+//!   ([`path_segment`](paymux_core::transport::path_segment): 1 to 64 letters, digits, `-`,
+//!   `_`, `.`, `~`; 30 for `refund_id`), checked before any request.
 //! - Statuses: see [`paymux_hyperswitch_family::status`] (unknown words -> `Processing`, the
 //!   word kept in `raw_status`).
 //! - Webhooks have no timestamp, so no replay window: deduplicate by event id with a

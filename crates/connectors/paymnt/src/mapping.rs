@@ -7,7 +7,9 @@ use paymux_core::{
     CancelPayment, CapturePayment, ConfirmPayment, CreatePayment, CreateRefund, Error, ErrorKind,
     IdempotencyKey, PaymentCustomer, PaymentMethod, Result,
 };
-use paymux_hyperswitch_family::mapping::{billing_to_wire, capture_method_word, metadata_to_wire};
+use paymux_hyperswitch_family::mapping::{
+    billing_to_wire, capture_method_word, check_id, metadata_to_wire, wire_amount,
+};
 use paymux_hyperswitch_family::wire::{CardData, PaymentMethodData};
 
 use crate::wire::{
@@ -69,10 +71,13 @@ fn non_empty(what: &str, value: Option<&String>) -> Result<()> {
     Ok(())
 }
 
-/// The body of `POST /payments`, after validation (positive amount, order lines in the
-/// payment's currency, a payment method when `confirm` is true).
+/// The body of `POST /payments`, after validation (positive amount at most
+/// [`MAX_AMOUNT_MINOR`](paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR), order lines in
+/// the payment's currency and under the same maximum, a payment method when `confirm` is true,
+/// a customer id that is an id).
 pub fn create_payment_body(req: &CreatePayment) -> Result<CreatePaymentBody> {
     req.validate()?;
+    let amount = wire_amount(req.amount, "payment")?;
     if req.confirm && req.payment_method.is_none() {
         return Err(Error::invalid_request(
             "a one-step payment (confirm: true) needs a payment method; use confirm: false to \
@@ -84,13 +89,26 @@ pub fn create_payment_body(req: &CreatePayment) -> Result<CreatePaymentBody> {
     let payment_method_data = card_data(req.payment_method.as_ref())?;
     let (customer_id, email, name, phone) = match &req.customer {
         None => (None, None, None, None),
-        Some(PaymentCustomer::Existing(id)) => (Some(id.as_str().to_owned()), None, None, None),
+        Some(PaymentCustomer::Existing(id)) => {
+            (Some(check_id("customer_id", id.as_str())?.to_owned()), None, None, None)
+        }
         Some(PaymentCustomer::Inline(d)) => {
             (None, d.email.clone(), d.name.clone(), d.phone.clone())
         }
     };
+    let order_details = req
+        .order_lines
+        .iter()
+        .map(|l| {
+            Ok(OrderDetail {
+                product_name: l.name.clone(),
+                quantity: l.quantity,
+                amount: wire_amount(l.unit_amount, "order line")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(CreatePaymentBody {
-        amount: req.amount.amount_minor(),
+        amount,
         currency: req.amount.currency().code().to_owned(),
         confirm: req.confirm,
         capture_method: capture_method_word(req.capture),
@@ -111,15 +129,7 @@ pub fn create_payment_body(req: &CreatePayment) -> Result<CreatePaymentBody> {
             .and_then(|e| e.authentication_type)
             .map(AuthenticationType::as_str),
         billing: req.billing.as_ref().map(billing_to_wire),
-        order_details: req
-            .order_lines
-            .iter()
-            .map(|l| OrderDetail {
-                product_name: l.name.clone(),
-                quantity: l.quantity,
-                amount: l.unit_amount.amount_minor(),
-            })
-            .collect(),
+        order_details,
         metadata: metadata_to_wire(&req.metadata),
     })
 }
@@ -140,13 +150,14 @@ pub fn confirm_payment_body(req: &ConfirmPayment) -> Result<ConfirmPaymentBody> 
     })
 }
 
-/// The body of `POST /payments/{id}/capture`; a zero amount is refused.
+/// The body of `POST /payments/{id}/capture`; a zero amount, or one above
+/// [`MAX_AMOUNT_MINOR`](paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR), is refused.
 pub fn capture_body(req: &CapturePayment) -> Result<CaptureBody> {
     if req.amount.is_some_and(|a| a.is_zero()) {
         return Err(Error::invalid_request("capture amount must be positive"));
     }
     Ok(CaptureBody {
-        amount_to_capture: req.amount.map(|a| a.amount_minor()),
+        amount_to_capture: req.amount.map(|a| wire_amount(a, "capture")).transpose()?,
         statement_descriptor_suffix: req.statement_descriptor.clone(),
     })
 }
@@ -156,21 +167,18 @@ pub fn cancel_body(req: &CancelPayment) -> CancelBody {
     CancelBody { cancellation_reason: req.reason.clone() }
 }
 
-/// The body of `POST /refunds`; refuses a zero amount, a refund id over 30 characters and a
-/// reason over 255.
+/// The body of `POST /refunds`; refuses a zero amount or one above
+/// [`MAX_AMOUNT_MINOR`](paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR), a payment id
+/// or refund id that is not an id (the rule of ids in a path; a refund id of at most 30
+/// characters) and a reason over 255.
 pub fn create_refund_body(req: &CreateRefund) -> Result<CreateRefundBody> {
     crate::client::check_path_id("payment id", req.payment_id.as_str())?;
     if req.amount.is_some_and(|a| a.is_zero()) {
         return Err(Error::invalid_request("refund amount must be positive"));
     }
-    if req
-        .merchant_refund_id
-        .as_ref()
-        .is_some_and(|id| id.is_empty() || id.chars().count() > MAX_REFUND_ID_LEN)
-    {
-        return Err(Error::invalid_request(format!(
-            "refund id must be 1 to {MAX_REFUND_ID_LEN} characters"
-        )));
+    let amount = req.amount.map(|a| wire_amount(a, "refund")).transpose()?;
+    if let Some(id) = &req.merchant_refund_id {
+        paymux_core::transport::path_segment("refund id", id, MAX_REFUND_ID_LEN)?;
     }
     let reason = req.reason.as_ref().map(|r| r.as_text().to_owned());
     if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_REASON_LEN) {
@@ -181,7 +189,7 @@ pub fn create_refund_body(req: &CreateRefund) -> Result<CreateRefundBody> {
     Ok(CreateRefundBody {
         payment_id: req.payment_id.as_str().to_owned(),
         refund_id: req.merchant_refund_id.clone(),
-        amount: req.amount.map(|a| a.amount_minor()),
+        amount,
         reason,
         metadata: metadata_to_wire(&req.metadata),
     })

@@ -37,7 +37,15 @@
 //! - **Idempotency.** Every `POST` carries `Idempotency-Key`: the caller's key, or one
 //!   generated once per call; the transport sends the same key on every retry.
 //! - **Amounts** are integer minor units with the ISO 4217 exponent; **currencies** travel in
-//!   lower case (`"usd"`) and are read back in any case.
+//!   lower case (`"usd"`) and are read back in any case. **Decision:** the guide states no
+//!   maximum, so Stripe's documented one applies: at most eight digits of minor units,
+//!   [`MAX_AMOUNT_MINOR`] = 99,999,999 ($999,999.99). A larger payment, capture or refund
+//!   amount is refused with `InvalidRequest` before any request (a capture's or refund's
+//!   currency check included).
+//! - **Ids** that go into a body or a query (`customer_id`, a refund's `payment_id`, the
+//!   `customer` and `payment` filters, `starting_after` / `ending_before`) follow the rule of
+//!   ids in a path ([`path_segment`](paymux_core::transport::path_segment): 1 to 255 letters,
+//!   digits, `-`, `_`, `.`, `~`), checked before any request.
 //! - **Statuses** (see [`payment_status`]): `pending` and `processing` map to `Processing`,
 //!   `requires_action` to `RequiresAction` (with `next_action.redirect_to_url.url` as
 //!   [`NextAction::Redirect`](paymux_core::NextAction)), `requires_capture`, `succeeded`,
@@ -129,6 +137,36 @@ pub const DEFAULT_PROVIDER_ID: &str = "paynectra";
 
 /// Largest page Paynectra serves.
 pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// Largest amount sent, in minor units: 99,999,999 (eight digits). Paynectra documents no
+/// maximum; the decision follows Stripe's conventions, as the rest of the API does, and
+/// Stripe's documented maximum is eight digits of the currency's smallest unit (99,999,999:
+/// $999,999.99). See the crate docs, "Amounts".
+pub const MAX_AMOUNT_MINOR: i64 = 99_999_999;
+
+/// An amount as it goes on the wire (minor units), refused with `InvalidRequest` above
+/// [`MAX_AMOUNT_MINOR`]; `what` names it in the message.
+fn wire_amount(money: Money, what: &str) -> Result<i64> {
+    let minor = money.amount_minor();
+    if minor > MAX_AMOUNT_MINOR {
+        return Err(Error::invalid_request(format!(
+            "{what} amount {money} is above Paynectra's maximum of {MAX_AMOUNT_MINOR} minor units"
+        )));
+    }
+    Ok(minor)
+}
+
+/// A capture or refund amount for the wire: positive and at most [`MAX_AMOUNT_MINOR`],
+/// checked before anything is sent (the currency check's read of the payment included).
+fn partial_amount(amount: Option<&Money>, what: &str) -> Result<Option<i64>> {
+    match amount {
+        Some(m) if m.is_zero() => {
+            Err(Error::invalid_request(format!("{what} amount must be positive")))
+        }
+        Some(m) => wire_amount(*m, what).map(Some),
+        None => Ok(None),
+    }
+}
 
 /// Which kind of instance this is; it must agree with the key's mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -423,7 +461,7 @@ fn create_payment_body(req: CreatePayment) -> Result<(wire::CreatePaymentBody, I
     let metadata =
         metadata_with(req.metadata, MERCHANT_REFERENCE_KEY, req.merchant_reference.as_ref())?;
     let body = wire::CreatePaymentBody {
-        amount: req.amount.amount_minor(),
+        amount: wire_amount(req.amount, "payment")?,
         currency: mapping::currency_to_wire(req.amount.currency()),
         customer_id,
         description: req.description,
@@ -489,14 +527,12 @@ impl PaymentProvider for Paynectra {
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
         named(&self.id, async move {
             client::path_id("payment", id.as_str())?;
+            let amount_to_capture = partial_amount(req.amount.as_ref(), "capture")?;
             if let Some(amount) = &req.amount {
-                if amount.is_zero() {
-                    return Err(Error::invalid_request("capture amount must be positive"));
-                }
                 self.ensure_currency(id, amount).await?;
             }
             let body = wire::CaptureBody {
-                amount_to_capture: req.amount.map(|m| m.amount_minor()),
+                amount_to_capture,
                 statement_descriptor: req.statement_descriptor,
             };
             let key = key_or_generate(req.idempotency_key);
@@ -549,15 +585,13 @@ impl PaymentProvider for Paynectra {
                 MERCHANT_REFUND_ID_KEY,
                 req.merchant_refund_id.as_ref(),
             )?;
-            if let Some(amount) = &req.amount {
-                if amount.is_zero() {
-                    return Err(Error::invalid_request("refund amount must be positive"));
-                }
-                self.ensure_currency(&req.payment_id, amount).await?;
+            let amount = partial_amount(req.amount.as_ref(), "refund")?;
+            if let Some(money) = &req.amount {
+                self.ensure_currency(&req.payment_id, money).await?;
             }
             let body = wire::CreateRefundBody {
                 payment_id: req.payment_id.into_inner(),
-                amount: req.amount.map(|m| m.amount_minor()),
+                amount,
                 reason,
                 metadata,
             };

@@ -42,6 +42,13 @@
 //!
 //! Customers (`create_customer`/`get_customer`) have no pay.tech route and are `Unsupported`.
 //!
+//! Ids sent in a body follow the rule of ids in a path, checked before any request:
+//! `parentPaymentId` is a pay.tech payment id (up to 32 letters and digits, as in a path), and
+//! `customer.referenceId` (a saved customer's id or [`PaytechCustomer::reference_id`]) follows
+//! [`path_segment`](paymux_core::transport::path_segment) (1 to 128 letters, digits, `-`, `_`,
+//! `.`, `~`). A payment's own `referenceId` is the merchant's free-text reference, checked for
+//! length only.
+//!
 //! ## Amounts
 //! pay.tech writes amounts as JSON numbers in major units (`11.12`). They are read as the raw
 //! number token, never through `f64`: a plain token straight into minor units with
@@ -68,12 +75,24 @@
 //! `created.gte` set [`PaytechConfig::recovery_lookback`] before the call, to allow for clock
 //! skew) and returns the payment it finds. When none is found (or the lookup fails) the
 //! original outcome-unknown error is returned and **nothing is re-sent**: the gateway may
-//! still be processing the first request. A call that carries the caller's own idempotency
-//! key looks the payment up *before* sending, so retrying with the same key is always safe.
+//! still be processing the first request.
+//!
+//! To try such a call again, say so: [`CreatePayment::retrying`], [`CreateRefund::retrying`]
+//! or [`CreateWithdrawal::retrying`] with the same key (`is_retry: true`). A retry looks the
+//! payment up **before** sending and returns what the earlier call made; only when the lookup
+//! finds nothing is the create sent. When that lookup itself fails, nothing is sent and the
+//! error is outcome-unknown (whatever the lookup's own failure, it cannot tell whether the
+//! earlier call created the payment, so a router must not fall back to another gateway). A
+//! call that is not a retry is never looked up first, even with an idempotency key (the
+//! router sets one on every create): it costs one request and does not depend on the list
+//! route.
+//!
 //! So a retried create never makes two payments, as long as the reference is unique: **if you
 //! give a merchant reference, make it unique per attempt** (a found payment must also have the
-//! same type, currency and amount, and for refunds the same parent). Capture, void, the host-to-host step, approve and reject are single unkeyed calls;
-//! after an outcome-unknown error, fetch the payment before trying again.
+//! same type, currency and amount, and for refunds the same parent), and **mark a repeat with
+//! `retrying`**: the same key without it is a new call and is sent. Capture, void, the
+//! host-to-host step, approve and reject are single unkeyed calls; after an outcome-unknown
+//! error, fetch the payment before trying again.
 //!
 //! ## States
 //! See [`payment_status`], [`refund_status`], [`withdrawal_status`]; unknown words map to
@@ -412,6 +431,9 @@ pub struct CreateWithdrawal {
     pub additional_parameters: BTreeMap<String, String>,
     /// Sent as `referenceId` when no merchant reference is given; generated when `None`.
     pub idempotency_key: Option<IdempotencyKey>,
+    /// `true` when this call repeats an earlier one made with the same `idempotency_key`
+    /// whose outcome is unknown (see [`retrying`](Self::retrying)).
+    pub is_retry: bool,
 }
 
 impl CreateWithdrawal {
@@ -428,7 +450,24 @@ impl CreateWithdrawal {
             webhook_url: None,
             additional_parameters: BTreeMap::new(),
             idempotency_key: None,
+            is_retry: false,
         }
+    }
+
+    /// Sets the idempotency key (sent as `referenceId` when no merchant reference is given).
+    pub fn with_idempotency_key(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Marks this call as a repeat of an earlier one made with `key` whose outcome is
+    /// unknown: the withdrawal is first looked up by its `referenceId` and returned if the
+    /// earlier call made it; only when none is found is it sent (see the crate docs,
+    /// "Idempotency", and [`CreatePayment::retrying`]).
+    pub fn retrying(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self.is_retry = true;
+        self
     }
 
     /// Sets the merchant reference.
@@ -547,6 +586,19 @@ fn check_len(value: Option<&str>, max: usize, field: &str) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// The longest customer `referenceId` pay.tech takes (`Customer.referenceId`, `maxLength`).
+const MAX_CUSTOMER_ID_LEN: usize = 128;
+
+/// The customer's `referenceId` (the merchant's id of the customer, from a saved customer or
+/// [`PaytechCustomer::reference_id`]) is an id in the body: it follows the rule of ids in a
+/// path ([`path_segment`](paymux_core::transport::path_segment), at most 128 characters).
+fn check_customer(customer: Option<&PaytechCustomer>) -> Result<()> {
+    if let Some(id) = customer.and_then(|c| c.reference_id.as_deref()) {
+        paymux_core::transport::path_segment("customer referenceId", id, MAX_CUSTOMER_ID_LEN)?;
+    }
+    Ok(())
 }
 
 /// `+357 123123123` -> `357 123123123` (no `+`, space between country code and number).
@@ -671,12 +723,15 @@ impl Paytech {
     }
 
     /// Sends a create so that retrying it never makes two payments, although pay.tech has no
-    /// idempotency keys: when the caller set an idempotency key (so this may be a retry), the
-    /// payment is first looked up by `referenceId`; after an outcome-unknown failure it is
-    /// looked up again and returned if found. When it is not found, the outcome-unknown error
-    /// is returned rather than sending the create again: the gateway may still be processing
-    /// the first request, and a blind second send could charge twice. Retrying the call with
-    /// the same key (later) is safe: the lookup comes first.
+    /// idempotency keys. When the caller says the call is a retry (`is_retry`: it repeats an
+    /// earlier call whose outcome is unknown), the payment is first looked up by `referenceId`
+    /// and returned if found; if that lookup fails, nothing is sent and the error is
+    /// outcome-unknown ([`retry_lookup_failed`]). Any other call is sent at once: one request.
+    /// After an outcome-unknown failure of the send, the payment is looked up and returned if
+    /// found; when it is not, the outcome-unknown error is returned rather than sending the
+    /// create again: the gateway may still be processing the first request, and a blind second
+    /// send could charge twice. Retrying the call later with `retrying(key)` is safe: the lookup
+    /// comes first.
     ///
     /// Not an `async fn`, and the lookups are boxed: the future holds the started exchange
     /// and what a lookup must find, and none of the lookups' state, which only the rare
@@ -686,7 +741,7 @@ impl Paytech {
         &self,
         request: Request,
         expected: Expected,
-        caller_key: bool,
+        is_retry: bool,
     ) -> impl Future<Output = Result<Answer>> + Send + '_ {
         let operation = request.operation();
         // Not polled before the lookup below has answered.
@@ -694,11 +749,15 @@ impl Paytech {
         async move {
             // The clock as read, turned into a date only if a lookup needs it (rarely).
             let started = SystemTime::now();
-            if caller_key
-                && let Some(found) = Box::pin(self.find_created(&expected, started)).await?
-            {
-                tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
-                return Ok(found);
+            if is_retry {
+                match Box::pin(self.find_created(&expected, started)).await {
+                    Ok(Some(found)) => {
+                        tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
+                        return Ok(found);
+                    }
+                    Ok(None) => {}
+                    Err(lookup) => return Err(retry_lookup_failed(&self.id, operation, lookup)),
+                }
             }
             match sent.await {
                 Err(first) if first.is_outcome_unknown() => {
@@ -792,6 +851,8 @@ impl Paytech {
             None,
             req.webhook_url.as_deref(),
         )?;
+        let customer = req.customer.clone().filter(|c| *c != PaytechCustomer::default());
+        check_customer(customer.as_ref())?;
         let reference =
             reference_or_key(req.merchant_reference.as_ref(), req.idempotency_key.as_ref());
         let body = PaymentRequest {
@@ -806,7 +867,7 @@ impl Paytech {
             parent_payment_id: None,
             description: req.description.as_deref(),
             card: req.card.as_ref().map(|c| card_request(c, false)),
-            customer: req.customer.clone().filter(|c| *c != PaytechCustomer::default()),
+            customer,
             billing_address: req.billing.as_ref().map(billing_address),
             return_url: None,
             webhook_url: req.webhook_url.as_deref(),
@@ -824,8 +885,7 @@ impl Paytech {
             amount: req.amount,
             parent: None,
         };
-        let caller_key = req.idempotency_key.is_some();
-        let result = self.create_recovering(request, expected, caller_key).await?;
+        let result = self.create_recovering(request, expected, req.is_retry).await?;
         mapping::to_withdrawal(&self.id, &result, Some(req.amount))
             .map_err(|e| e.with_provider(self.id.clone()))
     }
@@ -889,6 +949,9 @@ fn deposit_request(req: &CreatePayment) -> Result<(Request, Expected)> {
         Some(PaymentMethod::Card(card)) => Some(card),
         _ => None,
     };
+    let customer =
+        merge_customer(ext.customer.clone(), req.customer.as_ref(), req.billing.as_ref());
+    check_customer(customer.as_ref())?;
     let body = PaymentRequest {
         reference_id: Some(&reference),
         payment_type: PaymentType::Deposit,
@@ -898,7 +961,7 @@ fn deposit_request(req: &CreatePayment) -> Result<(Request, Expected)> {
         parent_payment_id: None,
         description: req.description.as_deref(),
         card: card.map(|c| card_request(c, true)),
-        customer: merge_customer(ext.customer.clone(), req.customer.as_ref(), req.billing.as_ref()),
+        customer,
         billing_address: req.billing.as_ref().and_then(|b| b.address.as_ref()).map(billing_address),
         return_url: req.return_url.as_deref(),
         webhook_url: ext.webhook_url.as_deref(),
@@ -927,6 +990,34 @@ fn reference_or_key(reference: Option<&String>, key: Option<&IdempotencyKey>) ->
         (None, Some(key)) => key.as_str().to_owned(),
         (None, None) => IdempotencyKey::generate().into_inner(),
     }
+}
+
+/// The error of a retry whose lookup before sending failed: nothing was sent, and whether the
+/// earlier call created the payment is still unknown, so the error is outcome-unknown whatever
+/// the lookup's own failure (a router must not fall back to another gateway). It keeps the
+/// lookup's kind and HTTP status (a timeout, an unavailable or refusing gateway) and the lookup
+/// error as its source.
+#[cold]
+fn retry_lookup_failed(provider: &ProviderId, operation: &str, lookup: Error) -> Error {
+    tracing::warn!(provider = %provider, operation, error = %lookup, "retry lookup failed; nothing sent");
+    let mut err = Error::new(
+        lookup.kind(),
+        format!(
+            "{operation} was not sent: it retries an earlier call, and looking up what that call \
+             made failed ({}: {})",
+            lookup.kind(),
+            lookup.message()
+        ),
+    )
+    .with_provider(provider.clone())
+    .with_outcome_unknown();
+    if let Some(status) = lookup.http_status() {
+        err = err.with_http_status(status);
+    }
+    if let Some(wait) = lookup.retry_after() {
+        err = err.with_retry_after(wait);
+    }
+    err.with_source(lookup)
 }
 
 fn check_amount_and_lengths(
@@ -963,9 +1054,9 @@ impl PaymentProvider for Paytech {
         's: 'f,
     {
         let amount = req.amount;
-        let caller_key = req.idempotency_key.is_some();
+        let is_retry = req.is_retry;
         let created = deposit_request(&req)
-            .map(|(request, expected)| self.create_recovering(request, expected, caller_key));
+            .map(|(request, expected)| self.create_recovering(request, expected, is_retry));
         Box::pin(named_map(&self.id, created, move |result| {
             mapping::to_payment(&self.id, *result, Some(amount), false)
         }))
@@ -1134,8 +1225,7 @@ impl PaymentProvider for Paytech {
                 amount,
                 parent: Some(req.payment_id.as_str().to_owned()),
             };
-            let result =
-                self.create_recovering(request, expected, req.idempotency_key.is_some()).await?;
+            let result = self.create_recovering(request, expected, req.is_retry).await?;
             let mut refund =
                 mapping::to_refund(&self.id, &result, Some(amount), Some(&req.payment_id))?;
             refund.reason = req.reason.as_ref().map(|r| r.as_text().to_owned());

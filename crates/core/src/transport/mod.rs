@@ -52,6 +52,10 @@ pub use settings::ConnectionSettings;
 
 use crate::{Error, ErrorKind, IdempotencyKey, ProviderId, Result};
 
+/// The HTTP client a transport sends with (reqwest's), for
+/// [`TransportConfig::http_client`] and the connectors' `with_http_client`.
+pub type HttpClient = reqwest::Client;
+
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("paymux/", env!("CARGO_PKG_VERSION"));
 
@@ -140,6 +144,11 @@ pub struct TransportConfig {
     /// Calls beyond it wait their turn, which bounds sockets and protects the gateway's rate
     /// limits under bursts.
     pub max_in_flight: Option<usize>,
+    /// A client of your own (a proxy, your own root certificates, a connector layer in tests);
+    /// `None` builds one. With your client, the auth header, [`default_headers`]
+    /// (Self::default_headers), `User-Agent` and [`timeout`](Self::timeout) are set on every
+    /// request; `connect_timeout` is then the client's own.
+    pub http_client: Option<reqwest::Client>,
 }
 
 impl TransportConfig {
@@ -155,6 +164,7 @@ impl TransportConfig {
             default_headers: HeaderMap::new(),
             error_parser: None,
             max_in_flight: None,
+            http_client: None,
         }
     }
 }
@@ -360,6 +370,9 @@ pub type Exchange<'a> = Pin<Box<dyn Future<Output = Result<Response>> + Send + '
 #[derive(Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
+    /// With a caller's client: what our own client would carry as defaults (auth,
+    /// `User-Agent`, configured headers), set on each request instead.
+    per_request_headers: Option<std::sync::Arc<HeaderMap>>,
     base_url: reqwest::Url,
     config: std::sync::Arc<TransportConfig>,
     in_flight: Option<std::sync::Arc<tokio::sync::Semaphore>>,
@@ -406,17 +419,32 @@ impl HttpTransport {
         if let Some((name, value)) = config.auth.header_pair()? {
             defaults.insert(name, value);
         }
-        let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .default_headers(defaults)
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .build()
-            .map_err(|e| Error::configuration(format!("HTTP client: {e}")))?;
+        let (client, per_request_headers) = match &config.http_client {
+            Some(client) => {
+                defaults.insert(http::header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+                (client.clone(), Some(std::sync::Arc::new(defaults)))
+            }
+            None => {
+                let client = reqwest::Client::builder()
+                    .user_agent(USER_AGENT)
+                    .default_headers(defaults)
+                    .timeout(config.timeout)
+                    .connect_timeout(config.connect_timeout)
+                    .build()
+                    .map_err(|e| Error::configuration(format!("HTTP client: {e}")))?;
+                (client, None)
+            }
+        };
         let in_flight = config
             .max_in_flight
             .map(|n| std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1))));
-        Ok(HttpTransport { client, base_url, config: std::sync::Arc::new(config), in_flight })
+        Ok(HttpTransport {
+            client,
+            per_request_headers,
+            base_url,
+            config: std::sync::Arc::new(config),
+            in_flight,
+        })
     }
 
     /// The provider instance.
@@ -627,7 +655,7 @@ impl HttpTransport {
         };
         // Timed only for a span that records it: no clock read per call without a subscriber.
         let started = (!span.is_disabled()).then(Instant::now);
-        let mut response = self.client.execute(wire_request(req, url)).await.map_err(|e| {
+        let mut response = self.client.execute(self.wire_request(req, url)).await.map_err(|e| {
             record_latency(span, started);
             send_error(&e)
         })?;
@@ -651,6 +679,35 @@ impl HttpTransport {
             return Ok(Response { status, headers, body });
         }
         Err(self.status_error(status, &headers, &body))
+    }
+
+    /// The reqwest request for `req`. Built directly rather than through `RequestBuilder`: its
+    /// per-header conversions and error plumbing are for untyped input, and these headers were
+    /// checked when `req` was built. A plain fn, so the attempt's future does not keep it.
+    fn wire_request(&self, req: &Request, url: &reqwest::Url) -> reqwest::Request {
+        let mut request = reqwest::Request::new(req.method.clone(), url.clone());
+        let headers = request.headers_mut();
+        for (name, value) in &req.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some(body) = &req.body {
+            *request.body_mut() = Some(body.clone().into());
+        }
+        if let Some(defaults) = &self.per_request_headers {
+            self.add_client_defaults(&mut request, defaults);
+        }
+        request
+    }
+
+    /// What our own client would have added to `request`, for a caller's client.
+    #[cold]
+    fn add_client_defaults(&self, request: &mut reqwest::Request, defaults: &HeaderMap) {
+        for (name, value) in defaults {
+            if !request.headers().contains_key(name) {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        *request.timeout_mut() = Some(self.config.timeout);
     }
 
     /// The error for a non-2xx answer. Out of line and cold: the hot path is a 2xx.
@@ -711,21 +768,6 @@ fn record_latency(span: &tracing::Span, started: Option<Instant>) {
     if let Some(started) = started {
         span.record("latency_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
     }
-}
-
-/// The reqwest request for `req`. Built directly rather than through `RequestBuilder`: its
-/// per-header conversions and error plumbing are for untyped input, and these headers were
-/// checked when `req` was built.
-fn wire_request(req: &Request, url: &reqwest::Url) -> reqwest::Request {
-    let mut request = reqwest::Request::new(req.method.clone(), url.clone());
-    let headers = request.headers_mut();
-    for (name, value) in &req.headers {
-        headers.insert(name.clone(), value.clone());
-    }
-    if let Some(body) = &req.body {
-        *request.body_mut() = Some(body.clone().into());
-    }
-    request
 }
 
 /// The whole body of `response`. A gateway's answer is nearly always one chunk, handed on

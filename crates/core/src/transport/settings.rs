@@ -8,7 +8,7 @@ use crate::ProviderId;
 /// Where and how a connector instance connects: base URL override, instance name, retries,
 /// timeouts, concurrency. Every connector config holds one as `connection` and gets the
 /// `with_*` builders for it from [`connection_builders!`](crate::connection_builders).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ConnectionSettings {
     /// Replaces the environment's host (tests, the sandbox).
     pub base_url: Option<String>,
@@ -22,6 +22,9 @@ pub struct ConnectionSettings {
     pub connect_timeout: Duration,
     /// At most this many requests in flight at once (`None`: no limit).
     pub max_in_flight: Option<usize>,
+    /// An HTTP client of your own (a proxy, your own root certificates, a connector layer);
+    /// `None` builds one per instance. See [`TransportConfig::http_client`].
+    pub http_client: Option<reqwest::Client>,
 }
 
 impl Default for ConnectionSettings {
@@ -33,6 +36,7 @@ impl Default for ConnectionSettings {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_in_flight: None,
+            http_client: None,
         }
     }
 }
@@ -60,6 +64,7 @@ impl ConnectionSettings {
         tc.timeout = self.timeout;
         tc.connect_timeout = self.connect_timeout;
         tc.max_in_flight = self.max_in_flight;
+        tc.http_client = self.http_client.clone();
         tc
     }
 }
@@ -118,6 +123,14 @@ macro_rules! connection_builders {
             /// Caps the requests in flight at once on this instance.
             pub fn with_max_in_flight(mut self, max: usize) -> Self {
                 self.connection.max_in_flight = Some(max);
+                self
+            }
+
+            /// Sends through an HTTP client of your own (a proxy, your own root certificates);
+            /// authentication, `User-Agent` and the whole-request timeout are still added to
+            /// every request, the connection timeout is the client's.
+            pub fn with_http_client(mut self, client: $crate::transport::HttpClient) -> Self {
+                self.connection.http_client = Some(client);
                 self
             }
         }
