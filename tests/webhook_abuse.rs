@@ -19,7 +19,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
@@ -35,6 +35,9 @@ use sha2::{Sha256, Sha512};
 
 /// The core's body limit (1 MiB).
 const MAX_BODY: usize = 1024 * 1024;
+
+/// The Svix message id of the deliveries built here.
+const MSG_ID: &str = "msg_abuse_0001";
 
 macro_rules! ensure {
     ($cond:expr, $($msg:tt)+) => {
@@ -96,35 +99,63 @@ fn headers(pairs: &[(&str, String)]) -> HeaderMap {
     map
 }
 
+/// One candidate signature over `body` as gateway `kind` writes it, without the scheme's
+/// framing (`v1,` or `t=..,v1=`): hex, or base64 for Paygentic.
+fn bare_signature(kind: &str, secret: &str, body: &[u8], t: u64, msg_id: &str) -> String {
+    let t = t.to_string();
+    match kind {
+        "paychtec" | "paymnt" => hex::encode(hmac_sha512(secret.as_bytes(), &[body])),
+        "paytech" => hex::encode(hmac_sha256(secret.as_bytes(), &[body])),
+        "paygentic" => {
+            let key = b64().decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
+            let parts: [&[u8]; 5] = [msg_id.as_bytes(), b".", t.as_bytes(), b".", body];
+            b64().encode(hmac_sha256(&key, &parts))
+        }
+        "paynectra" => hex::encode(hmac_sha256(secret.as_bytes(), &[t.as_bytes(), b".", body])),
+        other => panic!("unknown gateway {other}"),
+    }
+}
+
+/// A delivery whose signature header carries `values` (sent as that many values of the
+/// header, in order), each a list of candidate signatures as `bare_signature` writes them,
+/// framed the scheme's way: one bare signature per value for the hex-only schemes,
+/// `t=<t>,v1=..,v1=..` for Paynectra, `v1,.. v1,..` for Paygentic (with its `svix-id` and
+/// `svix-timestamp`).
+fn with_candidates(kind: &str, t: u64, msg_id: &str, values: &[Vec<String>]) -> HeaderMap {
+    let name = *signature_headers(kind).last().unwrap();
+    let mut pairs = Vec::new();
+    if kind == "paygentic" {
+        pairs.push(("svix-id", msg_id.to_owned()));
+        pairs.push(("svix-timestamp", t.to_string()));
+    }
+    for candidates in values {
+        let value = match kind {
+            "paygentic" => {
+                candidates.iter().map(|c| format!("v1,{c}")).collect::<Vec<_>>().join(" ")
+            }
+            "paynectra" => {
+                let v1: String = candidates.iter().map(|c| format!(",v1={c}")).collect();
+                format!("t={t}{v1}")
+            }
+            _ => {
+                assert_eq!(candidates.len(), 1, "{kind}: one signature per header value");
+                candidates[0].clone()
+            }
+        };
+        pairs.push((name, value));
+    }
+    headers(&pairs)
+}
+
+/// Whether one value of the scheme's signature header may carry several candidates.
+fn several_per_value(kind: &str) -> bool {
+    matches!(kind, "paygentic" | "paynectra")
+}
+
 /// Signs `body` the way gateway `kind` does, with `secret` (as the dashboard shows it),
 /// timestamp `t` and message id `msg_id` where the scheme has them.
 fn sign(kind: &str, secret: &str, body: &[u8], t: u64, msg_id: &str) -> HeaderMap {
-    match kind {
-        "paychtec" | "paymnt" => {
-            let sig = hex::encode(hmac_sha512(secret.as_bytes(), &[body]));
-            headers(&[("x-webhook-signature-512", sig)])
-        }
-        "paytech" => {
-            let sig = hex::encode(hmac_sha256(secret.as_bytes(), &[body]));
-            headers(&[("signature", sig)])
-        }
-        "paygentic" => {
-            let key = b64().decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
-            let t = t.to_string();
-            let mac = hmac_sha256(&key, &[msg_id.as_bytes(), b".", t.as_bytes(), b".", body]);
-            headers(&[
-                ("svix-id", msg_id.to_owned()),
-                ("svix-timestamp", t),
-                ("svix-signature", format!("v1,{}", b64().encode(mac))),
-            ])
-        }
-        "paynectra" => {
-            let t = t.to_string();
-            let mac = hmac_sha256(secret.as_bytes(), &[t.as_bytes(), b".", body]);
-            headers(&[("paynectra-signature", format!("t={t},v1={}", hex::encode(mac)))])
-        }
-        other => panic!("unknown gateway {other}"),
-    }
+    with_candidates(kind, t, msg_id, &[vec![bare_signature(kind, secret, body, t, msg_id)]])
 }
 
 /// Another secret of the same shape as the gateway's.
@@ -147,7 +178,23 @@ struct Hooked {
 impl Hooked {
     /// Correctly signed now.
     fn signed(&self, body: &[u8]) -> HeaderMap {
-        sign(self.kind, &self.secret, body, now_secs(), "msg_abuse_0001")
+        sign(self.kind, &self.secret, body, now_secs(), MSG_ID)
+    }
+
+    /// The genuine candidate signature over `body` at `t` (bare, see `bare_signature`).
+    fn genuine(&self, body: &[u8], t: u64) -> String {
+        bare_signature(self.kind, &self.secret, body, t, MSG_ID)
+    }
+
+    /// The `i`-th wrong candidate at `t`: well-formed, of the genuine one's shape and length
+    /// (the right key over other bytes), matching nothing.
+    fn wrong(&self, i: usize, t: u64) -> String {
+        bare_signature(self.kind, &self.secret, format!("forged {i}").as_bytes(), t, MSG_ID)
+    }
+
+    /// A delivery at `t` whose signature header values carry `values` (see `with_candidates`).
+    fn with_candidates(&self, t: u64, values: &[Vec<String>]) -> HeaderMap {
+        with_candidates(self.kind, t, MSG_ID, values)
     }
 
     fn parse(&self, headers: &HeaderMap, body: &[u8]) -> paymux::Result<WebhookEvent> {
@@ -481,4 +528,243 @@ async fn hostile_bodies_correctly_signed() {
         }
         Ok(())
     });
+}
+
+/// Accepted: the event, or the refusal as the cell's failure.
+fn accepted(what: &str, result: paymux::Result<WebhookEvent>) -> Result<WebhookEvent, String> {
+    result.map_err(|e| format!("{what}: refused ({:?}): {e}", e.webhook_failure()))
+}
+
+/// The ways a sender may lay `candidates` out over the values of the scheme's signature
+/// header: one per value, always; for the schemes that list several in one value, also all in
+/// one value and three per value.
+fn layouts(kind: &str, candidates: &[String]) -> Vec<(&'static str, Vec<Vec<String>>)> {
+    let mut out =
+        vec![("one per header value", candidates.iter().map(|c| vec![c.clone()]).collect())];
+    if several_per_value(kind) {
+        out.push(("all in one header value", vec![candidates.to_vec()]));
+        out.push((
+            "three per header value",
+            candidates.chunks(3).map(<[String]>::to_vec).collect(),
+        ));
+    }
+    out
+}
+
+/// A signature header sent twice is one list of candidates: the genuine signature is found
+/// in either value.
+fn repeated_values(h: &Hooked) -> Result<(), String> {
+    let t = now_secs();
+    let (good, bad, worse) = (h.genuine(&h.body, t), h.wrong(0, t), h.wrong(1, t));
+    let two = |first: &str, second: &str| {
+        h.with_candidates(t, &[vec![first.to_owned()], vec![second.to_owned()]])
+    };
+    accepted("genuine signature in the second value", h.parse(&two(&bad, &good), &h.body))?;
+    accepted("genuine signature in the first value", h.parse(&two(&good, &bad), &h.body))?;
+    refused("two wrong values", &h.parse(&two(&bad, &worse), &h.body), WebhookFailure::Mismatch)?;
+    if h.kind == "paynectra" {
+        // Every value names its timestamp (above: the same one). Two different ones are not
+        // one delivery, even when each value is genuine for its own timestamp.
+        let own = |t: u64| format!("t={t},v1={}", h.genuine(&h.body, t));
+        for (first, second) in [(own(t), own(t - 1)), (own(t - 1), own(t))] {
+            let headers =
+                headers(&[("paynectra-signature", first), ("paynectra-signature", second)]);
+            refused("two timestamps", &h.parse(&headers, &h.body), WebhookFailure::BadEncoding)?;
+        }
+    }
+    Ok(())
+}
+
+/// `wrong` with `genuine` put last and first.
+fn genuine_last_and_first(wrong: &[String], genuine: &str) -> [(&'static str, Vec<String>); 2] {
+    let mut last = wrong.to_vec();
+    last.push(genuine.to_owned());
+    let mut first = vec![genuine.to_owned()];
+    first.extend_from_slice(wrong);
+    [("last", last), ("first", first)]
+}
+
+/// At most `MAX_SIGNATURES` candidates over all values of the signature header, and at most
+/// `MAX_SIGNATURE_HEADER_BYTES` of header.
+fn candidates_at_the_limit(h: &Hooked) -> Result<(), String> {
+    let max = paymux::webhook::MAX_SIGNATURES;
+    let t = now_secs();
+    let good = h.genuine(&h.body, t);
+    let wrong: Vec<String> = (0..max).map(|i| h.wrong(i, t)).collect();
+    // At the limit: max - 1 wrong ones and the genuine one, wherever it is.
+    for (place, candidates) in genuine_last_and_first(&wrong[..max - 1], &good) {
+        for (layout, values) in layouts(h.kind, &candidates) {
+            let what = format!("{max} candidates, genuine {place}, {layout}");
+            accepted(&what, h.parse(&h.with_candidates(t, &values), &h.body))?;
+        }
+    }
+    // One over: max wrong ones and the genuine one, refused wherever the genuine one is.
+    for (place, candidates) in genuine_last_and_first(&wrong, &good) {
+        for (layout, values) in layouts(h.kind, &candidates) {
+            let what = format!("{} candidates, genuine {place}, {layout}", max + 1);
+            let r = h.parse(&h.with_candidates(t, &values), &h.body);
+            refused(&what, &r, WebhookFailure::TooManySignatures)?;
+        }
+    }
+    // The genuine signature alone, in a header padded past the byte limit.
+    let padded = format!("{good}{}", " ".repeat(paymux::webhook::MAX_SIGNATURE_HEADER_BYTES));
+    let r = h.parse(&h.with_candidates(t, &[vec![padded]]), &h.body);
+    refused(
+        "genuine signature in a header over the byte limit",
+        &r,
+        WebhookFailure::TooManySignatures,
+    )
+}
+
+/// How long refusing 10,000 candidates over a 1 MiB body may take (debug build, best of
+/// three tries). Measured: 0.02 to 0.2 ms with the other tests running on 2 cores, so this
+/// leaves a hundredfold margin for a loaded machine, while one HMAC over the 1 MiB body alone
+/// takes 130 to 550 ms in a debug build (10,000 of them: about 6 s in a release build).
+const FLOOD_BOUND: Duration = Duration::from_millis(25);
+
+/// How long to wait for one refusal before calling it a failure: a verifier that hashed the
+/// body once per candidate would keep a debug build busy for about 20 minutes.
+const FLOOD_PATIENCE: Duration = Duration::from_secs(5);
+
+/// 10,000 bogus candidates over the largest body allowed: refused before any MAC is computed.
+fn candidate_flood(h: &Hooked) -> Result<(), String> {
+    let mut body = h.body.clone();
+    body.resize(MAX_BODY, b' ');
+    let t = now_secs();
+    // Short but well-formed candidates (hex "00", base64 "AAAA" decode to 1 and 3 bytes): a
+    // verifier that computed one MAC per candidate would hash the 1 MiB body 10,000 times.
+    let bogus = if h.kind == "paygentic" { "AAAA" } else { "00" };
+    let candidates = vec![bogus.to_owned(); 10_000];
+    let values = if several_per_value(h.kind) {
+        vec![candidates]
+    } else {
+        candidates.into_iter().map(|c| vec![c]).collect()
+    };
+    let headers = h.with_candidates(t, &values);
+    let name = *signature_headers(h.kind).last().unwrap();
+    let bytes: usize = headers.get_all(name).iter().map(HeaderValue::len).sum();
+    let what = format!("10,000 candidates ({bytes} bytes of header) over 1 MiB");
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        // On a thread of its own, so that a slow verifier fails this cell instead of hanging
+        // the test (the thread is left behind then; the process ends it).
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (provider, headers, body) = (h.provider.clone(), headers.clone(), body.clone());
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let r = provider.parse_webhook(&headers, &body);
+            let _ = tx.send((r, started.elapsed()));
+        });
+        let Ok((r, took)) = rx.recv_timeout(FLOOD_PATIENCE) else {
+            return Err(format!("{what}: still verifying after {FLOOD_PATIENCE:?}"));
+        };
+        refused(&what, &r, WebhookFailure::TooManySignatures)?;
+        best = best.min(took);
+        if best < FLOOD_BOUND {
+            break;
+        }
+    }
+    println!("{what} / {}: refused in {best:?}", h.kind);
+    ensure!(best < FLOOD_BOUND, "{what}: refused in {best:?} at best, over {FLOOD_BOUND:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_signature_header_is_one_list() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let hooks = hooked(&sandbox).await;
+    on_all(&hooks, "repeated signature header", repeated_values);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_most_max_signatures_candidates() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let hooks = hooked(&sandbox).await;
+    on_all(&hooks, "candidate limit", candidates_at_the_limit);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn candidate_flood_is_refused_before_any_mac() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let hooks = hooked(&sandbox).await;
+    on_all(&hooks, "candidate flood", candidate_flood);
+}
+
+/// The deepest `[`/`{` nesting outside strings.
+fn nesting_depth(json: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0_usize, 0_usize, false, false);
+    for &b in json {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The genuine event with one extra field, `zz_deep`, holding arrays nested so that the whole
+/// document is exactly `depth` levels deep (the event's own object is the first level).
+fn with_deep_field(body: &[u8], depth: usize) -> Vec<u8> {
+    assert_eq!(body.first(), Some(&b'{'), "the event is a JSON object");
+    let arrays = depth - 1;
+    let mut out = format!("{{\"zz_deep\":{}1{},", "[".repeat(arrays), "]".repeat(arrays));
+    out.push_str(std::str::from_utf8(&body[1..]).unwrap());
+    assert_eq!(nesting_depth(out.as_bytes()), depth, "{out}");
+    out.into_bytes()
+}
+
+/// `raw` reads back: not `Null`, and the innermost value of `zz_deep` is there.
+fn raw_reads_back(event: &WebhookEvent, depth: usize) -> Result<(), String> {
+    ensure!(
+        *event.raw.value() != serde_json::Value::Null,
+        "raw reads as null ({} bytes kept)",
+        event.raw.as_str().len()
+    );
+    let mut inside = &event.raw["zz_deep"];
+    for _ in 0..depth - 1 {
+        inside = &inside[0];
+    }
+    ensure!(*inside == 1, "zz_deep's innermost value reads as {inside}");
+    Ok(())
+}
+
+/// The deepest document `raw` keeps is one it can read back.
+fn nested_to_the_limit(h: &Hooked) -> Result<(), String> {
+    let edge = paymux::RawJson::MAX_DEPTH;
+    // The limit is the deepest serde_json reads back (127: its recursion limit of 128 counts
+    // the level that fails).
+    let deeper = with_deep_field(&h.body, edge + 1);
+    ensure!(
+        serde_json::from_slice::<serde_json::Value>(&deeper).is_err(),
+        "serde_json reads depth {} back too: RawJson::MAX_DEPTH ({edge}) is not the limit",
+        edge + 1
+    );
+    let body = with_deep_field(&h.body, edge);
+    let event = accepted(&format!("depth {edge}"), h.parse(&h.signed(&body), &body))?;
+    raw_reads_back(&event, edge).map_err(|why| format!("depth {edge} accepted, but {why}"))?;
+    // Past the limit (serde_json's own limit is 128): refused as unreadable, or accepted with
+    // a `raw` that reads back; never accepted with a `raw` that reads as null.
+    for depth in [edge + 1, 128, 129] {
+        let body = with_deep_field(&h.body, depth);
+        match h.parse(&h.signed(&body), &body) {
+            Ok(event) => raw_reads_back(&event, depth)
+                .map_err(|why| format!("depth {depth} accepted, but {why}"))?,
+            r @ Err(_) => refused(&format!("depth {depth}"), &r, WebhookFailure::BadPayload)?,
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_is_readable_at_the_depth_limit() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let hooks = hooked(&sandbox).await;
+    on_all(&hooks, "depth limit", nested_to_the_limit);
 }

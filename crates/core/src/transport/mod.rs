@@ -335,6 +335,8 @@ impl Request {
 /// assert_eq!(path_segment("payment id", "pay_123", 64).unwrap(), "pay_123");
 /// assert!(path_segment("payment id", "pay_1/../admin", 64).is_err());
 /// assert!(path_segment("payment id", "..", 64).is_err());
+/// let long = path_segment("payment id", &"x".repeat(100_000), 64).unwrap_err();
+/// assert!(long.to_string().len() < 300, "the error quotes a short, redacted form");
 /// ```
 pub fn path_segment<'a>(what: &str, id: &'a str, max_len: usize) -> Result<&'a str> {
     let ok = !id.is_empty()
@@ -343,12 +345,17 @@ pub fn path_segment<'a>(what: &str, id: &'a str, max_len: usize) -> Result<&'a s
         && id != ".."
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
     if ok {
-        Ok(id)
-    } else {
-        Err(Error::invalid_request(format!(
-            "{what} {id:?} is not a valid id (1 to {max_len} letters, digits, '-', '_', '.', '~')"
-        )))
+        return Ok(id);
     }
+    // Quoted short and redacted: the id is the caller's input and may be anything (100 KB,
+    // a card number pasted into the wrong field).
+    let mut shown = crate::redact::gateway_text(id, 40, &[]);
+    if id.len() > 40 {
+        shown = format!("{shown} ({} bytes)", id.len());
+    }
+    Err(Error::invalid_request(format!(
+        "{what} {shown:?} is not a valid id (1 to {max_len} letters, digits, '-', '_', '.', '~')"
+    )))
 }
 
 /// A 2xx answer.
