@@ -1,7 +1,7 @@
 //! The webhook kit: HMAC verification over raw bytes, timestamped schemes, deduplication.
 //!
 //! Every connector verifies with these functions, so the comparison is always constant-time
-//! ([`Mac::verify_slice`]) and the failure reasons are always the same [`WebhookFailure`]s.
+//! (`hmac`'s `CtOutput`) and the failure reasons are always the same [`WebhookFailure`]s.
 //!
 //! **Limits**, the same for every connector, all checked before any MAC is computed (an
 //! unauthenticated caller chooses the body and the headers):
@@ -11,9 +11,9 @@
 //! - candidate signatures: at most [`MAX_SIGNATURES`] over all values (key rotation needs two
 //!   or three); more is refused as [`WebhookFailure::TooManySignatures`].
 //!
-//! The MAC over the body is computed once per webhook, then compared with each candidate in
-//! constant time, so a request with the most candidates costs about what one with a single
-//! candidate costs.
+//! The MAC over the body is computed and finalized once per webhook, then compared with each
+//! candidate in constant time, so a request with the most candidates costs about what one
+//! with a single candidate costs.
 //!
 //! ```
 //! use paymux_core::webhook::{self, Algorithm, Encoding};
@@ -82,17 +82,30 @@ fn mac_over(alg: Algorithm, key: &[u8], parts: &[&[u8]]) -> MacState {
     }
 }
 
-#[derive(Clone)]
 enum MacState {
     Sha256(Hmac<Sha256>),
     Sha512(Hmac<Sha512>),
 }
 
+/// Finalizes `mac` once and compares the result with every tag in constant time
+/// (`CtOutput`'s equality), looking at all of them whatever matches.
+fn any_matches<M: Mac + hmac::digest::OutputSizeUser>(mac: M, tags: &[Vec<u8>]) -> bool {
+    let expected = mac.finalize();
+    let mut found = false;
+    for tag in tags {
+        if tag.len() == <M as hmac::digest::OutputSizeUser>::output_size() {
+            let tag = hmac::digest::Output::<M>::clone_from_slice(tag);
+            found |= hmac::digest::CtOutput::<M>::new(tag) == expected;
+        }
+    }
+    found
+}
+
 impl MacState {
-    fn verify(self, tag: &[u8]) -> bool {
+    fn verify_any(self, tags: &[Vec<u8>]) -> bool {
         match self {
-            MacState::Sha256(m) => m.verify_slice(tag).is_ok(),
-            MacState::Sha512(m) => m.verify_slice(tag).is_ok(),
+            MacState::Sha256(m) => any_matches(m, tags),
+            MacState::Sha512(m) => any_matches(m, tags),
         }
     }
 
@@ -157,9 +170,8 @@ pub fn verify_parts(
     if tags.is_empty() {
         return Err(Error::webhook(WebhookFailure::BadEncoding));
     }
-    // The body is hashed once; each candidate costs only the finalization of a copy.
-    let mac = mac_over(alg, key, parts);
-    if tags.iter().any(|tag| mac.clone().verify(tag)) {
+    // The body is hashed and the MAC finalized once; each candidate costs one comparison.
+    if mac_over(alg, key, parts).verify_any(&tags) {
         return Ok(());
     }
     Err(Error::webhook(WebhookFailure::Mismatch))
