@@ -112,7 +112,7 @@ async fn capture_partial(c: &Ctx<'_>) -> Scenario {
         return Ok(skip);
     }
     let p = c.authorized(2000, "conf_capture_partial").await?;
-    let req = CapturePayment { amount: Some(usd(1500)), ..Default::default() };
+    let req = CapturePayment::new().with_amount(usd(1500));
     let captured = c.provider.capture_payment(&p.id, req).await.map_err(|e| e.to_string())?;
     ensure!(
         matches!(
@@ -295,10 +295,10 @@ async fn list_pages(c: &Ctx<'_>) -> Scenario {
     loop {
         let page = c
             .provider
-            .list_payments(ListPayments {
-                limit: Some(2),
-                cursor: cursor.clone(),
-                ..Default::default()
+            .list_payments({
+                let mut q = ListPayments::new().with_limit(2);
+                q.cursor = cursor.clone();
+                q
             })
             .await
             .map_err(|e| e.to_string())?;

@@ -300,10 +300,7 @@ fn healthy(
 /// cleared first, and no step left: every connection is `ok`).
 async fn payments(emulator: &EmulatorHandle, provider: &Arc<dyn PaymentProvider>) -> usize {
     emulator.faults().clear();
-    let page = provider
-        .list_payments(ListPayments { limit: Some(100), ..Default::default() })
-        .await
-        .unwrap();
+    let page = provider.list_payments(ListPayments::new().with_limit(100)).await.unwrap();
     page.items.len()
 }
 

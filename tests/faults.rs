@@ -217,7 +217,7 @@ impl Gw<'_> {
         self.emulator.faults().clear();
         let page = self
             .clean
-            .list_payments(ListPayments { limit: Some(100), ..Default::default() })
+            .list_payments(ListPayments::new().with_limit(100))
             .await
             .map_err(|e| format!("listing payments: {e}"))?;
         ensure!(!page.has_more, "more than 100 payments on one emulator");
@@ -370,7 +370,7 @@ async fn timeout_case(gw: &Gw<'_>) -> Result<(), String> {
     ensure!(again.payments == 0, "same-key retry made {} more payments", again.payments);
     let listed = gw
         .clean
-        .list_payments(ListPayments { limit: Some(100), ..Default::default() })
+        .list_payments(ListPayments::new().with_limit(100))
         .await
         .map_err(|e| e.to_string())?;
     ensure!(listed.items.iter().any(|p| p.id == id), "same-key retry answered unknown {id}");

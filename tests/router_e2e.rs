@@ -111,10 +111,7 @@ async fn a_timeout_retried_with_one_key_still_makes_one_payment_and_no_fallback(
     assert_eq!(sandbox.paymnt.stats().total(), 0);
     // Let the delayed requests finish at the gateway, then count what it made.
     tokio::time::sleep(Duration::from_millis(900)).await;
-    let page = primary
-        .list_payments(ListPayments { limit: Some(100), ..Default::default() })
-        .await
-        .unwrap();
+    let page = primary.list_payments(ListPayments::new().with_limit(100)).await.unwrap();
     let ours = page
         .items
         .iter()

@@ -14,6 +14,7 @@
 //! # Ok::<(), paymux_core::Error>(())
 //! ```
 
+pub mod connector;
 mod error;
 mod ids;
 mod model;
@@ -38,7 +39,8 @@ pub use provider::{Capabilities, Operation, PaymentProvider, ProviderFuture, nam
 pub use raw_json::RawJson;
 pub use request::{
     CancelPayment, CapturePayment, Card, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, ListPayments, PaymentCustomer, PaymentMethod, RefundReason,
+    CreateRefund, Extensions, GatewayOptions, ListPayments, PaymentCustomer, PaymentMethod,
+    RefundReason,
 };
 pub use rust_decimal::Decimal;
 pub use secrecy::{ExposeSecret, SecretString};

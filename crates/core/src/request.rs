@@ -64,13 +64,13 @@ impl Card {
         self
     }
 
-    /// The full card number. Only connectors serializing a request should call this.
-    pub fn number(&self) -> &SecretString {
+    /// The full card number: for connectors, through [`crate::connector::card_number`].
+    pub(crate) fn number(&self) -> &SecretString {
         &self.number
     }
 
-    /// The CVC. Only connectors serializing a request should call this.
-    pub fn cvc(&self) -> &SecretString {
+    /// The CVC: for connectors, through [`crate::connector::card_cvc`].
+    pub(crate) fn cvc(&self) -> &SecretString {
         &self.cvc
     }
 
@@ -90,6 +90,63 @@ impl fmt::Debug for Card {
             .field("exp_year", &self.exp_year)
             .field("holder_name", &self.holder_name)
             .finish()
+    }
+}
+
+/// Options only one gateway understands (a connector's `<Gateway><What>Options` types),
+/// handed to a request with `with_options`. They carry their gateway: a connector of another
+/// gateway refuses a request whose options are all for others, with an
+/// [`InvalidRequest`](crate::ErrorKind::InvalidRequest) naming both, instead of dropping them
+/// in silence.
+pub trait GatewayOptions: Clone + Send + Sync + 'static {
+    /// The connector kind they are for (`"paytech"`), as its connector names itself.
+    const GATEWAY: &'static str;
+}
+
+/// The gateway options of one request, by type, with the gateways they are for.
+#[derive(Clone, Default)]
+pub struct Extensions {
+    map: http::Extensions,
+    gateways: Vec<&'static str>,
+}
+
+impl Extensions {
+    /// Adds (or replaces) options of type `O`.
+    pub fn insert<O: GatewayOptions>(&mut self, options: O) {
+        self.map.insert(options);
+        if !self.gateways.contains(&O::GATEWAY) {
+            self.gateways.push(O::GATEWAY);
+        }
+    }
+
+    /// The options of type `O`, if given.
+    pub fn get<O: GatewayOptions>(&self) -> Option<&O> {
+        self.map.get::<O>()
+    }
+
+    /// The gateways options were given for.
+    pub fn gateways(&self) -> &[&'static str] {
+        &self.gateways
+    }
+
+    /// `Ok` when no options are given, or some are for `gateway`; otherwise an
+    /// [`InvalidRequest`](crate::ErrorKind::InvalidRequest) naming both: options for another
+    /// gateway are never dropped in silence.
+    pub fn check_for(&self, gateway: &str) -> Result<()> {
+        if self.gateways.is_empty() || self.gateways.contains(&gateway) {
+            return Ok(());
+        }
+        Err(Error::invalid_request(format!(
+            "the request carries options for {}, not for {gateway}: a {gateway} connector \
+             cannot use them (route such payments to that gateway, or drop the options)",
+            self.gateways.join(" and ")
+        )))
+    }
+}
+
+impl fmt::Debug for Extensions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extensions").field("gateways", &self.gateways).finish_non_exhaustive()
     }
 }
 
@@ -132,6 +189,7 @@ pub enum PaymentCustomer {
 /// assert_eq!(req.merchant_reference.as_deref(), Some("order_123"));
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CreatePayment {
     /// Amount to charge; must be positive.
     pub amount: Money,
@@ -161,7 +219,7 @@ pub struct CreatePayment {
     /// whose outcome is unknown (see [`retrying`](Self::retrying)).
     pub is_retry: bool,
     /// Gateway-only options, typed per connector (e.g. a connector's `...Extension` struct).
-    pub extensions: http::Extensions,
+    pub extensions: Extensions,
 }
 
 impl CreatePayment {
@@ -181,7 +239,7 @@ impl CreatePayment {
             metadata: Metadata::new(),
             idempotency_key: None,
             is_retry: false,
-            extensions: http::Extensions::new(),
+            extensions: Extensions::default(),
         }
     }
 
@@ -278,9 +336,21 @@ impl CreatePayment {
         self
     }
 
-    /// Adds a typed gateway-only option.
-    pub fn with_extension<T: Clone + Send + Sync + 'static>(mut self, ext: T) -> Self {
-        self.extensions.insert(ext);
+    /// Pays with `method`.
+    pub fn with_payment_method(mut self, method: PaymentMethod) -> Self {
+        self.payment_method = Some(method);
+        self
+    }
+
+    /// Sets the amount.
+    pub fn with_amount(mut self, amount: Money) -> Self {
+        self.amount = amount;
+        self
+    }
+
+    /// Adds gateway-only options (see [`GatewayOptions`]).
+    pub fn with_options<O: GatewayOptions>(mut self, options: O) -> Self {
+        self.extensions.insert(options);
         self
     }
 
@@ -306,6 +376,7 @@ impl CreatePayment {
 
 /// A request to confirm (authorize) a payment created with `confirm: false`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ConfirmPayment {
     /// The payment method, if not given at creation.
     pub payment_method: Option<PaymentMethod>,
@@ -318,11 +389,60 @@ pub struct ConfirmPayment {
     /// Makes retries safe; generated once per call when `None`.
     pub idempotency_key: Option<IdempotencyKey>,
     /// Gateway-only options.
-    pub extensions: http::Extensions,
+    pub extensions: Extensions,
+}
+
+impl ConfirmPayment {
+    /// A confirmation with nothing more to add.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Pays with `method`.
+    pub fn with_payment_method(mut self, method: PaymentMethod) -> Self {
+        self.payment_method = Some(method);
+        self
+    }
+
+    /// Pays with a card.
+    pub fn with_card(self, card: Card) -> Self {
+        self.with_payment_method(PaymentMethod::Card(card))
+    }
+
+    /// Sets the billing details.
+    pub fn with_billing(mut self, billing: BillingDetails) -> Self {
+        self.billing = Some(billing);
+        self
+    }
+
+    /// Sets the return URL.
+    pub fn with_return_url(mut self, url: impl Into<String>) -> Self {
+        self.return_url = Some(url.into());
+        self
+    }
+
+    /// Sets the customer's IP address.
+    pub fn with_customer_ip(mut self, ip: IpAddr) -> Self {
+        self.customer_ip = Some(ip);
+        self
+    }
+
+    /// Sets the idempotency key.
+    pub fn with_idempotency_key(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Adds gateway-only options (see [`GatewayOptions`]).
+    pub fn with_options<O: GatewayOptions>(mut self, options: O) -> Self {
+        self.extensions.insert(options);
+        self
+    }
 }
 
 /// A request to capture an authorized payment.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CapturePayment {
     /// Amount to capture; `None` captures everything capturable.
     pub amount: Option<Money>,
@@ -331,18 +451,75 @@ pub struct CapturePayment {
     /// Makes retries safe; generated once per call when `None`.
     pub idempotency_key: Option<IdempotencyKey>,
     /// Gateway-only options.
-    pub extensions: http::Extensions,
+    pub extensions: Extensions,
+}
+
+impl CapturePayment {
+    /// Captures everything capturable.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Captures only `amount`.
+    pub fn with_amount(mut self, amount: Money) -> Self {
+        self.amount = Some(amount);
+        self
+    }
+
+    /// Sets the statement descriptor.
+    pub fn with_statement_descriptor(mut self, descriptor: impl Into<String>) -> Self {
+        self.statement_descriptor = Some(descriptor.into());
+        self
+    }
+
+    /// Sets the idempotency key.
+    pub fn with_idempotency_key(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Adds gateway-only options (see [`GatewayOptions`]).
+    pub fn with_options<O: GatewayOptions>(mut self, options: O) -> Self {
+        self.extensions.insert(options);
+        self
+    }
 }
 
 /// A request to cancel (void) a payment before capture.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CancelPayment {
     /// Why, for operations staff.
     pub reason: Option<String>,
     /// Makes retries safe; generated once per call when `None`.
     pub idempotency_key: Option<IdempotencyKey>,
     /// Gateway-only options.
-    pub extensions: http::Extensions,
+    pub extensions: Extensions,
+}
+
+impl CancelPayment {
+    /// A cancellation without a reason.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the reason.
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets the idempotency key.
+    pub fn with_idempotency_key(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Adds gateway-only options (see [`GatewayOptions`]).
+    pub fn with_options<O: GatewayOptions>(mut self, options: O) -> Self {
+        self.extensions.insert(options);
+        self
+    }
 }
 
 /// Why a refund is made.
@@ -372,6 +549,7 @@ impl RefundReason {
 
 /// A request to refund a payment in full or in part.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CreateRefund {
     /// The payment to refund.
     pub payment_id: PaymentId,
@@ -389,7 +567,7 @@ pub struct CreateRefund {
     /// whose outcome is unknown (see [`CreatePayment::retrying`]).
     pub is_retry: bool,
     /// Gateway-only options.
-    pub extensions: http::Extensions,
+    pub extensions: Extensions,
 }
 
 impl CreateRefund {
@@ -403,7 +581,7 @@ impl CreateRefund {
             metadata: Metadata::new(),
             idempotency_key: None,
             is_retry: false,
-            extensions: http::Extensions::new(),
+            extensions: Extensions::default(),
         }
     }
 
@@ -438,10 +616,23 @@ impl CreateRefund {
         self.is_retry = true;
         self
     }
+
+    /// Adds a metadata entry.
+    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds gateway-only options (see [`GatewayOptions`]).
+    pub fn with_options<O: GatewayOptions>(mut self, options: O) -> Self {
+        self.extensions.insert(options);
+        self
+    }
 }
 
 /// A request to save a customer at the gateway.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CreateCustomer {
     /// Email.
     pub email: Option<String>,
@@ -458,11 +649,67 @@ pub struct CreateCustomer {
     /// Makes retries safe; generated once per call when `None`.
     pub idempotency_key: Option<IdempotencyKey>,
     /// Gateway-only options.
-    pub extensions: http::Extensions,
+    pub extensions: Extensions,
+}
+
+impl CreateCustomer {
+    /// A customer with nothing set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the email.
+    pub fn with_email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Sets the name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the phone.
+    pub fn with_phone(mut self, phone: Phone) -> Self {
+        self.phone = Some(phone);
+        self
+    }
+
+    /// Sets the address.
+    pub fn with_address(mut self, address: Address) -> Self {
+        self.address = Some(address);
+        self
+    }
+
+    /// Sets the description.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Adds a metadata entry.
+    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets the idempotency key.
+    pub fn with_idempotency_key(mut self, key: IdempotencyKey) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Adds gateway-only options (see [`GatewayOptions`]).
+    pub fn with_options<O: GatewayOptions>(mut self, options: O) -> Self {
+        self.extensions.insert(options);
+        self
+    }
 }
 
 /// Filters and position for listing payments.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ListPayments {
     /// Page size; each connector clamps it to its gateway's limits.
     pub limit: Option<u32>,
@@ -478,6 +725,55 @@ pub struct ListPayments {
     pub created_to: Option<OffsetDateTime>,
     /// Only payments with this merchant reference (where the gateway filters by it).
     pub merchant_reference: Option<String>,
+}
+
+impl ListPayments {
+    /// The first page, no filters, the gateway's default page size.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the page size.
+    pub fn with_limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Starts where the previous page ended (its `next`).
+    pub fn with_cursor(mut self, cursor: PageCursor) -> Self {
+        self.cursor = Some(cursor);
+        self
+    }
+
+    /// Only payments in `status`.
+    pub fn with_status(mut self, status: PaymentStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Only this customer's payments.
+    pub fn with_customer(mut self, customer: CustomerId) -> Self {
+        self.customer = Some(customer);
+        self
+    }
+
+    /// Created at or after `from`.
+    pub fn with_created_from(mut self, from: OffsetDateTime) -> Self {
+        self.created_from = Some(from);
+        self
+    }
+
+    /// Created before or at `to`.
+    pub fn with_created_to(mut self, to: OffsetDateTime) -> Self {
+        self.created_to = Some(to);
+        self
+    }
+
+    /// Only payments with this merchant reference.
+    pub fn with_merchant_reference(mut self, reference: impl Into<String>) -> Self {
+        self.merchant_reference = Some(reference.into());
+        self
+    }
 }
 
 #[cfg(test)]
@@ -522,8 +818,15 @@ mod tests {
     fn extensions_are_typed() {
         #[derive(Clone, Debug, PartialEq)]
         struct GatewayOnly(u8);
+        impl GatewayOptions for GatewayOnly {
+            const GATEWAY: &'static str = "example";
+        }
         let req = CreatePayment::new(Money::from_minor(100, Currency::USD).unwrap())
-            .with_extension(GatewayOnly(7));
+            .with_options(GatewayOnly(7));
         assert_eq!(req.extensions.get::<GatewayOnly>(), Some(&GatewayOnly(7)));
+        assert!(req.extensions.check_for("example").is_ok());
+        let refused = req.extensions.check_for("paychtec").unwrap_err();
+        assert_eq!(refused.kind(), crate::ErrorKind::InvalidRequest);
+        assert!(refused.message().contains("example") && refused.message().contains("paychtec"));
     }
 }

@@ -93,8 +93,7 @@ fn any_matches<M: Mac + hmac::digest::OutputSizeUser>(mac: M, tags: &[Vec<u8>]) 
     let expected = mac.finalize();
     let mut found = false;
     for tag in tags {
-        if tag.len() == <M as hmac::digest::OutputSizeUser>::output_size() {
-            let tag = hmac::digest::Output::<M>::clone_from_slice(tag);
+        if let Ok(tag) = hmac::digest::Output::<M>::try_from(tag.as_slice()) {
             found |= hmac::digest::CtOutput::<M>::new(tag) == expected;
         }
     }

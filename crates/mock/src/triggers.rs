@@ -80,7 +80,10 @@ pub(crate) struct Plan {
 pub(crate) fn plan(method: &PaymentMethod, amount: &Money) -> Plan {
     let by_amount = amount_plan(amount.amount_minor());
     match method {
-        PaymentMethod::Card(card) => card_plan(card.number().expose_secret()).unwrap_or(by_amount),
+        PaymentMethod::Card(card) => {
+            card_plan(paymux_core::connector::card_number(card).expose_secret())
+                .unwrap_or(by_amount)
+        }
         PaymentMethod::HostedPage => Plan { redirect: Some(Redirect::HostedPage), ..by_amount },
         _ => by_amount,
     }

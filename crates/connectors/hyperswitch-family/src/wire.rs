@@ -226,10 +226,10 @@ impl CardData {
     /// The wire form of a core [`Card`]: month zero-padded to two digits (`"05"`).
     pub fn from_card(card: &Card) -> Self {
         CardData {
-            card_number: card.number().clone(),
+            card_number: paymux_core::connector::card_number(card).clone(),
             card_exp_month: format!("{:02}", card.exp_month),
             card_exp_year: card.exp_year.to_string(),
-            card_cvc: card.cvc().clone(),
+            card_cvc: paymux_core::connector::card_cvc(card).clone(),
             card_holder_name: card.holder_name.clone(),
         }
     }

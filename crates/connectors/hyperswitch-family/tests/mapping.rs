@@ -159,19 +159,20 @@ fn refund_answer() {
 
 #[test]
 fn customers_both_ways() {
-    let req = CreateCustomer {
-        email: Some("jane@example.com".into()),
-        name: Some("Jane Customer".into()),
-        phone: Some(Phone::from_e164("+16502530000", 1).unwrap()),
-        address: Some(Address {
-            line1: Some("1600 Amphitheatre Parkway".into()),
-            city: Some("Mountain View".into()),
-            postal_code: Some("94043".into()),
-            country: Some("US".into()),
-            ..Address::default()
-        }),
-        metadata: [("internal_customer_id".to_owned(), "42".to_owned())].into(),
-        ..CreateCustomer::default()
+    let req = {
+        let mut q = CreateCustomer::new()
+            .with_email("jane@example.com")
+            .with_name("Jane Customer")
+            .with_phone(Phone::from_e164("+16502530000", 1).unwrap())
+            .with_address(Address {
+                line1: Some("1600 Amphitheatre Parkway".into()),
+                city: Some("Mountain View".into()),
+                postal_code: Some("94043".into()),
+                country: Some("US".into()),
+                ..Address::default()
+            });
+        q.metadata = [("internal_customer_id".to_owned(), "42".to_owned())].into();
+        q
     };
     assert_eq!(
         serde_json::to_value(customer_request(&req)).unwrap(),
@@ -200,14 +201,12 @@ fn customers_both_ways() {
 
 #[test]
 fn list_request_and_pages() {
-    let q = ListPayments {
-        limit: Some(500),
-        cursor: Some(PageCursor::Offset(20)),
-        status: Some(PaymentStatus::RequiresCapture),
-        customer: Some(CustomerId::from_stored("cus_1")),
-        created_from: Some(time::macros::datetime!(2024-01-01 00:00 +02:00)),
-        ..ListPayments::default()
-    };
+    let q = ListPayments::new()
+        .with_limit(500)
+        .with_cursor(PageCursor::Offset(20))
+        .with_status(PaymentStatus::RequiresCapture)
+        .with_customer(CustomerId::from_stored("cus_1"))
+        .with_created_from(time::macros::datetime!(2024-01-01 00:00 +02:00));
     assert_eq!(
         serde_json::to_value(list_request(&q).unwrap()).unwrap(),
         json!({"limit": 100, "offset": 20, "status": "requires_capture", "customer_id": "cus_1", "created_gte": "2023-12-31T22:00:00Z"})
@@ -216,12 +215,11 @@ fn list_request_and_pages() {
         serde_json::to_value(list_request(&ListPayments::default()).unwrap()).unwrap(),
         json!({"limit": 10})
     );
-    let q = ListPayments { limit: Some(0), ..ListPayments::default() };
+    let q = ListPayments::new().with_limit(0);
     assert_eq!(list_request(&q).unwrap().limit, 1);
-    let q =
-        ListPayments { cursor: Some(PageCursor::After("pay_1".into())), ..ListPayments::default() };
+    let q = ListPayments::new().with_cursor(PageCursor::After("pay_1".into()));
     assert_eq!(list_request(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
-    let q = ListPayments { merchant_reference: Some("o".into()), ..ListPayments::default() };
+    let q = ListPayments::new().with_merchant_reference("o");
     assert_eq!(list_request(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
 
     let pay =
@@ -290,9 +288,6 @@ fn ids_follow_the_path_segment_rule_with_64_characters() {
         let err = check_id("customer id", &bad).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
     }
-    let list = ListPayments {
-        customer: Some(CustomerId::from_stored("cus_1\n")),
-        ..ListPayments::default()
-    };
+    let list = ListPayments::new().with_customer(CustomerId::from_stored("cus_1\n"));
     assert_eq!(list_request(&list).unwrap_err().kind(), ErrorKind::InvalidRequest);
 }

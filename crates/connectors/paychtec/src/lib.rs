@@ -298,6 +298,10 @@ pub struct PaychtecPaymentExt {
     pub browser_info: Option<wire::BrowserInfo>,
 }
 
+impl paymux_core::GatewayOptions for PaychtecPaymentExt {
+    const GATEWAY: &'static str = "paychtec";
+}
+
 /// Paychtec-only options of `confirm_payment`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaychtecConfirmExt {
@@ -307,6 +311,10 @@ pub struct PaychtecConfirmExt {
     pub browser_info: Option<wire::BrowserInfo>,
 }
 
+impl paymux_core::GatewayOptions for PaychtecConfirmExt {
+    const GATEWAY: &'static str = "paychtec";
+}
+
 /// Paychtec-only options of `capture_payment`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaychtecCaptureExt {
@@ -314,6 +322,10 @@ pub struct PaychtecCaptureExt {
     pub statement_descriptor_prefix: Option<String>,
     /// `statement_descriptor_suffix` (or use `CapturePayment::statement_descriptor`).
     pub statement_descriptor_suffix: Option<String>,
+}
+
+impl paymux_core::GatewayOptions for PaychtecCaptureExt {
+    const GATEWAY: &'static str = "paychtec";
 }
 
 /// Paychtec's `refund_type`.
@@ -343,12 +355,20 @@ pub struct PaychtecRefundExt {
     pub refund_type: RefundType,
 }
 
+impl paymux_core::GatewayOptions for PaychtecRefundExt {
+    const GATEWAY: &'static str = "paychtec";
+}
+
 /// Paychtec-only options of `create_customer`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaychtecCustomerExt {
     /// A merchant-supplied customer id for `POST /customers` (use the id Paychtec returns
     /// afterwards).
     pub customer_id: Option<String>,
+}
+
+impl paymux_core::GatewayOptions for PaychtecCustomerExt {
+    const GATEWAY: &'static str = "paychtec";
 }
 
 /// Fields to change on a payment before confirmation (`POST /payments/:id`).

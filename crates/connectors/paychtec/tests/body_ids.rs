@@ -41,7 +41,7 @@ async fn ids_in_payment_bodies_are_checked_before_sending() {
     nothing_may_be_sent(&server).await;
     for bad in bad_ids() {
         let req =
-            CreatePayment::new(usd(100)).with_confirm(false).with_extension(PaychtecPaymentExt {
+            CreatePayment::new(usd(100)).with_confirm(false).with_options(PaychtecPaymentExt {
                 payment_id: Some(bad.clone()),
                 ..Default::default()
             });
@@ -50,10 +50,7 @@ async fn ids_in_payment_bodies_are_checked_before_sending() {
             .with_confirm(false)
             .with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paychtec.create_payment(req).await, "customer_id", &bad);
-        let list = ListPayments {
-            customer: Some(CustomerId::from_stored(bad.clone())),
-            ..Default::default()
-        };
+        let list = ListPayments::new().with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paychtec.list_payments(list).await, "list customer_id", &bad);
     }
     assert!(server.received_requests().await.unwrap().is_empty());

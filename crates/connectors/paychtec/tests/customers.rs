@@ -30,15 +30,13 @@ fn customer_json(id: &str) -> serde_json::Value {
 }
 
 fn guide_customer_request() -> CreateCustomer {
-    let mut req = CreateCustomer {
-        email: Some("customer@example.com".into()),
-        name: Some("Jane Customer".into()),
-        phone: Some(guide_phone()),
-        address: Some(guide_address()),
-        description: Some("Customer from checkout".into()),
-        idempotency_key: Some(IdempotencyKey::new("cus_create_42").unwrap()),
-        ..Default::default()
-    };
+    let mut req = CreateCustomer::new()
+        .with_email("customer@example.com")
+        .with_name("Jane Customer")
+        .with_phone(guide_phone())
+        .with_address(guide_address())
+        .with_description("Customer from checkout")
+        .with_idempotency_key(IdempotencyKey::new("cus_create_42").unwrap());
     req.metadata.insert("internal_customer_id".into(), "42".into());
     req.extensions.insert(PaychtecCustomerExt { customer_id: Some("cus_acme_42".into()) });
     req
@@ -106,11 +104,9 @@ async fn get_update_delete_and_list_customers() {
     let updated = paychtec
         .update_customer(
             &id,
-            CreateCustomer {
-                email: Some("jane@example.com".into()),
-                idempotency_key: Some(IdempotencyKey::new("cus_upd_1").unwrap()),
-                ..Default::default()
-            },
+            CreateCustomer::new()
+                .with_email("jane@example.com")
+                .with_idempotency_key(IdempotencyKey::new("cus_upd_1").unwrap()),
         )
         .await
         .unwrap();

@@ -34,7 +34,7 @@ async fn amounts_above_the_maximum_are_refused_before_sending() {
         let line = OrderLine { name: "Premium plan".into(), quantity: 1, unit_amount: usd(minor) };
         let req = CreatePayment::new(usd(100)).with_confirm(false).with_order_line(line);
         assert_refused(paychtec.create_payment(req).await, "order line", minor);
-        let req = CapturePayment { amount: Some(usd(minor)), ..Default::default() };
+        let req = CapturePayment::new().with_amount(usd(minor));
         assert_refused(paychtec.capture_payment(&id, req).await, "capture", minor);
         let req = CreateRefund::new(id.clone()).with_amount(usd(minor));
         assert_refused(paychtec.create_refund(req).await, "refund", minor);
@@ -87,7 +87,7 @@ async fn the_maximum_itself_is_sent() {
     let p =
         paychtec.create_payment(CreatePayment::new(usd(MAX)).with_confirm(false)).await.unwrap();
     assert_eq!(p.amount, usd(MAX));
-    let req = CapturePayment { amount: Some(usd(MAX)), ..Default::default() };
+    let req = CapturePayment::new().with_amount(usd(MAX));
     paychtec.capture_payment(&p.id, req).await.unwrap();
     let refund =
         paychtec.create_refund(CreateRefund::new(p.id).with_amount(usd(MAX))).await.unwrap();

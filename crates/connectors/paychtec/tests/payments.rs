@@ -41,7 +41,7 @@ fn guide_one_step_request() -> CreatePayment {
             unit_amount: usd(6540),
         })
         .with_idempotency_key(key("order_123_attempt_1"))
-        .with_extension(PaychtecPaymentExt {
+        .with_options(PaychtecPaymentExt {
             payment_id: Some("pay_order_123".into()),
             authentication_type: Some(AuthenticationType::ThreeDs),
             card_type: None,
@@ -210,14 +210,12 @@ async fn two_step_payment_and_confirm_send_the_guides_payloads() {
     .expect(1)
     .mount(&server)
     .await;
-    let mut confirm = ConfirmPayment {
-        payment_method: Some(paymux_core::PaymentMethod::Card(guide_card())),
-        billing: Some(guide_billing()),
-        return_url: Some("https://example.com/payment-return".into()),
-        customer_ip: Some("203.0.113.42".parse().unwrap()),
-        idempotency_key: Some(key("order_123_confirm")),
-        ..Default::default()
-    };
+    let mut confirm = ConfirmPayment::new()
+        .with_payment_method(paymux_core::PaymentMethod::Card(guide_card()))
+        .with_billing(guide_billing())
+        .with_return_url("https://example.com/payment-return")
+        .with_customer_ip("203.0.113.42".parse().unwrap())
+        .with_idempotency_key(key("order_123_confirm"));
     confirm.extensions.insert(PaychtecConfirmExt {
         card_type: None,
         browser_info: Some(BrowserInfo {
@@ -297,12 +295,10 @@ async fn capture_partial_with_statement_descriptors_sends_the_guides_payload() {
     .expect(1)
     .mount(&server)
     .await;
-    let mut req = CapturePayment {
-        amount: Some(usd(6540)),
-        statement_descriptor: Some("Order123".into()),
-        idempotency_key: Some(key("cap_1")),
-        ..Default::default()
-    };
+    let mut req = CapturePayment::new()
+        .with_amount(usd(6540))
+        .with_statement_descriptor("Order123")
+        .with_idempotency_key(key("cap_1"));
     req.extensions.insert(PaychtecCaptureExt {
         statement_descriptor_prefix: Some("ACME".into()),
         statement_descriptor_suffix: None,
@@ -323,7 +319,7 @@ async fn capture_without_amount_sends_an_empty_body_and_maps_partial_capture() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = CapturePayment { idempotency_key: Some(key("cap_full")), ..Default::default() };
+    let req = CapturePayment::new().with_idempotency_key(key("cap_full"));
     let p = paychtec.capture_payment(&PaymentId::new("pay_m"), req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::PartiallyCaptured);
     assert_eq!(p.amount_captured, Some(usd(4000)));
@@ -348,11 +344,9 @@ async fn cancel_sends_cancellation_reason() {
     .expect(1)
     .mount(&server)
     .await;
-    let req = CancelPayment {
-        reason: Some("Customer requested cancellation".into()),
-        idempotency_key: Some(key("cancel_1")),
-        ..Default::default()
-    };
+    let req = CancelPayment::new()
+        .with_reason("Customer requested cancellation")
+        .with_idempotency_key(key("cancel_1"));
     let p = paychtec.cancel_payment(&PaymentId::new("pay_order_123"), req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Cancelled);
 }
@@ -467,14 +461,16 @@ async fn list_payments_sends_every_filter_and_pages_by_offset() {
         .await;
     let page = paychtec
         .list_payments_filtered(PaymentListQuery {
-            list: ListPayments {
-                limit: Some(2),
-                cursor: Some(PageCursor::Offset(4)),
-                status: Some(PaymentStatus::Succeeded),
-                customer: Some(CustomerId::from_stored("cus_acme_42")),
-                created_from: Some(created_from),
-                created_to: Some(created_to),
-                merchant_reference: None,
+            list: {
+                let mut q = ListPayments::new()
+                    .with_limit(2)
+                    .with_cursor(PageCursor::Offset(4))
+                    .with_status(PaymentStatus::Succeeded)
+                    .with_customer(CustomerId::from_stored("cus_acme_42"))
+                    .with_created_from(created_from)
+                    .with_created_to(created_to);
+                q.merchant_reference = None;
+                q
             },
             currency: Some(Currency::USD),
         })
@@ -503,21 +499,14 @@ async fn trait_list_payments_last_page_and_limit_clamp() {
         .mount(&server)
         .await;
     let page = paychtec
-        .list_payments(ListPayments {
-            limit: Some(500),
-            cursor: Some(PageCursor::Offset(6)),
-            ..Default::default()
-        })
+        .list_payments(ListPayments::new().with_limit(500).with_cursor(PageCursor::Offset(6)))
         .await
         .unwrap();
     assert!(!page.has_more);
     assert_eq!(page.next, None);
     // Cursor kinds Paychtec does not have are refused before any request.
     let err = paychtec
-        .list_payments(ListPayments {
-            cursor: Some(PageCursor::After("pay_1".into())),
-            ..Default::default()
-        })
+        .list_payments(ListPayments::new().with_cursor(PageCursor::After("pay_1".into())))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
@@ -851,13 +840,11 @@ async fn confirm_with_billing_but_no_card_is_refused() {
         .expect(0)
         .mount(&server)
         .await;
-    let req = ConfirmPayment { billing: Some(guide_billing()), ..Default::default() };
+    let req = ConfirmPayment::new().with_billing(guide_billing());
     let err = paychtec.confirm_payment(&PaymentId::new("pay_1"), req).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
-    let req = ConfirmPayment {
-        payment_method: Some(paymux_core::PaymentMethod::Card(guide_card())),
-        ..Default::default()
-    };
+    let req =
+        ConfirmPayment::new().with_payment_method(paymux_core::PaymentMethod::Card(guide_card()));
     let err = paychtec.confirm_payment(&PaymentId::new("pay_1"), req).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
 }

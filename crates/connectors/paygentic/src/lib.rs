@@ -15,7 +15,7 @@
 //! let req = CreatePayment::new(Money::from_minor(1050, Currency::USD)?)
 //!     .with_reference("Order #12345")
 //!     .with_return_url("https://example.com/success")
-//!     .with_extension(PaygenticPaymentExt {
+//!     .with_options(PaygenticPaymentExt {
 //!         expires_in: Some(std::time::Duration::from_secs(7 * 86_400)),
 //!         ..PaygenticPaymentExt::default()
 //!     });
@@ -196,6 +196,10 @@ pub struct PaygenticPaymentExt {
     pub save_payment_method: Option<bool>,
     /// Merchant organization id for this payment, overriding the configured one.
     pub merchant_id: Option<String>,
+}
+
+impl paymux_core::GatewayOptions for PaygenticPaymentExt {
+    const GATEWAY: &'static str = "paygentic";
 }
 
 /// The Paygentic connector.

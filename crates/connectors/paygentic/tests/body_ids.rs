@@ -50,15 +50,12 @@ async fn ids_in_the_body_and_the_query_are_checked_before_sending() {
     for bad in bad_ids() {
         let req = CreatePayment::new(usd(1050)).with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paygentic.create_payment(req).await, "customerId", &bad);
-        let req = CreatePayment::new(usd(1050)).with_extension(PaygenticPaymentExt {
+        let req = CreatePayment::new(usd(1050)).with_options(PaygenticPaymentExt {
             merchant_id: Some(bad.clone()),
             ..Default::default()
         });
         assert_refused(paygentic.create_payment(req).await, "merchantId", &bad);
-        let list = ListPayments {
-            customer: Some(CustomerId::from_stored(bad.clone())),
-            ..Default::default()
-        };
+        let list = ListPayments::new().with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paygentic.list_payments(list).await, "customerId query", &bad);
     }
     assert!(server.received_requests().await.unwrap().is_empty());

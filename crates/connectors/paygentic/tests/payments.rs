@@ -88,7 +88,7 @@ async fn create_sends_the_exact_body_with_bearer_auth_and_reads_a_201() {
         .with_metadata("orderId", "order_12345")
         .with_order_line(OrderLine { name: "T-shirt".into(), quantity: 2, unit_amount: usd(525) })
         .with_idempotency_key(IdempotencyKey::new("order_12345").unwrap())
-        .with_extension(PaygenticPaymentExt {
+        .with_options(PaygenticPaymentExt {
             expires_in: Some(Duration::from_secs(7 * 86_400)),
             failure_redirect_url: Some("https://example.com/failure".into()),
             save_payment_method: Some(false),
@@ -288,13 +288,13 @@ async fn list_sends_filters_and_pages_by_offset() {
         .await;
     let gw = Paygentic::new(config(&server).with_merchant_id("org_1")).unwrap();
     let page = gw
-        .list_payments(ListPayments {
-            limit: Some(500),
-            cursor: Some(PageCursor::Offset(20)),
-            status: Some(PaymentStatus::Succeeded),
-            customer: Some(CustomerId::from_stored("cus_123")),
-            ..ListPayments::default()
-        })
+        .list_payments(
+            ListPayments::new()
+                .with_limit(500)
+                .with_cursor(PageCursor::Offset(20))
+                .with_status(PaymentStatus::Succeeded)
+                .with_customer(CustomerId::from_stored("cus_123")),
+        )
         .await
         .unwrap();
     let ids: Vec<&str> = page.items.iter().map(|p| p.id.as_str()).collect();
@@ -318,10 +318,7 @@ async fn the_last_page_has_no_next() {
         .mount(&server)
         .await;
     let page = connector(&server)
-        .list_payments(ListPayments {
-            cursor: Some(PageCursor::Offset(40)),
-            ..ListPayments::default()
-        })
+        .list_payments(ListPayments::new().with_cursor(PageCursor::Offset(40)))
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
@@ -342,10 +339,10 @@ async fn list_filters_paygentic_lacks_are_refused_without_a_request() {
     let gw = connector(&server);
     let now = time::OffsetDateTime::now_utc();
     for query in [
-        ListPayments { cursor: Some(PageCursor::After("pay_1".into())), ..ListPayments::default() },
-        ListPayments { status: Some(PaymentStatus::Failed), ..ListPayments::default() },
-        ListPayments { created_from: Some(now), ..ListPayments::default() },
-        ListPayments { merchant_reference: Some("Order 1".into()), ..ListPayments::default() },
+        ListPayments::new().with_cursor(PageCursor::After("pay_1".into())),
+        ListPayments::new().with_status(PaymentStatus::Failed),
+        ListPayments::new().with_created_from(now),
+        ListPayments::new().with_merchant_reference("Order 1"),
     ] {
         let e = gw.list_payments(query.clone()).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{query:?}");
@@ -543,17 +540,17 @@ async fn every_validation_rule_refuses_before_any_request() {
         ),
         (
             "expires 31 days + 1 s",
-            CreatePayment::new(usd(1050)).with_extension(ext(31 * 86_400 + 1, 0)),
+            CreatePayment::new(usd(1050)).with_options(ext(31 * 86_400 + 1, 0)),
             ErrorKind::InvalidRequest,
         ),
         (
             "expires 0",
-            CreatePayment::new(usd(1050)).with_extension(ext(0, 0)),
+            CreatePayment::new(usd(1050)).with_options(ext(0, 0)),
             ErrorKind::InvalidRequest,
         ),
         (
             "expires 1.5 s",
-            CreatePayment::new(usd(1050)).with_extension(ext(1, 500_000_000)),
+            CreatePayment::new(usd(1050)).with_options(ext(1, 500_000_000)),
             ErrorKind::InvalidRequest,
         ),
         ("card", CreatePayment::new(usd(1050)).with_card(card), ErrorKind::InvalidRequest),
@@ -592,7 +589,7 @@ async fn the_limits_themselves_are_accepted() {
             ..Default::default()
         })
         .with_description("not sent: Paygentic has no description")
-        .with_extension(PaygenticPaymentExt {
+        .with_options(PaygenticPaymentExt {
             expires_in: Some(Duration::from_secs(31 * 86_400)),
             merchant_id: Some("org_9".into()),
             ..PaygenticPaymentExt::default()
@@ -621,7 +618,7 @@ async fn expires_in_is_written_as_iso8601() {
     let gw = connector(&server);
     let table = [(3_600, "PT1H"), (5_400, "PT1H30M"), (86_400 + 61, "P1DT1M1S"), (45, "PT45S")];
     for (secs, _) in table {
-        let req = CreatePayment::new(usd(1050)).with_extension(PaygenticPaymentExt {
+        let req = CreatePayment::new(usd(1050)).with_options(PaygenticPaymentExt {
             expires_in: Some(Duration::from_secs(secs)),
             ..PaygenticPaymentExt::default()
         });

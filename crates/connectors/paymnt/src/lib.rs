@@ -180,7 +180,7 @@ impl AuthenticationType {
 /// use paymux_core::{CreatePayment, Currency, Money};
 /// use paymux_paymnt::{AuthenticationType, PaymntPaymentExtension};
 /// let req = CreatePayment::new(Money::from_minor(1000, Currency::USD).unwrap())
-///     .with_extension(PaymntPaymentExtension {
+///     .with_options(PaymntPaymentExtension {
 ///         authentication_type: Some(AuthenticationType::ThreeDs),
 ///         payment_method_type: Some("credit".into()),
 ///     });
@@ -191,6 +191,10 @@ pub struct PaymntPaymentExtension {
     pub authentication_type: Option<AuthenticationType>,
     /// `payment_method_type` (`credit`, `debit`), sent with a card.
     pub payment_method_type: Option<String>,
+}
+
+impl paymux_core::GatewayOptions for PaymntPaymentExtension {
+    const GATEWAY: &'static str = "paymnt";
 }
 
 /// A query for [`Paymnt::list_refunds`].

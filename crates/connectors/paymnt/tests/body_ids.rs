@@ -42,10 +42,7 @@ async fn ids_in_bodies_are_checked_before_sending() {
             .with_confirm(false)
             .with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paymnt.create_payment(req).await, "customer_id", &bad);
-        let list = ListPayments {
-            customer: Some(CustomerId::from_stored(bad.clone())),
-            ..Default::default()
-        };
+        let list = ListPayments::new().with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paymnt.list_payments(list).await, "list customer_id", &bad);
         let req = CreateRefund::new(PaymentId::new(bad.clone())).with_amount(usd(100));
         assert_refused(paymnt.create_refund(req).await, "refund payment_id", &bad);

@@ -63,7 +63,7 @@ async fn capture_answered_400_is_an_invalid_request() {
     let e = connector(&server)
         .capture_payment(
             &PaymentId::new("pay_cancelled"),
-            CapturePayment { amount: Some(usd(100)), ..CapturePayment::default() },
+            CapturePayment::new().with_amount(usd(100)),
         )
         .await
         .unwrap_err();
@@ -142,12 +142,9 @@ async fn validation_sends_nothing() {
     );
     // Zero capture.
     invalid(
-        c.capture_payment(
-            &PaymentId::new("pay_1"),
-            CapturePayment { amount: Some(usd(0)), ..CapturePayment::default() },
-        )
-        .await
-        .unwrap_err(),
+        c.capture_payment(&PaymentId::new("pay_1"), CapturePayment::new().with_amount(usd(0)))
+            .await
+            .unwrap_err(),
     );
     // Ids that would change the path.
     for bad in ["", "../admin", "pay_1/cancel", "pay 1", "pay_1?x=1"] {
@@ -167,20 +164,12 @@ async fn validation_sends_nothing() {
     );
     // Lists page by offset only, and cannot filter by reference.
     invalid(
-        c.list_payments(ListPayments {
-            cursor: Some(PageCursor::After("pay_1".into())),
-            ..ListPayments::default()
-        })
-        .await
-        .unwrap_err(),
+        c.list_payments(ListPayments::new().with_cursor(PageCursor::After("pay_1".into())))
+            .await
+            .unwrap_err(),
     );
     invalid(
-        c.list_payments(ListPayments {
-            merchant_reference: Some("order_1".into()),
-            ..ListPayments::default()
-        })
-        .await
-        .unwrap_err(),
+        c.list_payments(ListPayments::new().with_merchant_reference("order_1")).await.unwrap_err(),
     );
     invalid(
         c.list_refunds(ListRefunds {
@@ -192,10 +181,10 @@ async fn validation_sends_nothing() {
     );
     // Non-card methods are unsupported, also without a request.
     let e = c
-        .create_payment(CreatePayment {
-            payment_method: Some(paymux_core::PaymentMethod::HostedPage),
-            ..CreatePayment::new(usd(100))
-        })
+        .create_payment(
+            CreatePayment::new(usd(100))
+                .with_payment_method(paymux_core::PaymentMethod::HostedPage),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unsupported);

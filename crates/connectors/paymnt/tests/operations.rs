@@ -140,7 +140,7 @@ async fn create_one_step_card_payment_with_redirect() {
             unit_amount: usd(6540),
         })
         .with_return_url("https://example.com/payment-return")
-        .with_extension(PaymntPaymentExtension {
+        .with_options(PaymntPaymentExtension {
             authentication_type: Some(AuthenticationType::ThreeDs),
             payment_method_type: Some("credit".into()),
         });
@@ -206,14 +206,12 @@ async fn confirm_payment() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = ConfirmPayment {
-        payment_method: Some(paymux_core::PaymentMethod::Card(
+    let req = ConfirmPayment::new()
+        .with_payment_method(paymux_core::PaymentMethod::Card(
             Card::new("5555555555554444", 1, 2030, "4321").unwrap(),
-        )),
-        return_url: Some("https://example.com/r".into()),
-        customer_ip: Some("203.0.113.42".parse().unwrap()),
-        ..ConfirmPayment::default()
-    };
+        ))
+        .with_return_url("https://example.com/r")
+        .with_customer_ip("203.0.113.42".parse().unwrap());
     let p = connector(&server).confirm_payment(&PaymentId::new("pay_mnt_1"), req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Succeeded);
     only_request(&server).await;
@@ -258,11 +256,7 @@ async fn partial_capture() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = CapturePayment {
-        amount: Some(usd(600)),
-        statement_descriptor: Some("Order1001".into()),
-        ..CapturePayment::default()
-    };
+    let req = CapturePayment::new().with_amount(usd(600)).with_statement_descriptor("Order1001");
     let p = connector(&server).capture_payment(&PaymentId::new("pay_mnt_1"), req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::PartiallyCaptured);
     assert_eq!(p.amount_captured, Some(usd(600)));
@@ -306,10 +300,7 @@ async fn cancel_voids() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = CancelPayment {
-        reason: Some("Customer requested cancellation".into()),
-        ..CancelPayment::default()
-    };
+    let req = CancelPayment::new().with_reason("Customer requested cancellation");
     let p = connector(&server).cancel_payment(&PaymentId::new("pay_mnt_1"), req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Cancelled);
     assert!(p.status.is_final());
@@ -351,13 +342,11 @@ async fn list_payments_pages_by_offset() {
         .expect(1)
         .mount(&server)
         .await;
-    let q = ListPayments {
-        limit: Some(2),
-        cursor: Some(PageCursor::Offset(4)),
-        status: Some(PaymentStatus::Succeeded),
-        customer: Some(CustomerId::from_stored("cus_mnt_7")),
-        ..ListPayments::default()
-    };
+    let q = ListPayments::new()
+        .with_limit(2)
+        .with_cursor(PageCursor::Offset(4))
+        .with_status(PaymentStatus::Succeeded)
+        .with_customer(CustomerId::from_stored("cus_mnt_7"));
     let page = connector(&server).list_payments(q).await.unwrap();
     assert_eq!(page.items.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["pay_9", "pay_8"]);
     assert_eq!(page.items[1].amount, usd(200));
@@ -487,13 +476,14 @@ async fn customers_create_and_retrieve() {
         .await;
     let c = connector(&server);
     let created = c
-        .create_customer(CreateCustomer {
-            email: Some("jane@example.com".into()),
-            name: Some("Jane Customer".into()),
-            phone: Some(Phone::from_e164("+16502530000", 1).unwrap()),
-            description: Some("From checkout".into()),
-            metadata: [("internal_customer_id".to_owned(), "42".to_owned())].into(),
-            ..CreateCustomer::default()
+        .create_customer({
+            let mut q = CreateCustomer::new()
+                .with_email("jane@example.com")
+                .with_name("Jane Customer")
+                .with_phone(Phone::from_e164("+16502530000", 1).unwrap())
+                .with_description("From checkout");
+            q.metadata = [("internal_customer_id".to_owned(), "42".to_owned())].into();
+            q
         })
         .await
         .unwrap();

@@ -44,13 +44,9 @@ async fn ids_in_the_body_and_the_query_are_checked_before_sending() {
         assert_refused(paynectra.create_refund(req).await, "refund payment_id", &bad);
         let req = CreateRefund::new(PaymentId::new(bad.clone())).with_amount(usd(100));
         assert_refused(paynectra.create_refund(req).await, "refund payment_id", &bad);
-        let list = ListPayments {
-            customer: Some(CustomerId::from_stored(bad.clone())),
-            ..Default::default()
-        };
+        let list = ListPayments::new().with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paynectra.list_payments(list).await, "customer query", &bad);
-        let list =
-            ListPayments { cursor: Some(PageCursor::After(bad.clone())), ..Default::default() };
+        let list = ListPayments::new().with_cursor(PageCursor::After(bad.clone()));
         assert_refused(paynectra.list_payments(list).await, "starting_after", &bad);
         let list = ListRefunds { payment: Some(PaymentId::new(bad.clone())), ..Default::default() };
         assert_refused(paynectra.list_refunds(list).await, "payment query", &bad);

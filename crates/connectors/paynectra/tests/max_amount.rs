@@ -37,7 +37,7 @@ async fn amounts_above_the_maximum_are_refused_before_sending() {
         let req = CreatePayment::new(usd(minor));
         assert_refused(paynectra.create_payment(req).await, "payment", minor);
         // Refused before the currency check's read of the payment, too.
-        let req = CapturePayment { amount: Some(usd(minor)), ..Default::default() };
+        let req = CapturePayment::new().with_amount(usd(minor));
         assert_refused(paynectra.capture_payment(&id, req).await, "capture", minor);
         let req = CreateRefund::new(id.clone()).with_amount(usd(minor));
         assert_refused(paynectra.create_refund(req).await, "refund", minor);
@@ -91,7 +91,7 @@ async fn the_maximum_itself_is_sent() {
     let paynectra = connector(&server);
     let p = paynectra.create_payment(CreatePayment::new(usd(MAX))).await.unwrap();
     assert_eq!(p.amount, usd(MAX));
-    let req = CapturePayment { amount: Some(usd(MAX)), ..Default::default() };
+    let req = CapturePayment::new().with_amount(usd(MAX));
     paynectra.capture_payment(&p.id, req).await.unwrap();
     let r = paynectra.create_refund(CreateRefund::new(p.id).with_amount(usd(MAX))).await.unwrap();
     assert_eq!(r.amount, usd(MAX));

@@ -238,11 +238,9 @@ async fn capture_with_an_amount_checks_the_currency_then_sends_amount_to_capture
     let p = connector(&server)
         .capture_payment(
             &PaymentId::new("pay_auth"),
-            CapturePayment {
-                amount: Some(usd(1500)),
-                idempotency_key: Some(IdempotencyKey::new("cap_1").unwrap()),
-                ..Default::default()
-            },
+            CapturePayment::new()
+                .with_amount(usd(1500))
+                .with_idempotency_key(IdempotencyKey::new("cap_1").unwrap()),
         )
         .await
         .unwrap();
@@ -299,10 +297,7 @@ async fn capture_in_another_currency_is_refused_before_any_capture() {
     let err = connector(&server)
         .capture_payment(
             &PaymentId::new("pay_auth"),
-            CapturePayment {
-                amount: Some(Money::from_minor(1500, Currency::JPY).unwrap()),
-                ..Default::default()
-            },
+            CapturePayment::new().with_amount(Money::from_minor(1500, Currency::JPY).unwrap()),
         )
         .await
         .unwrap_err();
@@ -327,11 +322,9 @@ async fn cancel_posts_an_empty_body_and_reads_canceled() {
     let p = connector(&server)
         .cancel_payment(
             &PaymentId::new("pay_auth"),
-            CancelPayment {
-                reason: Some("customer changed their mind".into()),
-                idempotency_key: Some(IdempotencyKey::new("void_1").unwrap()),
-                ..Default::default()
-            },
+            CancelPayment::new()
+                .with_reason("customer changed their mind")
+                .with_idempotency_key(IdempotencyKey::new("void_1").unwrap()),
         )
         .await
         .unwrap();
@@ -360,14 +353,16 @@ async fn list_filters_go_in_the_query_string() {
         .mount(&server)
         .await;
     let page = connector(&server)
-        .list_payments(ListPayments {
-            limit: Some(500),
-            cursor: Some(PageCursor::After("pay_9".into())),
-            status: Some(PaymentStatus::Succeeded),
-            customer: Some(CustomerId::from_stored("cus_1")),
-            created_from: Some(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()),
-            created_to: Some(OffsetDateTime::from_unix_timestamp(1_700_086_400).unwrap()),
-            merchant_reference: None,
+        .list_payments({
+            let mut q = ListPayments::new()
+                .with_limit(500)
+                .with_cursor(PageCursor::After("pay_9".into()))
+                .with_status(PaymentStatus::Succeeded)
+                .with_customer(CustomerId::from_stored("cus_1"))
+                .with_created_from(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap())
+                .with_created_to(OffsetDateTime::from_unix_timestamp(1_700_086_400).unwrap());
+            q.merchant_reference = None;
+            q
         })
         .await
         .unwrap();
@@ -394,7 +389,7 @@ async fn limit_is_clamped_up_to_one_and_omitted_when_unset() {
         .mount(&server)
         .await;
     let c = connector(&server);
-    c.list_payments(ListPayments { limit: Some(0), ..Default::default() }).await.unwrap();
+    c.list_payments(ListPayments::new().with_limit(0)).await.unwrap();
     c.list_payments(ListPayments::default()).await.unwrap();
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs[0].url.query(), Some("limit=1"));
@@ -441,7 +436,11 @@ async fn a_three_page_walk_follows_starting_after() {
     let mut pages = 0;
     loop {
         let page = c
-            .list_payments(ListPayments { limit: Some(2), cursor, ..Default::default() })
+            .list_payments({
+                let mut q = ListPayments::new().with_limit(2);
+                q.cursor = cursor;
+                q
+            })
             .await
             .unwrap();
         pages += 1;
@@ -474,10 +473,7 @@ async fn paging_backwards_uses_ending_before_and_the_first_id() {
         .mount(&server)
         .await;
     let page = connector(&server)
-        .list_payments(ListPayments {
-            cursor: Some(PageCursor::Before("pay_5".into())),
-            ..Default::default()
-        })
+        .list_payments(ListPayments::new().with_cursor(PageCursor::Before("pay_5".into())))
         .await
         .unwrap();
     assert_eq!(page.next, Some(PageCursor::Before("pay_7".into())));
@@ -493,13 +489,10 @@ async fn list_queries_paynectra_cannot_answer_are_refused_without_a_request() {
         .await;
     let c = connector(&server);
     for query in [
-        ListPayments { merchant_reference: Some("order_1".into()), ..Default::default() },
-        ListPayments { cursor: Some(PageCursor::Offset(20)), ..Default::default() },
-        ListPayments { status: Some(PaymentStatus::Expired), ..Default::default() },
-        ListPayments {
-            cursor: Some(PageCursor::After("pay_1&limit=1".into())),
-            ..Default::default()
-        },
+        ListPayments::new().with_merchant_reference("order_1"),
+        ListPayments::new().with_cursor(PageCursor::Offset(20)),
+        ListPayments::new().with_status(PaymentStatus::Expired),
+        ListPayments::new().with_cursor(PageCursor::After("pay_1&limit=1".into())),
     ] {
         let err = c.list_payments(query).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");

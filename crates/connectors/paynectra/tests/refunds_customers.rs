@@ -236,20 +236,18 @@ async fn create_customer_sends_e164_phone_and_address() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut req = CreateCustomer {
-        email: Some("ada@example.com".into()),
-        name: Some("Ada Lovelace".into()),
-        phone: Some(Phone { country_code: "+44".into(), number: "7911123456".into() }),
-        address: Some(Address {
+    let mut req = CreateCustomer::new()
+        .with_email("ada@example.com")
+        .with_name("Ada Lovelace")
+        .with_phone(Phone { country_code: "+44".into(), number: "7911123456".into() })
+        .with_address(Address {
             line1: Some("12 Baker St".into()),
             city: Some("London".into()),
             postal_code: Some("NW1 6XE".into()),
             country: Some("GB".into()),
             ..Default::default()
-        }),
-        idempotency_key: Some(IdempotencyKey::new("cust_u_7").unwrap()),
-        ..Default::default()
-    };
+        })
+        .with_idempotency_key(IdempotencyKey::new("cust_u_7").unwrap());
     req.metadata.insert("user_id".into(), "u_7".into());
     let c = connector(&server).create_customer(req).await.unwrap();
     assert_eq!(c.id, CustomerId::from_stored("cus_1"));
@@ -270,10 +268,8 @@ async fn an_invalid_phone_is_refused_before_sending() {
     for (cc, number) in
         [("+1", "650-253-0000"), ("+1", "12"), ("", "6502530000"), ("+0", "6502530000")]
     {
-        let req = CreateCustomer {
-            phone: Some(Phone { country_code: cc.into(), number: number.into() }),
-            ..Default::default()
-        };
+        let req = CreateCustomer::new()
+            .with_phone(Phone { country_code: cc.into(), number: number.into() });
         let err = c.create_customer(req).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{cc} {number}");
     }
@@ -287,7 +283,7 @@ async fn a_customer_description_is_refused_before_sending() {
         .expect(0)
         .mount(&server)
         .await;
-    let req = CreateCustomer { description: Some("VIP".into()), ..Default::default() };
+    let req = CreateCustomer::new().with_description("VIP");
     let err = connector(&server).create_customer(req).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert!(err.message().contains("metadata"), "{err}");

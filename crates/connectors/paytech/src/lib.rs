@@ -293,7 +293,7 @@ impl fmt::Debug for PaytechCustomer {
 /// use paymux_core::{CreatePayment, Currency, Money};
 /// use paymux_paytech::{PaytechCustomer, PaytechDepositOptions};
 /// let req = CreatePayment::new(Money::from_minor(10000, Currency::BRL).unwrap())
-///     .with_extension(PaytechDepositOptions {
+///     .with_options(PaytechDepositOptions {
 ///         payment_method: Some("PIX".into()),
 ///         customer: Some(PaytechCustomer {
 ///             document_type: Some("BR_CPF".into()),
@@ -322,6 +322,10 @@ pub struct PaytechDepositOptions {
     pub checkout_style: Option<String>,
 }
 
+impl paymux_core::GatewayOptions for PaytechDepositOptions {
+    const GATEWAY: &'static str = "paytech";
+}
+
 /// Gateway-only fields of the host-to-host step, read from `ConfirmPayment::extensions`
 /// (`DepositPatchRequest`; the IP itself is `ConfirmPayment::customer_ip`).
 #[derive(Debug, Clone, Default)]
@@ -346,6 +350,10 @@ pub struct PaytechBrowserInfo {
     pub java_enabled: Option<bool>,
     /// `browserTimezoneOffset` (minutes).
     pub timezone_offset: Option<i32>,
+}
+
+impl paymux_core::GatewayOptions for PaytechBrowserInfo {
+    const GATEWAY: &'static str = "paytech";
 }
 
 /// The `externalRefs` of a host-to-host deposit (payment instructions for the customer), as
@@ -619,9 +627,9 @@ fn billing_address(address: &Address) -> BillingAddress {
 
 fn card_request(card: &Card, with_cvc: bool) -> CardRequest<'_> {
     CardRequest {
-        card_number: card.number(),
+        card_number: paymux_core::connector::card_number(card),
         cardholder_name: card.holder_name.as_deref(),
-        card_security_code: with_cvc.then(|| card.cvc()),
+        card_security_code: with_cvc.then(|| paymux_core::connector::card_cvc(card)),
         expiry_month: card.exp_month,
         expiry_year: card.exp_year,
     }

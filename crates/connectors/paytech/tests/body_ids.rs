@@ -44,7 +44,7 @@ async fn ids_in_bodies_are_checked_before_sending() {
         // `customer.referenceId`, from a saved customer or from the options.
         let req = CreatePayment::new(eur(1112)).with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paytech.create_payment(req).await, "customer.referenceId", &bad);
-        let req = CreatePayment::new(eur(1112)).with_extension(PaytechDepositOptions {
+        let req = CreatePayment::new(eur(1112)).with_options(PaytechDepositOptions {
             customer: Some(customer(&bad)),
             ..Default::default()
         });

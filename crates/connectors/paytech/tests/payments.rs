@@ -138,7 +138,7 @@ async fn create_deposit_sends_the_exact_request_and_surfaces_the_redirect() {
             }),
             ..BillingDetails::default()
         })
-        .with_extension(PaytechDepositOptions {
+        .with_options(PaytechDepositOptions {
             webhook_url: Some("https://shop.example/webhooks".into()),
             additional_parameters: [("countryOfBirth".to_owned(), "CY".to_owned())].into(),
             ..PaytechDepositOptions::default()
@@ -367,14 +367,14 @@ async fn list_payments_sends_filters_and_pages_by_offset() {
         .mount(&server)
         .await;
     let page = paytech
-        .list_payments(ListPayments {
-            limit: Some(5000),
-            cursor: Some(PageCursor::Offset(50)),
-            created_from: Some(datetime!(2021-10-13 12:26:18 +2)),
-            created_to: Some(datetime!(2021-10-13 10:39:34.5 UTC)),
-            merchant_reference: Some("order-12345".into()),
-            ..ListPayments::default()
-        })
+        .list_payments(
+            ListPayments::new()
+                .with_limit(5000)
+                .with_cursor(PageCursor::Offset(50))
+                .with_created_from(datetime!(2021-10-13 12:26:18 +2))
+                .with_created_to(datetime!(2021-10-13 10:39:34.5 UTC))
+                .with_merchant_reference("order-12345"),
+        )
         .await
         .unwrap();
     assert!(page.has_more);
@@ -420,13 +420,12 @@ async fn list_filters_the_gateway_lacks_are_refused_without_a_request() {
         .expect(0)
         .mount(&server)
         .await;
-    let by_status = ListPayments { status: Some(PaymentStatus::Succeeded), ..Default::default() };
+    let by_status = ListPayments::new().with_status(PaymentStatus::Succeeded);
     assert_eq!(
         paytech.list_payments(by_status).await.unwrap_err().kind(),
         ErrorKind::InvalidRequest
     );
-    let by_cursor =
-        ListPayments { cursor: Some(PageCursor::After("x".into())), ..Default::default() };
+    let by_cursor = ListPayments::new().with_cursor(PageCursor::After("x".into()));
     assert_eq!(
         paytech.list_payments(by_cursor).await.unwrap_err().kind(),
         ErrorKind::InvalidRequest
@@ -452,10 +451,7 @@ async fn confirm_payment_is_the_host_to_host_patch_and_keeps_external_refs() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut req = ConfirmPayment {
-        customer_ip: Some("81.4.178.167".parse::<IpAddr>().unwrap()),
-        ..ConfirmPayment::default()
-    };
+    let mut req = ConfirmPayment::new().with_customer_ip("81.4.178.167".parse::<IpAddr>().unwrap());
     req.extensions.insert(PaytechBrowserInfo {
         user_agent: Some("Mozilla/5.0".into()),
         timezone_offset: Some(-120),
@@ -496,8 +492,7 @@ async fn partial_capture_sends_the_exact_amount() {
         .expect(1)
         .mount(&server)
         .await;
-    let req =
-        CapturePayment { amount: Some(money(550, Currency::EUR)), ..CapturePayment::default() };
+    let req = CapturePayment::new().with_amount(money(550, Currency::EUR));
     let p = paytech.capture_payment(&PaymentId::new(ID), req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Succeeded);
     assert_eq!(p.capture_mode, Some(CaptureMode::Manual));

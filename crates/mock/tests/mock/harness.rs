@@ -46,7 +46,7 @@ async fn partial_operations_are_separate_capabilities() {
         .create_payment(pay(1000, CARD_SUCCEEDS).with_capture(CaptureMode::Manual))
         .await
         .unwrap();
-    let partial = CapturePayment { amount: Some(usd(500)), ..Default::default() };
+    let partial = CapturePayment::new().with_amount(usd(500));
     let e = mock.capture_payment(&p.id, partial).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unsupported);
     assert_eq!(mock.get_payment(&p.id).await.unwrap().status, PaymentStatus::RequiresCapture);
@@ -145,7 +145,11 @@ async fn list_pages_newest_first_with_offset_cursor() {
     for minor in 1..=5 {
         mock.create_payment(pay(minor * 100, CARD_SUCCEEDS)).await.unwrap();
     }
-    let q = |cursor| ListPayments { limit: Some(2), cursor, ..Default::default() };
+    let q = |cursor| {
+        let mut q = ListPayments::new().with_limit(2);
+        q.cursor = cursor;
+        q
+    };
     let page1 = mock.list_payments(q(None)).await.unwrap();
     let ids = |page: &paymux_core::Page<paymux_core::Payment>| -> Vec<String> {
         page.items.iter().map(|p| p.id.to_string()).collect()
@@ -167,29 +171,20 @@ async fn list_pages_newest_first_with_offset_cursor() {
 #[tokio::test]
 async fn list_filters_by_status_and_customer() {
     let mock = MockProvider::new();
-    let customer = mock
-        .create_customer(CreateCustomer {
-            email: Some("a@example.com".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let customer =
+        mock.create_customer(CreateCustomer::new().with_email("a@example.com")).await.unwrap();
     mock.create_payment(pay(100, CARD_SUCCEEDS).with_customer(customer.id.clone())).await.unwrap();
     mock.create_payment(pay(100, CARD_DECLINED).with_customer(customer.id.clone())).await.unwrap();
     mock.create_payment(pay(100, CARD_DECLINED)).await.unwrap();
-    let failed = ListPayments { status: Some(PaymentStatus::Failed), ..Default::default() };
+    let failed = ListPayments::new().with_status(PaymentStatus::Failed);
     let page = mock.list_payments(failed).await.unwrap();
     assert_eq!(page.total, Some(2));
     assert!(page.items.iter().all(|p| p.status == PaymentStatus::Failed));
-    let mine = ListPayments { customer: Some(customer.id.clone()), ..Default::default() };
+    let mine = ListPayments::new().with_customer(customer.id.clone());
     let page = mock.list_payments(mine).await.unwrap();
     let ids: Vec<&str> = page.items.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["pay_mock_2", "pay_mock_1"]);
-    let both = ListPayments {
-        customer: Some(customer.id),
-        status: Some(PaymentStatus::Failed),
-        ..Default::default()
-    };
+    let both = ListPayments::new().with_customer(customer.id).with_status(PaymentStatus::Failed);
     assert_eq!(mock.list_payments(both).await.unwrap().items.len(), 1);
 }
 
@@ -197,12 +192,10 @@ async fn list_filters_by_status_and_customer() {
 async fn customers_are_created_and_fetched() {
     let mock = MockProvider::new();
     let key = IdempotencyKey::new("cus_key").unwrap();
-    let req = CreateCustomer {
-        email: Some("ada@example.com".into()),
-        name: Some("Ada".into()),
-        idempotency_key: Some(key),
-        ..Default::default()
-    };
+    let req = CreateCustomer::new()
+        .with_email("ada@example.com")
+        .with_name("Ada")
+        .with_idempotency_key(key);
     let c = mock.create_customer(req.clone()).await.unwrap();
     assert_eq!(c.id.as_str(), "cus_mock_1");
     assert_eq!(c.email.as_deref(), Some("ada@example.com"));

@@ -9,7 +9,11 @@ use paymux_mock::triggers::*;
 use crate::{card, pay, usd};
 
 fn capture(amount: Option<Money>) -> CapturePayment {
-    CapturePayment { amount, ..Default::default() }
+    {
+        let mut q = CapturePayment::new();
+        q.amount = amount;
+        q
+    }
 }
 
 #[tokio::test]
@@ -159,10 +163,7 @@ async fn payment_without_method_needs_one_to_confirm() {
     let e = mock.confirm_payment(&p.id, ConfirmPayment::default()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(mock.get_payment(&p.id).await.unwrap().status, PaymentStatus::RequiresPaymentMethod);
-    let req = ConfirmPayment {
-        payment_method: Some(PaymentMethod::Card(card(CARD_DECLINED))),
-        ..Default::default()
-    };
+    let req = ConfirmPayment::new().with_payment_method(PaymentMethod::Card(card(CARD_DECLINED)));
     let p = mock.confirm_payment(&p.id, req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Failed);
     assert_eq!(p.decline_code(), Some(&DeclineCode::CardDeclined));
@@ -304,10 +305,7 @@ async fn idempotent_capture_replays_instead_of_conflicting() {
         .create_payment(pay(1000, CARD_SUCCEEDS).with_capture(CaptureMode::Manual))
         .await
         .unwrap();
-    let req = CapturePayment {
-        idempotency_key: Some(IdempotencyKey::new("cap_1").unwrap()),
-        ..Default::default()
-    };
+    let req = CapturePayment::new().with_idempotency_key(IdempotencyKey::new("cap_1").unwrap());
     let first = mock.capture_payment(&p.id, req.clone()).await.unwrap();
     let again = mock.capture_payment(&p.id, req).await.unwrap();
     assert_eq!(first, again);

@@ -66,7 +66,7 @@ async fn refund_is_limited_to_the_captured_amount() {
     // Not captured yet: refused as a state conflict.
     let e = mock.create_refund(CreateRefund::new(p.id.clone())).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
-    let capture = CapturePayment { amount: Some(usd(400)), ..Default::default() };
+    let capture = CapturePayment::new().with_amount(usd(400));
     mock.capture_payment(&p.id, capture).await.unwrap();
     let e = mock
         .create_refund(CreateRefund::new(p.id.clone()).with_amount(usd(500)))
