@@ -6,16 +6,7 @@ use std::sync::Arc;
 
 use paymux_core::{Error, PaymentProvider, Result, SecretString};
 
-/// Which of a gateway's environments an instance talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Environment {
-    /// The gateway's test environment (the default: nothing is charged by accident).
-    #[default]
-    Sandbox,
-    /// Real money.
-    Production,
-}
+pub use paymux_core::connector::Environment;
 
 /// Everything a factory needs to build one provider instance. Credentials are already
 /// resolved from their environment variables or files.
