@@ -6,11 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::FutureExt;
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
     CreateRefund, Customer, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Operation,
-    Page, Payment, PaymentCustomer, PaymentId, PaymentProvider, ProviderFuture, ProviderId, Refund,
+    Page, Payment, PaymentCustomer, PaymentId, PaymentProvider, ProviderId, Refund,
     RefundId, Result, WebhookEvent, WebhookResource,
 };
 use tokio::time::Instant;
@@ -407,18 +406,11 @@ impl Router {
         }
     }
 
-    /// `fut` (a call to `inst`) with its outcome recorded in the instance's health. A
-    /// combinator, not an `async fn`, so `create_payment` can map its result without another
-    /// future layer around it.
-    fn call<'a, T>(
-        &'a self,
-        inst: &'a Instance,
-        fut: impl std::future::Future<Output = Result<T>> + 'a,
-    ) -> impl std::future::Future<Output = Result<T>> + 'a {
-        fut.map(move |result| {
-            self.record(inst, &result);
-            result
-        })
+    /// `fut` (a call to `inst`), with its outcome recorded in the instance's health.
+    async fn call<T>(&self, inst: &Instance, fut: impl Future<Output = Result<T>>) -> Result<T> {
+        let result = fut.await;
+        self.record(inst, &result);
+        result
     }
 
     /// Lists one instance's payments.
@@ -501,17 +493,9 @@ impl PaymentProvider for Router {
         &self.capabilities
     }
 
-    // Not an `async fn` (see `ProviderFuture`): the rules are evaluated at once, and a payment
-    // with a single candidate, the common case, is handed to its gateway without the router
-    // keeping a copy of it for a fallback that cannot happen.
-    fn create_payment<'s, 'f>(&'s self, mut req: CreatePayment) -> ProviderFuture<'f, Payment>
-    where
-        's: 'f,
-    {
-        let plan = match req.validate().and_then(|()| self.plan(&req)) {
-            Ok(plan) => plan,
-            Err(e) => return Box::pin(std::future::ready(Err(e))),
-        };
+    async fn create_payment(&self, mut req: CreatePayment) -> Result<Payment> {
+        req.validate()?;
+        let plan = self.plan(&req)?;
         // One key for the logical payment, whichever instance takes it.
         req.idempotency_key.get_or_insert_with(IdempotencyKey::generate);
         if let Some(PaymentCustomer::Existing(cid)) = &req.customer
@@ -523,18 +507,12 @@ impl PaymentProvider for Router {
             && let Some((name, inst)) = self.instances.get_key_value(*only)
             && self.takes(inst, &req)
         {
-            // Combinators, not an async block: one layer less on every poll.
-            // The payment is routed in place: each `map` over the result would copy it.
-            return Box::pin(self.call(inst, inst.provider.create_payment(req)).map(
-                move |mut result| {
-                    if let Ok(payment) = &mut result {
-                        created(name, inst, payment);
-                    }
-                    result
-                },
-            ));
+            // One candidate: no copy of the request kept for a fallback that cannot happen.
+            let mut payment = self.call(inst, inst.provider.create_payment(req)).await?;
+            created(name, inst, &mut payment);
+            return Ok(payment);
         }
-        Box::pin(self.create_with_fallback(plan, req))
+        self.create_with_fallback(plan, req).await
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
