@@ -4,8 +4,17 @@
 //! gateway sits behind it (Paychtec, pay.tech, Paygentic, paymnt.cloud, Paynectra, or the
 //! in-process [`MockProvider`] in tests) is configuration.
 //!
-//! This facade re-exports [`paymux_core`] (model, trait, errors, transport, webhook kit),
-//! [`mock`], and each connector behind a cargo feature of the same name (all on by default).
+//! The facade re-exports, at its root, the items business code uses: the model, the request
+//! types, the status enums, the error, [`PaymentProvider`]. What connector authors and
+//! advanced users need lives under its own module: [`transport`] (retry policy, connection
+//! settings, an HTTP client of your own), [`webhook`] (the verification kit), [`connector`]
+//! (writing a connector), [`redact`]. Each connector is a module behind a cargo feature of its
+//! name; [`router`] and [`mock`] are features too (all on by default), so an application that
+//! uses one gateway builds only that:
+//!
+//! ```toml
+//! paymux = { version = "0.1", default-features = false, features = ["paychtec"] }
+//! ```
 //!
 //! ```
 //! use std::sync::Arc;
@@ -27,20 +36,49 @@
 //! # }
 //! ```
 
-pub use paymux_core::*;
+pub use paymux_core::{
+    Address, BillingDetails, CancelPayment, CapturePayment, CaptureMode, Capabilities, Card,
+    ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund, Currency, Customer,
+    CustomerDetails, CustomerId, Decimal, DeclineCode, Error, ErrorKind, EventId, EventKind,
+    ExposeSecret, Failure, IdempotencyKey, ListPayments, Metadata, Money, MoneyError, NextAction,
+    Operation, OrderLine, Page, PageCursor, Payment, PaymentCustomer, PaymentId, PaymentMethod,
+    PaymentProvider, PaymentStatus, Phone, ProviderId, RawJson, Refund, RefundId, RefundReason,
+    RefundStatus, Result, SecretString, WebhookEvent, WebhookFailure, WebhookResource,
+};
+
+/// The `http` crate, for the headers of [`PaymentProvider::parse_webhook`].
+pub use paymux_core::http;
+
+/// For connector authors: the `Connector` trait and the rules every connector shares.
+pub use paymux_core::connector;
+/// Masking of card data and secrets in text.
+pub use paymux_core::redact;
+/// The shared HTTP transport: retry policy, connection settings, an HTTP client of your own.
+pub use paymux_core::transport;
+/// The webhook kit: signature schemes, limits, the event store.
+pub use paymux_core::webhook;
+
+/// The one environment enum of every connector and the router.
+pub use paymux_core::connector::Environment;
 
 /// Routing over many gateways by configuration.
+#[cfg(feature = "router")]
 pub use paymux_router as router;
+#[cfg(feature = "router")]
 pub use paymux_router::{Router, RouterConfig};
 
+#[cfg(feature = "router")]
 mod registry;
+#[cfg(feature = "router")]
 pub use registry::registry;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
 /// The in-process mock gateway for tests.
+#[cfg(feature = "mock")]
 pub use paymux_mock as mock;
+#[cfg(feature = "mock")]
 pub use paymux_mock::MockProvider;
 
 /// The Paychtec connector.
@@ -62,3 +100,43 @@ pub use paymux_paymnt as paymnt;
 /// The Paynectra connector.
 #[cfg(feature = "paynectra")]
 pub use paymux_paynectra as paynectra;
+
+/// What business code cannot reach, checked by the compiler (each example must fail to
+/// compile, and for the reason its comment gives).
+///
+/// Connector plumbing is not at the root:
+///
+/// ```compile_fail,E0432
+/// use paymux::ProviderFuture; // the future type connectors used to write by hand
+/// ```
+///
+/// ```compile_fail,E0433
+/// paymux::connection_builders!(MyConfig); // a connector author's macro
+/// ```
+///
+/// ```compile_fail,E0432
+/// use paymux::HttpTransport; // under paymux::transport only
+/// ```
+///
+/// A card's number and CVC have no accessor business code can call:
+///
+/// ```compile_fail,E0624
+/// let card = paymux::Card::new("4242424242424242", 12, 2030, "123").unwrap();
+/// let _number = card.number();
+/// ```
+///
+/// ```compile_fail,E0624
+/// let card = paymux::Card::new("4242424242424242", 12, 2030, "123").unwrap();
+/// let _cvc = card.cvc();
+/// ```
+///
+/// The same lines with what business code does use compile:
+///
+/// ```
+/// use paymux::transport::{HttpTransport, RetryPolicy};
+/// let card = paymux::Card::new("4242424242424242", 12, 2030, "123").unwrap();
+/// assert_eq!(card.last4(), "4242");
+/// # let _ = (std::any::type_name::<HttpTransport>(), RetryPolicy::none());
+/// ```
+#[doc(hidden)]
+pub mod not_public {}

@@ -21,6 +21,7 @@ use paymux_router::{Environment, InstanceSpec, Registry};
 /// ```
 pub fn registry() -> Registry {
     let mut r = Registry::new();
+    #[cfg(feature = "mock")]
     r.register("mock", |spec| {
         let mut b = paymux_mock::MockProvider::builder().id(spec.name.clone());
         if let Some(secret) = spec.optional_credential("webhook_secret") {
