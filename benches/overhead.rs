@@ -384,7 +384,8 @@ async fn main() {
             }
             _ => {}
         }
-        let goal = if case.name.starts_with("router") { 1.10 } else { 1.05 };
+        // The guard: a connector adds at most 10 % to a hand-written call, the router 15 %.
+        let goal = if case.name.starts_with("router") { 1.15 } else { 1.10 };
         let samples = compare_async(rounds, batch, subject_call, hand_written_call).await;
         rows.push(samples.row(case.name.clone(), goal));
         let samples = compare_async(rounds, batch, subject_call, floor_call).await;
@@ -401,17 +402,33 @@ async fn main() {
             };
             let samples = compare_async(rounds, batch, transport_call, floor_call).await;
             floor_rows
-                .push(samples.row("transport only (paygentic's request, answer as Value)", 1.05));
-            // The same, parsing the answer into the connector's typed wire struct instead.
+                .push(samples.row("transport only (paygentic's request, answer as Value)", 1.10));
+            // The same, parsing the answer into a typed struct instead: a copy of the
+            // connector's private one for the `Payment` schema.
+            #[derive(serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            #[allow(dead_code)] // only parsed
+            struct PaygenticPayment {
+                id: String,
+                amount: String,
+                currency: String,
+                status: String,
+                created_at: Option<String>,
+                payment_url: Option<String>,
+                customer_id: Option<String>,
+                reference: Option<String>,
+                metadata: Option<std::collections::BTreeMap<String, String>>,
+                line_items: Option<Vec<serde_json::Value>>,
+                expires_at: Option<String>,
+            }
             let typed_call = || async {
                 let req =
                     Request::post("create_payment", path.clone()).json(&body_json).expect("body");
-                let v: paymux::paygentic::wire::Payment =
-                    transport.send_json(req).await.expect("answer");
+                let v: PaygenticPayment = transport.send_json(req).await.expect("answer");
                 std::hint::black_box(v);
             };
             let samples = compare_async(rounds, batch, typed_call, floor_call).await;
-            floor_rows.push(samples.row("transport + typed wire::Payment parse", 1.05));
+            floor_rows.push(samples.row("transport + typed Payment parse", 1.10));
         }
     }
     print_table(

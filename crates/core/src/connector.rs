@@ -5,7 +5,8 @@
 //! crate implements [`Connector`], and every `Connector` is a
 //! [`PaymentProvider`] through one layer, in the manner of Apache OpenDAL's layers, that:
 //! - refuses an operation its [`Capabilities`] lack with
-//!   [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported), before any request;
+//!   [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported), before any request (webhooks
+//!   excepted: nothing is sent, and the connector says why it cannot verify, e.g. no secret);
 //! - refuses a request whose [`GatewayOptions`](crate::GatewayOptions) are all for other
 //!   gateways ([`Extensions::check_for`](crate::Extensions::check_for)), before any request;
 //! - names the provider instance on every error that does not name one yet (a check that
@@ -289,8 +290,9 @@ impl<C: Connector> PaymentProvider for C {
         named(self, Connector::get_customer(self, id).await)
     }
 
+    // Not checked against the capabilities: nothing is sent, and the connector says why it
+    // cannot verify (no secret configured is a `Configuration` error, not `Unsupported`).
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
-        allowed(self, Operation::Webhooks)?;
         named(self, Connector::parse_webhook(self, headers, raw_body))
     }
 }

@@ -170,15 +170,9 @@ impl Error {
         self
     }
 
-    /// Names `provider` unless the error already names one; [`or_provider`](Self::or_provider)
-    /// in place.
-    pub(crate) fn name_provider(&mut self, provider: &ProviderId) {
-        self.0.provider.get_or_insert_with(|| provider.clone());
-    }
-
     /// Names `provider` unless the error already names one.
     pub fn or_provider(mut self, provider: &ProviderId) -> Self {
-        self.name_provider(provider);
+        self.0.provider.get_or_insert_with(|| provider.clone());
         self
     }
 

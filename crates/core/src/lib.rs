@@ -35,7 +35,7 @@ pub use model::{
     OrderLine, Page, PageCursor, Payment, Phone, Refund, WebhookEvent, WebhookResource,
 };
 pub use money::{Money, MoneyError, currency_exponent, parse_currency};
-pub use provider::{Capabilities, Operation, PaymentProvider, ProviderFuture, named, named_map};
+pub use provider::{Capabilities, Operation, PaymentProvider};
 pub use raw_json::RawJson;
 pub use request::{
     CancelPayment, CapturePayment, Card, ConfirmPayment, CreateCustomer, CreatePayment,
@@ -46,6 +46,7 @@ pub use rust_decimal::Decimal;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use status::{DeclineCode, EventKind, PaymentStatus, RefundStatus};
 
-/// Re-exported so connectors and users name the same `async_trait` and `http` versions.
+/// Re-exported so connectors and users name the same `async_trait` (to implement
+/// [`PaymentProvider`] by hand) and `http` versions.
 pub use async_trait::async_trait;
 pub use http;

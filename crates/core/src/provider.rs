@@ -1,11 +1,8 @@
 //! The trait every gateway connector implements, and what each one can do.
 
 use std::collections::BTreeSet;
-use std::pin::Pin;
 
 use async_trait::async_trait;
-use futures_util::future;
-use futures_util::{FutureExt, TryFutureExt};
 use iso_currency::Currency;
 
 use crate::{
@@ -145,117 +142,6 @@ impl Capabilities {
         if self.supports(op) { Ok(()) } else { Err(Error::unsupported(op.as_str())) }
     }
 }
-
-/// Awaits one provider operation and names `provider` on an error that names none yet.
-///
-/// Connectors wrap each [`PaymentProvider`] method in it, so a check that refuses a call
-/// before any request (a malformed id, an amount out of range) names its provider like an
-/// error the gateway answered does: behind a router or in a log line, an error without it
-/// cannot be traced.
-///
-/// ```
-/// use paymux_core::{Error, ProviderId, named};
-/// # async fn run() {
-/// let id = ProviderId::new("paychtec_eu");
-/// let err = named(&id, async { Err::<(), _>(Error::invalid_request("bad id")) }).await.unwrap_err();
-/// assert_eq!(err.provider(), Some(&id));
-/// # }
-/// ```
-///
-/// A combinator, not an `async fn`: an `async fn` would keep `op` in its future twice (once
-/// as the argument, once as the future being awaited).
-pub fn named<'a, T, F>(provider: &'a ProviderId, op: F) -> impl Future<Output = Result<T>> + 'a
-where
-    F: Future<Output = Result<T>> + 'a,
-{
-    op.map_err(move |e| e.or_provider(provider))
-}
-
-/// A call whose request was built before its future: awaits `sent` (the exchange, or the
-/// error that stopped it before any request), turns the gateway's answer into the result with
-/// `map`, and names `provider` on an error like [`named`]. What a connector's
-/// [`ProviderFuture`] method boxes.
-///
-/// ```
-/// use paymux_core::{Error, ProviderId, Result, named_map};
-/// # async fn run() {
-/// let id = ProviderId::new("paychtec_eu");
-/// let sent: Result<_> = Ok(async { Ok::<_, Error>("pay_1") });
-/// let answer = named_map(&id, sent, |wire| Ok(wire.len())).await.unwrap();
-/// assert_eq!(answer, 5);
-///
-/// let refused: Result<std::future::Ready<Result<&str>>> = Err(Error::invalid_request("amount"));
-/// let err = named_map(&id, refused, |wire| Ok(wire.len())).await.unwrap_err();
-/// assert_eq!(err.provider(), Some(&id));
-/// # }
-/// ```
-///
-/// A combinator, not an `async` block: a block awaiting `sent` keeps it twice (captured, and
-/// as the future being awaited), and adds a layer to every poll.
-pub fn named_map<'a, A, T, F, M>(
-    provider: &'a ProviderId,
-    sent: Result<F>,
-    map: M,
-) -> impl Future<Output = Result<T>> + 'a
-where
-    F: Future<Output = Result<A>> + 'a,
-    M: FnOnce(A) -> Result<T> + 'a,
-    A: 'a,
-{
-    // `Either` rather than flattening a `Ready`: the exchange stays where it was put. One
-    // `map` that also names the error, changing the result in place: every wrapping layer
-    // (`map_err`, `and_then`) would copy the result, a 360-byte `Payment`, once more.
-    let sent = match sent {
-        Ok(exchange) => future::Either::Left(exchange),
-        Err(refused) => future::Either::Right(future::ready(refused).map(Err)),
-    };
-    sent.map(move |answer| {
-        let mut result = answer.and_then(map);
-        if let Err(e) = &mut result {
-            e.name_provider(provider);
-        }
-        result
-    })
-}
-
-/// The future a [`PaymentProvider`] method returns: what `async_trait` turns an `async fn` of
-/// the trait into.
-///
-/// A connector writes its hot methods as plain functions returning it, so the work that needs
-/// no await (checks, building and serializing the wire body) runs before the future is boxed
-/// and the boxed future holds only what crosses an await. For an `async fn`, `async_trait`
-/// stores a by-value argument in the future twice (once captured, once moved into the body),
-/// and the whole future is copied into its box when the call starts: for `CreatePayment`,
-/// 1.2 KB copied and written to cold memory on every call before any work is done.
-///
-/// ```
-/// use paymux_core::{CreatePayment, Error, Payment, ProviderFuture, ProviderId, Result, named_map};
-///
-/// struct Gateway { id: ProviderId }
-///
-/// impl Gateway {
-///     fn create_body(&self, req: &CreatePayment) -> Result<Vec<u8>> {
-///         req.validate()?;
-///         Ok(req.amount.amount_minor().to_string().into_bytes())
-///     }
-///
-///     // Stands for the client call: serializes and starts the exchange at once.
-///     fn send(&self, body: Vec<u8>) -> impl Future<Output = Result<String>> + Send + use<> {
-///         std::future::ready(Err(Error::unsupported("sending")))
-///     }
-///
-///     // Inside `#[async_trait] impl PaymentProvider for Gateway` this replaces
-///     // `async fn create_payment(&self, req: CreatePayment) -> Result<Payment>`.
-///     fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
-///     where
-///         's: 'f,
-///     {
-///         let sent = self.create_body(&req).map(|body| self.send(body));
-///         Box::pin(named_map(&self.id, sent, |_wire: String| Err(Error::unsupported("mapping"))))
-///     }
-/// }
-/// ```
-pub type ProviderFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 /// What the trait's default methods answer: the operation is not supported, by this provider.
 fn unsupported(provider: &ProviderId, operation: &str) -> Error {

@@ -37,7 +37,7 @@
 //! ```
 
 pub use paymux_core::{
-    Address, BillingDetails, CancelPayment, CapturePayment, CaptureMode, Capabilities, Card,
+    Address, BillingDetails, CancelPayment, Capabilities, CaptureMode, CapturePayment, Card,
     ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund, Currency, Customer,
     CustomerDetails, CustomerId, Decimal, DeclineCode, Error, ErrorKind, EventId, EventKind,
     ExposeSecret, Failure, IdempotencyKey, ListPayments, Metadata, Money, MoneyError, NextAction,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use paymux_core::transport::{ConnectionSettings, RetryPolicy};
 use paymux_core::{Error, PaymentProvider, ProviderId, Result};
-use paymux_router::{Environment, InstanceSpec, Registry};
+use paymux_router::{InstanceSpec, Registry};
 
 /// A registry with `mock` and every connector enabled by cargo features, for
 /// [`Router::from_config`](crate::Router::from_config).
@@ -76,22 +76,14 @@ fn connection(spec: &InstanceSpec, settings: &mut ConnectionSettings) -> Result<
     Ok(())
 }
 
-/// Maps the router's environment onto a connector's.
-macro_rules! environment {
-    ($spec:expr, $env:ty) => {
-        match $spec.environment {
-            Environment::Sandbox => <$env>::Sandbox,
-            Environment::Production => <$env>::Production,
-        }
-    };
-}
-
 #[cfg(feature = "paychtec")]
 fn paychtec(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
-    use paymux_paychtec::{Environment as Env, Paychtec, PaychtecConfig};
-    let env = environment!(spec, Env);
-    let mut config =
-        PaychtecConfig::new(spec.credential("api_key")?.clone(), env, spec.option("profile_id")?);
+    use paymux_paychtec::{Paychtec, PaychtecConfig};
+    let mut config = PaychtecConfig::new(
+        spec.credential("api_key")?.clone(),
+        spec.environment,
+        spec.option("profile_id")?,
+    );
     connection(spec, &mut config.connection)?;
     config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
     Ok(Arc::new(Paychtec::new(config)?))
@@ -99,9 +91,8 @@ fn paychtec(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
 
 #[cfg(feature = "paygentic")]
 fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
-    use paymux_paygentic::{Environment as Env, Paygentic, PaygenticConfig};
-    let mut config =
-        PaygenticConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    use paymux_paygentic::{Paygentic, PaygenticConfig};
+    let mut config = PaygenticConfig::new(spec.credential("api_key")?.clone(), spec.environment);
     connection(spec, &mut config.connection)?;
     config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
     config.merchant_id = spec.options.get("merchant_id").cloned();
@@ -110,9 +101,8 @@ fn paygentic(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
 
 #[cfg(feature = "paymnt")]
 fn paymnt(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
-    use paymux_paymnt::{Environment as Env, Paymnt, PaymntConfig};
-    let mut config =
-        PaymntConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    use paymux_paymnt::{Paymnt, PaymntConfig};
+    let mut config = PaymntConfig::new(spec.credential("api_key")?.clone(), spec.environment);
     connection(spec, &mut config.connection)?;
     config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
     config.profile_id = spec.options.get("profile_id").cloned();
@@ -121,9 +111,8 @@ fn paymnt(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
 
 #[cfg(feature = "paytech")]
 fn paytech(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
-    use paymux_paytech::{Environment as Env, Paytech, PaytechConfig};
-    let mut config =
-        PaytechConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    use paymux_paytech::{Paytech, PaytechConfig};
+    let mut config = PaytechConfig::new(spec.credential("api_key")?.clone(), spec.environment);
     connection(spec, &mut config.connection)?;
     config.signing_key = spec.optional_credential("webhook_secret").cloned();
     Ok(Arc::new(Paytech::new(config)?))
@@ -131,9 +120,8 @@ fn paytech(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
 
 #[cfg(feature = "paynectra")]
 fn paynectra(spec: &InstanceSpec) -> Result<Arc<dyn PaymentProvider>> {
-    use paymux_paynectra::{Environment as Env, Paynectra, PaynectraConfig};
-    let mut config =
-        PaynectraConfig::new(spec.credential("api_key")?.clone(), environment!(spec, Env));
+    use paymux_paynectra::{Paynectra, PaynectraConfig};
+    let mut config = PaynectraConfig::new(spec.credential("api_key")?.clone(), spec.environment);
     connection(spec, &mut config.connection)?;
     config.webhook_secret = spec.optional_credential("webhook_secret").cloned();
     Ok(Arc::new(Paynectra::new(config)?))

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
     CreateRefund, Customer, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Operation,
-    Page, Payment, PaymentCustomer, PaymentId, PaymentProvider, ProviderId, Refund,
-    RefundId, Result, WebhookEvent, WebhookResource,
+    Page, Payment, PaymentCustomer, PaymentId, PaymentProvider, ProviderId, Refund, RefundId,
+    Result, WebhookEvent, WebhookResource,
 };
 use tokio::time::Instant;
 

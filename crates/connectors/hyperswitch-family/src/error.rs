@@ -60,11 +60,11 @@ pub fn error_kind(status: StatusCode, error_type: Option<&str>) -> ErrorKind {
 /// ```
 /// use paymux_core::{ErrorKind, http::StatusCode};
 /// let body = br#"{"error":{"type":"invalid_request","code":"IR_14","message":"already captured"}}"#;
-/// let e = paymux_hyperswitch_family::parse_error(StatusCode::CONFLICT, body).unwrap();
+/// let e = paymux_hyperswitch_family::error_parser(StatusCode::CONFLICT, body).unwrap();
 /// assert_eq!(e.kind, Some(ErrorKind::Conflict));
 /// assert_eq!(e.code.as_deref(), Some("IR_14"));
 /// ```
-pub fn parse_error(status: StatusCode, body: &[u8]) -> Option<GatewayError> {
+pub fn error_parser(status: StatusCode, body: &[u8]) -> Option<GatewayError> {
     let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
     let detail = parsed.error;
     let kind = error_kind(status, detail.kind.as_deref());

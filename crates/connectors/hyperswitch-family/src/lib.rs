@@ -1,34 +1,42 @@
 //! # paymux-hyperswitch-family
 //!
 //! What the gateways that speak the open-source Hyperswitch API shape (Paychtec, paymnt.cloud)
-//! really share, in one place so both connectors map them the same way. No HTTP here: each
-//! connector keeps its own client, hosts, headers and request bodies (which differ, e.g.
-//! Paychtec's `order_details[].name` and `X-Idempotency-Key` against paymnt's
-//! `Idempotency-Key`).
+//! share, written once so both connectors send and read it the same way. Each connector keeps
+//! what differs: its hosts and key rules, its routes and the header its idempotency key goes
+//! in (Paychtec's `X-Idempotency-Key`, paymnt's `Idempotency-Key`), and the fields only its
+//! guide names (Paychtec's `profile_id` and `order_details[].name`, Hyperswitch's
+//! `order_details[].product_name` and `merchant_order_reference_id` for paymnt.cloud).
 //!
+//! - The JSON, one struct per body, at the crate root: the request bodies (`POST /payments`,
+//!   confirm, capture, cancel, refunds, customers, the list filters) with every field either
+//!   gateway documents, the payment, refund, customer and list answers, the webhook envelope;
+//!   [`Checked`] reads an answer's amounts while it is parsed.
+//! - [`mapping`]: both directions. Core requests to the fields both gateways fill alike
+//!   ([`create_body`], [`capture_body`], [`cancel_body`], [`refund_body`], [`customer_body`],
+//!   [`list_body`], [`refund_list_body`]) after the checks both make: amounts at most
+//!   [`MAX_AMOUNT_MINOR`](mapping::MAX_AMOUNT_MINOR), gateway ids as strict in a body or a
+//!   query as in a path ([`mapping::check_id`]), refund id and reason limits, offset paging.
+//!   Answers to the core model ([`to_payment`], [`to_refund`], [`to_customer`], [`to_page`]).
 //! - [`status`]: payment status words ([`payment_status`]), refund status words
 //!   ([`refund_status`]) and webhook `event_type`s ([`event_kind`]), each with its table of
 //!   decisions.
-//! - [`error`]: the `{"error": {"type", "code", "message"}}` body and [`parse_error`], a
+//! - [`error`]: the `{"error": {"type", "code", "message"}}` body and [`error_parser`], a
 //!   [`paymux_core::transport::ErrorParser`].
 //! - [`webhook`]: `X-Webhook-Signature-512` verification ([`verify_signature`]) and the event
 //!   envelope ([`parse_event`], [`verify_and_parse`]).
-//! - [`wire`]: payment, refund, customer and list answers, addresses, billing, card data.
-//! - [`mapping`]: those wire structs to and from the core model ([`payment_from_wire`],
-//!   [`refund_from_wire`], [`customer_from_wire`], [`list_request`], [`page_from_list`]),
-//!   and the rules both connectors check before sending: amounts at most
-//!   [`MAX_AMOUNT_MINOR`](mapping::MAX_AMOUNT_MINOR) minor units ([`mapping::wire_amount`]),
-//!   gateway ids as strict in a body or a query as in a path ([`mapping::check_id`]).
+//!
+//! Unlike a connector's, this crate's wire types are public: they are the vocabulary the two
+//! connector crates share. The `paymux` facade does not re-export them.
 //!
 //! ```
 //! use paymux_core::{PaymentStatus, ProviderId};
-//! use paymux_hyperswitch_family::{payment_from_wire, payment_status, wire::PaymentResponse};
+//! use paymux_hyperswitch_family::{PaymentResponse, payment_status, to_payment};
 //!
 //! assert_eq!(payment_status("requires_customer_action"), PaymentStatus::RequiresAction);
 //! let wire: PaymentResponse = serde_json::from_str(
 //!     r#"{"payment_id":"pay_1","status":"succeeded","amount":6540,"currency":"USD"}"#,
 //! ).unwrap();
-//! let payment = payment_from_wire(&ProviderId::new("paymnt"), &wire)?;
+//! let payment = to_payment(&ProviderId::new("paymnt"), &wire)?;
 //! assert_eq!(payment.amount.amount_minor(), 6540);
 //! # Ok::<(), paymux_core::Error>(())
 //! ```
@@ -37,12 +45,14 @@ pub mod error;
 pub mod mapping;
 pub mod status;
 pub mod webhook;
-pub mod wire;
+mod wire;
 
-pub use error::{ErrorBody, ErrorDetail, error_kind, parse_error};
+pub use error::{ErrorBody, ErrorDetail, error_kind, error_parser};
 pub use mapping::{
-    customer_from_wire, customer_request, list_request, page_from_list, payment_from_wire,
-    refund_from_wire,
+    cancel_body, capture_body, create_body, customer_body, list_body, refund_body,
+    refund_list_body, to_customer, to_page, to_payment, to_refund,
 };
 pub use status::{event_kind, payment_status, payment_status_word, refund_status};
 pub use webhook::{SIGNATURE_HEADER, parse_event, verify_and_parse, verify_signature};
+/// The JSON both gateways speak, one struct per body (see the module docs of each type).
+pub use wire::*;

@@ -1,17 +1,24 @@
-//! Wire -> core (and core -> wire) for the shared structs.
+//! Both directions for what the family shares: core requests to the fields of the request
+//! bodies both gateways fill alike (each connector adds what its own guide names), and the
+//! answers to the core model. The checks both gateways need before any request live here too:
+//! amounts at most [`MAX_AMOUNT_MINOR`], ids held to the rule of ids in a path ([`check_id`]),
+//! the refund id and reason limits, offset paging.
 
 use paymux_core::{
-    Address, BillingDetails, CaptureMode, CreateCustomer, Currency, Customer, CustomerId,
-    DeclineCode, Error, Failure, ListPayments, Metadata, Money, NextAction, Page, PageCursor,
-    Payment, PaymentId, PaymentStatus, Phone, ProviderId, Refund, RefundId, Result, parse_currency,
+    Address, BillingDetails, CancelPayment, CaptureMode, CapturePayment, CreateCustomer,
+    CreatePayment, CreateRefund, Currency, Customer, CustomerId, DeclineCode, Error, Failure,
+    ListPayments, Metadata, Money, NextAction, Page, PageCursor, Payment, PaymentCustomer,
+    PaymentId, PaymentStatus, Phone, ProviderId, Refund, RefundId, Result, parse_currency,
 };
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::status::{payment_status, payment_status_word, refund_status};
 use crate::wire::{
-    AddressData, BillingData, CustomerRequest, CustomerResponse, ListResponse, PaymentListRequest,
-    PaymentResponse, PhoneData, RefundResponse,
+    AddressData, BillingData, CardData, CustomerRequest, CustomerResponse, ListResponse,
+    PaymentCancelRequest, PaymentCaptureRequest, PaymentCreateRequest, PaymentListRequest,
+    PaymentMethodData, PaymentResponse, PhoneData, RefundCreateRequest, RefundListRequest,
+    RefundResponse,
 };
 
 /// Default page size of the family's lists.
@@ -31,6 +38,12 @@ pub const MAX_AMOUNT_MINOR: i64 = 999_999_999;
 /// Hyperswitch's `customer_id` is at most 64 characters, its id types likewise).
 pub const MAX_ID_LEN: usize = 64;
 
+/// The longest merchant-chosen `refund_id` the gateways take.
+pub const MAX_REFUND_ID_LEN: usize = 30;
+
+/// The longest refund `reason` the gateways take.
+pub const MAX_REFUND_REASON_LEN: usize = 255;
+
 /// An amount as it goes on the wire (minor units), refused with
 /// [`InvalidRequest`](paymux_core::ErrorKind::InvalidRequest) above [`MAX_AMOUNT_MINOR`];
 /// `what` names it in the message (`"payment"`, `"refund"`, ...).
@@ -42,6 +55,18 @@ pub fn wire_amount(money: Money, what: &str) -> Result<i64> {
         )));
     }
     Ok(minor)
+}
+
+/// An optional amount (a partial capture or refund) for the wire: positive and at most
+/// [`MAX_AMOUNT_MINOR`] ([`wire_amount`]); `None` stays `None` (capture or refund the rest).
+pub fn positive_amount(amount: Option<Money>, what: &str) -> Result<Option<i64>> {
+    match amount {
+        Some(m) if m.is_zero() => {
+            Err(Error::invalid_request(format!("{what} amount must be positive")))
+        }
+        Some(m) => wire_amount(m, what).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// A gateway id (payment, customer, profile id) checked before it goes anywhere in a request,
@@ -100,14 +125,9 @@ pub fn metadata_from_wire(value: Option<&serde_json::Value>) -> Metadata {
     }
 }
 
-/// Core [`Metadata`] as a JSON object; `None` when empty (the field is then left out).
-pub fn metadata_to_wire(metadata: &Metadata) -> Option<serde_json::Value> {
-    if metadata.is_empty() {
-        return None;
-    }
-    Some(serde_json::Value::Object(
-        metadata.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
-    ))
+/// Core [`Metadata`] for a request body; `None` when empty (the field is then left out).
+pub fn metadata_to_wire(metadata: &Metadata) -> Option<Metadata> {
+    (!metadata.is_empty()).then(|| metadata.clone())
 }
 
 /// A processor error code as a normalized [`DeclineCode`], where it is one of the standard
@@ -160,13 +180,214 @@ pub fn capture_method_word(mode: CaptureMode) -> &'static str {
     }
 }
 
+// ---- core requests -> request bodies ----
+
+/// The fields of `POST /payments` both gateways fill alike, after the checks both make: the
+/// core rules ([`CreatePayment::validate`]), the amount at most [`MAX_AMOUNT_MINOR`], a
+/// payment method when `confirm` is true (Hyperswitch confirms with one), a saved customer's
+/// id ([`check_id`]). One-off customer details go top level (`email`, `name`, `phone`,
+/// `phone_country_code`), since Hyperswitch's `customer` object needs an id. The connector
+/// adds the payment method, billing, order lines and whatever else its guide names.
+pub fn create_body(req: &CreatePayment) -> Result<PaymentCreateRequest> {
+    req.validate()?;
+    let amount = wire_amount(req.amount, "payment")?;
+    if req.confirm && req.payment_method.is_none() {
+        return Err(Error::invalid_request(
+            "a one-step payment (confirm: true) needs a payment method; create with \
+             confirm: false and attach it with confirm_payment",
+        ));
+    }
+    let mut body = PaymentCreateRequest {
+        amount,
+        currency: req.amount.currency().code().to_owned(),
+        confirm: req.confirm,
+        capture_method: capture_method_word(req.capture),
+        description: req.description.clone(),
+        return_url: req.return_url.clone(),
+        metadata: metadata_to_wire(&req.metadata),
+        ..PaymentCreateRequest::default()
+    };
+    match &req.customer {
+        None => {}
+        Some(PaymentCustomer::Existing(id)) => {
+            body.customer_id = Some(check_id("customer_id", id.as_str())?.to_owned());
+        }
+        Some(PaymentCustomer::Inline(details)) => {
+            body.email = details.email.clone();
+            body.name = details.name.clone();
+            body.phone = details.phone.as_ref().map(|p| p.number.clone());
+            body.phone_country_code = details.phone.as_ref().map(|p| p.country_code.clone());
+        }
+    }
+    Ok(body)
+}
+
+/// `payment_method_data` for a card.
+pub fn card_data(card: &paymux_core::Card) -> PaymentMethodData {
+    PaymentMethodData { card: CardData::from_card(card) }
+}
+
+/// The body of `POST /payments/{id}/capture`: the amount (positive, at most
+/// [`MAX_AMOUNT_MINOR`]; absent captures everything capturable) and
+/// `CapturePayment::statement_descriptor` as the suffix.
+pub fn capture_body(req: &CapturePayment) -> Result<PaymentCaptureRequest> {
+    Ok(PaymentCaptureRequest {
+        amount_to_capture: positive_amount(req.amount, "capture")?,
+        statement_descriptor_prefix: None,
+        statement_descriptor_suffix: req.statement_descriptor.clone(),
+    })
+}
+
+/// The body of `POST /payments/{id}/cancel`.
+pub fn cancel_body(req: &CancelPayment) -> PaymentCancelRequest {
+    PaymentCancelRequest { cancellation_reason: req.reason.clone() }
+}
+
+/// The body of `POST /refunds`, after the checks both gateways make: the payment id
+/// ([`check_id`]), the caller's `merchant_refund_id` as `refund_id` (the rule of ids in a
+/// path, at most [`MAX_REFUND_ID_LEN`] characters), a reason of at most
+/// [`MAX_REFUND_REASON_LEN`] characters, a positive amount at most [`MAX_AMOUNT_MINOR`].
+pub fn refund_body(req: &CreateRefund) -> Result<RefundCreateRequest> {
+    check_id("payment_id", req.payment_id.as_str())?;
+    let refund_id = match &req.merchant_refund_id {
+        Some(id) => Some(
+            paymux_core::transport::path_segment("merchant_refund_id", id, MAX_REFUND_ID_LEN)?
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let reason = req.reason.as_ref().map(|r| r.as_text().to_owned());
+    if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_REFUND_REASON_LEN) {
+        return Err(Error::invalid_request(format!(
+            "refund reason must be at most {MAX_REFUND_REASON_LEN} characters"
+        )));
+    }
+    Ok(RefundCreateRequest {
+        payment_id: req.payment_id.as_str().to_owned(),
+        refund_id,
+        amount: positive_amount(req.amount, "refund")?,
+        reason,
+        refund_type: None,
+        metadata: metadata_to_wire(&req.metadata),
+    })
+}
+
+/// The body of `POST /customers` for a core [`CreateCustomer`] (no merchant-chosen id: the
+/// gateway issues it).
+pub fn customer_body(req: &CreateCustomer) -> CustomerRequest {
+    CustomerRequest {
+        customer_id: None,
+        email: req.email.clone(),
+        name: req.name.clone(),
+        phone: req.phone.as_ref().map(|p| p.number.clone()),
+        phone_country_code: req.phone.as_ref().map(|p| p.country_code.clone()),
+        description: req.description.clone(),
+        address: req.address.as_ref().map(address_to_wire),
+        metadata: metadata_to_wire(&req.metadata),
+    }
+}
+
+/// Where a list starts: nothing for the first page, then the `next` of the previous page
+/// ([`PageCursor::Offset`]). The family pages by offset: any other cursor is an
+/// `InvalidRequest` rather than a silently different page.
+pub fn offset(cursor: Option<&PageCursor>) -> Result<Option<u64>> {
+    match cursor {
+        None => Ok(None),
+        Some(PageCursor::Offset(n)) => Ok(Some(*n)),
+        Some(_) => Err(Error::invalid_request(
+            "this gateway pages by offset: pass the `next` cursor of the previous page",
+        )),
+    }
+}
+
+/// A page size clamped to 1..=[`MAX_LIST_LIMIT`], [`DEFAULT_LIST_LIMIT`] when not given.
+pub fn page_limit(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(DEFAULT_LIST_LIMIT).clamp(1, MAX_LIST_LIMIT)
+}
+
+/// The body of `POST /payments/list` for a core [`ListPayments`].
+///
+/// The limit is clamped ([`page_limit`]); pages by [`offset`]. A `merchant_reference` filter
+/// (the list cannot filter by it) is an `InvalidRequest` rather than a silently wider list.
+/// The customer filter is a gateway id ([`check_id`]).
+pub fn list_body(query: &ListPayments) -> Result<PaymentListRequest> {
+    let offset = offset(query.cursor.as_ref())?;
+    if query.merchant_reference.is_some() {
+        return Err(Error::invalid_request(
+            "this gateway cannot filter payments by merchant reference",
+        ));
+    }
+    if let Some(customer) = &query.customer {
+        check_id("customer id", customer.as_str())?;
+    }
+    Ok(PaymentListRequest {
+        limit: page_limit(query.limit),
+        offset,
+        status: query.status.map(|s| payment_status_word(s).to_owned()),
+        customer_id: query.customer.as_ref().map(|c| c.as_str().to_owned()),
+        created_gte: query.created_from.map(format_time).transpose()?,
+        created_lte: query.created_to.map(format_time).transpose()?,
+        currency: None,
+    })
+}
+
+/// The body of `POST /refunds/list`: refunds of one payment or all, newest first, paged by
+/// [`offset`] with a clamped [`page_limit`]. The payment id is checked ([`check_id`]).
+pub fn refund_list_body(
+    payment_id: Option<&PaymentId>,
+    limit: Option<u32>,
+    cursor: Option<&PageCursor>,
+) -> Result<RefundListRequest> {
+    let offset = offset(cursor)?;
+    if let Some(id) = payment_id {
+        check_id("payment_id", id.as_str())?;
+    }
+    Ok(RefundListRequest {
+        limit: page_limit(limit),
+        offset,
+        payment_id: payment_id.map(|id| id.as_str().to_owned()),
+        created_gte: None,
+        created_lte: None,
+    })
+}
+
+/// A core [`Address`] on the wire (`postal_code` is `zip`).
+pub fn address_to_wire(a: &Address) -> AddressData {
+    AddressData {
+        line1: a.line1.clone(),
+        line2: a.line2.clone(),
+        city: a.city.clone(),
+        state: a.state.clone(),
+        zip: a.postal_code.clone(),
+        country: a.country.clone(),
+        first_name: a.first_name.clone(),
+        last_name: a.last_name.clone(),
+    }
+}
+
+/// A core [`Phone`] on the wire.
+pub fn phone_to_wire(p: &Phone) -> PhoneData {
+    PhoneData { number: Some(p.number.clone()), country_code: Some(p.country_code.clone()) }
+}
+
+/// Core [`BillingDetails`] as `billing`.
+pub fn billing_to_wire(b: &BillingDetails) -> BillingData {
+    BillingData {
+        address: b.address.as_ref().map(address_to_wire),
+        phone: b.phone.as_ref().map(phone_to_wire),
+        email: b.email.clone(),
+    }
+}
+
+// ---- answers -> core ----
+
 /// A payment answer as a core [`Payment`] held by `provider`.
 ///
 /// `amount_received` (what has been captured) fills both `amount_received` and
 /// `amount_captured`; a `next_action` with `redirect_to_url` becomes
 /// [`NextAction::Redirect`], any other `next_action` [`NextAction::Instructions`]; an
 /// `error_code`/`error_message`, or a `failed` status, gives a [`Failure`].
-pub fn payment_from_wire(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payment> {
+pub fn to_payment(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payment> {
     let amount = money(wire.amount, &wire.currency)?;
     let status = payment_status(&wire.status);
     let mut p = Payment::new(
@@ -202,7 +423,7 @@ pub fn payment_from_wire(provider: &ProviderId, wire: &PaymentResponse) -> Resul
 }
 
 /// A refund answer as a core [`Refund`] held by `provider`.
-pub fn refund_from_wire(provider: &ProviderId, wire: &RefundResponse) -> Result<Refund> {
+pub fn to_refund(provider: &ProviderId, wire: &RefundResponse) -> Result<Refund> {
     let amount = money(wire.amount, &wire.currency)?;
     let status = refund_status(&wire.status);
     let mut r = Refund::new(
@@ -224,20 +445,6 @@ pub fn refund_from_wire(provider: &ProviderId, wire: &RefundResponse) -> Result<
     Ok(r)
 }
 
-/// A core [`Address`] on the wire (`postal_code` is `zip`).
-pub fn address_to_wire(a: &Address) -> AddressData {
-    AddressData {
-        line1: a.line1.clone(),
-        line2: a.line2.clone(),
-        city: a.city.clone(),
-        state: a.state.clone(),
-        zip: a.postal_code.clone(),
-        country: a.country.clone(),
-        first_name: a.first_name.clone(),
-        last_name: a.last_name.clone(),
-    }
-}
-
 /// A wire address as a core [`Address`].
 pub fn address_from_wire(a: &AddressData) -> Address {
     Address {
@@ -252,38 +459,9 @@ pub fn address_from_wire(a: &AddressData) -> Address {
     }
 }
 
-/// A core [`Phone`] on the wire.
-pub fn phone_to_wire(p: &Phone) -> PhoneData {
-    PhoneData { number: Some(p.number.clone()), country_code: Some(p.country_code.clone()) }
-}
-
-/// Core [`BillingDetails`] as `billing`.
-pub fn billing_to_wire(b: &BillingDetails) -> BillingData {
-    BillingData {
-        address: b.address.as_ref().map(address_to_wire),
-        phone: b.phone.as_ref().map(phone_to_wire),
-        email: b.email.clone(),
-    }
-}
-
-/// The body of `POST /customers` for a core [`CreateCustomer`] (no merchant-chosen id: the
-/// gateway issues it).
-pub fn customer_request(req: &CreateCustomer) -> CustomerRequest {
-    CustomerRequest {
-        customer_id: None,
-        email: req.email.clone(),
-        name: req.name.clone(),
-        phone: req.phone.as_ref().map(|p| p.number.clone()),
-        phone_country_code: req.phone.as_ref().map(|p| p.country_code.clone()),
-        description: req.description.clone(),
-        address: req.address.as_ref().map(address_to_wire),
-        metadata: metadata_to_wire(&req.metadata),
-    }
-}
-
 /// A customer answer as a core [`Customer`]. The phone is kept only when both the number and
 /// its country code are present.
-pub fn customer_from_wire(provider: &ProviderId, wire: &CustomerResponse) -> Customer {
+pub fn to_customer(provider: &ProviderId, wire: &CustomerResponse) -> Customer {
     let phone = match (&wire.phone, &wire.phone_country_code) {
         (Some(number), Some(cc)) => {
             Some(Phone { country_code: cc.clone(), number: number.clone() })
@@ -303,46 +481,11 @@ pub fn customer_from_wire(provider: &ProviderId, wire: &CustomerResponse) -> Cus
     }
 }
 
-/// The body of `POST /payments/list` for a core [`ListPayments`].
-///
-/// The limit is clamped to 1..=100 (default 10). Pagination is by offset: a
-/// [`PageCursor::After`]/[`PageCursor::Before`] cursor, or a `merchant_reference` filter
-/// (the list cannot filter by it), is an `InvalidRequest` rather than a silently wider list.
-/// The customer filter is a gateway id ([`check_id`]).
-pub fn list_request(query: &ListPayments) -> Result<PaymentListRequest> {
-    let offset = match &query.cursor {
-        None => None,
-        Some(PageCursor::Offset(n)) => Some(*n),
-        Some(_) => {
-            return Err(Error::invalid_request(
-                "this gateway pages by offset: pass the `next` cursor of the previous page",
-            ));
-        }
-    };
-    if query.merchant_reference.is_some() {
-        return Err(Error::invalid_request(
-            "this gateway cannot filter payments by merchant reference",
-        ));
-    }
-    if let Some(customer) = &query.customer {
-        check_id("customer id", customer.as_str())?;
-    }
-    Ok(PaymentListRequest {
-        limit: query.limit.unwrap_or(DEFAULT_LIST_LIMIT).clamp(1, MAX_LIST_LIMIT),
-        offset,
-        status: query.status.map(|s| payment_status_word(s).to_owned()),
-        customer_id: query.customer.as_ref().map(|c| c.as_str().to_owned()),
-        created_gte: query.created_from.map(format_time).transpose()?,
-        created_lte: query.created_to.map(format_time).transpose()?,
-        currency: None,
-    })
-}
-
 /// Turns a list answer into a [`Page`], given the `offset` and `limit` that were sent.
 ///
 /// `has_more` comes from `total_count` when the gateway sends it, else from a full page;
 /// `next` is the offset after this page.
-pub fn page_from_list<T, U>(
+pub fn to_page<T, U>(
     list: &ListResponse<T>,
     offset: u64,
     limit: u32,

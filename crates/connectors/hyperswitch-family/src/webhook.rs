@@ -11,7 +11,7 @@ use paymux_core::{
     WebhookFailure, WebhookResource,
 };
 
-use crate::mapping::{parse_time, payment_from_wire, refund_from_wire};
+use crate::mapping::{parse_time, to_payment, to_refund};
 use crate::status::event_kind;
 use crate::wire::{PaymentResponse, RefundResponse, WebhookEnvelope};
 
@@ -64,11 +64,11 @@ pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEven
     let resource = match envelope.content.kind.as_str() {
         "payment_details" => {
             let wire: PaymentResponse = serde_json::from_str(object).map_err(|e| bad(&e))?;
-            WebhookResource::Payment(payment_from_wire(provider, &wire).map_err(|e| bad(&e))?)
+            WebhookResource::Payment(to_payment(provider, &wire).map_err(|e| bad(&e))?)
         }
         "refund_details" => {
             let wire: RefundResponse = serde_json::from_str(object).map_err(|e| bad(&e))?;
-            WebhookResource::Refund(refund_from_wire(provider, &wire).map_err(|e| bad(&e))?)
+            WebhookResource::Refund(to_refund(provider, &wire).map_err(|e| bad(&e))?)
         }
         _ => WebhookResource::Other,
     };

@@ -1,13 +1,17 @@
-//! Wire structs that are the same for every family member, field names as on the wire.
+//! The Hyperswitch JSON both family members speak, field names as on the wire: the answers,
+//! the request bodies (one struct per route, holding every field either gateway documents;
+//! each connector fills the fields its guide names) and the webhook envelope.
 //!
 //! Amounts are minor-unit integers; currencies upper-case ISO 4217 codes; times ISO 8601.
-//! Response structs accept absent optional fields (`null` or missing) so partial objects (as
-//! in webhook events) still read.
+//! Absent optional request fields are left out, never sent as `null`. Response structs accept
+//! absent optional fields (`null` or missing) so partial objects (as in webhook events) still
+//! read.
 
 use std::fmt;
 
-use paymux_core::{Card, ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize, Serializer};
+use paymux_core::{Card, ExposeSecret, Metadata, SecretString};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A payment as the gateway answers it (`POST /payments`, `GET /payments/{id}`, confirm,
 /// capture, cancel, list entries, `payment_details` webhook objects).
@@ -150,6 +154,12 @@ pub struct RefundListRequest {
     /// Only refunds of this payment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// Created at or after (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_gte: Option<String>,
+    /// Created at or before (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_lte: Option<String>,
 }
 
 /// A postal address (`billing.address`, customer `address`).
@@ -223,7 +233,8 @@ pub struct CardData {
 }
 
 impl CardData {
-    /// The wire form of a core [`Card`]: month zero-padded to two digits (`"05"`).
+    /// The wire form of a core [`Card`]: month zero-padded to two digits (`"05"`). The number
+    /// and CVC come through `paymux_core::connector`, here only, where the body is built.
     pub fn from_card(card: &Card) -> Self {
         CardData {
             card_number: paymux_core::connector::card_number(card).clone(),
@@ -303,7 +314,7 @@ pub struct CustomerResponse {
     pub metadata: Option<serde_json::Value>,
 }
 
-/// The body of `POST /customers`.
+/// The body of `POST /customers` and of a customer update (`POST /customers/{id}`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRequest {
     /// Optional merchant-chosen id (the gateway issues one otherwise).
@@ -329,7 +340,7 @@ pub struct CustomerRequest {
     pub address: Option<AddressData>,
     /// Metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Value>,
+    pub metadata: Option<Metadata>,
 }
 
 /// The webhook body: `{merchant_id, event_id, event_type, content: {type, object}, timestamp}`.
@@ -359,4 +370,252 @@ pub struct WebhookContent {
     /// The resource, shaped per `type`, kept as its JSON text until the type is known.
     #[serde(default)]
     pub object: Option<Box<serde_json::value::RawValue>>,
+}
+
+/// `authentication_type`: whether 3-D Secure is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthenticationType {
+    /// `three_ds`.
+    ThreeDs,
+    /// `no_three_ds`.
+    NoThreeDs,
+}
+
+impl AuthenticationType {
+    /// The wire word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthenticationType::ThreeDs => "three_ds",
+            AuthenticationType::NoThreeDs => "no_three_ds",
+        }
+    }
+}
+
+/// `browser_info`, for cards and 3-D Secure.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BrowserInfo {
+    /// The customer's IP address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The browser's `User-Agent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// The browser's `Accept` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_header: Option<String>,
+    /// The browser language (`en-US`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Screen colour depth in bits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color_depth: Option<u8>,
+    /// Screen height in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_height: Option<u32>,
+    /// Screen width in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_width: Option<u32>,
+    /// Minutes from UTC as the browser reports it (`-300`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<i32>,
+    /// Whether Java is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub java_enabled: Option<bool>,
+    /// Whether JavaScript is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub java_script_enabled: Option<bool>,
+}
+
+/// One entry of `order_details`. The product's name is `product_name` in Hyperswitch, `name`
+/// (with the unit price's `currency`) in Paychtec's guide: each connector sets its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderDetail {
+    /// Product name, Paychtec's field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Product name, Hyperswitch's field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Quantity.
+    pub quantity: u32,
+    /// Price of one unit, minor units.
+    pub amount: i64,
+    /// ISO currency code of the unit price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// The body of `POST /payments`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PaymentCreateRequest {
+    /// Minor units.
+    pub amount: i64,
+    /// Upper-case ISO code.
+    pub currency: String,
+    /// The merchant business profile (Paychtec: required, from the configuration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// A merchant-chosen payment id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// A customer issued by the Customers API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `true` for one step (authorize now), `false` for two steps.
+    pub confirm: bool,
+    /// `automatic` or `manual`.
+    pub capture_method: &'static str,
+    /// `three_ds` or `no_three_ds`; the profile's default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_type: Option<AuthenticationType>,
+    /// Where the customer returns after a redirect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// One-off customer email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// One-off customer name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// One-off customer phone, without country code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// One-off customer phone country code (`"+1"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_country_code: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The merchant's order reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_order_reference_id: Option<String>,
+    /// `card`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<&'static str>,
+    /// `credit` or `debit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<String>,
+    /// The card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_data: Option<PaymentMethodData>,
+    /// Billing details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<BillingData>,
+    /// Browser details for 3-D Secure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_info: Option<BrowserInfo>,
+    /// Order contents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_details: Option<Vec<OrderDetail>>,
+    /// Merchant metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+}
+
+/// The body of `POST /payments/{id}/confirm`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PaymentConfirmRequest {
+    /// `card`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<&'static str>,
+    /// `credit` or `debit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<String>,
+    /// The card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_data: Option<PaymentMethodData>,
+    /// Billing details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<BillingData>,
+    /// Where the customer returns after a redirect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// Browser details for 3-D Secure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_info: Option<BrowserInfo>,
+}
+
+/// The body of `POST /payments/{id}/capture`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PaymentCaptureRequest {
+    /// Minor units; absent captures everything capturable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_to_capture: Option<i64>,
+    /// Statement descriptor prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor_prefix: Option<String>,
+    /// Statement descriptor suffix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_descriptor_suffix: Option<String>,
+}
+
+/// The body of `POST /payments/{id}/cancel`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PaymentCancelRequest {
+    /// Why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation_reason: Option<String>,
+}
+
+/// The body of `POST /refunds`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RefundCreateRequest {
+    /// The payment to refund.
+    pub payment_id: String,
+    /// Merchant-chosen refund id (at most 30 characters): makes the refund retry-safe.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    /// Minor units; absent refunds the rest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Free text, at most 255 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `Instant` or `Scheduled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_type: Option<&'static str>,
+    /// Merchant metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+}
+
+/// An answer whose amounts are read as money while it is parsed.
+///
+/// A 2xx answer that is valid JSON but holds an amount no `Money` can hold (negative, in an
+/// unknown currency) cannot be mapped. Parsed through `Checked` with
+/// [`HttpTransport::send_json`](paymux_core::transport::HttpTransport::send_json), it is an
+/// unreadable answer like malformed JSON: to a mutation, an outcome-unknown error, since the
+/// gateway acted and we cannot tell how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked<T>(pub T);
+
+/// Answers with amounts [`Checked`] reads.
+pub trait Amounts {
+    /// `Ok` when every amount of the answer is a `Money` in its currency.
+    fn check_amounts(&self) -> paymux_core::Result<()>;
+}
+
+impl Amounts for PaymentResponse {
+    fn check_amounts(&self) -> paymux_core::Result<()> {
+        crate::mapping::money(self.amount, &self.currency)?;
+        if let Some(received) = self.amount_received {
+            crate::mapping::money(received, &self.currency)?;
+        }
+        Ok(())
+    }
+}
+
+impl Amounts for RefundResponse {
+    fn check_amounts(&self) -> paymux_core::Result<()> {
+        crate::mapping::money(self.amount, &self.currency).map(drop)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Amounts> Deserialize<'de> for Checked<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let answer = T::deserialize(d)?;
+        answer.check_amounts().map_err(|e| D::Error::custom(e.message()))?;
+        Ok(Checked(answer))
+    }
 }

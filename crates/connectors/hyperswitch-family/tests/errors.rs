@@ -4,7 +4,7 @@
 use paymux_core::http::StatusCode;
 use paymux_core::transport::ErrorParser;
 use paymux_core::{DeclineCode, ErrorKind};
-use paymux_hyperswitch_family::{error_kind, parse_error};
+use paymux_hyperswitch_family::{error_kind, error_parser};
 
 fn body(kind: &str, code: &str, message: &str) -> Vec<u8> {
     serde_json::to_vec(
@@ -15,7 +15,7 @@ fn body(kind: &str, code: &str, message: &str) -> Vec<u8> {
 
 #[test]
 fn is_an_error_parser() {
-    let _hook: ErrorParser = parse_error;
+    let _hook: ErrorParser = error_parser;
 }
 
 #[test]
@@ -43,7 +43,7 @@ fn type_and_status_table() {
     for (status, kind, expected) in cases {
         let status = StatusCode::from_u16(status).unwrap();
         assert_eq!(error_kind(status, Some(kind)), expected, "{status} {kind}");
-        let parsed = parse_error(status, &body(kind, "XX_01", "msg")).unwrap();
+        let parsed = error_parser(status, &body(kind, "XX_01", "msg")).unwrap();
         assert_eq!(parsed.kind, Some(expected), "{status} {kind}");
         assert_eq!(parsed.code.as_deref(), Some("XX_01"));
         assert_eq!(parsed.message.as_deref(), Some("msg"));
@@ -57,7 +57,7 @@ fn capture_of_a_captured_payment_is_a_conflict() {
         "IR_14",
         "This Payment could not be captured because it has a payment.status of succeeded",
     );
-    let e = parse_error(StatusCode::CONFLICT, &b).unwrap();
+    let e = error_parser(StatusCode::CONFLICT, &b).unwrap();
     assert_eq!(e.kind, Some(ErrorKind::Conflict));
     assert_eq!(e.code.as_deref(), Some("IR_14"));
     assert_eq!(e.decline_code, None);
@@ -65,14 +65,17 @@ fn capture_of_a_captured_payment_is_a_conflict() {
 
 #[test]
 fn declines_carry_a_decline_code() {
-    let e =
-        parse_error(StatusCode::BAD_REQUEST, &body("processing_error", "CE_01", "failed")).unwrap();
+    let e = error_parser(StatusCode::BAD_REQUEST, &body("processing_error", "CE_01", "failed"))
+        .unwrap();
     assert_eq!(e.decline_code, Some(DeclineCode::ProcessingError));
-    let e =
-        parse_error(StatusCode::BAD_REQUEST, &body("processing_error", "insufficient_funds", "no"))
-            .unwrap();
+    let e = error_parser(
+        StatusCode::BAD_REQUEST,
+        &body("processing_error", "insufficient_funds", "no"),
+    )
+    .unwrap();
     assert_eq!(e.decline_code, Some(DeclineCode::InsufficientFunds));
-    let e = parse_error(StatusCode::PAYMENT_REQUIRED, &body("invalid_request", "X", "no")).unwrap();
+    let e =
+        error_parser(StatusCode::PAYMENT_REQUIRED, &body("invalid_request", "X", "no")).unwrap();
     assert_eq!(e.kind, Some(ErrorKind::Declined));
     assert_eq!(e.decline_code, Some(DeclineCode::CardDeclined));
 }
@@ -80,13 +83,13 @@ fn declines_carry_a_decline_code() {
 #[test]
 fn missing_fields_and_foreign_shapes() {
     let e =
-        parse_error(StatusCode::BAD_REQUEST, br#"{"error":{"type":"invalid_request"}}"#).unwrap();
+        error_parser(StatusCode::BAD_REQUEST, br#"{"error":{"type":"invalid_request"}}"#).unwrap();
     assert_eq!(e.kind, Some(ErrorKind::InvalidRequest));
     assert_eq!(e.code.as_deref(), Some("invalid_request"), "type stands in for a missing code");
     assert_eq!(e.message, None);
-    let e = parse_error(StatusCode::UNAUTHORIZED, br#"{"error":{}}"#).unwrap();
+    let e = error_parser(StatusCode::UNAUTHORIZED, br#"{"error":{}}"#).unwrap();
     assert_eq!(e.kind, Some(ErrorKind::Authentication));
-    assert!(parse_error(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>").is_none());
-    assert!(parse_error(StatusCode::BAD_REQUEST, br#"{"message":"x"}"#).is_none());
-    assert!(parse_error(StatusCode::BAD_REQUEST, b"").is_none());
+    assert!(error_parser(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>").is_none());
+    assert!(error_parser(StatusCode::BAD_REQUEST, br#"{"message":"x"}"#).is_none());
+    assert!(error_parser(StatusCode::BAD_REQUEST, b"").is_none());
 }

@@ -8,12 +8,11 @@ use paymux_core::{
 use paymux_hyperswitch_family::mapping::{
     MAX_AMOUNT_MINOR, check_id, decline_code, format_time, parse_time, wire_amount,
 };
-use paymux_hyperswitch_family::wire::{
+use paymux_hyperswitch_family::{
     CardData, CustomerResponse, ListResponse, PaymentMethodData, PaymentResponse, RefundResponse,
 };
 use paymux_hyperswitch_family::{
-    customer_from_wire, customer_request, list_request, page_from_list, payment_from_wire,
-    refund_from_wire,
+    customer_body, list_body, to_customer, to_page, to_payment, to_refund,
 };
 use serde_json::json;
 
@@ -42,7 +41,7 @@ fn full_payment_answer() {
         "connector": "stripe"
     }))
     .unwrap();
-    let p = payment_from_wire(&provider(), &wire).unwrap();
+    let p = to_payment(&provider(), &wire).unwrap();
     assert_eq!(p.id.as_str(), "pay_abc");
     assert_eq!(p.provider, provider());
     assert_eq!(p.status, PaymentStatus::PartiallyCaptured);
@@ -69,7 +68,7 @@ fn redirect_and_other_next_actions() {
         "next_action": {"type": "redirect_to_url", "redirect_to_url": "https://bank.example/3ds"}
     }))
     .unwrap();
-    let p = payment_from_wire(&provider(), &wire).unwrap();
+    let p = to_payment(&provider(), &wire).unwrap();
     assert_eq!(p.status, PaymentStatus::RequiresAction);
     assert_eq!(
         p.next_action,
@@ -81,7 +80,7 @@ fn redirect_and_other_next_actions() {
         "next_action": {"type": "display_bank_transfer_information", "bank_transfer_steps_and_charges_details": {"iban": "DE00"}}
     }))
     .unwrap();
-    let p = payment_from_wire(&provider(), &wire).unwrap();
+    let p = to_payment(&provider(), &wire).unwrap();
     let Some(NextAction::Instructions { data }) = p.next_action else { panic!("instructions") };
     assert_eq!(data["type"], "display_bank_transfer_information");
     assert_eq!(data["bank_transfer_steps_and_charges_details"]["iban"], "DE00");
@@ -94,7 +93,7 @@ fn failed_payment_keeps_codes() {
         "error_code": "insufficient_funds", "error_message": "Your card has insufficient funds."
     }))
     .unwrap();
-    let p = payment_from_wire(&provider(), &wire).unwrap();
+    let p = to_payment(&provider(), &wire).unwrap();
     assert_eq!(p.status, PaymentStatus::Failed);
     assert_eq!(p.amount.amount_minor(), 100);
     assert_eq!(p.decline_code(), Some(&DeclineCode::InsufficientFunds));
@@ -106,7 +105,7 @@ fn failed_payment_keeps_codes() {
         "payment_id": "pay_1", "status": "failed", "amount": 100, "currency": "USD"
     }))
     .unwrap();
-    assert!(payment_from_wire(&provider(), &wire).unwrap().failure.is_some());
+    assert!(to_payment(&provider(), &wire).unwrap().failure.is_some());
 }
 
 #[test]
@@ -116,7 +115,7 @@ fn unreadable_amounts_are_invalid_responses() {
             "payment_id": "pay_1", "status": "succeeded", "amount": amount, "currency": currency
         }))
         .unwrap();
-        let e = payment_from_wire(&provider(), &wire).unwrap_err();
+        let e = to_payment(&provider(), &wire).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{amount} {currency}");
     }
     // A float amount is not a minor-unit integer: refused at parse time.
@@ -136,7 +135,7 @@ fn refund_answer() {
         "error_message": null, "created_at": "2024-01-22T11:00:00Z", "metadata": {"ticket": "t_1"}
     }))
     .unwrap();
-    let r = refund_from_wire(&provider(), &wire).unwrap();
+    let r = to_refund(&provider(), &wire).unwrap();
     assert_eq!(r.id.as_str(), "ref_1");
     assert_eq!(r.payment_id.as_str(), "pay_1");
     assert_eq!(r.status, RefundStatus::Pending);
@@ -152,7 +151,7 @@ fn refund_answer() {
         "status": "failed", "error_code": "R01", "error_message": "refund window closed"
     }))
     .unwrap();
-    let r = refund_from_wire(&provider(), &wire).unwrap();
+    let r = to_refund(&provider(), &wire).unwrap();
     assert_eq!(r.status, RefundStatus::Failed);
     assert_eq!(r.failure.unwrap().gateway_code.as_deref(), Some("R01"));
 }
@@ -175,7 +174,7 @@ fn customers_both_ways() {
         q
     };
     assert_eq!(
-        serde_json::to_value(customer_request(&req)).unwrap(),
+        serde_json::to_value(customer_body(&req)).unwrap(),
         json!({
             "email": "jane@example.com",
             "name": "Jane Customer",
@@ -192,7 +191,7 @@ fn customers_both_ways() {
         "created_at": "2024-01-22T10:20:00Z", "metadata": null
     }))
     .unwrap();
-    let c = customer_from_wire(&provider(), &wire);
+    let c = to_customer(&provider(), &wire);
     assert_eq!(c.id.as_str(), "cus_9");
     assert_eq!(c.phone.unwrap().to_e164().unwrap(), "+16502530000");
     assert_eq!(c.address.unwrap().postal_code.as_deref(), Some("94043"));
@@ -208,38 +207,38 @@ fn list_request_and_pages() {
         .with_customer(CustomerId::from_stored("cus_1"))
         .with_created_from(time::macros::datetime!(2024-01-01 00:00 +02:00));
     assert_eq!(
-        serde_json::to_value(list_request(&q).unwrap()).unwrap(),
+        serde_json::to_value(list_body(&q).unwrap()).unwrap(),
         json!({"limit": 100, "offset": 20, "status": "requires_capture", "customer_id": "cus_1", "created_gte": "2023-12-31T22:00:00Z"})
     );
     assert_eq!(
-        serde_json::to_value(list_request(&ListPayments::default()).unwrap()).unwrap(),
+        serde_json::to_value(list_body(&ListPayments::default()).unwrap()).unwrap(),
         json!({"limit": 10})
     );
     let q = ListPayments::new().with_limit(0);
-    assert_eq!(list_request(&q).unwrap().limit, 1);
+    assert_eq!(list_body(&q).unwrap().limit, 1);
     let q = ListPayments::new().with_cursor(PageCursor::After("pay_1".into()));
-    assert_eq!(list_request(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
+    assert_eq!(list_body(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
     let q = ListPayments::new().with_merchant_reference("o");
-    assert_eq!(list_request(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
+    assert_eq!(list_body(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
 
     let pay =
         |id: &str| json!({"payment_id": id, "status": "succeeded", "amount": 1, "currency": "USD"});
     let list: ListResponse<PaymentResponse> =
         serde_json::from_value(json!({"count": 2, "total_count": 5, "data": [pay("a"), pay("b")]}))
             .unwrap();
-    let page = page_from_list(&list, 2, 2, |w| payment_from_wire(&provider(), w)).unwrap();
+    let page = to_page(&list, 2, 2, |w| to_payment(&provider(), w)).unwrap();
     assert_eq!(page.items.len(), 2);
     assert!(page.has_more);
     assert_eq!(page.next, Some(PageCursor::Offset(4)));
     assert_eq!(page.total, Some(5));
-    let page = page_from_list(&list, 3, 2, |w| payment_from_wire(&provider(), w)).unwrap();
+    let page = to_page(&list, 3, 2, |w| to_payment(&provider(), w)).unwrap();
     assert!(!page.has_more);
     assert_eq!(page.next, None);
     // Without total_count, a full page means there may be more.
     let list: ListResponse<PaymentResponse> =
         serde_json::from_value(json!({"data": [pay("a")]})).unwrap();
-    assert!(page_from_list(&list, 0, 1, |w| payment_from_wire(&provider(), w)).unwrap().has_more);
-    assert!(!page_from_list(&list, 0, 2, |w| payment_from_wire(&provider(), w)).unwrap().has_more);
+    assert!(to_page(&list, 0, 1, |w| to_payment(&provider(), w)).unwrap().has_more);
+    assert!(!to_page(&list, 0, 2, |w| to_payment(&provider(), w)).unwrap().has_more);
 }
 
 #[test]
@@ -289,5 +288,5 @@ fn ids_follow_the_path_segment_rule_with_64_characters() {
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
     }
     let list = ListPayments::new().with_customer(CustomerId::from_stored("cus_1\n"));
-    assert_eq!(list_request(&list).unwrap_err().kind(), ErrorKind::InvalidRequest);
+    assert_eq!(list_body(&list).unwrap_err().kind(), ErrorKind::InvalidRequest);
 }

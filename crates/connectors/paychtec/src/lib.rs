@@ -4,17 +4,17 @@
 //! gateway speaking the Hyperswitch API shape. Status words, the error body, webhook
 //! verification and the payment/refund/customer answers are mapped by the shared
 //! [`paymux_hyperswitch_family`] crate, so Paychtec and paymnt.cloud read them identically;
-//! this crate owns the hosts, headers, routes and request payloads, which follow Paychtec's
-//! own guide.
+//! the request bodies are the family's Hyperswitch shapes, which this crate fills as
+//! Paychtec's own guide writes them; the hosts, headers and routes are this crate's.
 //!
 //! ```no_run
-//! use paymux_core::{
-//!     Address, BillingDetails, Card, CreatePayment, Currency, CustomerDetails, Money,
-//!     OrderLine, PaymentProvider, Phone, SecretString,
+//! use paymux::paychtec::{Paychtec, PaychtecConfig};
+//! use paymux::{
+//!     Address, BillingDetails, Card, CreatePayment, Currency, CustomerDetails, Environment,
+//!     Money, OrderLine, PaymentProvider, Phone, SecretString,
 //! };
-//! use paymux_paychtec::{Environment, Paychtec, PaychtecConfig};
 //!
-//! # async fn run() -> paymux_core::Result<()> {
+//! # async fn run() -> paymux::Result<()> {
 //! let config = PaychtecConfig::new(
 //!     SecretString::from(std::env::var("PAYCHTEC_API_KEY").unwrap_or_default()),
 //!     Environment::Sandbox,
@@ -49,9 +49,11 @@
 //!
 //! - **Keys and environments.** A `snd_` key only against sandbox, a `prd_` key only against
 //!   production; any other pairing (or a key with neither prefix) is refused by
-//!   [`Paychtec::new`] with [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration). A `base_url` override (tests, a
-//!   local sandbox) is accepted with the sandbox environment only, so a production key can
-//!   never be sent anywhere but `https://api.v2.paychtec.com`.
+//!   [`Paychtec::new`] with [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration).
+//!   Hosts: sandbox `https://api.sandbox.paychtec.com`, production
+//!   `https://api.v2.paychtec.com` ([`Environment`], [`PaychtecConfig::resolved_base_url`]). A
+//!   `base_url` override (tests, a local sandbox) is accepted with the sandbox environment
+//!   only, so a production key can never be sent anywhere but the production host.
 //! - **Headers.** `api-key` and `Content-Type: application/json` on every request;
 //!   `X-Idempotency-Key` on every mutation (the caller's `idempotency_key`, else one generated
 //!   once per call), the same on every retry of that call.
@@ -59,7 +61,7 @@
 //! - **Order contents** go out as `order_details` (`name`, `quantity`, `amount` = unit price in
 //!   minor units, `currency`); there is no way to send `items`, `line_items` or `cart_items`.
 //! - **Customers.** `customer_id` is only sent from a core [`CustomerId`], which cannot be
-//!   made from a plain string (it comes from [`PaymentProvider::create_customer`] or another
+//!   made from a plain string (it comes from [`PaymentProvider::create_customer`](paymux_core::PaymentProvider::create_customer) or another
 //!   answer, or explicitly through `CustomerId::from_stored`).
 //!   [`PaymentCustomer::Inline`](paymux_core::PaymentCustomer) details go out top level as
 //!   `email`, `name`, `phone`, `phone_country_code`.
@@ -81,31 +83,35 @@
 //!   captures, refunds, order lines, payment links, payouts.
 //! - **Refunds** carry a retry-safe `refund_id`: the caller's `merchant_refund_id` (1 to 30
 //!   characters), else one derived from the call's idempotency key
-//!   ([`mapping::refund_id_from_key`]); `reason` is free text of at most 255 characters;
-//!   `refund_type` is `Instant` unless [`PaychtecRefundExt`] says `Scheduled`.
+//!   (`ref_` and 26 hex digits of an HMAC-SHA256 of the key, so every retry of one refund
+//!   names the same refund); `reason` is free text of at most 255 characters; `refund_type` is
+//!   `Instant` unless [`PaychtecRefundOptions`] says `Scheduled`.
 //!
 //! ## Decisions where the guide is silent
 //!
 //! - The merchant reference travels as `metadata.order_id` (the guide's own example, which
 //!   webhooks echo back), and is read back from there. A different `order_id` already in the
 //!   metadata is refused.
-//! - Cards go out with `payment_method_type: "credit"` unless [`PaychtecPaymentExt`] /
-//!   [`PaychtecConfirmExt`] say [`CardType::Debit`]; `authentication_type` is only sent when an
-//!   extension sets it; the expiry month is zero-padded (`"05"`).
+//! - Cards go out with `payment_method_type: "credit"` unless [`PaychtecPaymentOptions`] /
+//!   [`PaychtecConfirmOptions`] say [`CardType::Debit`]; `authentication_type` is only sent when
+//!   the options set it; the expiry month is zero-padded (`"05"`).
 //! - [`PaymentMethod::HostedPage`](paymux_core::PaymentMethod) is `Unsupported` on
 //!   `create_payment`: Paychtec's hosted checkout is a payment link
 //!   ([`Paychtec::create_payment_link`]).
 //! - `CapturePayment::statement_descriptor` is the `statement_descriptor_suffix`; the prefix
-//!   comes from [`PaychtecCaptureExt`]. The capture amount's currency is not checked against
+//!   comes from [`PaychtecCaptureOptions`]. The capture amount's currency is not checked against
 //!   the payment's (that would cost a read before every capture): only the minor units go out.
 //! - `ConfirmPayment::customer_ip` becomes `browser_info.ip_address`.
 //! - The list routes are reads sent as `POST`: no `X-Idempotency-Key` is sent, and the
-//!   transport may retry them. Lists page by offset ([`PageCursor::Offset`]); limit 1 to 100,
+//!   transport may retry them. Lists page by offset ([`PageCursor::Offset`](paymux_core::PageCursor::Offset)); limit 1 to 100,
 //!   default 10.
 //! - Approve/reject review send `{}` (the guide names no review fields), or `{"reason"}` when a
 //!   reason is given.
 //! - Capabilities: every core operation. Webhooks are declared only when a webhook secret is
-//!   configured; without one, `parse_webhook` answers [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration).
+//!   configured; without one, `parse_webhook` answers
+//!   [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration).
+//! - An answer to a payment or refund that parses but whose amount cannot be money (negative,
+//!   an unknown currency) is `InvalidResponse`, outcome unknown for a mutation.
 //!
 //! ## Statuses, errors, declines (from the family crate)
 //!
@@ -131,56 +137,59 @@
 //! | `fraudulent`, `suspected_fraud` | `fraud_suspected` |
 //! | anything else | none (only `gateway_code`) |
 
-pub mod client;
-pub mod mapping;
+//!
+//! ## Beyond the trait
+//!
+//! Inherent methods of [`Paychtec`]: [`update_payment`](Paychtec::update_payment),
+//! [`list_payments_filtered`](Paychtec::list_payments_filtered) (with `currency`),
+//! [`approve_payment`](Paychtec::approve_payment) / [`reject_payment`](Paychtec::reject_payment)
+//! (manual review), [`list_refunds`](Paychtec::list_refunds),
+//! [`update_customer`](Paychtec::update_customer), [`delete_customer`](Paychtec::delete_customer),
+//! [`list_customers`](Paychtec::list_customers), payment links
+//! ([`create_payment_link`](Paychtec::create_payment_link)), payouts
+//! ([`create_payout`](Paychtec::create_payout)) and disputes
+//! ([`list_disputes`](Paychtec::list_disputes)).
+//!
+//! ## Layout
+//!
+//! `lib.rs` (this: configuration, connector, the `Connector` impl), `client.rs` (one method
+//! per route), `wire.rs` (the JSON), `mapping.rs` (both directions), `options.rs` (the
+//! `Paychtec*Options`), `webhook.rs`, and one file per family of operations beyond the trait:
+//! `payments.rs`, `reviews.rs`, `refunds.rs`, `customers.rs`, `payment_links.rs`,
+//! `payouts.rs`, `disputes.rs`.
+
+mod client;
+mod customers;
+mod disputes;
+mod mapping;
+mod options;
+mod payment_links;
+mod payments;
+mod payouts;
+mod refunds;
+mod reviews;
 mod webhook;
-pub mod wire;
+mod wire;
 
-use paymux_core::transport::{Auth, ConnectionSettings, HttpTransport};
+use paymux_core::connector::{ConnectionSettings, Connector, idempotency_key};
+use paymux_core::transport::{Auth, HttpTransport};
 use paymux_core::{
-    CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer,
-    CreatePayment, CreateRefund, Currency, Customer, CustomerDetails, CustomerId, Error,
-    ExposeSecret, IdempotencyKey, ListPayments, Metadata, Money, Operation, OrderLine, Page,
-    PageCursor, Payment, PaymentId, PaymentProvider, ProviderFuture, ProviderId, Refund, RefundId,
-    Result, SecretString, WebhookEvent, async_trait,
+    CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
+    CreateRefund, Customer, CustomerId, Error, ExposeSecret, ListPayments, Operation, Page,
+    Payment, PaymentId, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
 };
-use paymux_core::{named, named_map};
-use paymux_hyperswitch_family as family;
-use time::OffsetDateTime;
 
-pub use client::PaychtecClient;
-
-/// Sandbox host.
-pub const SANDBOX_URL: &str = "https://api.sandbox.paychtec.com";
-/// Production host.
-pub const PRODUCTION_URL: &str = "https://api.v2.paychtec.com";
-
-/// Which Paychtec environment a client talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Environment {
-    /// `https://api.sandbox.paychtec.com`, keys `snd_...`.
-    Sandbox,
-    /// `https://api.v2.paychtec.com`, keys `prd_...`.
-    Production,
-}
-
-impl Environment {
-    /// The environment's host.
-    pub fn base_url(self) -> &'static str {
-        match self {
-            Environment::Sandbox => SANDBOX_URL,
-            Environment::Production => PRODUCTION_URL,
-        }
-    }
-
-    /// The prefix its API keys carry.
-    pub fn key_prefix(self) -> &'static str {
-        match self {
-            Environment::Sandbox => "snd_",
-            Environment::Production => "prd_",
-        }
-    }
-}
+pub use customers::DeletedCustomer;
+pub use disputes::{Dispute, DisputeListQuery};
+pub use options::{
+    AuthenticationType, BrowserInfo, CardType, PaychtecCaptureOptions, PaychtecConfirmOptions,
+    PaychtecCustomerOptions, PaychtecPaymentOptions, PaychtecRefundOptions, RefundType,
+};
+pub use payment_links::{CreatePaymentLink, PaymentLink, PaymentLinkConfig};
+pub use payments::{PaymentListQuery, UpdatePayment};
+pub use paymux_core::connector::Environment;
+pub use payouts::{CreatePayout, Payout};
+pub use refunds::RefundListQuery;
 
 /// Settings of one Paychtec connector instance. `Debug` never shows the key or the secret.
 #[derive(Debug, Clone)]
@@ -198,6 +207,14 @@ pub struct PaychtecConfig {
 }
 
 paymux_core::connection_builders!(PaychtecConfig);
+
+/// The prefix the API keys of an environment carry.
+fn key_prefix(environment: Environment) -> &'static str {
+    match environment {
+        Environment::Sandbox => "snd_",
+        Environment::Production => "prd_",
+    }
+}
 
 impl PaychtecConfig {
     /// A configuration with default retries and timeouts (30 s, connect 10 s).
@@ -226,16 +243,13 @@ impl PaychtecConfig {
     /// goes into every payment body) and a non-empty webhook secret.
     pub fn validate(&self) -> Result<()> {
         let key = self.api_key.expose_secret();
-        let expected = self.environment.key_prefix();
+        let expected = key_prefix(self.environment);
         if !key.starts_with(expected) {
-            let what = match self.environment {
-                Environment::Sandbox => "the sandbox environment needs a sandbox key (snd_...)",
-                Environment::Production => {
-                    "the production environment needs a production key (prd_...)"
-                }
-            };
             return Err(Error::configuration(format!(
-                "Paychtec API key does not match its environment: {what}"
+                "Paychtec API key does not match its environment: the {} environment needs a \
+                 {} key ({expected}...)",
+                self.environment.as_str(),
+                self.environment.as_str(),
             )));
         }
         if key.len() <= expected.len() {
@@ -249,8 +263,7 @@ impl PaychtecConfig {
         if self.profile_id.trim().is_empty() {
             return Err(Error::configuration("Paychtec profile_id must not be empty"));
         }
-        // It goes into every payment body: held to the rule of any id sent.
-        family::mapping::check_id("Paychtec profile_id", &self.profile_id)
+        paymux_hyperswitch_family::mapping::check_id("Paychtec profile_id", &self.profile_id)
             .map_err(|e| Error::configuration(e.message()))?;
         if self.webhook_secret.as_ref().is_some_and(|s| s.expose_secret().is_empty()) {
             return Err(Error::configuration("Paychtec webhook secret must not be empty"));
@@ -258,524 +271,56 @@ impl PaychtecConfig {
         Ok(())
     }
 
-    /// The host requests go to.
+    /// The host requests go to: the base URL override, else the environment's.
     pub fn resolved_base_url(&self) -> &str {
-        self.connection.base_url.as_deref().unwrap_or(self.environment.base_url())
-    }
-}
-
-/// Paychtec's `authentication_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthenticationType {
-    /// `three_ds`.
-    ThreeDs,
-    /// `no_three_ds`.
-    NoThreeDs,
-}
-
-impl AuthenticationType {
-    /// The wire word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthenticationType::ThreeDs => "three_ds",
-            AuthenticationType::NoThreeDs => "no_three_ds",
-        }
-    }
-}
-
-pub use mapping::CardType;
-
-/// Paychtec-only options of `create_payment` (`CreatePayment::with_extension`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PaychtecPaymentExt {
-    /// A merchant-chosen `payment_id` (the guide recommends one for reconciliation).
-    pub payment_id: Option<String>,
-    /// `three_ds` or `no_three_ds`; omitted (the profile's default) when `None`.
-    pub authentication_type: Option<AuthenticationType>,
-    /// Credit or debit card; credit when `None`.
-    pub card_type: Option<CardType>,
-    /// Browser details for 3-D Secure.
-    pub browser_info: Option<wire::BrowserInfo>,
-}
-
-impl paymux_core::GatewayOptions for PaychtecPaymentExt {
-    const GATEWAY: &'static str = "paychtec";
-}
-
-/// Paychtec-only options of `confirm_payment`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PaychtecConfirmExt {
-    /// Credit or debit card; credit when `None`.
-    pub card_type: Option<CardType>,
-    /// Browser details for 3-D Secure.
-    pub browser_info: Option<wire::BrowserInfo>,
-}
-
-impl paymux_core::GatewayOptions for PaychtecConfirmExt {
-    const GATEWAY: &'static str = "paychtec";
-}
-
-/// Paychtec-only options of `capture_payment`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PaychtecCaptureExt {
-    /// `statement_descriptor_prefix`.
-    pub statement_descriptor_prefix: Option<String>,
-    /// `statement_descriptor_suffix` (or use `CapturePayment::statement_descriptor`).
-    pub statement_descriptor_suffix: Option<String>,
-}
-
-impl paymux_core::GatewayOptions for PaychtecCaptureExt {
-    const GATEWAY: &'static str = "paychtec";
-}
-
-/// Paychtec's `refund_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RefundType {
-    /// `Instant` (the default).
-    #[default]
-    Instant,
-    /// `Scheduled`.
-    Scheduled,
-}
-
-impl RefundType {
-    /// The wire word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefundType::Instant => "Instant",
-            RefundType::Scheduled => "Scheduled",
-        }
-    }
-}
-
-/// Paychtec-only options of `create_refund`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PaychtecRefundExt {
-    /// `Instant` or `Scheduled`.
-    pub refund_type: RefundType,
-}
-
-impl paymux_core::GatewayOptions for PaychtecRefundExt {
-    const GATEWAY: &'static str = "paychtec";
-}
-
-/// Paychtec-only options of `create_customer`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PaychtecCustomerExt {
-    /// A merchant-supplied customer id for `POST /customers` (use the id Paychtec returns
-    /// afterwards).
-    pub customer_id: Option<String>,
-}
-
-impl paymux_core::GatewayOptions for PaychtecCustomerExt {
-    const GATEWAY: &'static str = "paychtec";
-}
-
-/// Fields to change on a payment before confirmation (`POST /payments/:id`).
-#[derive(Debug, Clone, Default)]
-pub struct UpdatePayment {
-    /// New amount.
-    pub amount: Option<Money>,
-    /// New capture mode.
-    pub capture: Option<CaptureMode>,
-    /// New description.
-    pub description: Option<String>,
-    /// New return URL.
-    pub return_url: Option<String>,
-    /// New one-off customer details (top-level `email`, `name`, `phone`, `phone_country_code`).
-    pub customer_details: Option<CustomerDetails>,
-    /// New order contents.
-    pub order_lines: Option<Vec<OrderLine>>,
-    /// New metadata.
-    pub metadata: Option<Metadata>,
-    /// Makes retries safe; generated once per call when `None`.
-    pub idempotency_key: Option<IdempotencyKey>,
-}
-
-/// `POST /payments/list` filters: the core ones plus `currency`.
-#[derive(Debug, Clone, Default)]
-pub struct PaymentListQuery {
-    /// Limit, offset cursor, status, customer, creation window.
-    pub list: ListPayments,
-    /// Only payments in this currency.
-    pub currency: Option<Currency>,
-}
-
-/// `POST /refunds/list` filters.
-#[derive(Debug, Clone, Default)]
-pub struct RefundListQuery {
-    /// Only refunds of this payment.
-    pub payment_id: Option<PaymentId>,
-    /// Page size, 1 to 100 (default 10).
-    pub limit: Option<u32>,
-    /// The `next` of the previous page ([`PageCursor::Offset`]).
-    pub cursor: Option<PageCursor>,
-    /// Created at or after.
-    pub created_from: Option<OffsetDateTime>,
-    /// Created at or before.
-    pub created_to: Option<OffsetDateTime>,
-}
-
-/// A payment link request (`POST /payment_link`).
-#[derive(Debug, Clone)]
-pub struct CreatePaymentLink {
-    /// Amount.
-    pub amount: Money,
-    /// Description.
-    pub description: Option<String>,
-    /// `one_time` (or another type the account offers).
-    pub link_type: Option<String>,
-    /// When the link expires.
-    pub expiry: Option<OffsetDateTime>,
-    /// A customer from the Customers API.
-    pub customer: Option<CustomerId>,
-    /// Whether Paychtec emails the link.
-    pub send_email: Option<bool>,
-    /// Where to email it.
-    pub email: Option<String>,
-    /// Capture mode of the payment behind the link.
-    pub capture: Option<CaptureMode>,
-    /// `three_ds` or `no_three_ds`.
-    pub authentication_type: Option<AuthenticationType>,
-    /// Whether the page asks for customer details.
-    pub require_customer_info: Option<bool>,
-    /// Page settings.
-    pub config: Option<wire::PaymentLinkConfig>,
-    /// Makes retries safe; generated once per call when `None`.
-    pub idempotency_key: Option<IdempotencyKey>,
-}
-
-impl CreatePaymentLink {
-    /// A link for `amount` with nothing else set.
-    pub fn new(amount: Money) -> Self {
-        CreatePaymentLink {
-            amount,
-            description: None,
-            link_type: None,
-            expiry: None,
-            customer: None,
-            send_email: None,
-            email: None,
-            capture: None,
-            authentication_type: None,
-            require_customer_info: None,
-            config: None,
-            idempotency_key: None,
-        }
-    }
-}
-
-/// A payout request (`POST /payouts/create`).
-#[derive(Debug, Clone)]
-pub struct CreatePayout {
-    /// Amount.
-    pub amount: Money,
-    /// The receiving customer, from the Customers API.
-    pub customer: Option<CustomerId>,
-    /// `bank`, `card`, `wallet`.
-    pub payout_type: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Metadata.
-    pub metadata: Metadata,
-    /// Makes retries safe; generated once per call when `None`.
-    pub idempotency_key: Option<IdempotencyKey>,
-}
-
-impl CreatePayout {
-    /// A payout of `amount` with nothing else set.
-    pub fn new(amount: Money) -> Self {
-        CreatePayout {
-            amount,
-            customer: None,
-            payout_type: None,
-            description: None,
-            metadata: Metadata::new(),
-            idempotency_key: None,
-        }
+        self.connection.base_url.as_deref().unwrap_or(client::base_url(self.environment))
     }
 }
 
 /// The Paychtec connector.
 #[derive(Debug, Clone)]
 pub struct Paychtec {
-    client: PaychtecClient,
+    client: client::Client,
     provider: ProviderId,
     profile_id: String,
     webhook_secret: Option<SecretString>,
     capabilities: Capabilities,
 }
 
-/// A customer id for a request body, checked like any id sent ([`family::mapping::check_id`]).
-fn customer_id(customer: Option<CustomerId>) -> Result<Option<String>> {
-    match customer {
-        Some(id) => {
-            family::mapping::check_id("customer_id", id.as_str())?;
-            Ok(Some(id.into_inner()))
-        }
-        None => Ok(None),
-    }
-}
-
-fn key_or_new(key: Option<&IdempotencyKey>) -> IdempotencyKey {
-    key.cloned().unwrap_or_else(IdempotencyKey::generate)
-}
-
-fn offset_of(cursor: Option<&PageCursor>) -> Result<u64> {
-    match cursor {
-        None => Ok(0),
-        Some(PageCursor::Offset(n)) => Ok(*n),
-        Some(_) => Err(Error::invalid_request(
-            "Paychtec pages by offset: pass the `next` cursor of the previous page",
-        )),
-    }
-}
-
-fn limit_of(limit: Option<u32>) -> u32 {
-    limit.unwrap_or(family::mapping::DEFAULT_LIST_LIMIT).clamp(1, family::mapping::MAX_LIST_LIMIT)
-}
-
 impl Paychtec {
     /// Builds the connector; refuses a configuration that fails
-    /// [`PaychtecConfig::validate`] with [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration)(paymux_core::ErrorKind).
+    /// [`PaychtecConfig::validate`] with
+    /// [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration).
     pub fn new(config: PaychtecConfig) -> Result<Self> {
         config.validate()?;
-        let provider = config.connection.provider("paychtec");
-        let mut tc = config.connection.transport_config(
+        let provider = config.connection.provider(Self::GATEWAY);
+        let mut transport = config.connection.transport_config(
             provider.clone(),
             config.resolved_base_url(),
             Auth::header("api-key", config.api_key.clone())?,
         );
-        tc.error_parser = Some(family::parse_error);
-        tc.default_headers
+        transport.error_parser = Some(mapping::error_parser);
+        // The guide asks for it on every request, reads included.
+        transport
+            .default_headers
             .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
-        let transport = HttpTransport::new(tc)?;
         let mut capabilities = Capabilities::all();
         if config.webhook_secret.is_none() {
             capabilities = capabilities.without(Operation::Webhooks);
         }
         Ok(Paychtec {
-            client: PaychtecClient::new(transport),
+            client: client::Client::new(HttpTransport::new(transport)?),
             provider,
             profile_id: config.profile_id,
             webhook_secret: config.webhook_secret,
             capabilities,
         })
     }
-
-    /// The raw route client, for calls this type does not wrap.
-    pub fn client(&self) -> &PaychtecClient {
-        &self.client
-    }
-
-    fn payment(&self, wire: &family::wire::PaymentResponse) -> Result<Payment> {
-        mapping::payment_from_wire(&self.provider, wire)
-    }
-
-    /// Changes a payment before confirmation (`POST /payments/:id`).
-    pub async fn update_payment(&self, id: &PaymentId, req: UpdatePayment) -> Result<Payment> {
-        if req.amount.is_some_and(|a| a.is_zero()) {
-            return Err(Error::invalid_request("payment amount must be positive"));
-        }
-        let amount = req.amount.map(|a| family::mapping::wire_amount(a, "payment")).transpose()?;
-        if let Some(amount) = req.amount {
-            let lines = req.order_lines.as_deref().unwrap_or_default();
-            if let Some(line) = lines.iter().find(|l| l.unit_amount.currency() != amount.currency())
-            {
-                return Err(Error::invalid_request(format!(
-                    "order line {:?} is in {} but the payment is in {}",
-                    line.name,
-                    line.unit_amount.currency().code(),
-                    amount.currency().code()
-                )));
-            }
-        }
-        let details = req.customer_details.clone().unwrap_or_default();
-        let body = wire::PaymentUpdateRequest {
-            amount,
-            currency: req.amount.map(|a| a.currency().code().to_owned()),
-            capture_method: req.capture.map(|c| family::mapping::capture_method_word(c).to_owned()),
-            description: req.description.clone(),
-            return_url: req.return_url.clone(),
-            email: details.email.clone(),
-            name: details.name.clone(),
-            phone: details.phone.as_ref().map(|p| p.number.clone()),
-            phone_country_code: details.phone.as_ref().map(|p| p.country_code.clone()),
-            order_details: match &req.order_lines {
-                Some(lines) => mapping::order_details(lines)?,
-                None => None,
-            },
-            metadata: req.metadata.clone(),
-        };
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let wire = self.client.update_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire)
-    }
-
-    /// Approves a payment held for review (`POST /payments/:id/approve`).
-    pub async fn approve_payment(
-        &self,
-        id: &PaymentId,
-        reason: Option<String>,
-        idempotency_key: Option<IdempotencyKey>,
-    ) -> Result<Payment> {
-        let body = wire::PaymentReviewRequest { reason };
-        let key = key_or_new(idempotency_key.as_ref());
-        let wire = self.client.approve_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire)
-    }
-
-    /// Rejects a payment held for review (`POST /payments/:id/reject`).
-    pub async fn reject_payment(
-        &self,
-        id: &PaymentId,
-        reason: Option<String>,
-        idempotency_key: Option<IdempotencyKey>,
-    ) -> Result<Payment> {
-        let body = wire::PaymentReviewRequest { reason };
-        let key = key_or_new(idempotency_key.as_ref());
-        let wire = self.client.reject_payment(id.as_str(), &body, key).await?;
-        self.payment(&wire)
-    }
-
-    /// Lists payments with every filter `POST /payments/list` takes, `currency` included.
-    pub async fn list_payments_filtered(&self, query: PaymentListQuery) -> Result<Page<Payment>> {
-        let mut body = family::list_request(&query.list)?;
-        body.currency = query.currency.map(|c| c.code().to_owned());
-        let offset = body.offset.unwrap_or(0);
-        let limit = body.limit;
-        let list = self.client.list_payments(&body).await?;
-        family::page_from_list(&list, offset, limit, |w| self.payment(w))
-    }
-
-    /// Lists refunds (`POST /refunds/list`).
-    pub async fn list_refunds(&self, query: RefundListQuery) -> Result<Page<Refund>> {
-        let offset = offset_of(query.cursor.as_ref())?;
-        let limit = limit_of(query.limit);
-        if let Some(id) = &query.payment_id {
-            family::mapping::check_id("payment_id", id.as_str())?;
-        }
-        let body = wire::RefundListRequest {
-            payment_id: query.payment_id.map(|p| p.into_inner()),
-            limit: Some(limit),
-            offset: query.cursor.is_some().then_some(offset),
-            created_gte: query.created_from.map(family::mapping::format_time).transpose()?,
-            created_lte: query.created_to.map(family::mapping::format_time).transpose()?,
-        };
-        let list = self.client.list_refunds(&body).await?;
-        family::page_from_list(&list, offset, limit, |w| {
-            family::refund_from_wire(&self.provider, w)
-        })
-    }
-
-    /// Changes a saved customer (`POST /customers/:id`); only the fields set are sent.
-    pub async fn update_customer(&self, id: &CustomerId, req: CreateCustomer) -> Result<Customer> {
-        let body = mapping::customer_request(&req, false)?;
-        let key = key_or_new(req.idempotency_key.as_ref());
-        let wire = self.client.update_customer(id.as_str(), &body, key).await?;
-        Ok(family::customer_from_wire(&self.provider, &wire))
-    }
-
-    /// Deletes a saved customer (`DELETE /customers/:id`).
-    pub async fn delete_customer(
-        &self,
-        id: &CustomerId,
-        idempotency_key: Option<IdempotencyKey>,
-    ) -> Result<wire::CustomerDeleteResponse> {
-        self.client.delete_customer(id.as_str(), key_or_new(idempotency_key.as_ref())).await
-    }
-
-    /// Lists saved customers (`GET /customers/list?limit=&offset=`). The answer has no total,
-    /// so `has_more` means "the page was full".
-    pub async fn list_customers(
-        &self,
-        limit: Option<u32>,
-        cursor: Option<PageCursor>,
-    ) -> Result<Page<Customer>> {
-        let offset = offset_of(cursor.as_ref())?;
-        let limit = limit_of(limit);
-        let list = self
-            .client
-            .list_customers(Some(limit), cursor.is_some().then_some(offset))
-            .await?
-            .into_vec();
-        let list = family::wire::ListResponse { count: None, total_count: None, data: list };
-        family::page_from_list(&list, offset, limit, |w| {
-            Ok(family::customer_from_wire(&self.provider, w))
-        })
-    }
-
-    /// Creates a payment link (`POST /payment_link`), Paychtec's hosted checkout.
-    pub async fn create_payment_link(
-        &self,
-        req: CreatePaymentLink,
-    ) -> Result<wire::PaymentLinkResponse> {
-        if req.amount.is_zero() {
-            return Err(Error::invalid_request("payment link amount must be positive"));
-        }
-        let amount = family::mapping::wire_amount(req.amount, "payment link")?;
-        let customer_id = customer_id(req.customer)?;
-        let body = wire::PaymentLinkCreateRequest {
-            amount,
-            currency: req.amount.currency().code().to_owned(),
-            description: req.description,
-            link_type: req.link_type,
-            expiry: req.expiry.map(family::mapping::format_time).transpose()?,
-            customer_id,
-            send_email: req.send_email,
-            email: req.email,
-            capture_method: req.capture.map(|c| family::mapping::capture_method_word(c).to_owned()),
-            authentication_type: req.authentication_type.map(|a| a.as_str().to_owned()),
-            require_customer_info: req.require_customer_info,
-            payment_link_config: req.config,
-        };
-        let key = key_or_new(req.idempotency_key.as_ref());
-        self.client.create_payment_link(&body, key).await
-    }
-
-    /// Fetches a payment link (`GET /payment_link/:id`).
-    pub async fn get_payment_link(&self, id: &str) -> Result<wire::PaymentLinkResponse> {
-        self.client.get_payment_link(id).await
-    }
-
-    /// Creates a payout (`POST /payouts/create`); availability depends on the account.
-    pub async fn create_payout(&self, req: CreatePayout) -> Result<wire::PayoutResponse> {
-        if req.amount.is_zero() {
-            return Err(Error::invalid_request("payout amount must be positive"));
-        }
-        let body = wire::PayoutCreateRequest {
-            amount: family::mapping::wire_amount(req.amount, "payout")?,
-            currency: req.amount.currency().code().to_owned(),
-            customer_id: customer_id(req.customer)?,
-            payout_type: req.payout_type,
-            description: req.description,
-            metadata: (!req.metadata.is_empty()).then_some(req.metadata),
-        };
-        let key = key_or_new(req.idempotency_key.as_ref());
-        self.client.create_payout(&body, key).await
-    }
-
-    /// Fetches a payout (`GET /payouts/:id`).
-    pub async fn get_payout(&self, id: &str) -> Result<wire::PayoutResponse> {
-        self.client.get_payout(id).await
-    }
-
-    /// Lists disputes (`GET /disputes/list`).
-    pub async fn list_disputes(
-        &self,
-        query: &wire::DisputeListQuery,
-    ) -> Result<Vec<wire::DisputeResponse>> {
-        Ok(self.client.list_disputes(query).await?.into_vec())
-    }
-
-    /// Fetches a dispute (`GET /disputes/:id`).
-    pub async fn get_dispute(&self, id: &str) -> Result<wire::DisputeResponse> {
-        self.client.get_dispute(id).await
-    }
 }
 
-#[async_trait]
-impl PaymentProvider for Paychtec {
+impl Connector for Paychtec {
+    const GATEWAY: &'static str = "paychtec";
+
     fn id(&self) -> &ProviderId {
         &self.provider
     }
@@ -784,108 +329,75 @@ impl PaymentProvider for Paychtec {
         &self.capabilities
     }
 
-    // Not an `async fn`: the request is checked and serialized before the future is boxed
-    // (see `ProviderFuture`).
-    fn create_payment<'s, 'f>(&'s self, req: CreatePayment) -> ProviderFuture<'f, Payment>
-    where
-        's: 'f,
-    {
-        let created = mapping::payment_create_request(&req, &self.profile_id).map(|body| {
-            self.client.create_payment(&body, key_or_new(req.idempotency_key.as_ref()))
-        });
-        Box::pin(named_map(&self.provider, created, move |wire| self.payment(&wire)))
+    async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
+        let body = mapping::create_body(&req, &self.profile_id)?;
+        let answer =
+            self.client.create_payment(&body, idempotency_key(req.idempotency_key)).await?;
+        mapping::to_payment(&self.provider, &answer)
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
-        named(&self.provider, async move {
-            let wire = self.client.get_payment(id.as_str()).await?;
-            self.payment(&wire)
-        })
-        .await
+        let answer = self.client.get_payment(id.as_str()).await?;
+        mapping::to_payment(&self.provider, &answer)
     }
 
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
-        named(&self.provider, async move {
-            let body = mapping::payment_confirm_request(&req)?;
-            let key = key_or_new(req.idempotency_key.as_ref());
-            let wire = self.client.confirm_payment(id.as_str(), &body, key).await?;
-            self.payment(&wire)
-        })
-        .await
+        let body = mapping::confirm_body(&req)?;
+        let key = idempotency_key(req.idempotency_key);
+        let answer = self.client.confirm_payment(id.as_str(), &body, key).await?;
+        mapping::to_payment(&self.provider, &answer)
     }
 
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
-        named(&self.provider, async move {
-            let body = mapping::payment_capture_request(&req)?;
-            let key = key_or_new(req.idempotency_key.as_ref());
-            let wire = self.client.capture_payment(id.as_str(), &body, key).await?;
-            self.payment(&wire)
-        })
-        .await
+        let body = mapping::capture_body(&req)?;
+        let key = idempotency_key(req.idempotency_key);
+        let answer = self.client.capture_payment(id.as_str(), &body, key).await?;
+        mapping::to_payment(&self.provider, &answer)
     }
 
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
-        named(&self.provider, async move {
-            let body = mapping::payment_cancel_request(&req);
-            let key = key_or_new(req.idempotency_key.as_ref());
-            let wire = self.client.cancel_payment(id.as_str(), &body, key).await?;
-            self.payment(&wire)
-        })
-        .await
+        let body = mapping::cancel_body(&req);
+        let key = idempotency_key(req.idempotency_key);
+        let answer = self.client.cancel_payment(id.as_str(), &body, key).await?;
+        mapping::to_payment(&self.provider, &answer)
     }
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        named(&self.provider, async move {
-            self.list_payments_filtered(PaymentListQuery { list: query, currency: None }).await
+        let body = mapping::list_body(&query, None)?;
+        let list = self.client.list_payments(&body).await?;
+        mapping::to_page(&list, body.offset.unwrap_or(0), body.limit, |p| {
+            mapping::to_payment(&self.provider, p)
         })
-        .await
     }
 
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
-        named(&self.provider, async move {
-            let key = key_or_new(req.idempotency_key.as_ref());
-            let body = mapping::refund_create_request(&req, &key)?;
-            let wire = self.client.create_refund(&body, key).await?;
-            let mut refund = family::refund_from_wire(&self.provider, &wire)?;
-            refund.merchant_refund_id = body.refund_id;
-            Ok(refund)
-        })
-        .await
+        // The key is taken first: a refund id is derived from it when the caller gives none.
+        let key = idempotency_key(req.idempotency_key.clone());
+        let body = mapping::refund_body(&req, &key)?;
+        let answer = self.client.create_refund(&body, key).await?;
+        let mut refund = mapping::to_refund(&self.provider, &answer)?;
+        refund.merchant_refund_id = body.refund_id;
+        Ok(refund)
     }
 
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
-        named(&self.provider, async move {
-            let wire = self.client.get_refund(id.as_str()).await?;
-            family::refund_from_wire(&self.provider, &wire)
-        })
-        .await
+        let answer = self.client.get_refund(id.as_str()).await?;
+        mapping::to_refund(&self.provider, &answer)
     }
 
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
-        named(&self.provider, async move {
-            let body = mapping::customer_request(&req, true)?;
-            let key = key_or_new(req.idempotency_key.as_ref());
-            let wire = self.client.create_customer(&body, key).await?;
-            Ok(family::customer_from_wire(&self.provider, &wire))
-        })
-        .await
+        let body = mapping::create_customer_body(&req)?;
+        let answer =
+            self.client.create_customer(&body, idempotency_key(req.idempotency_key)).await?;
+        Ok(mapping::to_customer(&self.provider, &answer))
     }
 
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
-        named(&self.provider, async move {
-            let wire = self.client.get_customer(id.as_str()).await?;
-            Ok(family::customer_from_wire(&self.provider, &wire))
-        })
-        .await
+        let answer = self.client.get_customer(id.as_str()).await?;
+        Ok(mapping::to_customer(&self.provider, &answer))
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
-        let Some(secret) = &self.webhook_secret else {
-            return Err(Error::configuration(
-                "no Paychtec webhook secret configured (PaychtecConfig::with_webhook_secret)",
-            )
-            .with_provider(self.provider.clone()));
-        };
-        webhook::parse(&self.provider, secret, headers, raw_body)
+        webhook::parse(&self.provider, self.webhook_secret.as_ref(), headers, raw_body)
     }
 }

@@ -1,153 +1,117 @@
-//! Core requests -> Paychtec payloads, with the guide's rules checked before anything is sent;
-//! Paychtec answers -> core resources (through the shared Hyperswitch-family mapping).
+//! Core requests to Paychtec bodies, with the guide's rules checked before anything is sent,
+//! and Paychtec's answers to the core model. What Paychtec shares with paymnt.cloud (status
+//! words, the error body, the common fields of every body, refunds, customers, list paging)
+//! is mapped once by [`paymux_hyperswitch_family::mapping`]; this module adds what Paychtec's
+//! guide names.
 
+use paymux_core::webhook::{Algorithm, Encoding, sign};
 use paymux_core::{
-    Address, BillingDetails, CancelPayment, CapturePayment, ConfirmPayment, CreateCustomer,
-    CreatePayment, CreateRefund, Error, IdempotencyKey, Metadata, Money, OrderLine, Payment,
-    PaymentCustomer, PaymentMethod, Phone, ProviderId, Result,
+    BillingDetails, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund,
+    Currency, Customer, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Metadata,
+    OrderLine, Page, PageCursor, Payment, PaymentMethod, ProviderId, Result,
 };
 use paymux_hyperswitch_family as family;
+use paymux_hyperswitch_family::mapping::{
+    MAX_REFUND_ID_LEN, billing_to_wire, capture_method_word, card_data, check_id, format_time,
+    metadata_to_wire, wire_amount,
+};
 
-use crate::wire;
+use crate::wire::{
+    BillingData, CustomerListResponse, CustomerRequest, ListResponse, OrderDetail,
+    PaymentCaptureRequest, PaymentConfirmRequest, PaymentCreateRequest, PaymentLinkCreateRequest,
+    PaymentListRequest, PaymentMethodData, PaymentResponse, PaymentUpdateRequest,
+    PayoutCreateRequest, RefundCreateRequest, RefundListRequest,
+};
 use crate::{
-    PaychtecCaptureExt, PaychtecConfirmExt, PaychtecCustomerExt, PaychtecPaymentExt,
-    PaychtecRefundExt,
+    BrowserInfo, CardType, CreatePaymentLink, CreatePayout, PaychtecCaptureOptions,
+    PaychtecConfirmOptions, PaychtecCustomerOptions, PaychtecPaymentOptions, PaychtecRefundOptions,
+    RefundListQuery, UpdatePayment,
+};
+
+pub(crate) use paymux_hyperswitch_family::{
+    cancel_body, error_parser, to_customer, to_page, to_refund,
 };
 
 /// The metadata key the merchant reference travels under (the guide's example,
 /// `metadata.order_id`, which webhooks echo back).
-pub const ORDER_ID_KEY: &str = "order_id";
+const ORDER_ID_KEY: &str = "order_id";
 
-/// Longest `refund_id` Paychtec accepts.
-pub const MAX_REFUND_ID_LEN: usize = 30;
-
-/// Longest refund `reason` Paychtec accepts.
-pub const MAX_REFUND_REASON_LEN: usize = 255;
-
-pub(crate) fn address(a: &Address) -> wire::Address {
-    wire::Address {
-        line1: a.line1.clone(),
-        line2: a.line2.clone(),
-        city: a.city.clone(),
-        state: a.state.clone(),
-        zip: a.postal_code.clone(),
-        country: a.country.clone(),
-        first_name: a.first_name.clone(),
-        last_name: a.last_name.clone(),
-    }
-}
-
-fn billing(b: &BillingDetails) -> Result<wire::Billing> {
-    let Some(addr) = &b.address else {
+/// `billing`, which the guide requires with an address and a phone.
+fn billing(b: &BillingDetails) -> Result<BillingData> {
+    if b.address.is_none() {
         return Err(Error::invalid_request(
             "Paychtec requires a billing address with the payment method (billing.address)",
         ));
-    };
-    let Some(phone) = &b.phone else {
+    }
+    if b.phone.is_none() {
         return Err(Error::invalid_request(
             "Paychtec requires a billing phone with the payment method (billing.phone)",
         ));
-    };
-    Ok(wire::Billing {
-        address: Some(address(addr)),
-        phone: Some(wire::BillingPhone {
-            number: phone.number.clone(),
-            country_code: phone.country_code.clone(),
-        }),
-        email: b.email.clone(),
-    })
+    }
+    Ok(billing_to_wire(b))
 }
 
-/// The payment method fields plus `billing`, enforcing the guide's rule that `billing`
-/// travels with `payment_method_data`: a card without billing, or billing without a card, is
-/// refused before any request.
+/// `payment_method`, `payment_method_type`, `payment_method_data` and `billing`.
 type MethodFields =
-    (Option<String>, Option<String>, Option<wire::PaymentMethodData>, Option<wire::Billing>);
+    (Option<&'static str>, Option<String>, Option<PaymentMethodData>, Option<BillingData>);
 
+/// The payment method fields plus `billing`, on the guide's rule that `billing` travels with
+/// `payment_method_data`: a card without billing, or billing without a card, is refused.
 fn method_fields(
     method: Option<&PaymentMethod>,
     billing_details: Option<&BillingDetails>,
     card_type: Option<CardType>,
-    where_: &str,
+    operation: &str,
 ) -> Result<MethodFields> {
     match (method, billing_details) {
         (None, None) => Ok((None, None, None, None)),
         (None, Some(_)) => Err(Error::invalid_request(format!(
             "Paychtec takes billing on the request that sends the payment method: \
-             billing without a payment method on {where_} is refused (give both together)"
+             billing without a payment method on {operation} is refused (give both together)"
         ))),
         (Some(PaymentMethod::HostedPage), _) => Err(Error::new(
-            paymux_core::ErrorKind::Unsupported,
+            ErrorKind::Unsupported,
             "Paychtec payments take direct payment details; for a hosted page use \
              Paychtec::create_payment_link",
         )),
         (Some(PaymentMethod::Card(_)), None) => Err(Error::invalid_request(format!(
-            "Paychtec requires billing (address and phone) with the card on {where_}"
+            "Paychtec requires billing (address and phone) with the card on {operation}"
         ))),
-        (Some(PaymentMethod::Card(card)), Some(b)) => {
-            let data = wire::PaymentMethodData { card: wire::CardData::from_card(card) };
-            let card_type = card_type.unwrap_or_default();
-            Ok((
-                Some("card".to_owned()),
-                Some(card_type.as_str().to_owned()),
-                Some(data),
-                Some(billing(b)?),
-            ))
-        }
+        (Some(PaymentMethod::Card(card)), Some(b)) => Ok((
+            Some("card"),
+            Some(card_type.unwrap_or_default().as_str().to_owned()),
+            Some(card_data(card)),
+            Some(billing(b)?),
+        )),
         (Some(other), _) => Err(Error::new(
-            paymux_core::ErrorKind::Unsupported,
+            ErrorKind::Unsupported,
             format!("payment method {} is not supported by the Paychtec connector", other.kind()),
         )),
     }
 }
 
-/// `credit` or `debit`, Paychtec's `payment_method_type` for cards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CardType {
-    /// `credit` (the default, as in the guide's examples).
-    #[default]
-    Credit,
-    /// `debit`.
-    Debit,
-}
-
-impl CardType {
-    /// The wire word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardType::Credit => "credit",
-            CardType::Debit => "debit",
-        }
-    }
-}
-
-/// Order lines as `order_details` (unit price in minor units, in the payment's currency).
-pub(crate) fn order_details(lines: &[OrderLine]) -> Result<Option<Vec<wire::OrderDetail>>> {
+/// Order lines as `order_details` (`name`, unit price in minor units, its `currency`).
+fn order_details(lines: &[OrderLine]) -> Result<Option<Vec<OrderDetail>>> {
     if lines.is_empty() {
         return Ok(None);
     }
-    lines
-        .iter()
-        .map(|l| {
-            if l.quantity == 0 {
-                return Err(Error::invalid_request(format!(
-                    "order line {:?} has quantity 0",
-                    l.name
-                )));
-            }
-            Ok(wire::OrderDetail {
-                name: l.name.clone(),
-                quantity: l.quantity,
-                amount: family::mapping::wire_amount(l.unit_amount, "order line")?,
-                currency: l.unit_amount.currency().code().to_owned(),
-            })
+    let details = lines.iter().map(|l| {
+        if l.quantity == 0 {
+            return Err(Error::invalid_request(format!("order line {:?} has quantity 0", l.name)));
+        }
+        Ok(OrderDetail {
+            name: Some(l.name.clone()),
+            product_name: None,
+            quantity: l.quantity,
+            amount: wire_amount(l.unit_amount, "order line")?,
+            currency: Some(l.unit_amount.currency().code().to_owned()),
         })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+    });
+    details.collect::<Result<Vec<_>>>().map(Some)
 }
 
-/// Merges the merchant reference into metadata as `order_id`; refuses a conflicting
-/// `order_id` already in the metadata.
+/// The metadata with the merchant reference as `order_id`; a different `order_id` already in
+/// the metadata is refused.
 fn metadata_with_reference(
     metadata: &Metadata,
     reference: Option<&str>,
@@ -166,95 +130,63 @@ fn metadata_with_reference(
             }
         }
     }
-    Ok((!m.is_empty()).then_some(m))
+    Ok(metadata_to_wire(&m))
 }
 
-fn split_phone(phone: Option<&Phone>) -> (Option<String>, Option<String>) {
-    match phone {
-        Some(p) => (Some(p.number.clone()), Some(p.country_code.clone())),
-        None => (None, None),
-    }
+/// A customer id for a body, checked like any id sent.
+fn customer_id(customer: Option<CustomerId>) -> Result<Option<String>> {
+    customer.map(|id| check_id("customer_id", id.as_str()).map(str::to_owned)).transpose()
 }
 
-/// The body of `POST /payments` for a core [`CreatePayment`].
-pub fn payment_create_request(
-    req: &CreatePayment,
-    profile_id: &str,
-) -> Result<wire::PaymentCreateRequest> {
-    req.validate()?;
-    let amount = family::mapping::wire_amount(req.amount, "payment")?;
-    let ext = req.extensions.get::<PaychtecPaymentExt>().cloned().unwrap_or_default();
-    if let Some(id) = &ext.payment_id {
-        family::mapping::check_id("payment_id", id)?;
+/// The body of `POST /payments`: the family's checks and common fields, then the guide's:
+/// `profile_id`, card and billing together, `order_details`, the reference as
+/// `metadata.order_id`, the options.
+pub(crate) fn create_body(req: &CreatePayment, profile_id: &str) -> Result<PaymentCreateRequest> {
+    let mut body = family::create_body(req)?;
+    let options = req.extensions.get::<PaychtecPaymentOptions>().cloned().unwrap_or_default();
+    if let Some(id) = &options.payment_id {
+        check_id("payment_id", id)?;
     }
-    if req.confirm && req.payment_method.is_none() {
-        return Err(Error::invalid_request(
-            "a one-step payment (confirm: true) needs a payment method; \
-             create with confirm(false) and attach it with confirm_payment",
-        ));
-    }
-    let (payment_method, payment_method_type, payment_method_data, billing) = method_fields(
-        req.payment_method.as_ref(),
-        req.billing.as_ref(),
-        ext.card_type,
-        "create_payment",
-    )?;
-    let mut body = wire::PaymentCreateRequest {
-        amount,
-        currency: req.amount.currency().code().to_owned(),
-        profile_id: profile_id.to_owned(),
-        payment_id: ext.payment_id.clone(),
-        confirm: req.confirm,
-        capture_method: Some(family::mapping::capture_method_word(req.capture).to_owned()),
-        authentication_type: ext.authentication_type.map(|a| a.as_str().to_owned()),
-        return_url: req.return_url.clone(),
-        description: req.description.clone(),
-        payment_method,
-        payment_method_type,
-        payment_method_data,
-        billing,
-        browser_info: ext.browser_info.clone(),
-        order_details: order_details(&req.order_lines)?,
-        metadata: metadata_with_reference(&req.metadata, req.merchant_reference.as_deref())?,
-        ..Default::default()
-    };
-    match &req.customer {
-        None => {}
-        Some(PaymentCustomer::Existing(id)) => {
-            body.customer_id =
-                Some(family::mapping::check_id("customer_id", id.as_str())?.to_owned());
-        }
-        Some(PaymentCustomer::Inline(details)) => {
-            body.email = details.email.clone();
-            body.name = details.name.clone();
-            (body.phone, body.phone_country_code) = split_phone(details.phone.as_ref());
-        }
-    }
+    (body.payment_method, body.payment_method_type, body.payment_method_data, body.billing) =
+        method_fields(
+            req.payment_method.as_ref(),
+            req.billing.as_ref(),
+            options.card_type,
+            "create_payment",
+        )?;
+    body.profile_id = Some(profile_id.to_owned());
+    body.payment_id = options.payment_id;
+    body.authentication_type = options.authentication_type;
+    body.browser_info = options.browser_info;
+    body.order_details = order_details(&req.order_lines)?;
+    body.metadata = metadata_with_reference(&req.metadata, req.merchant_reference.as_deref())?;
     Ok(body)
 }
 
-/// The body of `POST /payments/:id/confirm` for a core [`ConfirmPayment`].
-pub fn payment_confirm_request(req: &ConfirmPayment) -> Result<wire::PaymentConfirmRequest> {
-    let ext = req.extensions.get::<PaychtecConfirmExt>().cloned().unwrap_or_default();
+/// The body of `POST /payments/:id/confirm`; `customer_ip` becomes `browser_info.ip_address`
+/// (refused when the options' `browser_info` names another).
+pub(crate) fn confirm_body(req: &ConfirmPayment) -> Result<PaymentConfirmRequest> {
+    let options = req.extensions.get::<PaychtecConfirmOptions>().cloned().unwrap_or_default();
     let (payment_method, payment_method_type, payment_method_data, billing) = method_fields(
         req.payment_method.as_ref(),
         req.billing.as_ref(),
-        ext.card_type,
+        options.card_type,
         "confirm_payment",
     )?;
-    let mut browser_info = ext.browser_info.clone();
+    let mut browser_info = options.browser_info;
     if let Some(ip) = req.customer_ip {
-        let info = browser_info.get_or_insert_with(wire::BrowserInfo::default);
+        let ip = ip.to_string();
+        let info = browser_info.get_or_insert_with(BrowserInfo::default);
         match &info.ip_address {
-            Some(existing) if existing != &ip.to_string() => {
+            Some(existing) if *existing != ip => {
                 return Err(Error::invalid_request(
                     "customer_ip and browser_info.ip_address differ",
                 ));
             }
-            _ => info.ip_address = Some(ip.to_string()),
+            _ => info.ip_address = Some(ip),
         }
     }
-    Ok(wire::PaymentConfirmRequest {
+    Ok(PaymentConfirmRequest {
         payment_method,
         payment_method_type,
         payment_method_data,
@@ -264,122 +196,243 @@ pub fn payment_confirm_request(req: &ConfirmPayment) -> Result<wire::PaymentConf
     })
 }
 
-/// An optional capture or refund amount for the wire: positive and at most the family's
-/// maximum ([`family::mapping::wire_amount`]).
-fn positive(amount: Option<Money>, what: &str) -> Result<Option<i64>> {
-    match amount {
-        Some(m) if m.is_zero() => {
-            Err(Error::invalid_request(format!("{what} amount must be positive")))
-        }
-        Some(m) => family::mapping::wire_amount(m, what).map(Some),
-        None => Ok(None),
-    }
-}
-
-/// The body of `POST /payments/:id/capture` for a core [`CapturePayment`].
-///
-/// `statement_descriptor` is the suffix (the per-order part); the prefix, or an explicit
-/// suffix, come from [`PaychtecCaptureExt`]. Giving a suffix both ways with different values
-/// is refused.
-pub fn payment_capture_request(req: &CapturePayment) -> Result<wire::PaymentCaptureRequest> {
-    let ext = req.extensions.get::<PaychtecCaptureExt>().cloned().unwrap_or_default();
-    let suffix = match (&req.statement_descriptor, &ext.statement_descriptor_suffix) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(Error::invalid_request(
-                "statement_descriptor and PaychtecCaptureExt::statement_descriptor_suffix differ",
-            ));
-        }
-        (a, b) => a.clone().or_else(|| b.clone()),
-    };
-    Ok(wire::PaymentCaptureRequest {
-        amount_to_capture: positive(req.amount, "capture")?,
-        statement_descriptor_prefix: ext.statement_descriptor_prefix,
-        statement_descriptor_suffix: suffix,
-    })
-}
-
-/// The body of `POST /payments/:id/cancel`.
-pub fn payment_cancel_request(req: &CancelPayment) -> wire::PaymentCancelRequest {
-    wire::PaymentCancelRequest { cancellation_reason: req.reason.clone() }
+/// The body of `POST /payments/:id/capture`. `statement_descriptor` is the suffix (the
+/// per-order part); the prefix, or an explicit suffix, come from [`PaychtecCaptureOptions`].
+/// A suffix given both ways with different values is refused.
+pub(crate) fn capture_body(req: &CapturePayment) -> Result<PaymentCaptureRequest> {
+    let options = req.extensions.get::<PaychtecCaptureOptions>().cloned().unwrap_or_default();
+    let mut body = family::capture_body(req)?;
+    body.statement_descriptor_suffix =
+        match (body.statement_descriptor_suffix, options.statement_descriptor_suffix) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(Error::invalid_request(
+                    "statement_descriptor and PaychtecCaptureOptions::statement_descriptor_suffix \
+                     differ",
+                ));
+            }
+            (a, b) => a.or(b),
+        };
+    body.statement_descriptor_prefix = options.statement_descriptor_prefix;
+    Ok(body)
 }
 
 /// A `refund_id` derived from the idempotency key: `ref_` and the first 26 hex digits of
 /// HMAC-SHA256(key = `"paychtec-refund-id"`, message = the idempotency key). Deterministic,
 /// so every retry of one logical refund names the same refund; 30 characters, as the gateway
 /// allows at most.
-pub fn refund_id_from_key(key: &IdempotencyKey) -> String {
-    use paymux_core::webhook::{Algorithm, Encoding, sign};
+fn refund_id_from_key(key: &IdempotencyKey) -> String {
     let digest =
         sign(Algorithm::Sha256, b"paychtec-refund-id", key.as_str().as_bytes(), Encoding::Hex);
     format!("ref_{}", &digest[..MAX_REFUND_ID_LEN - 4])
 }
 
-/// The body of `POST /refunds` for a core [`CreateRefund`] and the idempotency key of the
-/// call: `refund_id` is the caller's `merchant_refund_id` (1 to 30 letters, digits, `-`, `_`,
-/// `.`, `~`, like any id), else derived from the key.
-pub fn refund_create_request(
-    req: &CreateRefund,
-    key: &IdempotencyKey,
-) -> Result<wire::RefundCreateRequest> {
-    // Both ids are checked like path segments: the refund id comes back in
-    // `GET /refunds/:refund_id`.
-    family::mapping::check_id("payment_id", req.payment_id.as_str())?;
-    let refund_id = match &req.merchant_refund_id {
-        Some(id) => {
-            paymux_core::transport::path_segment("merchant_refund_id", id, MAX_REFUND_ID_LEN)?
-                .to_owned()
-        }
-        None => refund_id_from_key(key),
-    };
-    let reason = req.reason.as_ref().map(|r| r.as_text().to_owned());
-    if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_REFUND_REASON_LEN) {
-        return Err(Error::invalid_request(format!(
-            "refund reason must be at most {MAX_REFUND_REASON_LEN} characters"
-        )));
-    }
-    let ext = req.extensions.get::<PaychtecRefundExt>().cloned().unwrap_or_default();
-    Ok(wire::RefundCreateRequest {
-        payment_id: req.payment_id.as_str().to_owned(),
-        refund_id: Some(refund_id),
-        amount: positive(req.amount, "refund")?,
-        reason,
-        refund_type: Some(ext.refund_type.as_str().to_owned()),
-        metadata: (!req.metadata.is_empty()).then(|| req.metadata.clone()),
-    })
+/// The body of `POST /refunds` for the call whose idempotency key is `key`: the family's
+/// checks and fields; `refund_id` is the caller's `merchant_refund_id`, else derived from the
+/// key; `refund_type` from [`PaychtecRefundOptions`] (`Instant` by default).
+pub(crate) fn refund_body(req: &CreateRefund, key: &IdempotencyKey) -> Result<RefundCreateRequest> {
+    let mut body = family::refund_body(req)?;
+    body.refund_id.get_or_insert_with(|| refund_id_from_key(key));
+    let options = req.extensions.get::<PaychtecRefundOptions>().cloned().unwrap_or_default();
+    body.refund_type = Some(options.refund_type.as_str());
+    Ok(body)
 }
 
-/// The body of `POST /customers` (or an update) for a core [`CreateCustomer`].
-pub fn customer_request(req: &CreateCustomer, allow_id: bool) -> Result<wire::CustomerRequest> {
-    let ext = req.extensions.get::<PaychtecCustomerExt>().cloned().unwrap_or_default();
-    if ext.customer_id.is_some() && !allow_id {
+/// The body of `POST /customers`, with the options' merchant-chosen `customer_id`.
+pub(crate) fn create_customer_body(req: &CreateCustomer) -> Result<CustomerRequest> {
+    let options = req.extensions.get::<PaychtecCustomerOptions>().cloned().unwrap_or_default();
+    if let Some(id) = &options.customer_id {
+        check_id("customer_id", id)?;
+    }
+    Ok(CustomerRequest { customer_id: options.customer_id, ..family::customer_body(req) })
+}
+
+/// The body of `POST /customers/:id`; an id in the options is refused (it cannot change).
+pub(crate) fn update_customer_body(req: &CreateCustomer) -> Result<CustomerRequest> {
+    let options = req.extensions.get::<PaychtecCustomerOptions>();
+    if options.is_some_and(|o| o.customer_id.is_some()) {
         return Err(Error::invalid_request("a customer's id cannot be changed by an update"));
     }
-    if let Some(id) = &ext.customer_id {
-        family::mapping::check_id("customer_id", id)?;
-    }
-    let (phone, phone_country_code) = split_phone(req.phone.as_ref());
-    Ok(wire::CustomerRequest {
-        customer_id: ext.customer_id,
-        email: req.email.clone(),
-        name: req.name.clone(),
-        phone,
-        phone_country_code,
-        description: req.description.clone(),
-        address: req.address.as_ref().map(address),
-        metadata: (!req.metadata.is_empty()).then(|| req.metadata.clone()),
+    Ok(family::customer_body(req))
+}
+
+/// The body of `POST /payments/list`: the family's filters plus `currency`.
+pub(crate) fn list_body(
+    query: &ListPayments,
+    currency: Option<Currency>,
+) -> Result<PaymentListRequest> {
+    let body = family::list_body(query)?;
+    Ok(PaymentListRequest { currency: currency.map(|c| c.code().to_owned()), ..body })
+}
+
+/// The body of `POST /refunds/list`: the family's filters plus the creation window.
+pub(crate) fn refund_list_body(query: &RefundListQuery) -> Result<RefundListRequest> {
+    let body =
+        family::refund_list_body(query.payment_id.as_ref(), query.limit, query.cursor.as_ref())?;
+    Ok(RefundListRequest {
+        created_gte: query.created_from.map(format_time).transpose()?,
+        created_lte: query.created_to.map(format_time).transpose()?,
+        ..body
     })
 }
 
-/// A payment answer as a core [`Payment`]: the shared family mapping, plus the merchant
-/// reference read back from `metadata.order_id` where the answer has no
-/// `merchant_order_reference_id`.
-pub fn payment_from_wire(
+/// The `limit` and `offset` of `GET /customers/list`.
+pub(crate) fn customer_list_query(
+    limit: Option<u32>,
+    cursor: Option<&PageCursor>,
+) -> Result<(u32, Option<u64>)> {
+    let offset = family::mapping::offset(cursor)?;
+    Ok((family::mapping::page_limit(limit), offset))
+}
+
+/// A customer list as a page; the answer has no total, so a full page may have more.
+pub(crate) fn customer_page(
     provider: &ProviderId,
-    wire: &family::wire::PaymentResponse,
-) -> Result<Payment> {
-    let mut p = family::payment_from_wire(provider, wire)?;
-    if p.merchant_reference.is_none() {
-        p.merchant_reference = p.metadata.get(ORDER_ID_KEY).cloned();
+    list: CustomerListResponse,
+    offset: u64,
+    limit: u32,
+) -> Result<Page<Customer>> {
+    let list = ListResponse { count: None, total_count: None, data: list.into_vec() };
+    to_page(&list, offset, limit, |c| Ok(to_customer(provider, c)))
+}
+
+/// The body of `POST /payments/:id`: only the fields set, the amount positive and at most
+/// the family's maximum, order lines in its currency.
+pub(crate) fn update_body(req: &UpdatePayment) -> Result<PaymentUpdateRequest> {
+    if req.amount.is_some_and(|a| a.is_zero()) {
+        return Err(Error::invalid_request("payment amount must be positive"));
     }
-    Ok(p)
+    let amount = req.amount.map(|a| wire_amount(a, "payment")).transpose()?;
+    if let (Some(amount), Some(lines)) = (req.amount, &req.order_lines)
+        && let Some(line) = lines.iter().find(|l| l.unit_amount.currency() != amount.currency())
+    {
+        return Err(Error::invalid_request(format!(
+            "order line {:?} is in {} but the payment is in {}",
+            line.name,
+            line.unit_amount.currency().code(),
+            amount.currency().code()
+        )));
+    }
+    let details = req.customer_details.clone().unwrap_or_default();
+    Ok(PaymentUpdateRequest {
+        amount,
+        currency: req.amount.map(|a| a.currency().code().to_owned()),
+        capture_method: req.capture.map(capture_method_word),
+        description: req.description.clone(),
+        return_url: req.return_url.clone(),
+        email: details.email,
+        name: details.name,
+        phone: details.phone.as_ref().map(|p| p.number.clone()),
+        phone_country_code: details.phone.map(|p| p.country_code),
+        order_details: match &req.order_lines {
+            Some(lines) => order_details(lines)?,
+            None => None,
+        },
+        metadata: req.metadata.clone(),
+    })
+}
+
+/// The body of `POST /payment_link`.
+pub(crate) fn payment_link_body(req: CreatePaymentLink) -> Result<PaymentLinkCreateRequest> {
+    if req.amount.is_zero() {
+        return Err(Error::invalid_request("payment link amount must be positive"));
+    }
+    Ok(PaymentLinkCreateRequest {
+        amount: wire_amount(req.amount, "payment link")?,
+        currency: req.amount.currency().code().to_owned(),
+        description: req.description,
+        link_type: req.link_type,
+        expiry: req.expiry.map(format_time).transpose()?,
+        customer_id: customer_id(req.customer)?,
+        send_email: req.send_email,
+        email: req.email,
+        capture_method: req.capture.map(capture_method_word),
+        authentication_type: req.authentication_type,
+        require_customer_info: req.require_customer_info,
+        payment_link_config: req.config,
+    })
+}
+
+/// The body of `POST /payouts/create`.
+pub(crate) fn payout_body(req: CreatePayout) -> Result<PayoutCreateRequest> {
+    if req.amount.is_zero() {
+        return Err(Error::invalid_request("payout amount must be positive"));
+    }
+    Ok(PayoutCreateRequest {
+        amount: wire_amount(req.amount, "payout")?,
+        currency: req.amount.currency().code().to_owned(),
+        customer_id: customer_id(req.customer)?,
+        payout_type: req.payout_type,
+        description: req.description,
+        metadata: metadata_to_wire(&req.metadata),
+    })
+}
+
+/// A payment answer as a core [`Payment`]: the family mapping, with the merchant reference
+/// read back from `metadata.order_id` where the answer has no `merchant_order_reference_id`.
+pub(crate) fn to_payment(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payment> {
+    let mut payment = family::to_payment(provider, wire)?;
+    reference_from_metadata(&mut payment);
+    Ok(payment)
+}
+
+/// Reads the merchant reference back from `metadata.order_id` (answers and webhooks).
+pub(crate) fn reference_from_metadata(payment: &mut Payment) {
+    if payment.merchant_reference.is_none() {
+        payment.merchant_reference = payment.metadata.get(ORDER_ID_KEY).cloned();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use paymux_core::{
+        Address, BillingDetails, Card, CreatePayment, CreateRefund, Currency, CustomerDetails,
+        IdempotencyKey, Money, OrderLine, PaymentId, Phone, RefundReason,
+    };
+
+    /// Moved from `tests/payments.rs` (the body builder is private now), with the guide's
+    /// card, billing, customer and order line.
+    #[test]
+    fn debug_of_a_create_body_never_shows_the_card() {
+        let card = Card::new("4242424242424242", 12, 2028, "123")
+            .unwrap()
+            .with_holder_name("Jane Customer");
+        let phone = Phone { country_code: "+1".into(), number: "6502530000".into() };
+        let address = Address { country: Some("US".into()), ..Address::default() };
+        let usd = |minor| Money::from_minor(minor, Currency::USD).unwrap();
+        let req = CreatePayment::new(usd(6540))
+            .with_reference("order_123")
+            .with_card(card)
+            .with_billing(BillingDetails {
+                address: Some(address),
+                phone: Some(phone.clone()),
+                email: None,
+            })
+            .with_customer_details(CustomerDetails {
+                email: Some("customer@example.com".into()),
+                name: Some("Jane Customer".into()),
+                phone: Some(phone),
+            })
+            .with_order_line(OrderLine {
+                name: "Premium plan".into(),
+                quantity: 1,
+                unit_amount: usd(6540),
+            });
+        let body = super::create_body(&req, "YOUR_PROFILE_ID").unwrap();
+        let text = format!("{body:?}");
+        assert!(!text.contains("4242424242424242"), "{text}");
+        assert!(!text.contains("\"123\""));
+    }
+
+    /// Moved from `tests/refunds.rs`: a 30-character refund id and a 255-character reason, the
+    /// limits themselves, are fine.
+    #[test]
+    fn the_refund_limits_themselves_are_fine() {
+        let ok = CreateRefund::new(PaymentId::new("pay_1"))
+            .with_merchant_refund_id("r".repeat(30))
+            .with_reason(RefundReason::Other("x".repeat(255)));
+        let k = IdempotencyKey::generate();
+        assert!(super::refund_body(&ok, &k).is_ok());
+    }
 }

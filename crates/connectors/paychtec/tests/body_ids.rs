@@ -11,7 +11,7 @@ use paymux_core::{
     PaymentProvider,
 };
 use paymux_paychtec::{
-    CreatePaymentLink, CreatePayout, Paychtec, PaychtecCustomerExt, PaychtecPaymentExt,
+    CreatePaymentLink, CreatePayout, Paychtec, PaychtecCustomerOptions, PaychtecPaymentOptions,
     RefundListQuery,
 };
 use wiremock::matchers::any;
@@ -41,7 +41,7 @@ async fn ids_in_payment_bodies_are_checked_before_sending() {
     nothing_may_be_sent(&server).await;
     for bad in bad_ids() {
         let req =
-            CreatePayment::new(usd(100)).with_confirm(false).with_options(PaychtecPaymentExt {
+            CreatePayment::new(usd(100)).with_confirm(false).with_options(PaychtecPaymentOptions {
                 payment_id: Some(bad.clone()),
                 ..Default::default()
             });
@@ -80,7 +80,7 @@ async fn customer_ids_in_other_bodies_are_checked_before_sending() {
     nothing_may_be_sent(&server).await;
     for bad in bad_ids() {
         let mut req = CreateCustomer::default();
-        req.extensions.insert(PaychtecCustomerExt { customer_id: Some(bad.clone()) });
+        req.extensions.insert(PaychtecCustomerOptions { customer_id: Some(bad.clone()) });
         assert_refused(paychtec.create_customer(req).await, "customer_id", &bad);
         let mut link = CreatePaymentLink::new(usd(100));
         link.customer = Some(CustomerId::from_stored(bad.clone()));

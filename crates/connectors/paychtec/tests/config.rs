@@ -4,7 +4,7 @@
 mod common;
 
 use paymux_core::{ErrorKind, Operation, PaymentProvider, SecretString};
-use paymux_paychtec::{Environment, PRODUCTION_URL, Paychtec, PaychtecConfig, SANDBOX_URL};
+use paymux_paychtec::{Environment, Paychtec, PaychtecConfig};
 
 fn cfg(key: &str, env: Environment) -> PaychtecConfig {
     PaychtecConfig::new(SecretString::from(key.to_owned()), env, "pro_1")
@@ -44,10 +44,15 @@ fn base_url_override_only_with_sandbox() {
         Paychtec::new(cfg("prd_abc", Environment::Production).with_base_url("http://127.0.0.1:1"))
             .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Configuration);
-    assert_eq!(cfg("snd_a", Environment::Sandbox).resolved_base_url(), SANDBOX_URL);
-    assert_eq!(cfg("prd_a", Environment::Production).resolved_base_url(), PRODUCTION_URL);
-    assert_eq!(SANDBOX_URL, "https://api.sandbox.paychtec.com");
-    assert_eq!(PRODUCTION_URL, "https://api.v2.paychtec.com");
+    // The hosts are private now; the constants SANDBOX_URL and PRODUCTION_URL are gone.
+    assert_eq!(
+        cfg("snd_a", Environment::Sandbox).resolved_base_url(),
+        "https://api.sandbox.paychtec.com"
+    );
+    assert_eq!(
+        cfg("prd_a", Environment::Production).resolved_base_url(),
+        "https://api.v2.paychtec.com"
+    );
 }
 
 #[test]

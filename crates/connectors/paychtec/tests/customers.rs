@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use paymux_core::{CreateCustomer, CustomerId, ErrorKind, IdempotencyKey, PaymentProvider};
-use paymux_paychtec::PaychtecCustomerExt;
+use paymux_paychtec::PaychtecCustomerOptions;
 use serde_json::json;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::query_param;
@@ -38,7 +38,7 @@ fn guide_customer_request() -> CreateCustomer {
         .with_description("Customer from checkout")
         .with_idempotency_key(IdempotencyKey::new("cus_create_42").unwrap());
     req.metadata.insert("internal_customer_id".into(), "42".into());
-    req.extensions.insert(PaychtecCustomerExt { customer_id: Some("cus_acme_42".into()) });
+    req.extensions.insert(PaychtecCustomerOptions { customer_id: Some("cus_acme_42".into()) });
     req
 }
 
@@ -151,7 +151,7 @@ async fn an_update_cannot_change_the_customer_id() {
         .mount(&server)
         .await;
     let mut req = CreateCustomer::default();
-    req.extensions.insert(PaychtecCustomerExt { customer_id: Some("cus_other".into()) });
+    req.extensions.insert(PaychtecCustomerOptions { customer_id: Some("cus_other".into()) });
     let err =
         paychtec.update_customer(&CustomerId::from_stored("cus_acme_42"), req).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);

@@ -5,8 +5,9 @@ mod common;
 
 use common::*;
 use paymux_core::{CaptureMode, CustomerId, ErrorKind, IdempotencyKey, PaymentId, PaymentProvider};
-use paymux_paychtec::wire::{DisputeListQuery, PaymentLinkConfig};
-use paymux_paychtec::{AuthenticationType, CreatePaymentLink, CreatePayout};
+use paymux_paychtec::{
+    AuthenticationType, CreatePaymentLink, CreatePayout, DisputeListQuery, PaymentLinkConfig,
+};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::query_param;

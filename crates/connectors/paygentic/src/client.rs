@@ -1,113 +1,104 @@
-//! One method per Paygentic route, all through the core transport.
+//! Paygentic's hosts and keys, and one function per route, all through the core transport.
 
-use paymux_core::http::StatusCode;
+use paymux_core::connector::Environment;
 use paymux_core::transport::{HttpTransport, Request};
-use paymux_core::{IdempotencyKey, Result};
+use paymux_core::{Error, ExposeSecret, IdempotencyKey, Result, SecretString};
 
+use crate::mapping::check_id;
 use crate::wire;
 
-/// Filters of `GET /v0/payments`, already in Paygentic's words.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListQuery {
-    /// 1 to 100 (gateway default 10).
-    pub limit: Option<u32>,
-    /// Items to skip.
-    pub offset: Option<u64>,
-    /// `pending`, `processing`, `completed`, `expired` or `cancelled`.
-    pub status: Option<String>,
-    /// Only this customer's payments.
-    pub customer_id: Option<String>,
-    /// Merchant organization id, for keys not scoped to one merchant.
-    pub merchant_id: Option<String>,
-}
-
-/// The raw Paygentic routes. Answers are the wire types; the connector maps them.
-#[derive(Debug, Clone)]
-pub struct PaygenticClient {
-    transport: HttpTransport,
-}
-
-/// The `POST /v0/payments` request for `body`, retry-safe by its `idempotencyKey`.
-fn create_payment_request(body: &wire::CreatePaymentRequest) -> Result<Request> {
-    let key = IdempotencyKey::new(body.idempotency_key.clone())?;
-    Ok(Request::post("create_payment", "/v0/payments").json(body)?.idempotent_in_body(key))
-}
-
-/// The longest id sent (payment, customer, merchant ids).
-const MAX_ID_LEN: usize = 255;
-
-/// A Paygentic id checked before it goes anywhere in a request, path, body or query alike:
-/// the shared [`path_segment`](paymux_core::transport::path_segment) rule of paymux-core (1 to
-/// 255 letters, digits, `-`, `_`, `.`, `~`).
-pub(crate) fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str> {
-    paymux_core::transport::path_segment(what, id, MAX_ID_LEN)
-}
-
-/// A payment id is put in the path as one segment: refuse anything that could change the
-/// path ([`check_id`]).
-fn check_path_id(id: &str) -> Result<()> {
-    check_id("Paygentic payment id", id).map(drop)
-}
-
-impl PaygenticClient {
-    /// Wraps a transport configured for Paygentic (base URL, Bearer auth, error parser).
-    pub fn new(transport: HttpTransport) -> Self {
-        PaygenticClient { transport }
+/// The API host of `environment`.
+pub(crate) fn base_url(environment: Environment) -> &'static str {
+    match environment {
+        Environment::Sandbox => "https://api.sandbox.paygentic.io",
+        Environment::Production => "https://api.paygentic.io",
     }
+}
 
-    /// The transport in use.
-    pub fn transport(&self) -> &HttpTransport {
-        &self.transport
+fn key_prefix(environment: Environment) -> &'static str {
+    match environment {
+        Environment::Sandbox => "sk_test_",
+        Environment::Production => "sk_live_",
     }
+}
 
-    /// `POST /v0/payments`. The idempotency key travels in the body (`idempotencyKey`), so the
-    /// transport may retry with the very same bytes. Returns the HTTP status too: 201 for a new
-    /// payment, 200 for the existing payment of a repeated key.
-    ///
-    /// Not an `async fn`: the body is serialized and the exchange started before the future is
-    /// returned, so the future holds neither `body` nor the request (see
-    /// [`ProviderFuture`](paymux_core::ProviderFuture)). The answer is boxed: it is handed
-    /// through several futures to the mapping, and each hand-over of the 320-byte struct
-    /// would be a copy.
-    pub fn create_payment<'a>(
-        &'a self,
-        body: &wire::CreatePaymentRequest,
-    ) -> impl Future<Output = Result<(StatusCode, Box<wire::Payment>)>> + Send + use<'a> {
-        let exchange = create_payment_request(body).map(|req| self.transport.execute(req));
-        async move {
-            let response = exchange?.await?;
-            let payment = self.transport.parse_json(&response.body, true)?;
-            Ok((response.status, payment))
+/// Refuses a key that does not belong to `environment`, even with a base URL override: a live
+/// key sent to a test double, or a test key to production, is a mistake worth stopping at
+/// start-up. The message never quotes the key.
+pub(crate) fn check_key(key: &SecretString, environment: Environment) -> Result<()> {
+    let key = key.expose_secret();
+    let prefix = key_prefix(environment);
+    if key.starts_with(prefix) && key.len() > prefix.len() {
+        return Ok(());
+    }
+    let message = match (environment, key) {
+        (Environment::Sandbox, k) if k.starts_with("sk_live_") => {
+            "a live Paygentic key (sk_live_...) cannot be used with the sandbox environment"
         }
-    }
+        (Environment::Production, k) if k.starts_with("sk_test_") => {
+            "a test Paygentic key (sk_test_...) cannot be used with the production environment"
+        }
+        (Environment::Sandbox, _) => "a sandbox Paygentic key must start with sk_test_",
+        (Environment::Production, _) => "a production Paygentic key must start with sk_live_",
+    };
+    Err(Error::configuration(message))
+}
 
-    /// `GET /v0/payments/{id}`.
-    pub async fn get_payment(&self, id: &str) -> Result<wire::Payment> {
-        check_path_id(id)?;
-        self.transport.send_json(Request::get("get_payment", format!("/v0/payments/{id}"))).await
-    }
+/// `POST /v0/payments`. The key travels in the body (`idempotencyKey`), so the transport may
+/// retry with the very same bytes; a repeated key is answered 200 with the existing payment,
+/// a success like a 201.
+pub(crate) async fn create_payment(
+    transport: &HttpTransport,
+    body: &wire::CreatePaymentRequest,
+    key: IdempotencyKey,
+) -> Result<wire::Payment> {
+    let req = Request::post("create_payment", "/v0/payments").json(body)?.idempotent_in_body(key);
+    transport.send_json(req).await
+}
 
-    /// `GET /v0/payments` with offset pagination.
-    pub async fn list_payments(&self, query: &ListQuery) -> Result<wire::PaymentList> {
-        let req = Request::get("list_payments", "/v0/payments")
-            .query_opt("merchantId", query.merchant_id.clone())
-            .query_opt("status", query.status.clone())
-            .query_opt("customerId", query.customer_id.clone())
-            .query_opt("limit", query.limit.map(|l| l.to_string()))
-            .query_opt("offset", query.offset.map(|o| o.to_string()));
-        self.transport.send_json(req).await
-    }
+/// `GET /v0/payments/{id}`.
+pub(crate) async fn get_payment(transport: &HttpTransport, id: &str) -> Result<wire::Payment> {
+    let id = check_id("Paygentic payment id", id)?;
+    transport.send_json(Request::get("get_payment", format!("/v0/payments/{id}"))).await
+}
+
+/// `GET /v0/payments`, offset pagination.
+pub(crate) async fn list_payments(
+    transport: &HttpTransport,
+    query: &wire::ListPaymentsQuery,
+) -> Result<wire::PaymentList> {
+    let req = Request::get("list_payments", "/v0/payments")
+        .query_opt("merchantId", query.merchant_id.as_deref())
+        .query_opt("status", query.status)
+        .query_opt("customerId", query.customer_id.as_deref())
+        .query_opt("limit", query.limit.map(|l| l.to_string()))
+        .query_opt("offset", query.offset.map(|o| o.to_string()));
+    transport.send_json(req).await
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::{Paygentic, PaygenticConfig};
 
     #[test]
     fn path_ids_cannot_escape_the_route() {
-        assert!(check_path_id("pay_123abc").is_ok());
+        assert!(check_id("Paygentic payment id", "pay_123abc").is_ok());
         for bad in ["", ".", "..", "pay/1", "pay?x=1", "pay#1", "pay 1", "pay%2F1"] {
-            assert!(check_path_id(bad).is_err(), "{bad:?}");
+            assert!(check_id("Paygentic payment id", bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn environments_have_the_documented_hosts() {
+        assert_eq!(base_url(Environment::Sandbox), "https://api.sandbox.paygentic.io");
+        assert_eq!(base_url(Environment::Production), "https://api.paygentic.io");
+        let gw = Paygentic::new(PaygenticConfig::new(
+            SecretString::from("sk_live_abc"),
+            Environment::Production,
+        ))
+        .unwrap();
+        assert_eq!(gw.transport.base_url(), "https://api.paygentic.io/");
     }
 }

@@ -1,16 +1,21 @@
-//! Paygentic wire <-> paymux core: amounts, durations, status words, event names, errors.
+//! Core requests to Paygentic's wire and Paygentic's answers back to the core: amounts,
+//! durations, ids, status words, event names, errors, and the limits checked before sending.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use paymux_core::http::StatusCode;
-use paymux_core::transport::GatewayError;
+use paymux_core::transport::{GatewayError, path_segment};
 use paymux_core::{
-    Currency, CustomerId, Error, ErrorKind, EventKind, Money, NextAction, Payment, PaymentId,
-    PaymentStatus, ProviderId, Result, parse_currency,
+    CaptureMode, CreatePayment, Currency, CustomerId, Error, ErrorKind, EventKind, IdempotencyKey,
+    ListPayments, Money, NextAction, Page, PageCursor, Payment, PaymentCustomer, PaymentId,
+    PaymentMethod, PaymentStatus, ProviderId, Result, parse_currency,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::details::{PaygenticLineItem, PaygenticPaymentDetails};
+use crate::options::PaygenticPaymentOptions;
 use crate::wire;
 
 /// The currencies Paygentic accepts (`currency` enum of the create request).
@@ -27,8 +32,161 @@ pub const MAX_AMOUNT_MINOR: i64 = 500_000;
 /// Longest payment lifetime Paygentic accepts (`P31D`).
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(31 * 86_400);
 
+/// Longest merchant reference or idempotency key Paygentic accepts, in characters.
+pub const MAX_TEXT_LEN: usize = 255;
+
+/// Most line items in one payment.
+pub const MAX_LINE_ITEMS: usize = 100;
+
+/// Largest page of a list.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// The longest id sent (payment, customer, merchant ids).
+const MAX_ID_LEN: usize = 255;
+
+/// A Paygentic id checked before it goes anywhere in a request, path, body or query alike:
+/// the shared [`path_segment`] rule (1 to 255 letters, digits, `-`, `_`, `.`, `~`).
+pub(crate) fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str> {
+    path_segment(what, id, MAX_ID_LEN)
+}
+
+fn unsupported(what: &str) -> Error {
+    Error::new(
+        ErrorKind::Unsupported,
+        format!("{what} is not supported: Paygentic has no such endpoint"),
+    )
+}
+
+fn too_long(text: &str) -> bool {
+    // A text of at most MAX_TEXT_LEN bytes has at most as many characters: no count needed.
+    text.len() > MAX_TEXT_LEN && text.chars().count() > MAX_TEXT_LEN
+}
+
+/// The `POST /v0/payments` body, after every rule Paygentic documents; `key` is the call's
+/// idempotency key and `merchant_id` the configured one.
+pub(crate) fn create_body(
+    req: &CreatePayment,
+    key: &IdempotencyKey,
+    merchant_id: Option<&str>,
+) -> Result<wire::CreatePaymentRequest> {
+    req.validate()?;
+    match &req.payment_method {
+        None | Some(PaymentMethod::HostedPage) => {}
+        Some(other) => {
+            return Err(Error::invalid_request(format!(
+                "Paygentic collects payment details on its hosted page; payment method {:?} \
+                 cannot be sent",
+                other.kind()
+            )));
+        }
+    }
+    if req.capture == CaptureMode::Manual {
+        return Err(unsupported("manual capture"));
+    }
+    if !req.confirm {
+        return Err(unsupported("two-step confirmation (confirm: false)"));
+    }
+    let amount = payment_amount(req.amount)?;
+    if req.merchant_reference.as_deref().is_some_and(too_long) {
+        return Err(Error::invalid_request("merchant reference must be at most 255 characters"));
+    }
+    if key.as_str().is_empty() || too_long(key.as_str()) {
+        return Err(Error::invalid_request("idempotency key must be 1 to 255 characters"));
+    }
+    if req.order_lines.len() > MAX_LINE_ITEMS {
+        return Err(Error::invalid_request(format!(
+            "Paygentic takes at most {MAX_LINE_ITEMS} line items, got {}",
+            req.order_lines.len()
+        )));
+    }
+    let mut line_items = Vec::with_capacity(req.order_lines.len());
+    for line in &req.order_lines {
+        if line.quantity == 0 {
+            return Err(Error::invalid_request(format!(
+                "order line {:?} must have a quantity of at least 1",
+                line.name
+            )));
+        }
+        line_items.push(wire::LineItem {
+            description: Some(line.name.clone()),
+            amount: Some(line.unit_amount.to_major_string()),
+            quantity: Some(line.quantity),
+        });
+    }
+    let options = req.extensions.get::<PaygenticPaymentOptions>().cloned().unwrap_or_default();
+    let expires_in = options.expires_in.map(iso8601_duration).transpose()?;
+    if let Some(merchant) = &options.merchant_id {
+        check_id("merchantId", merchant)?;
+    }
+    let customer_id = match &req.customer {
+        Some(PaymentCustomer::Existing(id)) => {
+            Some(check_id("customerId", id.as_str())?.to_owned())
+        }
+        Some(PaymentCustomer::Inline(_)) => {
+            tracing::debug!("Paygentic takes no inline customer details; not sent");
+            None
+        }
+        None => None,
+    };
+    Ok(wire::CreatePaymentRequest {
+        amount,
+        currency: req.amount.currency().code().to_owned(),
+        merchant_id: options.merchant_id.or_else(|| merchant_id.map(str::to_owned)),
+        customer_id,
+        idempotency_key: key.as_str().to_owned(),
+        reference: req.merchant_reference.clone(),
+        metadata: req.metadata.clone(),
+        line_items,
+        success_redirect_url: req.return_url.clone(),
+        failure_redirect_url: options.failure_redirect_url,
+        save_payment_method: options.save_payment_method,
+        expires_in,
+    })
+}
+
+/// The `GET /v0/payments` query; filters Paygentic lacks are refused rather than dropped.
+pub(crate) fn list_query(
+    query: &ListPayments,
+    merchant_id: Option<&str>,
+) -> Result<wire::ListPaymentsQuery> {
+    if query.created_from.is_some() || query.created_to.is_some() {
+        return Err(Error::invalid_request("Paygentic cannot filter payments by creation date"));
+    }
+    if query.merchant_reference.is_some() {
+        return Err(Error::invalid_request(
+            "Paygentic cannot filter payments by merchant reference",
+        ));
+    }
+    let offset = match &query.cursor {
+        None => None,
+        Some(PageCursor::Offset(n)) => Some(*n),
+        Some(other) => {
+            return Err(Error::invalid_request(format!(
+                "Paygentic pages by offset; cursor {other:?} cannot be used"
+            )));
+        }
+    };
+    let status = match query.status {
+        None => None,
+        Some(s) => Some(payment_status_word(s).ok_or_else(|| {
+            Error::invalid_request(format!("Paygentic has no payments in status {s}"))
+        })?),
+    };
+    let customer_id = match &query.customer {
+        Some(c) => Some(check_id("customerId", c.as_str())?.to_owned()),
+        None => None,
+    };
+    Ok(wire::ListPaymentsQuery {
+        limit: query.limit.map(|l| l.clamp(1, MAX_PAGE_SIZE)),
+        offset,
+        status,
+        customer_id,
+        merchant_id: merchant_id.map(str::to_owned),
+    })
+}
+
 /// Checks the currency against Paygentic's list.
-pub(crate) fn check_currency(currency: Currency) -> Result<()> {
+fn check_currency(currency: Currency) -> Result<()> {
     if SUPPORTED_CURRENCIES.contains(&currency) {
         Ok(())
     } else {
@@ -39,15 +197,9 @@ pub(crate) fn check_currency(currency: Currency) -> Result<()> {
     }
 }
 
-/// Writes a money amount the way Paygentic reads it: a decimal string with exactly two
-/// decimals (`"10.50"`). Every supported currency has two decimals.
-pub(crate) fn decimal_string(money: Money) -> String {
-    money.to_major_string()
-}
-
 /// The payment amount on the wire after Paygentic's rules: currency in the list, 1.00 to
-/// 5,000.00.
-pub(crate) fn payment_amount(money: Money) -> Result<String> {
+/// 5,000.00, written with exactly two decimals (`"10.50"`), as every supported currency has.
+fn payment_amount(money: Money) -> Result<String> {
     check_currency(money.currency())?;
     let minor = money.amount_minor();
     if !(MIN_AMOUNT_MINOR..=MAX_AMOUNT_MINOR).contains(&minor) {
@@ -55,7 +207,7 @@ pub(crate) fn payment_amount(money: Money) -> Result<String> {
             "Paygentic accepts amounts from 1.00 to 5,000.00, got {money}"
         )));
     }
-    Ok(decimal_string(money))
+    Ok(money.to_major_string())
 }
 
 /// Formats a payment lifetime as an ISO 8601 duration (`P7D`, `PT1H`, `P1DT2H30M`), after
@@ -111,7 +263,7 @@ pub fn payment_status(word: &str) -> PaymentStatus {
 }
 
 /// The Paygentic word to filter a list by, for the statuses Paygentic has.
-pub(crate) fn status_word(status: PaymentStatus) -> Option<&'static str> {
+fn payment_status_word(status: PaymentStatus) -> Option<&'static str> {
     match status {
         PaymentStatus::RequiresAction => Some("pending"),
         PaymentStatus::Processing => Some("processing"),
@@ -154,21 +306,21 @@ fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
 }
 
 /// The fields a payment and a payment event have in common.
-pub(crate) struct PaymentFields<'a> {
-    pub id: &'a str,
-    pub amount: &'a str,
-    pub currency: &'a str,
-    pub status: &'a str,
-    pub created_at: Option<&'a str>,
-    pub payment_url: Option<&'a str>,
-    pub customer_id: Option<&'a str>,
-    pub reference: Option<&'a str>,
-    pub metadata: Option<&'a std::collections::BTreeMap<String, String>>,
+struct PaymentFields<'a> {
+    id: &'a str,
+    amount: &'a str,
+    currency: &'a str,
+    status: &'a str,
+    created_at: Option<&'a str>,
+    payment_url: Option<&'a str>,
+    customer_id: Option<&'a str>,
+    reference: Option<&'a str>,
+    metadata: Option<&'a BTreeMap<String, String>>,
 }
 
 /// Builds a core payment. `paymentUrl` becomes a redirect next action while the payment is
 /// `pending` (the customer still has to pay there); it is not offered for any other status.
-pub(crate) fn payment(provider: &ProviderId, f: PaymentFields<'_>) -> Result<Payment> {
+fn payment(provider: &ProviderId, f: PaymentFields<'_>) -> Result<Payment> {
     let amount = parse_money(f.amount, f.currency)?;
     let status = payment_status(f.status);
     let mut p = Payment::new(PaymentId::new(f.id), provider.clone(), status, f.status, amount);
@@ -183,7 +335,7 @@ pub(crate) fn payment(provider: &ProviderId, f: PaymentFields<'_>) -> Result<Pay
 }
 
 /// A core payment from the `Payment` schema.
-pub(crate) fn payment_from_wire(provider: &ProviderId, w: &wire::Payment) -> Result<Payment> {
+pub(crate) fn to_payment(provider: &ProviderId, w: &wire::Payment) -> Result<Payment> {
     payment(
         provider,
         PaymentFields {
@@ -200,11 +352,82 @@ pub(crate) fn payment_from_wire(provider: &ProviderId, w: &wire::Payment) -> Res
     )
 }
 
+/// A core payment from the `data` of a `payment.<status>.v0` event; its `status`, when
+/// absent, is `status_in_name`.
+pub(crate) fn event_payment(
+    provider: &ProviderId,
+    data: &wire::WebhookPayment,
+    status_in_name: Option<&str>,
+) -> Result<Payment> {
+    payment(
+        provider,
+        PaymentFields {
+            id: &data.payment_id,
+            amount: &data.amount,
+            currency: &data.currency,
+            status: data.status.as_deref().or(status_in_name).unwrap_or(""),
+            created_at: data.created_at.as_deref(),
+            payment_url: data.payment_url.as_deref(),
+            customer_id: data.customer_id.as_deref(),
+            reference: data.reference.as_deref(),
+            metadata: data.metadata.as_ref(),
+        },
+    )
+}
+
+/// A page of core payments. The next offset follows this page; without a `total`, a full
+/// page is taken to mean there may be more.
+pub(crate) fn to_payment_page(
+    provider: &ProviderId,
+    list: &wire::PaymentList,
+    query: &wire::ListPaymentsQuery,
+) -> Result<Page<Payment>> {
+    let items =
+        list.data.iter().map(|p| to_payment(provider, p)).collect::<Result<Vec<Payment>>>()?;
+    let pagination = list.pagination.unwrap_or_default();
+    let offset = pagination.offset.or(query.offset).unwrap_or(0);
+    let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
+    let next_offset = offset.saturating_add(count);
+    let has_more = count > 0
+        && match pagination.total {
+            Some(total) => next_offset < total,
+            None => {
+                let limit = pagination.limit.or(query.limit.map(u64::from)).unwrap_or(10);
+                count >= limit
+            }
+        };
+    Ok(Page {
+        items,
+        has_more,
+        next: has_more.then_some(PageCursor::Offset(next_offset)),
+        total: pagination.total,
+    })
+}
+
+/// The core payment with the fields outside the core model, as Paygentic wrote them.
+pub(crate) fn to_details(
+    provider: &ProviderId,
+    w: wire::Payment,
+) -> Result<PaygenticPaymentDetails> {
+    let payment = to_payment(provider, &w)?;
+    let line_items = w.line_items.map(|items| {
+        items
+            .into_iter()
+            .map(|i| PaygenticLineItem {
+                description: i.description,
+                amount: i.amount,
+                quantity: i.quantity,
+            })
+            .collect()
+    });
+    Ok(PaygenticPaymentDetails { payment, expires_at: w.expires_at, line_items })
+}
+
 /// Reads Paygentic's error bodies. The gateway code is `code` when present, else `error`
 /// (`"validation_error"`, `"not_found"`); the message keeps each field error of a validation
 /// answer (`"Validation failed; amount: too small (too_small)"`). A `validation_error` is an
 /// invalid request whatever the status; otherwise the HTTP status decides the kind.
-pub(crate) fn parse_error(_status: StatusCode, body: &[u8]) -> Option<GatewayError> {
+pub(crate) fn error_parser(_status: StatusCode, body: &[u8]) -> Option<GatewayError> {
     let e: wire::ErrorBody = serde_json::from_slice(body).ok()?;
     if e.error.is_none() && e.message.is_none() && e.code.is_none() && e.errors.is_none() {
         return None;

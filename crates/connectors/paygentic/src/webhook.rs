@@ -20,24 +20,38 @@ use secrecy::{ExposeSecret, SecretSlice};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::mapping::{self, PaymentFields};
-use crate::wire;
+use crate::{Paygentic, mapping, wire};
 
 /// How far `svix-timestamp` may be from now, either way.
-pub const TOLERANCE: Duration = Duration::from_secs(5 * 60);
+pub(crate) const TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
-/// Svix's message id header.
-pub const HEADER_ID: &str = "svix-id";
-/// Svix's timestamp header (unix seconds).
-pub const HEADER_TIMESTAMP: &str = "svix-timestamp";
-/// Svix's signature header.
-pub const HEADER_SIGNATURE: &str = "svix-signature";
+const HEADER_ID: &str = "svix-id";
+const HEADER_TIMESTAMP: &str = "svix-timestamp";
+const HEADER_SIGNATURE: &str = "svix-signature";
 
 const SCHEME: Scheme = Scheme { algorithm: Algorithm::Sha256, encoding: Encoding::Base64 };
 
+impl Paygentic {
+    /// Verifies and parses a webhook against an explicit time window (tests, or replaying
+    /// stored deliveries); `parse_webhook` uses five minutes around now.
+    pub fn parse_webhook_at(
+        &self,
+        headers: &http::HeaderMap,
+        raw_body: &[u8],
+        window: Window,
+    ) -> Result<WebhookEvent> {
+        let event = match &self.webhooks {
+            Some(verifier) => verifier.parse(&self.id, headers, raw_body, window),
+            None => Err(Error::configuration("no Paygentic webhook secret configured")),
+        };
+        // Outside the trait, so the layer that names the instance on every error is not here.
+        event.map_err(|e| e.or_provider(&self.id))
+    }
+}
+
 /// Verifies and parses Paygentic (Svix) webhooks with one endpoint secret.
 #[derive(Clone)]
-pub struct WebhookVerifier {
+pub(crate) struct WebhookVerifier {
     key: SecretSlice<u8>,
 }
 
@@ -49,9 +63,9 @@ impl fmt::Debug for WebhookVerifier {
 
 impl WebhookVerifier {
     /// A verifier for an endpoint secret `whsec_<base64>` as shown in the dashboard.
-    /// Fails with [`ErrorKind::Configuration`] when the
-    /// secret lacks the prefix or is not base64.
-    pub fn new(secret: &SecretString) -> Result<Self> {
+    /// Fails with [`ErrorKind::Configuration`] when the secret lacks the prefix or is not
+    /// base64.
+    pub(crate) fn new(secret: &SecretString) -> Result<Self> {
         let encoded = secret.expose_secret().trim().strip_prefix("whsec_").ok_or_else(|| {
             Error::configuration("the Paygentic webhook secret must start with whsec_")
         })?;
@@ -67,7 +81,7 @@ impl WebhookVerifier {
 
     /// Checks the Svix signature of `raw_body` against `window` (use
     /// `Window::around_now(TOLERANCE)` in production; a fixed window in tests).
-    pub fn verify(&self, headers: &http::HeaderMap, raw_body: &[u8], window: Window) -> Result<()> {
+    fn verify(&self, headers: &http::HeaderMap, raw_body: &[u8], window: Window) -> Result<()> {
         webhook::check_body_size(raw_body, webhook::DEFAULT_MAX_BODY)?;
         let id = webhook::header(headers, HEADER_ID)?;
         let timestamp = webhook::header(headers, HEADER_TIMESTAMP)?;
@@ -92,7 +106,7 @@ impl WebhookVerifier {
     }
 
     /// Verifies, then parses into a [`WebhookEvent`] for `provider`.
-    pub fn parse(
+    fn parse(
         &self,
         provider: &ProviderId,
         headers: &http::HeaderMap,
@@ -126,11 +140,7 @@ fn occurred_at(value: Option<&serde_json::Value>) -> Option<OffsetDateTime> {
 /// without `paymentId`, `amount` and `currency` is refused as
 /// [`WebhookFailure::BadPayload`]. Other names are kept as `EventKind::Other`, with a payment
 /// when `data` reads as one.
-pub(crate) fn parse_event(
-    provider: &ProviderId,
-    svix_id: &str,
-    raw_body: &[u8],
-) -> Result<WebhookEvent> {
+fn parse_event(provider: &ProviderId, svix_id: &str, raw_body: &[u8]) -> Result<WebhookEvent> {
     // One pass over the bytes; the body itself is kept verbatim in `raw`.
     let envelope: wire::WebhookEnvelope = serde_json::from_slice(raw_body).map_err(bad_payload)?;
     let raw = paymux_core::RawJson::from_bytes(raw_body)
@@ -141,31 +151,11 @@ pub(crate) fn parse_event(
     let resource = if envelope.event_type.starts_with("payment.") {
         let data_text = envelope.data.as_deref().map_or("null", |d| d.get());
         let data = serde_json::from_str::<wire::WebhookPayment>(data_text);
-        match data {
-            Ok(data) => {
-                let status = data.status.as_deref().or(name_status).unwrap_or("");
-                let payment = mapping::payment(
-                    provider,
-                    PaymentFields {
-                        id: &data.payment_id,
-                        amount: &data.amount,
-                        currency: &data.currency,
-                        status,
-                        created_at: data.created_at.as_deref(),
-                        payment_url: data.payment_url.as_deref(),
-                        customer_id: data.customer_id.as_deref(),
-                        reference: data.reference.as_deref(),
-                        metadata: data.metadata.as_ref(),
-                    },
-                );
-                match payment {
-                    Ok(p) => WebhookResource::Payment(p),
-                    Err(e) if known_payment_event => return Err(bad_payload(e.message())),
-                    Err(_) => WebhookResource::Other,
-                }
-            }
+        match data.map(|data| mapping::event_payment(provider, &data, name_status)) {
+            Ok(Ok(payment)) => WebhookResource::Payment(payment),
+            Ok(Err(e)) if known_payment_event => return Err(bad_payload(e.message())),
             Err(e) if known_payment_event => return Err(bad_payload(e)),
-            Err(_) => WebhookResource::Other,
+            Ok(Err(_)) | Err(_) => WebhookResource::Other,
         }
     } else {
         WebhookResource::Other

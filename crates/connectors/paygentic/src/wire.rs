@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// `POST /v0/payments` request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CreatePaymentRequest {
+pub(crate) struct CreatePaymentRequest {
     /// Decimal string with two decimals (`"10.50"`), 1.00 to 5,000.00.
     pub amount: String,
     /// `USD`, `EUR`, `GBP` or `AUD`.
@@ -48,7 +48,7 @@ pub struct CreatePaymentRequest {
 
 /// One entry of `lineItems`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineItem {
+pub(crate) struct LineItem {
     /// What is charged for.
     #[serde(default)]
     pub description: Option<String>,
@@ -60,15 +60,28 @@ pub struct LineItem {
     pub quantity: Option<u32>,
 }
 
-/// The `Payment` schema (answers to create, get and list).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Payment {
+/// The query of `GET /v0/payments`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ListPaymentsQuery {
+    /// `limit`: 1 to 100 (gateway default 10).
+    pub limit: Option<u32>,
+    /// `offset`: items to skip.
+    pub offset: Option<u64>,
+    /// `status`: `pending`, `processing`, `completed`, `expired` or `cancelled`.
+    pub status: Option<&'static str>,
+    /// `customerId`: only this customer's payments.
+    pub customer_id: Option<String>,
+    /// `merchantId`: for keys not scoped to one merchant.
+    pub merchant_id: Option<String>,
+}
+
+/// The `Payment` schema (answers to create, get and list); `object` and `idempotencyKey` are
+/// not read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", remote = "Self")]
+pub(crate) struct Payment {
     /// `pay_...`.
     pub id: String,
-    /// Always `"payment"`.
-    #[serde(default)]
-    pub object: Option<String>,
     /// Decimal string (`"10.50"`).
     pub amount: String,
     /// ISO 4217 code (`"USD"`).
@@ -84,9 +97,6 @@ pub struct Payment {
     /// The customer, if one was given.
     #[serde(default)]
     pub customer_id: Option<String>,
-    /// The idempotency key the payment was created with.
-    #[serde(default)]
-    pub idempotency_key: Option<String>,
     /// Merchant reference.
     #[serde(default)]
     pub reference: Option<String>,
@@ -101,12 +111,21 @@ pub struct Payment {
     pub expires_at: Option<String>,
 }
 
-/// `GET /v0/payments` answer.
+/// A payment whose amount is not money in its currency is an answer that cannot be read, so
+/// the transport's rule for those applies: after a create it is outcome-unknown (Paygentic
+/// took the payment; only its answer is unreadable).
+impl<'de> Deserialize<'de> for Payment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let payment = Payment::deserialize(deserializer)?;
+        crate::mapping::parse_money(&payment.amount, &payment.currency)
+            .map_err(|e| serde::de::Error::custom(e.message()))?;
+        Ok(payment)
+    }
+}
+
+/// `GET /v0/payments` answer; `object` is not read.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PaymentList {
-    /// Always `"list"`.
-    #[serde(default)]
-    pub object: Option<String>,
+pub(crate) struct PaymentList {
     /// This page's payments.
     pub data: Vec<Payment>,
     /// Offset pagination.
@@ -116,7 +135,7 @@ pub struct PaymentList {
 
 /// The `OffsetPagination` schema (every field optional in the document).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-pub struct OffsetPagination {
+pub(crate) struct OffsetPagination {
     /// Page size used.
     #[serde(default)]
     pub limit: Option<u64>,

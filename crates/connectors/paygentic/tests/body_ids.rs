@@ -10,7 +10,7 @@ use paymux_core::{
     CreatePayment, Currency, CustomerId, ErrorKind, ListPayments, Money, PaymentProvider,
     SecretString,
 };
-use paymux_paygentic::{Environment, Paygentic, PaygenticConfig, PaygenticPaymentExt};
+use paymux_paygentic::{Environment, Paygentic, PaygenticConfig, PaygenticPaymentOptions};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -50,7 +50,7 @@ async fn ids_in_the_body_and_the_query_are_checked_before_sending() {
     for bad in bad_ids() {
         let req = CreatePayment::new(usd(1050)).with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paygentic.create_payment(req).await, "customerId", &bad);
-        let req = CreatePayment::new(usd(1050)).with_options(PaygenticPaymentExt {
+        let req = CreatePayment::new(usd(1050)).with_options(PaygenticPaymentOptions {
             merchant_id: Some(bad.clone()),
             ..Default::default()
         });

@@ -11,7 +11,7 @@ use paymux_core::{
     ListPayments, Money, NextAction, Operation, OrderLine, PageCursor, PaymentId, PaymentProvider,
     PaymentStatus, RefundId, SecretString,
 };
-use paymux_paygentic::{Environment, Paygentic, PaygenticConfig, PaygenticPaymentExt};
+use paymux_paygentic::{Environment, Paygentic, PaygenticConfig, PaygenticPaymentOptions};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -88,7 +88,7 @@ async fn create_sends_the_exact_body_with_bearer_auth_and_reads_a_201() {
         .with_metadata("orderId", "order_12345")
         .with_order_line(OrderLine { name: "T-shirt".into(), quantity: 2, unit_amount: usd(525) })
         .with_idempotency_key(IdempotencyKey::new("order_12345").unwrap())
-        .with_options(PaygenticPaymentExt {
+        .with_options(PaygenticPaymentOptions {
             expires_in: Some(Duration::from_secs(7 * 86_400)),
             failure_redirect_url: Some("https://example.com/failure".into()),
             save_payment_method: Some(false),
@@ -477,9 +477,9 @@ async fn every_validation_rule_refuses_before_any_request() {
         .await;
     let gw = connector(&server);
     let long_key: IdempotencyKey = serde_json::from_value(json!("k".repeat(256))).unwrap();
-    let ext = |secs: u64, nanos: u32| PaygenticPaymentExt {
+    let ext = |secs: u64, nanos: u32| PaygenticPaymentOptions {
         expires_in: Some(Duration::new(secs, nanos)),
-        ..PaygenticPaymentExt::default()
+        ..PaygenticPaymentOptions::default()
     };
     let card = Card::new("4242424242424242", 12, 2030, "123").unwrap();
     let cases: Vec<(&str, CreatePayment, ErrorKind)> = vec![
@@ -589,10 +589,10 @@ async fn the_limits_themselves_are_accepted() {
             ..Default::default()
         })
         .with_description("not sent: Paygentic has no description")
-        .with_options(PaygenticPaymentExt {
+        .with_options(PaygenticPaymentOptions {
             expires_in: Some(Duration::from_secs(31 * 86_400)),
             merchant_id: Some("org_9".into()),
-            ..PaygenticPaymentExt::default()
+            ..PaygenticPaymentOptions::default()
         });
     req.order_lines = lines(100);
     connector(&server).create_payment(req).await.unwrap();
@@ -618,9 +618,9 @@ async fn expires_in_is_written_as_iso8601() {
     let gw = connector(&server);
     let table = [(3_600, "PT1H"), (5_400, "PT1H30M"), (86_400 + 61, "P1DT1M1S"), (45, "PT45S")];
     for (secs, _) in table {
-        let req = CreatePayment::new(usd(1050)).with_options(PaygenticPaymentExt {
+        let req = CreatePayment::new(usd(1050)).with_options(PaygenticPaymentOptions {
             expires_in: Some(Duration::from_secs(secs)),
-            ..PaygenticPaymentExt::default()
+            ..PaygenticPaymentOptions::default()
         });
         gw.create_payment(req).await.unwrap();
     }
@@ -653,6 +653,26 @@ async fn operations_paygentic_lacks_are_unsupported_without_a_request() {
         assert_eq!(e.kind(), ErrorKind::Unsupported, "{e}");
         assert_eq!(e.provider().map(|p| p.as_str()), Some("paygentic"));
     }
+}
+
+#[tokio::test]
+async fn options_for_another_gateway_are_refused_without_a_request() {
+    #[derive(Clone)]
+    struct OtherGatewayOptions;
+    impl paymux_core::GatewayOptions for OtherGatewayOptions {
+        const GATEWAY: &'static str = "paytech";
+    }
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let req = CreatePayment::new(usd(1050)).with_options(OtherGatewayOptions);
+    let e = connector(&server).create_payment(req).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+    assert!(e.message().contains("paytech") && e.message().contains("paygentic"), "{e}");
+    assert_eq!(e.provider().map(|p| p.as_str()), Some("paygentic"));
 }
 
 #[tokio::test]
@@ -708,18 +728,6 @@ fn keys_must_match_the_environment() {
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Configuration, "{bad:?}");
     }
-}
-
-#[test]
-fn environments_have_the_documented_hosts() {
-    assert_eq!(Environment::Sandbox.base_url(), "https://api.sandbox.paygentic.io");
-    assert_eq!(Environment::Production.base_url(), "https://api.paygentic.io");
-    let gw = Paygentic::new(PaygenticConfig::new(
-        SecretString::from("sk_live_abc"),
-        Environment::Production,
-    ))
-    .unwrap();
-    assert_eq!(gw.client().transport().base_url(), "https://api.paygentic.io/");
 }
 
 #[test]

@@ -1,63 +1,82 @@
 //! One method per paymnt.cloud route, all through the core transport.
 //!
-//! Every POST carries `Idempotency-Key` (a UUID, the same on every retry of one logical call);
-//! reads are plain `GET`s. Path ids are checked before anything is sent.
+//! Every POST that changes something carries `Idempotency-Key` (a UUID, the same on every
+//! retry of one logical call); the list routes are reads sent as POST, retried like reads and
+//! without a key. Ids are checked before they go into a path. Payment and refund answers are
+//! parsed [`Checked`]: one whose amounts cannot be money is unreadable, and the transport
+//! reports an unreadable answer to a mutation as outcome-unknown.
 
+use paymux_core::connector::Environment;
 use paymux_core::transport::{HttpTransport, Request};
+use paymux_core::webhook::{Algorithm, Encoding, sign};
 use paymux_core::{IdempotencyKey, Result};
-use paymux_hyperswitch_family::wire::{
-    CustomerRequest, CustomerResponse, ListResponse, PaymentListRequest, PaymentResponse,
-    RefundListRequest, RefundResponse,
-};
+use paymux_hyperswitch_family::mapping::check_id;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::wire::{
-    CancelBody, CaptureBody, ConfirmPaymentBody, CreatePaymentBody, CreateRefundBody,
+    Checked, CustomerRequest, CustomerResponse, ListResponse, PaymentCancelRequest,
+    PaymentCaptureRequest, PaymentConfirmRequest, PaymentCreateRequest, PaymentListRequest,
+    PaymentResponse, RefundCreateRequest, RefundListRequest, RefundResponse,
 };
 
 /// The idempotency header paymnt.cloud reads (not Paychtec's `X-Idempotency-Key`).
-pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// The host of each environment.
+pub(crate) fn base_url(environment: Environment) -> &'static str {
+    match environment {
+        Environment::Sandbox => "https://sandbox.paymnt.cloud",
+        Environment::Production => "https://api.paymnt.cloud",
+    }
+}
+
+/// The key as the guide wants it ("Idempotency-Key: uuid-v4"): a UUID is sent as it is (a
+/// generated key is one); any other caller key becomes a UUID derived from it, so the same
+/// caller key always gives the same UUID and a retry stays deduplicated across restarts.
+fn as_uuid(key: IdempotencyKey) -> Result<IdempotencyKey> {
+    if uuid::Uuid::parse_str(key.as_str()).is_ok() {
+        return Ok(key);
+    }
+    let digest = sign(
+        Algorithm::Sha256,
+        b"paymux-paymnt-idempotency",
+        key.as_str().as_bytes(),
+        Encoding::Hex,
+    );
+    let mut bytes = [0_u8; 16];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        let pair = digest.get(2 * i..2 * i + 2).unwrap_or("00");
+        *b = u8::from_str_radix(pair, 16).unwrap_or(0);
+    }
+    IdempotencyKey::new(uuid::Builder::from_random_bytes(bytes).into_uuid().to_string())
+}
 
 /// The HTTP routes of paymnt.cloud.
 #[derive(Debug, Clone)]
-pub struct PaymntClient {
+pub(crate) struct Client {
     transport: HttpTransport,
 }
 
-/// Refuses ids that could change the path (`/`, `..`, spaces, `?`), up to 64 characters (the
-/// shared check in paymux-core, through the family's
-/// [`check_id`](paymux_hyperswitch_family::mapping::check_id), which ids in bodies follow too).
-pub fn check_path_id(what: &str, id: &str) -> Result<()> {
-    paymux_hyperswitch_family::mapping::check_id(what, id).map(drop)
-}
-
-impl PaymntClient {
-    /// Wraps a transport configured for paymnt.cloud.
-    pub fn new(transport: HttpTransport) -> Self {
-        PaymntClient { transport }
+impl Client {
+    pub(crate) fn new(transport: HttpTransport) -> Self {
+        Client { transport }
     }
 
-    /// The underlying transport.
-    pub fn transport(&self) -> &HttpTransport {
-        &self.transport
-    }
-
-    /// A keyed `POST`, serialized before the future is returned (the future keeps neither
-    /// `body` nor the request; see `HttpTransport::send_built_json`).
-    fn post<B: Serialize, T: serde::de::DeserializeOwned>(
+    async fn keyed<B: Serialize, T: DeserializeOwned>(
         &self,
         operation: &'static str,
         path: String,
         body: &B,
         key: IdempotencyKey,
-    ) -> impl Future<Output = Result<T>> + Send + use<'_, B, T> {
+    ) -> Result<T> {
         let req = Request::post(operation, path)
-            .json(body)
-            .and_then(|req| req.idempotent_header(key, IDEMPOTENCY_HEADER));
-        self.transport.send_built_json(req)
+            .json(body)?
+            .idempotent_header(as_uuid(key)?, IDEMPOTENCY_HEADER)?;
+        self.transport.send_json(req).await
     }
 
-    async fn post_read<B: Serialize, T: serde::de::DeserializeOwned>(
+    async fn list<B: Serialize, T: DeserializeOwned>(
         &self,
         operation: &'static str,
         path: &'static str,
@@ -66,106 +85,122 @@ impl PaymntClient {
         self.transport.send_json(Request::post(operation, path).json(body)?.read_only()).await
     }
 
-    async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        operation: &'static str,
-        path: String,
-    ) -> Result<T> {
+    async fn get<T: DeserializeOwned>(&self, operation: &'static str, path: String) -> Result<T> {
         self.transport.send_json(Request::get(operation, path)).await
     }
 
-    /// `POST /payments`. Not an `async fn`: `body` is serialized before the future is
-    /// returned, so the future does not borrow it.
-    pub fn create_payment(
+    /// `POST /payments`.
+    pub(crate) async fn create_payment(
         &self,
-        body: &CreatePaymentBody,
+        body: &PaymentCreateRequest,
         key: IdempotencyKey,
-    ) -> impl Future<Output = Result<PaymentResponse>> + Send + use<'_> {
-        self.post("create_payment", "/payments".to_owned(), body, key)
+    ) -> Result<PaymentResponse> {
+        let Checked(answer) = self.keyed("create_payment", "/payments".into(), body, key).await?;
+        Ok(answer)
     }
 
     /// `GET /payments/{payment_id}`.
-    pub async fn get_payment(&self, payment_id: &str) -> Result<PaymentResponse> {
-        check_path_id("payment id", payment_id)?;
-        self.get("get_payment", format!("/payments/{payment_id}")).await
+    pub(crate) async fn get_payment(&self, id: &str) -> Result<PaymentResponse> {
+        let path = format!("/payments/{}", check_id("payment id", id)?);
+        let Checked(answer) = self.get("get_payment", path).await?;
+        Ok(answer)
     }
 
     /// `POST /payments/{payment_id}/confirm`.
-    pub async fn confirm_payment(
+    pub(crate) async fn confirm_payment(
         &self,
-        payment_id: &str,
-        body: &ConfirmPaymentBody,
+        id: &str,
+        body: &PaymentConfirmRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        check_path_id("payment id", payment_id)?;
-        self.post("confirm_payment", format!("/payments/{payment_id}/confirm"), body, key).await
+        let path = format!("/payments/{}/confirm", check_id("payment id", id)?);
+        let Checked(answer) = self.keyed("confirm_payment", path, body, key).await?;
+        Ok(answer)
     }
 
     /// `POST /payments/{payment_id}/capture`.
-    pub async fn capture_payment(
+    pub(crate) async fn capture_payment(
         &self,
-        payment_id: &str,
-        body: &CaptureBody,
+        id: &str,
+        body: &PaymentCaptureRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        check_path_id("payment id", payment_id)?;
-        self.post("capture_payment", format!("/payments/{payment_id}/capture"), body, key).await
+        let path = format!("/payments/{}/capture", check_id("payment id", id)?);
+        let Checked(answer) = self.keyed("capture_payment", path, body, key).await?;
+        Ok(answer)
     }
 
     /// `POST /payments/{payment_id}/cancel` (void before capture).
-    pub async fn cancel_payment(
+    pub(crate) async fn cancel_payment(
         &self,
-        payment_id: &str,
-        body: &CancelBody,
+        id: &str,
+        body: &PaymentCancelRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        check_path_id("payment id", payment_id)?;
-        self.post("cancel_payment", format!("/payments/{payment_id}/cancel"), body, key).await
+        let path = format!("/payments/{}/cancel", check_id("payment id", id)?);
+        let Checked(answer) = self.keyed("cancel_payment", path, body, key).await?;
+        Ok(answer)
     }
 
-    /// `POST /payments/list`. A read sent as POST: retried like a read, without a key.
-    pub async fn list_payments(
+    /// `POST /payments/list`.
+    pub(crate) async fn list_payments(
         &self,
         body: &PaymentListRequest,
     ) -> Result<ListResponse<PaymentResponse>> {
-        self.post_read("list_payments", "/payments/list", body).await
+        self.list("list_payments", "/payments/list", body).await
     }
 
     /// `POST /refunds`.
-    pub async fn create_refund(
+    pub(crate) async fn create_refund(
         &self,
-        body: &CreateRefundBody,
+        body: &RefundCreateRequest,
         key: IdempotencyKey,
     ) -> Result<RefundResponse> {
-        self.post("create_refund", "/refunds".to_owned(), body, key).await
+        let Checked(answer) = self.keyed("create_refund", "/refunds".into(), body, key).await?;
+        Ok(answer)
     }
 
     /// `GET /refunds/{refund_id}`.
-    pub async fn get_refund(&self, refund_id: &str) -> Result<RefundResponse> {
-        check_path_id("refund id", refund_id)?;
-        self.get("get_refund", format!("/refunds/{refund_id}")).await
+    pub(crate) async fn get_refund(&self, id: &str) -> Result<RefundResponse> {
+        let path = format!("/refunds/{}", check_id("refund id", id)?);
+        let Checked(answer) = self.get("get_refund", path).await?;
+        Ok(answer)
     }
 
     /// `POST /refunds/list`.
-    pub async fn list_refunds(
+    pub(crate) async fn list_refunds(
         &self,
         body: &RefundListRequest,
     ) -> Result<ListResponse<RefundResponse>> {
-        self.post_read("list_refunds", "/refunds/list", body).await
+        self.list("list_refunds", "/refunds/list", body).await
     }
 
     /// `POST /customers`.
-    pub async fn create_customer(
+    pub(crate) async fn create_customer(
         &self,
         body: &CustomerRequest,
         key: IdempotencyKey,
     ) -> Result<CustomerResponse> {
-        self.post("create_customer", "/customers".to_owned(), body, key).await
+        self.keyed("create_customer", "/customers".into(), body, key).await
     }
 
     /// `GET /customers/{customer_id}`.
-    pub async fn get_customer(&self, customer_id: &str) -> Result<CustomerResponse> {
-        check_path_id("customer id", customer_id)?;
-        self.get("get_customer", format!("/customers/{customer_id}")).await
+    pub(crate) async fn get_customer(&self, id: &str) -> Result<CustomerResponse> {
+        self.get("get_customer", format!("/customers/{}", check_id("customer id", id)?)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use paymux_core::SecretString;
+
+    use super::Environment;
+    use crate::{Paymnt, PaymntConfig};
+
+    #[test]
+    fn a_production_connector_sends_to_the_production_host() {
+        let config = PaymntConfig::new(SecretString::from("key"), Environment::Production);
+        let paymnt = Paymnt::new(config).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(paymnt.client.transport.base_url(), "https://api.paymnt.cloud/");
     }
 }

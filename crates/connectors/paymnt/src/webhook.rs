@@ -9,7 +9,7 @@ use paymux_core::{Error, ProviderId, Result, SecretString, WebhookEvent};
 
 /// Verifies, then parses. Without a configured webhook secret nothing is trusted: a
 /// [`Configuration`](paymux_core::ErrorKind::Configuration) error.
-pub fn parse(
+pub(crate) fn parse(
     provider: &ProviderId,
     secret: Option<&SecretString>,
     max_body: usize,
@@ -18,7 +18,6 @@ pub fn parse(
 ) -> Result<WebhookEvent> {
     let secret = secret.ok_or_else(|| {
         Error::configuration("no webhook secret configured (PaymntConfig::with_webhook_secret)")
-            .with_provider(provider.clone())
     })?;
     paymux_hyperswitch_family::verify_and_parse(provider, headers, raw_body, secret, max_body)
 }

@@ -10,7 +10,7 @@ use paymux_core::{
     IdempotencyKey, ListPayments, Money, NextAction, OrderLine, PageCursor, PaymentId,
     PaymentProvider, PaymentStatus, Phone, RefundId, RefundReason, RefundStatus,
 };
-use paymux_paymnt::{AuthenticationType, ListRefunds, PaymntPaymentExtension};
+use paymux_paymnt::{AuthenticationType, ListRefunds, PaymntPaymentOptions};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -140,7 +140,7 @@ async fn create_one_step_card_payment_with_redirect() {
             unit_amount: usd(6540),
         })
         .with_return_url("https://example.com/payment-return")
-        .with_options(PaymntPaymentExtension {
+        .with_options(PaymntPaymentOptions {
             authentication_type: Some(AuthenticationType::ThreeDs),
             payment_method_type: Some("credit".into()),
         });

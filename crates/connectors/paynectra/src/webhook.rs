@@ -12,9 +12,10 @@ use paymux_core::webhook::{self, Algorithm, Encoding, Scheme, Window};
 use paymux_core::{
     Error, EventId, ProviderId, Result, WebhookEvent, WebhookFailure, WebhookResource,
 };
+use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
-use crate::{mapping, wire};
+use crate::{Paynectra, mapping, wire};
 
 /// The signature header.
 pub const SIGNATURE_HEADER: &str = "Paynectra-Signature";
@@ -23,6 +24,45 @@ pub const SIGNATURE_HEADER: &str = "Paynectra-Signature";
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 const SCHEME: Scheme = Scheme { algorithm: Algorithm::Sha256, encoding: Encoding::Hex };
+
+impl Paynectra {
+    /// Verifies and parses a webhook against an explicit time window (tests use a fixed
+    /// `now`; [`PaymentProvider::parse_webhook`](paymux_core::PaymentProvider::parse_webhook)
+    /// uses the current time and the configured tolerance).
+    pub fn parse_webhook_at(
+        &self,
+        headers: &http::HeaderMap,
+        raw_body: &[u8],
+        window: Window,
+    ) -> Result<WebhookEvent> {
+        let parsed = match &self.webhook_secret {
+            Some(secret) => verify_and_parse(
+                secret.expose_secret().as_bytes(),
+                headers,
+                raw_body,
+                window,
+                &self.id,
+            ),
+            None => Err(Error::configuration("no webhook secret configured for Paynectra")),
+        };
+        // Named here: callers reach this method directly, not through the core's layer.
+        parsed.map_err(|e| e.or_provider(&self.id))
+    }
+}
+
+/// Verifies a delivery against `secret` inside `window`, then parses it.
+fn verify_and_parse(
+    secret: &[u8],
+    headers: &http::HeaderMap,
+    raw_body: &[u8],
+    window: Window,
+    provider: &ProviderId,
+) -> Result<WebhookEvent> {
+    webhook::check_body_size(raw_body, webhook::DEFAULT_MAX_BODY)?;
+    let header = parse_header(&webhook::header_values(headers, SIGNATURE_HEADER)?)?;
+    webhook::verify_timestamped(SCHEME, secret, header.timestamp, raw_body, &header.v1, window)?;
+    parse_event(raw_body, provider)
+}
 
 /// The parts of a `Paynectra-Signature` header.
 #[derive(Debug)]
@@ -51,30 +91,6 @@ fn parse_header<'h>(values: &[&'h str]) -> Result<SignatureHeader<'h>> {
         Some(t) if !v1.is_empty() => Ok(SignatureHeader { timestamp: t, v1 }),
         _ => Err(Error::webhook(WebhookFailure::BadEncoding)),
     }
-}
-
-/// Verifies a delivery against `secret` inside `window`, then parses it.
-pub(crate) fn verify_and_parse(
-    secret: &[u8],
-    headers: &http::HeaderMap,
-    raw_body: &[u8],
-    window: Window,
-    provider: &ProviderId,
-) -> Result<WebhookEvent> {
-    let result = (|| {
-        webhook::check_body_size(raw_body, webhook::DEFAULT_MAX_BODY)?;
-        let header = parse_header(&webhook::header_values(headers, SIGNATURE_HEADER)?)?;
-        webhook::verify_timestamped(
-            SCHEME,
-            secret,
-            header.timestamp,
-            raw_body,
-            &header.v1,
-            window,
-        )?;
-        parse_event(raw_body, provider)
-    })();
-    result.map_err(|e| e.with_provider(provider.clone()))
 }
 
 fn bad_payload(why: impl std::fmt::Display) -> Error {

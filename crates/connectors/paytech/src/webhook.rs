@@ -12,9 +12,9 @@ use paymux_core::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::WithdrawalStatus;
 use crate::mapping::{payment_status, refund_status, to_payment, to_refund, withdrawal_status};
 use crate::wire::PaymentResult;
+use crate::withdrawals::WithdrawalStatus;
 
 /// The header carrying the signature.
 pub const SIGNATURE_HEADER: &str = "Signature";
@@ -59,7 +59,7 @@ pub fn event_kind(payment_type: &str, state: &str, error_code: Option<&str>) -> 
     }
 }
 
-/// Verifies, then parses.
+/// Verifies over the raw bytes, then parses.
 pub(crate) fn parse(
     provider: &ProviderId,
     signing_key: Option<&SecretString>,
@@ -68,7 +68,6 @@ pub(crate) fn parse(
 ) -> Result<WebhookEvent> {
     let key = signing_key.ok_or_else(|| {
         Error::configuration("no pay.tech signing key configured: webhooks cannot be verified")
-            .with_provider(provider.clone())
     })?;
     webhook::check_body_size(body, webhook::DEFAULT_MAX_BODY)?;
     let signatures = webhook::header_values(headers, SIGNATURE_HEADER)?;
@@ -82,7 +81,7 @@ pub(crate) fn parse(
 
     let bad = |what: String| {
         tracing::warn!(provider = %provider, "pay.tech webhook payload unreadable: {what}");
-        Error::webhook(WebhookFailure::BadPayload).with_provider(provider.clone())
+        Error::webhook(WebhookFailure::BadPayload)
     };
     // Parsed from the bytes so amounts stay exact; `raw` keeps the body verbatim.
     let result: PaymentResult = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
@@ -97,7 +96,7 @@ pub(crate) fn parse(
             to_refund(provider, &result, None, None).map_err(|e| bad(e.to_string()))?,
         ),
         "DEPOSIT" => WebhookResource::Payment(
-            to_payment(provider, result, None, false).map_err(|e| bad(e.to_string()))?,
+            to_payment(provider, result, None).map_err(|e| bad(e.to_string()))?,
         ),
         _ => WebhookResource::Other,
     };

@@ -12,6 +12,8 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use crate::options::PaytechCustomer;
+
 /// `PaymentType`: `DEPOSIT`, `WITHDRAWAL`, `REFUND`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -31,8 +33,9 @@ impl PaymentType {
     }
 }
 
-/// `PaymentRequest` (`POST /api/v1/payments`). Borrows from the caller's request: it is
-/// serialized at once, so owning copies of its strings would only be allocated and freed.
+/// `PaymentRequest` (`POST /api/v1/payments`), for deposits, refunds and withdrawals alike
+/// (`mapping::payment_request` writes it). Borrows from the caller's request, which outlives
+/// the call.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PaymentRequest<'a> {
@@ -51,7 +54,7 @@ pub(crate) struct PaymentRequest<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CardRequest<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer: Option<crate::PaytechCustomer>,
+    pub customer: Option<PaytechCustomer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<BillingAddress>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -170,8 +173,9 @@ pub(crate) struct RejectPaymentRequest {
     pub reject_reason: Option<String>,
 }
 
-/// The envelope of every answer: `{timestamp, status, result}`; the list adds `hasMore`.
-/// Fields the connector does not use are named but skipped ([`IgnoredAny`]), not allocated.
+/// The envelope of an answer about one payment: `{timestamp, status, result}`. `result` is
+/// required, so an answer without one is unreadable, and outcome-unknown after a mutation
+/// (the transport's rule).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Envelope<T> {
@@ -181,9 +185,36 @@ pub(crate) struct Envelope<T> {
     #[serde(default)]
     #[allow(dead_code)]
     pub status: Option<IgnoredAny>,
-    pub result: Option<T>,
+    pub result: T,
+}
+
+/// The envelope of `GET /api/v1/payments`: `{timestamp, status, hasMore, result}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ListEnvelope {
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub timestamp: Option<IgnoredAny>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub status: Option<IgnoredAny>,
+    #[serde(default)]
+    pub result: Option<Vec<PaymentResult>>,
     #[serde(default)]
     pub has_more: Option<bool>,
+}
+
+/// The query of `GET /api/v1/payments`, as the gateway names it; times already written in its
+/// format (`2021-10-13T10:26:18`, UTC).
+#[derive(Debug, Default)]
+pub(crate) struct ListQuery<'a> {
+    pub offset: Option<u64>,
+    pub limit: Option<u32>,
+    pub created_gte: Option<String>,
+    pub created_lt: Option<String>,
+    pub updated_gte: Option<String>,
+    pub updated_lt: Option<String>,
+    pub reference_id: Option<&'a str>,
 }
 
 /// `PaymentResult` (also `Payment` in lists, and the webhook body itself).

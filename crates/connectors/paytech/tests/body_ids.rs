@@ -9,7 +9,7 @@ use common::setup;
 use paymux_core::{
     CreatePayment, CreateRefund, Currency, CustomerId, ErrorKind, Money, PaymentId, PaymentProvider,
 };
-use paymux_paytech::{CreateWithdrawal, PaytechCustomer, PaytechDepositOptions};
+use paymux_paytech::{CreateWithdrawal, PaytechCustomer, PaytechPaymentOptions};
 use wiremock::Mock;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::any;
@@ -44,7 +44,7 @@ async fn ids_in_bodies_are_checked_before_sending() {
         // `customer.referenceId`, from a saved customer or from the options.
         let req = CreatePayment::new(eur(1112)).with_customer(CustomerId::from_stored(bad.clone()));
         assert_refused(paytech.create_payment(req).await, "customer.referenceId", &bad);
-        let req = CreatePayment::new(eur(1112)).with_options(PaytechDepositOptions {
+        let req = CreatePayment::new(eur(1112)).with_options(PaytechPaymentOptions {
             customer: Some(customer(&bad)),
             ..Default::default()
         });

@@ -11,7 +11,7 @@ use paymux_core::{
     CreatePayment, Currency, CustomerDetails, DeclineCode, ErrorKind, IdempotencyKey, ListPayments,
     Money, NextAction, Operation, PageCursor, PaymentId, PaymentProvider, PaymentStatus, Phone,
 };
-use paymux_paytech::{PaytechBrowserInfo, PaytechDepositOptions, PaytechListQuery, external_refs};
+use paymux_paytech::{ListDeposits, PaytechConfirmOptions, PaytechPaymentOptions, external_refs};
 use serde_json::json;
 use time::macros::datetime;
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
@@ -138,10 +138,10 @@ async fn create_deposit_sends_the_exact_request_and_surfaces_the_redirect() {
             }),
             ..BillingDetails::default()
         })
-        .with_options(PaytechDepositOptions {
+        .with_options(PaytechPaymentOptions {
             webhook_url: Some("https://shop.example/webhooks".into()),
             additional_parameters: [("countryOfBirth".to_owned(), "CY".to_owned())].into(),
-            ..PaytechDepositOptions::default()
+            ..PaytechPaymentOptions::default()
         });
     let payment = paytech.create_payment(req).await.unwrap();
     assert_eq!(payment.id, PaymentId::new(ID));
@@ -399,12 +399,12 @@ async fn list_deposits_sends_updated_filters_and_the_last_page_has_no_next() {
         .mount(&server)
         .await;
     let page = paytech
-        .list_deposits(PaytechListQuery {
-            limit: Some(0),
-            updated_from: Some(datetime!(2021-10-13 10:26:18 UTC)),
-            updated_before: Some(datetime!(2021-10-13 10:39:34 UTC)),
-            ..PaytechListQuery::default()
-        })
+        .list_deposits(
+            ListDeposits::new()
+                .with_limit(0)
+                .with_updated_from(datetime!(2021-10-13 10:26:18 UTC))
+                .with_updated_before(datetime!(2021-10-13 10:39:34 UTC)),
+        )
         .await
         .unwrap();
     assert!(!page.has_more);
@@ -452,10 +452,10 @@ async fn confirm_payment_is_the_host_to_host_patch_and_keeps_external_refs() {
         .mount(&server)
         .await;
     let mut req = ConfirmPayment::new().with_customer_ip("81.4.178.167".parse::<IpAddr>().unwrap());
-    req.extensions.insert(PaytechBrowserInfo {
+    req.extensions.insert(PaytechConfirmOptions {
         user_agent: Some("Mozilla/5.0".into()),
         timezone_offset: Some(-120),
-        ..PaytechBrowserInfo::default()
+        ..PaytechConfirmOptions::default()
     });
     let p = paytech.confirm_payment(&PaymentId::new(ID), req).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Processing);
@@ -605,8 +605,18 @@ async fn capabilities_are_honest() {
 
 #[test]
 fn environments_have_the_documented_hosts() {
-    assert_eq!(paymux_paytech::Environment::Sandbox.base_url(), "https://engine-sandbox.pay.tech");
-    assert_eq!(paymux_paytech::Environment::Production.base_url(), "https://engine.pay.tech");
+    // The hosts are private; the connector's `Debug` shows the base URL it uses.
+    let host = |environment| {
+        let config = paymux_paytech::PaytechConfig::new(
+            paymux_core::SecretString::from(common::API_KEY),
+            environment,
+        );
+        format!("{:?}", paymux_paytech::Paytech::new(config).unwrap())
+    };
+    assert!(
+        host(paymux_paytech::Environment::Sandbox).contains("\"https://engine-sandbox.pay.tech/\"")
+    );
+    assert!(host(paymux_paytech::Environment::Production).contains("\"https://engine.pay.tech/\""));
     let empty = paymux_paytech::PaytechConfig::new(
         paymux_core::SecretString::from(""),
         paymux_paytech::Environment::Production,

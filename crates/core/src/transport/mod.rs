@@ -145,9 +145,10 @@ pub struct TransportConfig {
     /// limits under bursts.
     pub max_in_flight: Option<usize>,
     /// A client of your own (a proxy, your own root certificates, a connector layer in tests);
-    /// `None` builds one. With your client, the auth header, [`default_headers`]
-    /// (Self::default_headers), `User-Agent` and [`timeout`](Self::timeout) are set on every
-    /// request; `connect_timeout` is then the client's own.
+    /// `None` builds one. With your client, the auth header,
+    /// [`default_headers`](Self::default_headers), `User-Agent` and
+    /// [`timeout`](Self::timeout) are set on every request; `connect_timeout` is then the
+    /// client's own.
     pub http_client: Option<reqwest::Client>,
 }
 
@@ -500,51 +501,37 @@ impl HttpTransport {
         Ok(url)
     }
 
-    /// Sends `req` with retries per its [`Idempotency`] and parses the 2xx body as JSON.
-    pub fn send_json<T: DeserializeOwned>(
+    /// Sends `req` with retries per its [`Idempotency`] and parses the 2xx body as JSON. An
+    /// answer to a mutation that cannot be read is outcome-unknown: the gateway acted, we just
+    /// cannot tell how.
+    pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        let idempotency = req.idempotency.clone();
+        let response = self.execute(req).await?;
+        self.parse_json(&response.body, &idempotency)
+    }
+
+    /// Parses a 2xx body answering a request of `idempotency`: what
+    /// [`send_json`](Self::send_json) does with the answer. Unreadable, it is an
+    /// [`InvalidResponse`](ErrorKind::InvalidResponse) error, outcome-unknown unless the request
+    /// was a read; the error quotes the body masked and redacted.
+    pub fn parse_json<T: DeserializeOwned>(
         &self,
-        req: Request,
-    ) -> impl Future<Output = Result<T>> + '_ {
-        // Not an `async fn`: that would keep a second copy of `req` in the future's state.
-        let mutation = req.idempotency != Idempotency::Read;
-        let exchange = self.execute(req);
-        async move {
-            let response = exchange.await?;
-            self.parse_json(&response.body, mutation)
-        }
+        body: &[u8],
+        idempotency: &Idempotency,
+    ) -> Result<T> {
+        serde_json::from_slice(body).map_err(|e| self.unreadable(body, &e, idempotency))
     }
 
-    /// [`send_json`](Self::send_json) for a request built before the call's future (body
-    /// serialized, headers checked): a build error comes back from the future, nothing sent.
-    ///
-    /// Connector clients build their mutations this way, so the future they hand to a
-    /// [`ProviderFuture`](crate::ProviderFuture) keeps neither the wire body nor the request.
-    pub fn send_built_json<T: DeserializeOwned>(
-        &self,
-        req: Result<Request>,
-    ) -> impl Future<Output = Result<T>> + Send + '_ {
-        let sent = req.map(|req| self.send_json(req));
-        async move { sent?.await }
-    }
-
-    /// Parses a 2xx body. An unreadable answer to a mutation is marked outcome-unknown: the
-    /// gateway acted, we just cannot tell how.
-    pub fn parse_json<T: DeserializeOwned>(&self, body: &[u8], mutation: bool) -> Result<T> {
-        serde_json::from_slice(body).map_err(|e| self.unreadable(body, &e, mutation))
-    }
-
-    /// The error for an answer that does not parse. Out of line and cold, and not generic:
-    /// inline, a copy of it sat in every typed parse.
+    /// The error for an answer that does not parse.
     #[cold]
-    #[inline(never)]
-    fn unreadable(&self, body: &[u8], e: &serde_json::Error, mutation: bool) -> Error {
+    fn unreadable(&self, body: &[u8], e: &serde_json::Error, idempotency: &Idempotency) -> Error {
         let secrets = self.secrets();
         let snippet = crate::redact::snippet(body, classify::SNIPPET_CHARS, &secrets);
         // serde_json quotes the offending value: redact it like the body.
         let why = crate::redact::gateway_text(&e.to_string(), classify::SNIPPET_CHARS, &secrets);
         let err = Error::invalid_response(format!("unreadable answer ({why}); body: {snippet}"))
             .with_provider(self.config.provider.clone());
-        if mutation { err.with_outcome_unknown() } else { err }
+        if *idempotency == Idempotency::Read { err } else { err.with_outcome_unknown() }
     }
 
     fn secrets(&self) -> Vec<&str> {
@@ -553,15 +540,8 @@ impl HttpTransport {
 
     /// Sends `req` with retries per its [`Idempotency`]; returns the 2xx answer or a typed error.
     ///
-    /// The returned future is boxed: the exchange holds just under 1 KB of state (the
-    /// request, the URL, reqwest's exchange and answer). Inline, every caller's future would
-    /// carry it and each level of a connector call would copy it as it starts; the
-    /// create_payment benchmark showed those copies as cache misses costing more than the
-    /// allocation. Under 1 KB the box comes from glibc's per-thread cache; `tests/future_sizes.rs`
-    /// keeps it there.
+    /// The exchange is boxed, so the callers' futures do not carry its state.
     pub fn execute(&self, req: Request) -> Exchange<'_> {
-        // An async block, not an `async fn`: it keeps `req` once (an `async fn` keeps its
-        // arguments twice, here 280 bytes more in every box).
         Box::pin(async move {
             let url = self.url(&req).map_err(|e| e.with_provider(self.config.provider.clone()))?;
             let span = tracing::info_span!(
@@ -640,11 +620,6 @@ impl HttpTransport {
         }
     }
 
-    // Kept small on purpose (it is most of the exchange's box, which glibc serves from its
-    // per-thread cache only up to 1 KB): the reqwest request is built by a plain function,
-    // the URL is borrowed, and the body is read chunk by chunk rather than by
-    // `Response::bytes`, whose future keeps the whole response twice (568 bytes). Before:
-    // 1,384 bytes, and 1,984 for the exchange; now about 400 and under 1 KB.
     async fn attempt(
         &self,
         req: &Request,

@@ -1,0 +1,129 @@
+//! Paychtec-only options, handed to a request with `with_options`, each for one operation.
+
+use paymux_core::GatewayOptions;
+use paymux_core::connector::Connector;
+
+use crate::Paychtec;
+
+/// 3-D Secure preference (`authentication_type`), the family's word for both gateways.
+pub use paymux_hyperswitch_family::AuthenticationType;
+/// `browser_info`, strongly recommended by the guide for cards and 3-D Secure.
+pub use paymux_hyperswitch_family::BrowserInfo;
+
+/// Options of `create_payment`.
+///
+/// ```
+/// use paymux::paychtec::{AuthenticationType, PaychtecPaymentOptions};
+/// use paymux::{CreatePayment, Currency, Money};
+/// let req = CreatePayment::new(Money::from_minor(6540, Currency::USD).unwrap())
+///     .with_options(PaychtecPaymentOptions {
+///         payment_id: Some("pay_order_123".into()),
+///         authentication_type: Some(AuthenticationType::ThreeDs),
+///         ..Default::default()
+///     });
+/// assert!(req.extensions.get::<PaychtecPaymentOptions>().is_some());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaychtecPaymentOptions {
+    /// A merchant-chosen `payment_id` (the guide recommends one for reconciliation).
+    pub payment_id: Option<String>,
+    /// `three_ds` or `no_three_ds`; omitted (the profile's default) when `None`.
+    pub authentication_type: Option<AuthenticationType>,
+    /// Credit or debit card; credit when `None`.
+    pub card_type: Option<CardType>,
+    /// Browser details for 3-D Secure.
+    pub browser_info: Option<BrowserInfo>,
+}
+
+/// Options of `confirm_payment`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaychtecConfirmOptions {
+    /// Credit or debit card; credit when `None`.
+    pub card_type: Option<CardType>,
+    /// Browser details for 3-D Secure (`ConfirmPayment::customer_ip` fills `ip_address`).
+    pub browser_info: Option<BrowserInfo>,
+}
+
+/// Options of `capture_payment`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaychtecCaptureOptions {
+    /// `statement_descriptor_prefix`.
+    pub statement_descriptor_prefix: Option<String>,
+    /// `statement_descriptor_suffix` (or use `CapturePayment::statement_descriptor`).
+    pub statement_descriptor_suffix: Option<String>,
+}
+
+/// Options of `create_refund`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaychtecRefundOptions {
+    /// `Instant` or `Scheduled`.
+    pub refund_type: RefundType,
+}
+
+/// Options of `create_customer`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaychtecCustomerOptions {
+    /// A merchant-supplied customer id for `POST /customers` (use the id Paychtec returns
+    /// afterwards).
+    pub customer_id: Option<String>,
+}
+
+impl GatewayOptions for PaychtecPaymentOptions {
+    const GATEWAY: &'static str = <Paychtec as Connector>::GATEWAY;
+}
+
+impl GatewayOptions for PaychtecConfirmOptions {
+    const GATEWAY: &'static str = <Paychtec as Connector>::GATEWAY;
+}
+
+impl GatewayOptions for PaychtecCaptureOptions {
+    const GATEWAY: &'static str = <Paychtec as Connector>::GATEWAY;
+}
+
+impl GatewayOptions for PaychtecRefundOptions {
+    const GATEWAY: &'static str = <Paychtec as Connector>::GATEWAY;
+}
+
+impl GatewayOptions for PaychtecCustomerOptions {
+    const GATEWAY: &'static str = <Paychtec as Connector>::GATEWAY;
+}
+
+/// `credit` or `debit`, Paychtec's `payment_method_type` for cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CardType {
+    /// `credit` (the default, as in the guide's examples).
+    #[default]
+    Credit,
+    /// `debit`.
+    Debit,
+}
+
+impl CardType {
+    /// The wire word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardType::Credit => "credit",
+            CardType::Debit => "debit",
+        }
+    }
+}
+
+/// Paychtec's `refund_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RefundType {
+    /// `Instant` (the default).
+    #[default]
+    Instant,
+    /// `Scheduled`.
+    Scheduled,
+}
+
+impl RefundType {
+    /// The wire word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundType::Instant => "Instant",
+            RefundType::Scheduled => "Scheduled",
+        }
+    }
+}

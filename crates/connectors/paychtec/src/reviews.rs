@@ -1,0 +1,35 @@
+//! Payments held for manual review (status `requires_merchant_action`): approve or reject.
+
+use paymux_core::connector::idempotency_key;
+use paymux_core::{IdempotencyKey, Payment, PaymentId, Result};
+
+use crate::wire::PaymentReviewRequest;
+use crate::{Paychtec, mapping};
+
+impl Paychtec {
+    /// Approves a payment held for review (`POST /payments/:id/approve`).
+    pub async fn approve_payment(
+        &self,
+        id: &PaymentId,
+        reason: Option<String>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Payment> {
+        let body = PaymentReviewRequest { reason };
+        let key = idempotency_key(key);
+        let answer = self.client.approve_payment(id.as_str(), &body, key).await?;
+        mapping::to_payment(&self.provider, &answer)
+    }
+
+    /// Rejects a payment held for review (`POST /payments/:id/reject`).
+    pub async fn reject_payment(
+        &self,
+        id: &PaymentId,
+        reason: Option<String>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Payment> {
+        let body = PaymentReviewRequest { reason };
+        let key = idempotency_key(key);
+        let answer = self.client.reject_payment(id.as_str(), &body, key).await?;
+        mapping::to_payment(&self.provider, &answer)
+    }
+}

@@ -1,0 +1,525 @@
+//! pay.tech answer -> core: amounts, state words, decline codes, resources, errors, times.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use paymux_core::transport::GatewayError;
+use paymux_core::{
+    CaptureMode, CreateRefund, CustomerId, DeclineCode, Error, Failure, Money, NextAction, Page,
+    PageCursor, Payment, PaymentId, PaymentStatus, ProviderId, Refund, RefundId, RefundStatus,
+    Result, parse_currency,
+};
+use rust_decimal::Decimal;
+use serde_json::value::RawValue;
+use time::OffsetDateTime;
+
+use crate::wire::{ErrorBody, ListEnvelope, PaymentResult, PaymentType};
+use crate::withdrawals::{Withdrawal, WithdrawalStatus};
+
+// ---------------------------------------------------------------------------------------------
+// Amounts
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a JSON number token (`11.12`, `2000`, `1.5E+3`) exactly. A quoted number is accepted
+/// too, in case the gateway ever sends one.
+pub(crate) fn parse_amount(raw: &RawValue) -> Result<Decimal> {
+    let (token, text) = number_text(raw);
+    let parsed = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str(text)
+    };
+    parsed.map_err(|e| Error::invalid_response(format!("amount {token} is not a decimal: {e}")))
+}
+
+/// The token as sent, and its number text without the quotes of a quoted number.
+fn number_text(raw: &RawValue) -> (&str, &str) {
+    let token = raw.get().trim();
+    (token, token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token))
+}
+
+/// An amount token plus a currency code from the gateway, as exact [`Money`]. Refuses (rather
+/// than rounds) more decimals than the currency has.
+pub(crate) fn wire_money(raw: &RawValue, currency: &str) -> Result<Money> {
+    let currency = parse_currency(currency).map_err(|e| {
+        Error::invalid_response(format!("currency {currency:?} is not ISO 4217: {e}"))
+    })?;
+    let (token, text) = number_text(raw);
+    let money = if text.contains(['e', 'E', '-']) {
+        // Scientific notation (and a sign, refused as negative) go through Decimal; a plain
+        // token is read straight into minor units.
+        Money::from_major(parse_amount(raw)?, currency)
+    } else {
+        Money::parse_major(text, currency)
+    };
+    money.map_err(|e| Error::invalid_response(format!("amount {token} {}: {e}", currency.code())))
+}
+
+fn optional_money(raw: Option<&RawValue>, currency: Option<&str>) -> Result<Option<Money>> {
+    match (raw, currency) {
+        (Some(raw), Some(currency)) => wire_money(raw, currency).map(Some),
+        _ => Ok(None),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// States
+// ---------------------------------------------------------------------------------------------
+
+/// The error code pay.tech sets on a deposit cancelled because the customer never finished.
+pub(crate) const CANCELLED_BY_TIMEOUT: &str = "1.04";
+
+/// A `PaymentState` (deposit view) as a [`PaymentStatus`].
+///
+/// | state | status |
+/// |---|---|
+/// | `CHECKOUT` | `RequiresAction` (the customer must go to `redirectUrl`) |
+/// | `PENDING` | `Processing` |
+/// | `AWAITING_APPROVAL` | `Processing` |
+/// | `AUTHORIZED` | `RequiresCapture` |
+/// | `COMPLETED` | `Succeeded` |
+/// | `DECLINED` | `Failed` |
+/// | `CANCELLED` with `errorCode` `1.04` (Cancelled by Timeout) | `Expired` |
+/// | `CANCELLED` | `Cancelled` |
+/// | anything else | `Processing` |
+pub fn payment_status(state: &str, error_code: Option<&str>) -> PaymentStatus {
+    match state {
+        "CHECKOUT" => PaymentStatus::RequiresAction,
+        "PENDING" | "AWAITING_APPROVAL" => PaymentStatus::Processing,
+        "AUTHORIZED" => PaymentStatus::RequiresCapture,
+        "COMPLETED" => PaymentStatus::Succeeded,
+        "DECLINED" => PaymentStatus::Failed,
+        "CANCELLED" if error_code == Some(CANCELLED_BY_TIMEOUT) => PaymentStatus::Expired,
+        "CANCELLED" => PaymentStatus::Cancelled,
+        _ => PaymentStatus::Processing,
+    }
+}
+
+/// A `PaymentState` of a `REFUND` payment as a [`RefundStatus`]: `COMPLETED` succeeded,
+/// `DECLINED` failed, `CANCELLED` cancelled, everything else (and unknown words) pending.
+pub fn refund_status(state: &str) -> RefundStatus {
+    match state {
+        "COMPLETED" => RefundStatus::Succeeded,
+        "DECLINED" => RefundStatus::Failed,
+        "CANCELLED" => RefundStatus::Cancelled,
+        _ => RefundStatus::Pending,
+    }
+}
+
+/// A `PaymentState` of a `WITHDRAWAL` as a [`WithdrawalStatus`]; unknown words are `Pending`.
+pub fn withdrawal_status(state: &str) -> WithdrawalStatus {
+    match state {
+        "AWAITING_APPROVAL" => WithdrawalStatus::AwaitingApproval,
+        "COMPLETED" => WithdrawalStatus::Succeeded,
+        "DECLINED" => WithdrawalStatus::Failed,
+        "CANCELLED" => WithdrawalStatus::Cancelled,
+        _ => WithdrawalStatus::Pending,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decline codes
+// ---------------------------------------------------------------------------------------------
+
+/// pay.tech's `errorCode` (the spec's "Error codes" table) as a normalized [`DeclineCode`].
+///
+/// Codes named below map as listed; any other code maps by its family (the part before the
+/// dot). `None` means the code is not a decline (a timeout, the customer or the merchant
+/// cancelling). The original code always stays in `Failure::gateway_code`.
+///
+/// | codes | decline code |
+/// |---|---|
+/// | `1.04` Cancelled by Timeout, `2.00` Cancelled by Customer, `8.00` Rejected by Merchant | none |
+/// | `1.05` Terminal not Found, `3.17` Channel not active | `config_error` |
+/// | `1.08`, `6.06` Invalid Amount, `3.27` below minimum, `3.28` above maximum | `invalid_amount` |
+/// | `1.09` Invalid Currency, `3.23` Bank not supported, `6.05` Restricted Currency, `6.15` Card Brand not supported | `unsupported_feature` |
+/// | `1.10` Insufficient Balance, `4.01` Insufficient Funds | `insufficient_funds` |
+/// | `3.01`, `4.09` Anti-fraud, `3.19` Card PAN blacklisted | `fraud_suspected` |
+/// | `3.02`, `3.03`, `3.04`, `3.31`, `4.15`, `5.01`, `5.02`, `7.01` (malfunctions, timeouts, retry requested) | `processing_error` |
+/// | `3.09` SCA required | `authentication_required` |
+/// | `4.03` Invalid Account Number | `incorrect_number` |
+/// | `4.13` Invalid card number | `invalid_number` |
+/// | `4.04` Invalid card expiration date | `invalid_expiry_date` |
+/// | `4.06` Card Lost or not active | `pick_up_card` |
+/// | `4.07` Invalid Security Code | `incorrect_cvc` |
+/// | `4.11` AVS failed | `incorrect_address` |
+/// | `4.14` PIN attempts limit exceeded | `incorrect_pin` |
+/// | family `1.xx` (gateway) | `processing_error` |
+/// | family `2.xx` (customer), `8.xx` (merchant) | none |
+/// | family `3.xx` (acquirer), `4.xx` (issuer), `5.xx` (3-D Secure) | `card_declined` |
+/// | family `6.xx` (internal anti-fraud), `7.xx` (external anti-fraud) | `fraud_suspected` |
+/// | anything else | none |
+pub fn decline_code(code: &str) -> Option<DeclineCode> {
+    let code = code.trim();
+    let specific = match code {
+        "1.04" | "2.00" | "8.00" => return None,
+        "1.05" | "3.17" => DeclineCode::ConfigError,
+        "1.08" | "3.27" | "3.28" | "6.06" => DeclineCode::InvalidAmount,
+        "1.09" | "3.23" | "6.05" | "6.15" => DeclineCode::UnsupportedFeature,
+        "1.10" | "4.01" => DeclineCode::InsufficientFunds,
+        "3.01" | "3.19" | "4.09" => DeclineCode::FraudSuspected,
+        "3.02" | "3.03" | "3.04" | "3.31" | "4.15" | "5.01" | "5.02" | "7.01" => {
+            DeclineCode::ProcessingError
+        }
+        "3.09" => DeclineCode::AuthenticationRequired,
+        "4.03" => DeclineCode::IncorrectNumber,
+        "4.13" => DeclineCode::InvalidNumber,
+        "4.04" => DeclineCode::InvalidExpiryDate,
+        "4.06" => DeclineCode::PickUpCard,
+        "4.07" => DeclineCode::IncorrectCvc,
+        "4.11" => DeclineCode::IncorrectAddress,
+        "4.14" => DeclineCode::IncorrectPin,
+        _ => {
+            let family = code.split('.').next().unwrap_or_default();
+            return match family {
+                "1" => Some(DeclineCode::ProcessingError),
+                "3" | "4" | "5" => Some(DeclineCode::CardDeclined),
+                "6" | "7" => Some(DeclineCode::FraudSuspected),
+                _ => None,
+            };
+        }
+    };
+    Some(specific)
+}
+
+fn failure(r: &PaymentResult) -> Option<Failure> {
+    if r.error_code.is_none() && r.error_message.is_none() {
+        return None;
+    }
+    Some(Failure {
+        code: r.error_code.as_deref().and_then(decline_code),
+        gateway_code: r.error_code.clone(),
+        message: r.error_message.clone(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------------
+
+/// The payment's requested amount: the caller's when known, else `customerAmount` (the amount
+/// of the request when the gateway converted it), else `amount`, else zero in the currency
+/// (a deposit created without an amount, whose amount the checkout page collects).
+fn requested_amount(r: &PaymentResult, requested: Option<Money>) -> Result<(Money, Option<Money>)> {
+    let wire = optional_money(r.amount.as_deref(), r.currency.as_deref())?;
+    let customer = optional_money(r.customer_amount.as_deref(), r.customer_currency.as_deref())?;
+    let amount = match requested.or(customer).or(wire) {
+        Some(m) => m,
+        None => {
+            let code = r.currency.as_deref().ok_or_else(|| {
+                Error::invalid_response(format!("payment {} has neither amount nor currency", r.id))
+            })?;
+            let currency = parse_currency(code).map_err(|e| {
+                Error::invalid_response(format!("currency {code:?} is not ISO 4217: {e}"))
+            })?;
+            Money::zero(currency)?
+        }
+    };
+    Ok((amount, wire))
+}
+
+/// Which next step a deposit that is not final shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// The checkout link while the deposit is in `CHECKOUT`, else the `externalRefs`.
+    Checkout,
+    /// The `externalRefs` first: after the host-to-host step the checkout link is stale.
+    Instructions,
+}
+
+/// A deposit as a core [`Payment`]. `requested` is the amount the caller asked for, when this
+/// connector created the payment.
+pub(crate) fn to_payment(
+    provider: &ProviderId,
+    r: PaymentResult,
+    requested: Option<Money>,
+) -> Result<Payment> {
+    payment(provider, r, requested, Shown::Checkout)
+}
+
+/// The deposit the host-to-host step answers: its `externalRefs` (payment instructions for
+/// the customer) become `NextAction::Instructions`.
+pub(crate) fn to_host_to_host_payment(provider: &ProviderId, r: PaymentResult) -> Result<Payment> {
+    payment(provider, r, None, Shown::Instructions)
+}
+
+/// Takes the answer by value: its strings move into the payment.
+fn payment(
+    provider: &ProviderId,
+    r: PaymentResult,
+    requested: Option<Money>,
+    shown: Shown,
+) -> Result<Payment> {
+    let state = r.state.as_deref().unwrap_or_default();
+    let status = payment_status(state, r.error_code.as_deref());
+    let (amount, wire) = requested_amount(&r, requested)?;
+    let created_at = r.created.as_deref().and_then(parse_time);
+    let failure = if status == PaymentStatus::Succeeded { None } else { failure(&r) };
+    let next_action = next_action(r.redirect_url, r.external_refs, status, state, shown);
+    let state = r.state.unwrap_or_default();
+    let mut p = Payment::new(PaymentId::new(r.id), provider.clone(), status, state, amount);
+    if status == PaymentStatus::Succeeded {
+        // `amount`/`currency` is what was finally sent to (and settled by) the provider; for
+        // some methods it differs from the request.
+        p.amount_received = wire;
+    }
+    p.capture_mode =
+        r.pre_auth.map(|pre| if pre { CaptureMode::Manual } else { CaptureMode::Automatic });
+    p.merchant_reference = r.reference_id;
+    p.description = r.description;
+    p.customer_id = r.customer.and_then(|c| c.reference_id).map(CustomerId::from_gateway);
+    p.next_action = next_action;
+    p.failure = failure;
+    p.created_at = created_at;
+    Ok(p)
+}
+
+fn next_action(
+    redirect: Option<String>,
+    refs: Option<serde_json::Map<String, serde_json::Value>>,
+    status: PaymentStatus,
+    state: &str,
+    shown: Shown,
+) -> Option<NextAction> {
+    if status.is_final() {
+        return None;
+    }
+    let redirect = redirect.filter(|u| !u.is_empty());
+    let refs = refs.filter(|m| !m.is_empty());
+    if state == "CHECKOUT" && shown == Shown::Checkout && redirect.is_some() {
+        return redirect.map(|url| NextAction::Redirect { url });
+    }
+    if let Some(refs) = refs {
+        return Some(NextAction::Instructions { data: serde_json::Value::Object(refs) });
+    }
+    redirect.map(|url| NextAction::Redirect { url })
+}
+
+/// The `externalRefs` of a host-to-host deposit (payment instructions for the customer), as
+/// `confirm_payment` returns them in `NextAction::Instructions`. Empty when there are none;
+/// non-string values are left out.
+pub fn external_refs(payment: &Payment) -> BTreeMap<String, String> {
+    match &payment.next_action {
+        Some(NextAction::Instructions { data: serde_json::Value::Object(map) }) => {
+            map.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect()
+        }
+        _ => BTreeMap::new(),
+    }
+}
+
+/// One page of the list route as deposits: refunds and withdrawals share the route and are
+/// left out of `items`, but counted in the next offset.
+pub(crate) fn to_deposit_page(
+    provider: &ProviderId,
+    answer: ListEnvelope,
+    offset: u64,
+) -> Result<Page<Payment>> {
+    let results = answer.result.unwrap_or_default();
+    let has_more = answer.has_more.unwrap_or(false);
+    let count = u64::try_from(results.len()).unwrap_or(u64::MAX);
+    let items = results
+        .into_iter()
+        .filter(|r| r.payment_type.as_deref().is_none_or(|t| t == PaymentType::Deposit.as_str()))
+        .map(|r| to_payment(provider, r, None))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        has_more,
+        next: has_more.then(|| PageCursor::Offset(offset.saturating_add(count))),
+        total: None,
+    })
+}
+
+/// Refuses an answer of another payment type than the route was asked for: one id space
+/// holds deposits, refunds and withdrawals alike.
+pub(crate) fn expect_type(r: &PaymentResult, want: PaymentType) -> Result<()> {
+    match r.payment_type.as_deref() {
+        Some(t) if t != want.as_str() => Err(Error::invalid_request(format!(
+            "pay.tech payment {} is a {t}, not a {}",
+            r.id,
+            want.as_str()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// What a refund without an amount refunds: the whole `amount`/`currency` of its parent.
+pub(crate) fn refundable(parent: &PaymentResult, id: &PaymentId) -> Result<Money> {
+    match (parent.amount.as_deref(), parent.currency.as_deref()) {
+        (Some(raw), Some(currency)) => wire_money(raw, currency),
+        _ => Err(Error::invalid_request(format!(
+            "payment {id} has no amount to refund: give the refund an amount"
+        ))),
+    }
+}
+
+/// The refund `create_refund` made, with the caller's amount, parent and reason.
+pub(crate) fn created_refund(
+    provider: &ProviderId,
+    r: &PaymentResult,
+    req: &CreateRefund,
+    amount: Money,
+) -> Result<Refund> {
+    let mut refund = to_refund(provider, r, Some(amount), Some(&req.payment_id))?;
+    refund.reason = req.reason.as_ref().map(|r| r.as_text().to_owned());
+    Ok(refund)
+}
+
+/// A `REFUND` payment as a core [`Refund`].
+pub(crate) fn to_refund(
+    provider: &ProviderId,
+    r: &PaymentResult,
+    requested: Option<Money>,
+    parent: Option<&PaymentId>,
+) -> Result<Refund> {
+    let state = r.state.clone().unwrap_or_default();
+    let status = refund_status(&state);
+    let payment_id = match (&r.parent_payment_id, parent) {
+        (Some(id), _) => PaymentId::new(id),
+        (None, Some(id)) => id.clone(),
+        (None, None) => {
+            return Err(Error::invalid_response(format!("refund {} has no parentPaymentId", r.id)));
+        }
+    };
+    let wire = optional_money(r.amount.as_deref(), r.currency.as_deref())?;
+    let amount = match requested.or(wire) {
+        Some(m) => m,
+        None => requested_amount(r, None)?.0,
+    };
+    let mut refund =
+        Refund::new(RefundId::new(&r.id), provider.clone(), payment_id, status, state, amount);
+    refund.merchant_refund_id = r.reference_id.clone();
+    if status != RefundStatus::Succeeded {
+        refund.failure = failure(r);
+    }
+    refund.created_at = r.created.as_deref().and_then(parse_time);
+    Ok(refund)
+}
+
+/// A `WITHDRAWAL` payment as a [`Withdrawal`].
+pub(crate) fn to_withdrawal(
+    provider: &ProviderId,
+    r: &PaymentResult,
+    requested: Option<Money>,
+) -> Result<Withdrawal> {
+    let state = r.state.clone().unwrap_or_default();
+    let status = withdrawal_status(&state);
+    let (amount, wire) = requested_amount(r, requested)?;
+    Ok(Withdrawal {
+        id: PaymentId::new(&r.id),
+        provider: provider.clone(),
+        status,
+        raw_status: state,
+        amount,
+        amount_sent: if status == WithdrawalStatus::Succeeded { wire } else { None },
+        merchant_reference: r.reference_id.clone(),
+        failure: if status == WithdrawalStatus::Succeeded { None } else { failure(r) },
+        external_result_code: r.external_result_code.clone(),
+        created_at: r.created.as_deref().and_then(parse_time),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// The [`ErrorParser`](paymux_core::transport::ErrorParser) for
+/// `{timestamp, status, error, message, path, errors[]}`. The kind comes from the HTTP status
+/// (400 `InvalidRequest`, 401 `Authentication`, 404 `NotFound`, 5xx `ProviderUnavailable`);
+/// `error` ("Bad Request") becomes the gateway code, `message` plus each `errors[]` entry
+/// (`field: defaultMessage`) the gateway message.
+pub(crate) fn error_parser(_status: http::StatusCode, body: &[u8]) -> Option<GatewayError> {
+    let e: ErrorBody = serde_json::from_slice(body).ok()?;
+    let details: Vec<String> = e
+        .errors
+        .iter()
+        .filter_map(|f| match (&f.field, &f.default_message) {
+            (Some(field), Some(msg)) => Some(format!("{field}: {msg}")),
+            (None, Some(msg)) => Some(msg.clone()),
+            (Some(field), None) => Some(field.clone()),
+            (None, None) => None,
+        })
+        .collect();
+    let mut message = e.message.filter(|m| !m.trim().is_empty());
+    if !details.is_empty() {
+        let joined = details.join("; ");
+        message = Some(match message {
+            Some(m) => format!("{m} ({joined})"),
+            None => joined,
+        });
+    }
+    if e.error.is_none() && message.is_none() {
+        return None;
+    }
+    Some(GatewayError { code: e.error, message, kind: None, decline_code: None })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times
+// ---------------------------------------------------------------------------------------------
+
+/// `created` is `YYYY-MM-DDTHH:MM:SS` in UTC (RFC 3339 accepted too); unreadable -> `None`.
+pub(crate) fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    // The documented form (`2030-12-25T10:11:12`, UTC) is RFC 3339 without its offset: read
+    // it with the one RFC 3339 parser, `Z` appended, rather than trying RFC 3339 and then a
+    // second, interpreted format on every answer.
+    let has_offset = text
+        .split_once('T')
+        .is_some_and(|(_, time)| time.ends_with(['Z', 'z']) || time.contains(['+', '-']));
+    let rfc3339 = &time::format_description::well_known::Rfc3339;
+    if has_offset {
+        OffsetDateTime::parse(text, rfc3339).ok()
+    } else {
+        OffsetDateTime::parse(&format!("{text}Z"), rfc3339).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use paymux_core::Currency;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_read_with_and_without_offset() {
+        assert_eq!(parse_time("2030-12-25T10:11:12"), Some(datetime!(2030-12-25 10:11:12 UTC)));
+        assert_eq!(
+            parse_time("2030-12-25T10:11:12.708"),
+            Some(datetime!(2030-12-25 10:11:12.708 UTC))
+        );
+        assert_eq!(
+            parse_time("2030-12-25T10:11:12.708+02:00"),
+            Some(datetime!(2030-12-25 10:11:12.708 +2))
+        );
+        assert_eq!(parse_time("2030-12-25T10:11:12Z"), Some(datetime!(2030-12-25 10:11:12 UTC)));
+        assert_eq!(
+            parse_time("2030-12-25T10:11:12-05:00"),
+            Some(datetime!(2030-12-25 10:11:12 -5))
+        );
+        for bad in ["", "2030-12-25", "2030-12-25T25:00:00", "yesterday", "2030-12-25T10:11:12ZZ"] {
+            assert_eq!(parse_time(bad), None, "{bad:?}");
+        }
+    }
+
+    fn money(token: &str, currency: &str) -> Result<Money> {
+        wire_money(&RawValue::from_string(token.to_owned()).expect("token"), currency)
+    }
+
+    #[test]
+    fn amount_tokens_are_read_exactly_in_every_form() {
+        let eur = |minor| Money::from_minor(minor, Currency::EUR).expect("money");
+        assert_eq!(money("11.12", "EUR").unwrap(), eur(1112));
+        assert_eq!(money("2000", "EUR").unwrap(), eur(200_000));
+        assert_eq!(money("1.5E+3", "EUR").unwrap(), eur(150_000));
+        assert_eq!(money("1.234e2", "eur").unwrap(), eur(12_340));
+        assert_eq!(money("\"10.50\"", "EUR").unwrap(), eur(1050));
+        assert_eq!(money("10.500", "EUR").unwrap(), eur(1050));
+        for (token, currency) in
+            [("10.123", "EUR"), ("-1.00", "EUR"), ("1.5E-3", "EUR"), ("0.1", "JPY")]
+        {
+            let e = money(token, currency).unwrap_err();
+            assert_eq!(e.kind(), paymux_core::ErrorKind::InvalidResponse, "{token} {currency}");
+        }
+        assert!(money("11.12", "ZZZ").is_err());
+    }
+}
