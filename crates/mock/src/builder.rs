@@ -11,8 +11,8 @@ use crate::webhook::DEFAULT_WEBHOOK_SECRET;
 /// Builds a [`MockProvider`]; start with [`MockProvider::builder`].
 ///
 /// ```
-/// use paymux_core::{Capabilities, Operation, PaymentProvider};
-/// use paymux_mock::MockProvider;
+/// use paymux::{Capabilities, Operation, PaymentProvider};
+/// use paymux::mock::MockProvider;
 ///
 /// let mock = MockProvider::builder()
 ///     .id("mock_eu")

@@ -24,14 +24,14 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use paymux_core::{
+//! use paymux::{
 //!     Card, CreatePayment, CreateRefund, Currency, EventKind, Money, PaymentProvider,
 //!     PaymentStatus,
 //! };
-//! use paymux_mock::{MockProvider, triggers};
+//! use paymux::mock::{MockProvider, triggers};
 //!
 //! // Business code: knows nothing about the mock.
-//! async fn checkout(gateway: Arc<dyn PaymentProvider>, card: Card) -> paymux_core::Result<bool> {
+//! async fn checkout(gateway: Arc<dyn PaymentProvider>, card: Card) -> paymux::Result<bool> {
 //!     let amount = Money::from_minor(2500, Currency::EUR)?;
 //!     let req = CreatePayment::new(amount).with_reference("order_1").with_card(card);
 //!     let payment = gateway.create_payment(req).await?;

@@ -9,9 +9,9 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use paymux_core::{CreatePayment, Currency, Money, PaymentProvider};
-//! use paymux_mock::MockProvider;
-//! use paymux_router::{Registry, Router, RouterConfig};
+//! use paymux::{CreatePayment, Currency, Money, PaymentProvider};
+//! use paymux::mock::MockProvider;
+//! use paymux::router::{Registry, Router, RouterConfig};
 //!
 //! let mut registry = Registry::new();
 //! registry.register("mock", |spec| Ok(Arc::new(MockProvider::builder().id(spec.name.clone()).build()) as _));
@@ -34,7 +34,7 @@
 //!     CreatePayment::new(Money::from_minor(1000, Currency::USD)?).with_reference("order_1"),
 //! ))?;
 //! assert_eq!(payment.id.as_str(), "old:pay_mock_1");
-//! # Ok::<(), paymux_core::Error>(())
+//! # Ok::<(), paymux::Error>(())
 //! ```
 
 //! # The routing file

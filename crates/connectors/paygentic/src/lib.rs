@@ -4,10 +4,10 @@
 //! hosted payment page per payment, paid by the customer at `paymentUrl`.
 //!
 //! ```no_run
-//! use paymux_core::{CreatePayment, Currency, Money, NextAction, PaymentProvider, SecretString};
-//! use paymux_paygentic::{Environment, Paygentic, PaygenticConfig, PaygenticPaymentOptions};
+//! use paymux::{CreatePayment, Currency, Money, NextAction, PaymentProvider, SecretString};
+//! use paymux::paygentic::{Environment, Paygentic, PaygenticConfig, PaygenticPaymentOptions};
 //!
-//! # async fn run() -> paymux_core::Result<()> {
+//! # async fn run() -> paymux::Result<()> {
 //! let gateway = Paygentic::new(PaygenticConfig::new(
 //!     SecretString::from("sk_test_123"),
 //!     Environment::Sandbox,

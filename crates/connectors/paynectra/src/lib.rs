@@ -6,10 +6,10 @@
 //! refused with `Unsupported` before any request, and every error names the instance.
 //!
 //! ```no_run
-//! use paymux_core::{CaptureMode, CreatePayment, Currency, Money, PaymentProvider, SecretString};
-//! use paymux_paynectra::{Environment, Paynectra, PaynectraConfig};
+//! use paymux::{CaptureMode, CreatePayment, Currency, Money, PaymentProvider, SecretString};
+//! use paymux::paynectra::{Environment, Paynectra, PaynectraConfig};
 //!
-//! # async fn run() -> paymux_core::Result<()> {
+//! # async fn run() -> paymux::Result<()> {
 //! let config = PaynectraConfig::new(SecretString::from("sk_test_..."), Environment::Sandbox);
 //! let paynectra = Paynectra::new(config)?;
 //! let payment = paynectra

@@ -7,10 +7,10 @@
 //! authenticated with `Authorization: Bearer <shop API key>`.
 //!
 //! ```no_run
-//! use paymux_core::{CreatePayment, Currency, Money, NextAction, PaymentProvider, SecretString};
-//! use paymux_paytech::{Environment, Paytech, PaytechConfig};
+//! use paymux::{CreatePayment, Currency, Money, NextAction, PaymentProvider, SecretString};
+//! use paymux::paytech::{Environment, Paytech, PaytechConfig};
 //!
-//! # async fn run() -> paymux_core::Result<()> {
+//! # async fn run() -> paymux::Result<()> {
 //! let config = PaytechConfig::new(SecretString::from("shop-api-key"), Environment::Sandbox)
 //!     .with_signing_key(SecretString::from("shop-signing-key"));
 //! let paytech = Paytech::new(config)?;

@@ -11,7 +11,7 @@ use crate::{Paytech, mapping};
 /// Filters of `GET /api/v1/payments`, all of them.
 ///
 /// ```
-/// use paymux_paytech::ListDeposits;
+/// use paymux::paytech::ListDeposits;
 /// let last_hour = ListDeposits::new()
 ///     .with_limit(100)
 ///     .with_updated_from(time::OffsetDateTime::now_utc() - time::Duration::HOUR);

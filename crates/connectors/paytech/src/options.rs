@@ -94,8 +94,8 @@ impl fmt::Debug for PaytechCustomer {
 /// pay.tech-only options of a deposit (`CreatePayment::with_options`).
 ///
 /// ```
-/// use paymux_core::{CreatePayment, Currency, Money};
-/// use paymux_paytech::{PaytechCustomer, PaytechPaymentOptions};
+/// use paymux::{CreatePayment, Currency, Money};
+/// use paymux::paytech::{PaytechCustomer, PaytechPaymentOptions};
 /// let req = CreatePayment::new(Money::from_minor(10000, Currency::BRL).unwrap())
 ///     .with_options(PaytechPaymentOptions {
 ///         payment_method: Some("PIX".into()),
