@@ -2,11 +2,15 @@
 //!
 //! What the gateways that speak the open-source Hyperswitch API shape (Paychtec, paymnt.cloud)
 //! share, written once so both connectors send and read it the same way. Each connector keeps
-//! what differs: its hosts and key rules, its routes and the header its idempotency key goes
-//! in (Paychtec's `X-Idempotency-Key`, paymnt's `Idempotency-Key`), and the fields only its
-//! guide names (Paychtec's `profile_id` and `order_details[].name`, Hyperswitch's
-//! `order_details[].product_name` and `merchant_order_reference_id` for paymnt.cloud).
+//! what differs: its hosts and key rules, the header its idempotency key goes in (Paychtec's
+//! `X-Idempotency-Key`, paymnt's `Idempotency-Key`), the routes only its gateway serves, and
+//! the fields only its guide names (Paychtec's `profile_id` and `order_details[].name`,
+//! Hyperswitch's `order_details[].product_name` and `merchant_order_reference_id` for
+//! paymnt.cloud).
 //!
+//! - [`client`]: the routes both gateways serve ([`Routes`]: create, get, confirm, capture,
+//!   cancel and list payments; create, get and list refunds; create and get customers), with
+//!   the connector's idempotency header and key rule ([`KeyRule`]).
 //! - The JSON, one struct per body, at the crate root: the request bodies (`POST /payments`,
 //!   confirm, capture, cancel, refunds, customers, the list filters) with every field either
 //!   gateway documents, the payment, refund, customer and list answers, the webhook envelope;
@@ -41,12 +45,14 @@
 //! # Ok::<(), paymux_core::Error>(())
 //! ```
 
+pub mod client;
 pub mod error;
 pub mod mapping;
 pub mod status;
 pub mod webhook;
 mod wire;
 
+pub use client::{KeyRule, Routes};
 pub use error::{ErrorBody, ErrorDetail, error_kind, error_parser};
 pub use mapping::{
     cancel_body, capture_body, create_body, customer_body, list_body, refund_body,

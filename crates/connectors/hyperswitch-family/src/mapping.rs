@@ -57,16 +57,20 @@ pub fn wire_amount(money: Money, what: &str) -> Result<i64> {
     Ok(minor)
 }
 
-/// An optional amount (a partial capture or refund) for the wire: positive and at most
-/// [`MAX_AMOUNT_MINOR`] ([`wire_amount`]); `None` stays `None` (capture or refund the rest).
-pub fn positive_amount(amount: Option<Money>, what: &str) -> Result<Option<i64>> {
-    match amount {
-        Some(m) if m.is_zero() => {
-            Err(Error::invalid_request(format!("{what} amount must be positive")))
-        }
-        Some(m) => wire_amount(m, what).map(Some),
-        None => Ok(None),
+/// An amount for the wire that must be positive (a payment link, a payout), at most
+/// [`MAX_AMOUNT_MINOR`] ([`wire_amount`]); zero is refused with
+/// [`InvalidRequest`](paymux_core::ErrorKind::InvalidRequest).
+pub fn positive_wire_amount(money: Money, what: &str) -> Result<i64> {
+    if money.is_zero() {
+        return Err(Error::invalid_request(format!("{what} amount must be positive")));
     }
+    wire_amount(money, what)
+}
+
+/// An optional amount (a partial capture or refund, a payment update) for the wire:
+/// [`positive_wire_amount`]; `None` stays `None` (capture or refund the rest).
+pub fn positive_amount(amount: Option<Money>, what: &str) -> Result<Option<i64>> {
+    amount.map(|m| positive_wire_amount(m, what)).transpose()
 }
 
 /// A gateway id (payment, customer, profile id) checked before it goes anywhere in a request,

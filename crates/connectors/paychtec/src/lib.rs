@@ -5,7 +5,9 @@
 //! verification and the payment/refund/customer answers are mapped by the shared
 //! [`paymux_hyperswitch_family`] crate, so Paychtec and paymnt.cloud read them identically;
 //! the request bodies are the family's Hyperswitch shapes, which this crate fills as
-//! Paychtec's own guide writes them; the hosts, headers and routes are this crate's.
+//! Paychtec's own guide writes them; the routes both gateways serve are the family's
+//! [`Routes`](paymux_hyperswitch_family::Routes); the hosts, headers and the routes only
+//! Paychtec serves are this crate's.
 //!
 //! ```no_run
 //! use paymux::paychtec::{Paychtec, PaychtecConfig};
@@ -152,8 +154,9 @@
 //!
 //! ## Layout
 //!
-//! `lib.rs` (this: configuration, connector, the `Connector` impl), `client.rs` (one method
-//! per route), `wire.rs` (the JSON), `mapping.rs` (both directions), `options.rs` (the
+//! `lib.rs` (this: configuration, connector, the `Connector` impl), `client.rs` (the hosts,
+//! `X-Idempotency-Key`, the family's routes and one method per route only Paychtec serves),
+//! `wire.rs` (the JSON), `mapping.rs` (both directions), `options.rs` (the
 //! `Paychtec*Options`), `webhook.rs`, and one file per family of operations beyond the trait:
 //! `payments.rs`, `reviews.rs`, `refunds.rs`, `customers.rs`, `payment_links.rs`,
 //! `payouts.rs`, `disputes.rs`.

@@ -13,7 +13,7 @@ use paymux_core::{
 use paymux_hyperswitch_family as family;
 use paymux_hyperswitch_family::mapping::{
     MAX_REFUND_ID_LEN, billing_to_wire, capture_method_word, card_data, check_id, format_time,
-    metadata_to_wire, wire_amount,
+    metadata_to_wire, positive_amount, positive_wire_amount, wire_amount,
 };
 
 use crate::wire::{
@@ -298,10 +298,7 @@ pub(crate) fn customer_page(
 /// The body of `POST /payments/:id`: only the fields set, the amount positive and at most
 /// the family's maximum, order lines in its currency.
 pub(crate) fn update_body(req: &UpdatePayment) -> Result<PaymentUpdateRequest> {
-    if req.amount.is_some_and(|a| a.is_zero()) {
-        return Err(Error::invalid_request("payment amount must be positive"));
-    }
-    let amount = req.amount.map(|a| wire_amount(a, "payment")).transpose()?;
+    let amount = positive_amount(req.amount, "payment")?;
     if let (Some(amount), Some(lines)) = (req.amount, &req.order_lines)
         && let Some(line) = lines.iter().find(|l| l.unit_amount.currency() != amount.currency())
     {
@@ -333,11 +330,8 @@ pub(crate) fn update_body(req: &UpdatePayment) -> Result<PaymentUpdateRequest> {
 
 /// The body of `POST /payment_link`.
 pub(crate) fn payment_link_body(req: CreatePaymentLink) -> Result<PaymentLinkCreateRequest> {
-    if req.amount.is_zero() {
-        return Err(Error::invalid_request("payment link amount must be positive"));
-    }
     Ok(PaymentLinkCreateRequest {
-        amount: wire_amount(req.amount, "payment link")?,
+        amount: positive_wire_amount(req.amount, "payment link")?,
         currency: req.amount.currency().code().to_owned(),
         description: req.description,
         link_type: req.link_type,
@@ -354,11 +348,8 @@ pub(crate) fn payment_link_body(req: CreatePaymentLink) -> Result<PaymentLinkCre
 
 /// The body of `POST /payouts/create`.
 pub(crate) fn payout_body(req: CreatePayout) -> Result<PayoutCreateRequest> {
-    if req.amount.is_zero() {
-        return Err(Error::invalid_request("payout amount must be positive"));
-    }
     Ok(PayoutCreateRequest {
-        amount: wire_amount(req.amount, "payout")?,
+        amount: positive_wire_amount(req.amount, "payout")?,
         currency: req.amount.currency().code().to_owned(),
         customer_id: customer_id(req.customer)?,
         payout_type: req.payout_type,

@@ -3,6 +3,7 @@
 use paymux_core::connector::idempotency_key;
 use paymux_core::{IdempotencyKey, Payment, PaymentId, Result};
 
+use crate::client::Review;
 use crate::wire::PaymentReviewRequest;
 use crate::{Paychtec, mapping};
 
@@ -14,10 +15,7 @@ impl Paychtec {
         reason: Option<String>,
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
-        let body = PaymentReviewRequest { reason };
-        let key = idempotency_key(key);
-        let answer = self.client.approve_payment(id.as_str(), &body, key).await?;
-        mapping::to_payment(&self.provider, &answer)
+        self.review(id, Review::Approve, reason, key).await
     }
 
     /// Rejects a payment held for review (`POST /payments/:id/reject`).
@@ -27,9 +25,19 @@ impl Paychtec {
         reason: Option<String>,
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
+        self.review(id, Review::Reject, reason, key).await
+    }
+
+    async fn review(
+        &self,
+        id: &PaymentId,
+        review: Review,
+        reason: Option<String>,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Payment> {
         let body = PaymentReviewRequest { reason };
         let key = idempotency_key(key);
-        let answer = self.client.reject_payment(id.as_str(), &body, key).await?;
+        let answer = self.client.review_payment(id.as_str(), review, &body, key).await?;
         mapping::to_payment(&self.provider, &answer)
     }
 }

@@ -14,9 +14,8 @@ use crate::{AuthenticationType, Dispute, PaymentLinkConfig};
 
 pub(crate) use paymux_hyperswitch_family::{
     BillingData, Checked, CustomerRequest, CustomerResponse, ListResponse, OrderDetail,
-    PaymentCancelRequest, PaymentCaptureRequest, PaymentConfirmRequest, PaymentCreateRequest,
-    PaymentListRequest, PaymentMethodData, PaymentResponse, RefundCreateRequest, RefundListRequest,
-    RefundResponse,
+    PaymentCaptureRequest, PaymentConfirmRequest, PaymentCreateRequest, PaymentListRequest,
+    PaymentMethodData, PaymentResponse, RefundCreateRequest, RefundListRequest,
 };
 
 /// `POST /payments/:payment_id` (update before confirmation).

@@ -3,8 +3,9 @@
 //! paymux connector for [paymnt.cloud](https://paymnt.cloud), a gateway speaking the
 //! open-source Hyperswitch API. What it shares with Paychtec (the request bodies, status
 //! words, the error body, the webhook scheme and envelope, payment/refund/customer answers,
-//! list paging) comes from [`paymux_hyperswitch_family`]; this crate holds paymnt's hosts,
-//! headers and routes, and the fields it names as Hyperswitch does.
+//! list paging, the routes) comes from [`paymux_hyperswitch_family`]; this crate holds
+//! paymnt's hosts, headers and idempotency key rule, and the fields it names as Hyperswitch
+//! does.
 //!
 //! ```no_run
 //! use paymux::paymnt::{Paymnt, PaymntConfig};
@@ -81,10 +82,10 @@
 //!
 //! ## Layout
 //!
-//! `lib.rs` (this: configuration, connector, the `Connector` impl), `client.rs` (one method
-//! per route), `wire.rs` (the family's JSON shapes in use), `mapping.rs` (both directions),
-//! `options.rs` ([`PaymntPaymentOptions`]), `refunds.rs` ([`Paymnt::list_refunds`]),
-//! `webhook.rs`.
+//! `lib.rs` (this: configuration, connector, the `Connector` impl), `client.rs` (the hosts,
+//! `Idempotency-Key` and its UUID rule over the family's routes), `wire.rs` (the family's
+//! JSON shapes in use), `mapping.rs` (both directions), `options.rs`
+//! ([`PaymntPaymentOptions`]), `refunds.rs` ([`Paymnt::list_refunds`]), `webhook.rs`.
 
 mod client;
 mod mapping;
@@ -192,7 +193,7 @@ impl Paymnt {
             capabilities = capabilities.without(Operation::Webhooks);
         }
         Ok(Paymnt {
-            client: client::Client::new(HttpTransport::new(transport)?),
+            client: client::new(HttpTransport::new(transport)?),
             provider,
             capabilities,
             webhook_secret: config.webhook_secret,
