@@ -1,0 +1,388 @@
+//! Group commit for the journal: every new entry and every outcome goes through one writer
+//! task per journal, which takes all that is waiting (up to a batch) and commits it in one
+//! transaction. Each caller waits for the commit that holds its row, so "recorded before
+//! sending" still holds for each call; the database sees one commit per batch instead of two
+//! per call.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use paymux_core::{Error, ErrorKind, Result};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::db::{Db, db_error, now_ms};
+
+/// A new journal entry, in flight from the moment it commits.
+#[derive(Debug, Clone)]
+pub(crate) struct NewEntry {
+    pub(crate) instance: String,
+    pub(crate) logical_key: String,
+    pub(crate) operation: &'static str,
+    pub(crate) idempotency_key: String,
+    pub(crate) fingerprint: String,
+    pub(crate) request: String,
+    pub(crate) replayable: bool,
+    pub(crate) is_retry: bool,
+}
+
+/// The outcome of one attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct Completion {
+    pub(crate) id: i64,
+    pub(crate) attempt: i64,
+    pub(crate) state: &'static str,
+    pub(crate) result: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) reusable: bool,
+}
+
+#[derive(Debug)]
+enum Op {
+    Begin(NewEntry),
+    Complete(Completion),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    /// The entry's id, or `None` when its logical key was already taken.
+    Inserted(Option<i64>),
+    /// Whether the attempt was still the entry's current one (and so was recorded).
+    Updated(bool),
+}
+
+enum Reply {
+    Begin(oneshot::Sender<Result<Option<i64>>>),
+    Complete(oneshot::Sender<Result<bool>>),
+}
+
+impl Reply {
+    fn send(self, outcome: Result<Outcome>) {
+        match (self, outcome) {
+            (Reply::Begin(tx), Ok(Outcome::Inserted(id))) => {
+                let _ = tx.send(Ok(id));
+            }
+            (Reply::Complete(tx), Ok(Outcome::Updated(done))) => {
+                let _ = tx.send(Ok(done));
+            }
+            (Reply::Begin(tx), Err(e)) => {
+                let _ = tx.send(Err(e));
+            }
+            (Reply::Complete(tx), Err(e)) => {
+                let _ = tx.send(Err(e));
+            }
+            (Reply::Begin(tx), Ok(_)) => {
+                let _ = tx.send(Err(Error::invalid_response("paymux-store: writer mismatch")));
+            }
+            (Reply::Complete(tx), Ok(_)) => {
+                let _ = tx.send(Err(Error::invalid_response("paymux-store: writer mismatch")));
+            }
+        }
+    }
+}
+
+/// The journal's writer: a task started on first use.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    db: Db,
+    owner: String,
+    lease_ms: i64,
+    max_batch: usize,
+    tx: OnceLock<mpsc::Sender<(Op, Reply)>>,
+}
+
+impl Writer {
+    pub(crate) fn new(db: Db, owner: String, lease_ms: i64, max_batch: usize) -> Self {
+        Writer { db, owner, lease_ms, max_batch: max_batch.max(1), tx: OnceLock::new() }
+    }
+
+    fn sender(&self) -> &mpsc::Sender<(Op, Reply)> {
+        self.tx.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(self.max_batch.saturating_mul(4));
+            let task = Task {
+                db: self.db.clone(),
+                owner: self.owner.clone(),
+                lease_ms: self.lease_ms,
+                max_batch: self.max_batch,
+            };
+            tokio::spawn(task.run(rx));
+            tx
+        })
+    }
+
+    async fn submit(&self, op: Op, reply: Reply) -> Result<()> {
+        self.sender().send((op, reply)).await.map_err(|_| stopped())
+    }
+
+    /// Records a new entry; `None` when the logical key is taken already.
+    pub(crate) async fn begin(&self, entry: NewEntry) -> Result<Option<i64>> {
+        let (tx, rx) = oneshot::channel();
+        self.submit(Op::Begin(entry), Reply::Begin(tx)).await?;
+        rx.await.map_err(|_| stopped())?
+    }
+
+    /// Records an attempt's outcome; `false` when the entry has moved on (another attempt
+    /// took it over).
+    pub(crate) async fn complete(&self, completion: Completion) -> Result<bool> {
+        let (tx, rx) = oneshot::channel();
+        self.submit(Op::Complete(completion), Reply::Complete(tx)).await?;
+        rx.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> Error {
+    Error::new(ErrorKind::ProviderUnavailable, "paymux-store: the journal writer has stopped")
+}
+
+/// A failure shared by every row of a batch: each caller gets its own copy.
+fn copy(e: &Error) -> Error {
+    Error::new(e.kind(), e.message().to_owned())
+}
+
+struct Task {
+    db: Db,
+    owner: String,
+    lease_ms: i64,
+    max_batch: usize,
+}
+
+/// Batches in flight at once: SQLite has one writer at a time; PostgreSQL takes several
+/// transactions at once, and a batch committing there need not hold up the next.
+fn parallel_batches(db: &Db) -> usize {
+    match db {
+        #[cfg(feature = "sqlite")]
+        Db::Sqlite(_) => 1,
+        #[cfg(feature = "postgres")]
+        Db::Postgres(_) => 4,
+    }
+}
+
+impl Task {
+    async fn run(self, mut rx: mpsc::Receiver<(Op, Reply)>) {
+        let task = std::sync::Arc::new(self);
+        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel_batches(&task.db)));
+        let mut waiting = Vec::with_capacity(task.max_batch);
+        loop {
+            // A slot first: while every slot is busy, the next batch grows in the channel.
+            let Ok(slot) = slots.clone().acquire_owned().await else { break };
+            if rx.recv_many(&mut waiting, task.max_batch).await == 0 {
+                break;
+            }
+            let batch: Vec<(Op, Reply)> = std::mem::take(&mut waiting);
+            let task = task.clone();
+            tokio::spawn(async move {
+                task.flush(batch).await;
+                drop(slot);
+            });
+        }
+    }
+
+    /// Commits one batch and answers every caller in it.
+    async fn flush(&self, batch: Vec<(Op, Reply)>) {
+        let (ops, replies): (Vec<Op>, Vec<Reply>) = batch.into_iter().unzip();
+        match self.apply(&ops).await {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    reply.send(Ok(outcome));
+                }
+            }
+            Err(e) if ops.len() > 1 => {
+                // One bad row must not fail the others: each alone.
+                tracing::warn!(error = %e, rows = ops.len(), "journal batch failed; writing its rows one by one");
+                for (op, reply) in ops.into_iter().zip(replies) {
+                    let one = self.apply(std::slice::from_ref(&op)).await;
+                    reply.send(one.and_then(|mut o| {
+                        o.pop().ok_or_else(|| Error::invalid_response("paymux-store: no outcome"))
+                    }));
+                }
+            }
+            Err(e) => {
+                for reply in replies {
+                    reply.send(Err(copy(&e)));
+                }
+            }
+        }
+    }
+
+    async fn apply(&self, ops: &[Op]) -> Result<Vec<Outcome>> {
+        let now = now_ms();
+        let lease_until = now.saturating_add(self.lease_ms);
+        let begins: Vec<&NewEntry> = ops
+            .iter()
+            .filter_map(|op| if let Op::Begin(e) = op { Some(e) } else { None })
+            .collect();
+        let completes: Vec<&Completion> = ops
+            .iter()
+            .filter_map(|op| if let Op::Complete(c) = op { Some(c) } else { None })
+            .collect();
+        let rows = match &self.db {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(pool) => {
+                self.apply_sqlite(pool, &begins, &completes, now, lease_until).await?
+            }
+            #[cfg(feature = "postgres")]
+            Db::Postgres(pool) => {
+                self.apply_pg(pool, &begins, &completes, now, lease_until).await?
+            }
+        };
+        // `rows`: ("i", id, instance, logical key) per entry inserted, ("u", id, ..) per
+        // outcome recorded.
+        let mut inserted: HashMap<(String, String), i64> = HashMap::new();
+        let mut updated: HashSet<i64> = HashSet::new();
+        for (kind, id, instance, key) in rows {
+            if kind == "i" {
+                inserted.insert((instance.unwrap_or_default(), key.unwrap_or_default()), id);
+            } else {
+                updated.insert(id);
+            }
+        }
+        Ok(ops
+            .iter()
+            .map(|op| match op {
+                // The first row of a logical key in the batch took it; a later one with the
+                // same key conflicts, as it would in a later batch.
+                Op::Begin(e) => {
+                    Outcome::Inserted(inserted.remove(&(e.instance.clone(), e.logical_key.clone())))
+                }
+                Op::Complete(c) => Outcome::Updated(updated.contains(&c.id)),
+            })
+            .collect())
+    }
+
+    /// SQLite: the whole batch in one command to the connection's worker thread: a
+    /// transaction with one `INSERT ... SELECT FROM json_each` and one `UPDATE ... FROM
+    /// json_each` (fixed statements, so they stay prepared).
+    #[cfg(feature = "sqlite")]
+    async fn apply_sqlite(
+        &self,
+        pool: &sqlx::SqlitePool,
+        begins: &[&NewEntry],
+        completes: &[&Completion],
+        now: i64,
+        lease_until: i64,
+    ) -> Result<Vec<Row>> {
+        let fail = |e| db_error("recording journal entries", e);
+        // Tuples serialize as JSON arrays: the rows written straight into the text SQLite
+        // reads back with `json_each`.
+        let new_rows: Vec<_> = begins
+            .iter()
+            .map(|e| {
+                (
+                    &e.instance,
+                    &e.logical_key,
+                    e.operation,
+                    &e.idempotency_key,
+                    &e.fingerprint,
+                    &e.request,
+                    i64::from(e.replayable),
+                    i64::from(e.is_retry),
+                )
+            })
+            .collect();
+        let outcome_rows: Vec<_> = completes
+            .iter()
+            .map(|c| (c.id, c.attempt, c.state, &c.result, &c.error, i64::from(c.reusable)))
+            .collect();
+        let encode = |e: serde_json::Error| {
+            Error::invalid_request(format!("paymux-store: a journal row cannot be encoded: {e}"))
+        };
+        let new_rows = serde_json::to_string(&new_rows).map_err(encode)?;
+        let outcome_rows = serde_json::to_string(&outcome_rows).map_err(encode)?;
+        let mut conn = pool.acquire().await.map_err(fail)?;
+        let rows = sqlx::query_as::<_, Row>(BATCH_SQLITE)
+            .bind(new_rows)
+            .bind(&self.owner)
+            .bind(lease_until)
+            .bind(now)
+            .bind(outcome_rows)
+            .fetch_all(&mut *conn)
+            .await;
+        if rows.is_err() {
+            // Leave no transaction open on the connection.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        }
+        rows.map_err(fail)
+    }
+
+    /// PostgreSQL: the whole batch in one statement (so one round trip and one commit): an
+    /// `INSERT ... SELECT FROM UNNEST` and an `UPDATE ... FROM UNNEST` as data-modifying CTEs,
+    /// one text whatever the batch size, so it stays prepared.
+    #[cfg(feature = "postgres")]
+    async fn apply_pg(
+        &self,
+        pool: &sqlx::PgPool,
+        begins: &[&NewEntry],
+        completes: &[&Completion],
+        now: i64,
+        lease_until: i64,
+    ) -> Result<Vec<Row>> {
+        let col = |f: fn(&NewEntry) -> &str| begins.iter().map(|e| f(e)).collect::<Vec<&str>>();
+        sqlx::query_as::<_, Row>(BATCH_PG)
+            .bind(col(|e| &e.instance))
+            .bind(col(|e| &e.logical_key))
+            .bind(col(|e| e.operation))
+            .bind(col(|e| &e.idempotency_key))
+            .bind(col(|e| &e.fingerprint))
+            .bind(col(|e| &e.request))
+            .bind(begins.iter().map(|e| i64::from(e.replayable)).collect::<Vec<_>>())
+            .bind(begins.iter().map(|e| i64::from(e.is_retry)).collect::<Vec<_>>())
+            .bind(&self.owner)
+            .bind(lease_until)
+            .bind(now)
+            .bind(completes.iter().map(|c| c.id).collect::<Vec<_>>())
+            .bind(completes.iter().map(|c| c.attempt).collect::<Vec<_>>())
+            .bind(completes.iter().map(|c| c.state).collect::<Vec<&str>>())
+            .bind(completes.iter().map(|c| c.result.as_deref()).collect::<Vec<Option<&str>>>())
+            .bind(completes.iter().map(|c| c.error.as_deref()).collect::<Vec<Option<&str>>>())
+            .bind(completes.iter().map(|c| i64::from(c.reusable)).collect::<Vec<_>>())
+            .fetch_all(pool)
+            .await
+            .map_err(|e| db_error("recording journal entries", e))
+    }
+}
+
+/// One row of a batch's answer: its kind (`i` inserted, `u` updated), the id, and for an
+/// insert the instance and logical key.
+type Row = (String, i64, Option<String>, Option<String>);
+
+#[cfg(feature = "sqlite")]
+const BATCH_SQLITE: &str = "BEGIN IMMEDIATE; \
+     INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
+         fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
+         created_at, updated_at) \
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+            value ->> 6, 'in_flight', 1, value ->> 7, $2, $3, $4, $4 \
+     FROM json_each($1) WHERE true \
+     ON CONFLICT (instance, logical_key) DO NOTHING \
+     RETURNING 'i', id, instance, logical_key; \
+     UPDATE paymux_journal SET state = c.state, result = c.result, error = c.error, \
+         reusable = c.reusable, owner = NULL, lease_until = 0, updated_at = $4 \
+     FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS state, \
+                  value ->> 3 AS result, value ->> 4 AS error, value ->> 5 AS reusable \
+           FROM json_each($5)) AS c \
+     WHERE paymux_journal.id = c.id AND paymux_journal.attempt = c.attempt \
+       AND paymux_journal.state = 'in_flight' \
+     RETURNING 'u', paymux_journal.id, NULL, NULL; \
+     COMMIT;";
+
+#[cfg(feature = "postgres")]
+const BATCH_PG: &str = "WITH ins AS ( \
+       INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
+           fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
+           created_at, updated_at) \
+       SELECT u.instance, u.logical_key, u.operation, u.idempotency_key, u.fingerprint, \
+              u.request, u.replayable, 'in_flight', 1, u.is_retry, $9, $10, $11, $11 \
+       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                   $7::bigint[], $8::bigint[]) \
+            AS u(instance, logical_key, operation, idempotency_key, fingerprint, request, \
+                 replayable, is_retry) \
+       ON CONFLICT (instance, logical_key) DO NOTHING \
+       RETURNING id, instance, logical_key), \
+     upd AS ( \
+       UPDATE paymux_journal AS j SET state = c.state, result = c.result, error = c.error, \
+           reusable = c.reusable, owner = NULL, lease_until = 0, updated_at = $11 \
+       FROM UNNEST($12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[], \
+                   $17::bigint[]) AS c(id, attempt, state, result, error, reusable) \
+       WHERE j.id = c.id AND j.attempt = c.attempt AND j.state = 'in_flight' \
+       RETURNING j.id) \
+     SELECT 'i'::text, id, instance, logical_key FROM ins \
+     UNION ALL SELECT 'u'::text, id, NULL::text, NULL::text FROM upd";

@@ -1,0 +1,515 @@
+//! The journal on real databases: SQLite always, PostgreSQL when `CI` is set.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use common::TestDb;
+use paymux::sandbox::Fault;
+use paymux::{
+    CancelPayment, Capabilities, CaptureMode, CapturePayment, Card, ConfirmPayment, CreateCustomer,
+    CreatePayment, CreateRefund, Currency, Error, ErrorKind, IdempotencyKey, MockProvider, Money,
+    Operation, Payment, PaymentId, PaymentProvider, PaymentStatus, ProviderId,
+};
+use paymux_store::{EntryState, Journal, JournalConfig, OperationKey, Stage, Store};
+
+fn usd(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::USD).unwrap()
+}
+
+fn by_ref(reference: &str) -> OperationKey {
+    OperationKey::PaymentReference(reference.to_owned())
+}
+
+/// A provider that records the key and retry mark of every create, then hands it on.
+struct Recording {
+    inner: Arc<dyn PaymentProvider>,
+    creates: Mutex<Vec<(Option<IdempotencyKey>, bool)>>,
+    /// When set, the next create never answers (a gateway holding the request).
+    hang_next: AtomicBool,
+}
+
+impl Recording {
+    fn new(inner: Arc<dyn PaymentProvider>) -> Arc<Recording> {
+        Arc::new(Recording { inner, creates: Mutex::default(), hang_next: AtomicBool::new(false) })
+    }
+
+    fn creates(&self) -> Vec<(Option<IdempotencyKey>, bool)> {
+        self.creates.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for Recording {
+    fn id(&self) -> &ProviderId {
+        self.inner.id()
+    }
+    fn capabilities(&self) -> &Capabilities {
+        self.inner.capabilities()
+    }
+    async fn create_payment(&self, req: CreatePayment) -> paymux::Result<Payment> {
+        self.creates.lock().unwrap().push((req.idempotency_key.clone(), req.is_retry));
+        if self.hang_next.swap(false, Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
+        self.inner.create_payment(req).await
+    }
+    async fn get_payment(&self, id: &PaymentId) -> paymux::Result<Payment> {
+        self.inner.get_payment(id).await
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_create_gets_the_recorded_payment_even_after_a_restart() {
+    for db in TestDb::all("a_repeated_create_gets_the_recorded_payment").await {
+        let mock = Arc::new(MockProvider::new());
+        let journal = Journal::new(mock.clone(), db.store.clone());
+        let req = CreatePayment::new(usd(6540)).with_reference("order_1");
+        let first = journal.create_payment(req.clone()).await.unwrap();
+        let again = journal.create_payment(req.clone()).await.unwrap();
+        assert_eq!(first, again);
+        // A restarted process: a new pool, a new journal, the same database.
+        let reopened = Journal::new(mock.clone(), db.spec.open().await);
+        assert_eq!(reopened.create_payment(req).await.unwrap(), first);
+        assert_eq!(mock.calls_of(Operation::CreatePayment).len(), 1, "{}", db.spec.backend());
+        let entry = reopened.entry(&by_ref("order_1")).await.unwrap().unwrap();
+        assert_eq!(entry.state, EntryState::Done);
+        assert_eq!(entry.attempt, 1);
+        assert_eq!(entry.result::<Payment>().unwrap().unwrap(), first);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_different_request_under_the_same_key_or_reference_is_refused() {
+    for db in TestDb::all("a_different_request_is_refused").await {
+        let mock = Arc::new(MockProvider::new());
+        let journal = Journal::new(mock.clone(), db.store.clone());
+        let key = IdempotencyKey::new("key_1").unwrap();
+        let req = CreatePayment::new(usd(100)).with_idempotency_key(key.clone());
+        journal.create_payment(req.clone()).await.unwrap();
+        let other = journal.create_payment(req.with_amount(usd(200))).await.unwrap_err();
+        assert_eq!(other.kind(), ErrorKind::InvalidRequest, "{other}");
+        assert!(other.message().contains("key_1"), "{other}");
+        // The same key for another operation is another request too.
+        let capture = journal
+            .capture_payment(
+                &PaymentId::new("pay_x"),
+                CapturePayment::new().with_idempotency_key(key),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(capture.kind(), ErrorKind::InvalidRequest, "{capture}");
+
+        let by_reference = CreatePayment::new(usd(100)).with_reference("order_2");
+        journal.create_payment(by_reference.clone()).await.unwrap();
+        let changed = journal.create_payment(by_reference.with_amount(usd(300))).await.unwrap_err();
+        assert_eq!(changed.kind(), ErrorKind::Conflict, "{changed}");
+        assert!(changed.message().contains("order_2"), "{changed}");
+        assert_eq!(mock.calls_of(Operation::CreatePayment).len(), 2);
+        assert_eq!(mock.calls_of(Operation::CapturePayment).len(), 0);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_reference_whose_attempt_certainly_failed_starts_over_with_a_new_key() {
+    for db in TestDb::all("a_reference_whose_attempt_failed_starts_over").await {
+        let mock = Arc::new(MockProvider::new());
+        let journal = Journal::new(mock.clone(), db.store.clone());
+        // Declined as an error: nothing was created.
+        mock.fail_next(Operation::CreatePayment, Error::new(ErrorKind::Declined, "declined"));
+        let req = CreatePayment::new(usd(100))
+            .with_reference("order_3")
+            .with_card(Card::new("4242424242424242", 12, 2030, "123").unwrap());
+        assert_eq!(
+            journal.create_payment(req.clone()).await.unwrap_err().kind(),
+            ErrorKind::Declined
+        );
+        assert_eq!(
+            journal.entry(&by_ref("order_3")).await.unwrap().unwrap().state,
+            EntryState::Failed
+        );
+        let paid = journal.create_payment(req).await.unwrap();
+        assert_eq!(paid.status, PaymentStatus::Succeeded);
+        let keys: Vec<_> = mock
+            .calls_of(Operation::CreatePayment)
+            .into_iter()
+            .map(|c| c.idempotency_key)
+            .collect();
+        assert_eq!(keys.len(), 2);
+        assert_ne!(keys[0], keys[1], "a new attempt has a new key");
+
+        // Declined as a failed payment: the reference may start over too, with another card.
+        let declined = CreatePayment::new(usd(100))
+            .with_reference("order_4")
+            .with_card(Card::new(paymux::mock::triggers::CARD_DECLINED, 12, 2030, "123").unwrap());
+        assert_eq!(journal.create_payment(declined).await.unwrap().status, PaymentStatus::Failed);
+        let retried = CreatePayment::new(usd(100))
+            .with_reference("order_4")
+            .with_card(Card::new("4242424242424242", 12, 2030, "123").unwrap());
+        assert_eq!(journal.create_payment(retried).await.unwrap().status, PaymentStatus::Succeeded);
+
+        // Under the caller's key the recorded error comes back, and nothing is sent again.
+        mock.fail_next(Operation::CreatePayment, Error::new(ErrorKind::Declined, "declined"));
+        let keyed = CreatePayment::new(usd(100))
+            .with_idempotency_key(IdempotencyKey::new("key_2").unwrap());
+        let calls = mock.calls_of(Operation::CreatePayment).len();
+        assert_eq!(
+            journal.create_payment(keyed.clone()).await.unwrap_err().kind(),
+            ErrorKind::Declined
+        );
+        assert_eq!(journal.create_payment(keyed).await.unwrap_err().kind(), ErrorKind::Declined);
+        assert_eq!(mock.calls_of(Operation::CreatePayment).len(), calls + 1);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_outcome_is_retried_with_the_same_key_marked_retrying() {
+    for db in TestDb::all("an_unknown_outcome_is_retried").await {
+        let mock = Arc::new(MockProvider::new());
+        let recording = Recording::new(mock.clone());
+        let journal = Journal::new(recording.clone(), db.store.clone());
+        mock.fail_next(
+            Operation::CreatePayment,
+            Error::new(ErrorKind::Timeout, "no answer").with_outcome_unknown(),
+        );
+        let req = CreatePayment::new(usd(100)).with_reference("order_5");
+        let lost = journal.create_payment(req.clone()).await.unwrap_err();
+        assert!(lost.is_outcome_unknown());
+        assert_eq!(
+            journal.entry(&by_ref("order_5")).await.unwrap().unwrap().state,
+            EntryState::Unknown
+        );
+        let paid = journal.create_payment(req).await.unwrap();
+        let creates = recording.creates();
+        assert_eq!(creates.len(), 2);
+        assert_eq!(creates[0].0, creates[1].0, "the same key");
+        assert_eq!((creates[0].1, creates[1].1), (false, true), "the second is marked retrying");
+        let entry = journal.entry(&by_ref("order_5")).await.unwrap().unwrap();
+        assert_eq!((entry.state, entry.attempt), (EntryState::Done, 2));
+        assert_eq!(entry.result::<Payment>().unwrap().unwrap(), paid);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_callers_on_separate_pools_make_one_payment() {
+    // pay.tech has no idempotency keys: only the journal keeps a second create from leaving.
+    for db in TestDb::all("concurrent_callers_make_one_payment").await {
+        for kind in ["paynectra", "paytech"] {
+            let emulator = common::emulator(kind).await;
+            emulator.faults().inject(
+                Some(paymux::http::Method::POST),
+                "/",
+                Fault::Delay(Duration::from_millis(200)),
+                None,
+            );
+            // Two "replicas": each its own pool and journal, on one database.
+            let mut journals = Vec::new();
+            for owner in ["replica-a", "replica-b"] {
+                let provider = paymux::sandbox::provider(&emulator).unwrap();
+                let config = JournalConfig::new().with_owner(owner);
+                journals.push(Journal::with_config(provider, db.spec.open().await, config));
+            }
+            let mut set = tokio::task::JoinSet::new();
+            for i in 0..20 {
+                let journal = journals[i % 2].clone();
+                set.spawn(async move {
+                    journal.create_payment(common::payment_request(kind, "order_same")).await
+                });
+            }
+            let mut ids = std::collections::BTreeSet::new();
+            while let Some(done) = set.join_next().await {
+                ids.insert(done.unwrap().unwrap().id);
+            }
+            common::settle(&emulator).await;
+            assert_eq!(ids.len(), 1, "{} {kind}: {ids:?}", db.spec.backend());
+            assert_eq!(emulator.stats().count(&paymux::http::Method::POST, "/"), 1, "{kind}");
+            assert_eq!(common::payments_held(&emulator).await, 1, "{kind}");
+            // The next gateway starts from an empty journal.
+            db.store.execute("DELETE FROM paymux_journal").await.unwrap();
+        }
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recover_takes_over_after_the_lease_and_leaves_live_leases_alone() {
+    for db in TestDb::all("recover_takes_over_after_the_lease").await {
+        let emulator = common::emulator("paygentic").await;
+        emulator.faults().inject(
+            Some(paymux::http::Method::POST),
+            "/",
+            Fault::Delay(Duration::from_millis(1500)),
+            Some(1),
+        );
+        let provider = paymux::sandbox::provider(&emulator).unwrap();
+        let lease = Duration::from_millis(600);
+        let a = Journal::with_config(
+            provider.clone(),
+            db.spec.open().await,
+            JournalConfig::new().with_owner("a").with_lease(lease),
+        );
+        let req = common::payment_request("paygentic", "order_6");
+        // The caller gives up (its task is cancelled) while the gateway holds the request.
+        let cut =
+            tokio::time::timeout(Duration::from_millis(300), a.create_payment(req.clone())).await;
+        assert!(cut.is_err());
+        let b = Journal::with_config(
+            provider,
+            db.spec.open().await,
+            JournalConfig::new().with_owner("b"),
+        );
+        let early = b.recover().await.unwrap();
+        assert_eq!(early.in_flight_elsewhere, 1, "a's lease still runs");
+        assert_eq!(early.done, 0);
+        tokio::time::sleep(lease).await;
+        let late = b.recover().await.unwrap();
+        assert_eq!(late.done, 1, "{late:?}");
+        assert!(late.is_clean());
+        common::settle(&emulator).await;
+        assert_eq!(common::payments_held(&emulator).await, 1, "{}", db.spec.backend());
+        let entry = b.entry(&by_ref("order_6")).await.unwrap().unwrap();
+        assert_eq!((entry.state, entry.attempt), (EntryState::Done, 2));
+        let recorded: Payment = entry.result().unwrap().unwrap();
+        assert_eq!(b.create_payment(req).await.unwrap().id, recorded.id);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn card_details_are_never_stored_and_a_card_entry_waits_for_the_callers_retry() {
+    for db in TestDb::all("card_details_are_never_stored").await {
+        let mock = Arc::new(MockProvider::new());
+        let recording = Recording::new(mock.clone());
+        let config = || JournalConfig::new().with_owner("replica-1");
+        let journal = Journal::with_config(recording.clone(), db.store.clone(), config());
+        let card = Card::new("4242424242424242", 12, 2030, "987")
+            .unwrap()
+            .with_holder_name("Jane Q Cardholder");
+        let req = CreatePayment::new(usd(2500)).with_reference("order_7").with_card(card);
+        recording.hang_next.store(true, Ordering::SeqCst);
+        let cut =
+            tokio::time::timeout(Duration::from_millis(200), journal.create_payment(req.clone()))
+                .await;
+        assert!(cut.is_err(), "the gateway never answered");
+        // The process restarts under the same owner name.
+        drop(journal);
+        let restarted = Journal::with_config(recording.clone(), db.spec.open().await, config());
+        let report = restarted.recover().await.unwrap();
+        assert_eq!(report.awaiting_caller.len(), 1, "{report:?}");
+        assert_eq!(report.awaiting_caller[0].state, EntryState::Unknown);
+        assert!(!report.awaiting_caller[0].replayable);
+        let paid = restarted.create_payment(req.clone()).await.unwrap();
+        assert_eq!(restarted.create_payment(req).await.unwrap().id, paid.id);
+        let creates = recording.creates();
+        assert_eq!(creates.len(), 2);
+        assert_eq!(creates[0].0, creates[1].0);
+        assert!(creates[1].1, "the caller's retry is marked retrying");
+        assert_eq!(mock.calls_of(Operation::CreatePayment).len(), 1);
+
+        let everything = common::column_texts(
+            &db.spec,
+            "paymux_journal",
+            &["logical_key", "request", "fingerprint", "result", "error"],
+        )
+        .await
+        .join("\n");
+        assert!(!everything.contains("4242424242424242"), "card number stored: {everything}");
+        let requests =
+            common::column_texts(&db.spec, "paymux_journal", &["request"]).await.join("\n");
+        for secret in ["987", "Cardholder"] {
+            assert!(!requests.contains(secret), "{secret} stored: {requests}");
+        }
+        assert!(requests.contains("\"last4\":\"4242\""), "{requests}");
+        let shown =
+            format!("{:?} {:?}", restarted, restarted.entry(&by_ref("order_7")).await.unwrap());
+        assert!(!shown.contains("4242424242424242") && !shown.contains("987"), "{shown}");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn captures_cancels_confirms_refunds_and_customers_are_journaled() {
+    for db in TestDb::all("every_mutation_is_journaled").await {
+        let mock = Arc::new(MockProvider::new());
+        let journal = Journal::new(mock.clone(), db.store.clone());
+        let key = |k: &str| IdempotencyKey::new(k).unwrap();
+        let card = || Card::new("4242424242424242", 12, 2030, "123").unwrap();
+
+        let manual = journal
+            .create_payment(
+                CreatePayment::new(usd(1000)).with_card(card()).with_capture(CaptureMode::Manual),
+            )
+            .await
+            .unwrap();
+        let capture =
+            CapturePayment::new().with_amount(usd(400)).with_idempotency_key(key("cap_1"));
+        let once = journal.capture_payment(&manual.id, capture.clone()).await.unwrap();
+        assert_eq!(journal.capture_payment(&manual.id, capture).await.unwrap(), once);
+        assert_eq!(mock.calls_of(Operation::CapturePayment).len(), 1);
+
+        let refund = CreateRefund::new(manual.id.clone())
+            .with_amount(usd(100))
+            .with_merchant_refund_id("rf_1");
+        let refunded = journal.create_refund(refund.clone()).await.unwrap();
+        assert_eq!(journal.create_refund(refund).await.unwrap(), refunded);
+        assert_eq!(mock.calls_of(Operation::CreateRefund).len(), 1);
+        assert!(
+            journal.entry(&OperationKey::RefundReference("rf_1".into())).await.unwrap().is_some()
+        );
+
+        let held = journal
+            .create_payment(
+                CreatePayment::new(usd(500)).with_card(card()).with_capture(CaptureMode::Manual),
+            )
+            .await
+            .unwrap();
+        let cancel =
+            CancelPayment::new().with_reason("out of stock").with_idempotency_key(key("can_1"));
+        let cancelled = journal.cancel_payment(&held.id, cancel.clone()).await.unwrap();
+        assert_eq!(journal.cancel_payment(&held.id, cancel).await.unwrap(), cancelled);
+        assert_eq!(mock.calls_of(Operation::CancelPayment).len(), 1);
+
+        let open =
+            journal.create_payment(CreatePayment::new(usd(700)).with_confirm(false)).await.unwrap();
+        let confirm = ConfirmPayment::new().with_card(card()).with_idempotency_key(key("con_1"));
+        let confirmed = journal.confirm_payment(&open.id, confirm.clone()).await.unwrap();
+        assert_eq!(journal.confirm_payment(&open.id, confirm).await.unwrap(), confirmed);
+        assert_eq!(mock.calls_of(Operation::ConfirmPayment).len(), 1);
+
+        let customer =
+            CreateCustomer::new().with_email("jane@example.com").with_idempotency_key(key("cus_1"));
+        let saved = journal.create_customer(customer.clone()).await.unwrap();
+        assert_eq!(journal.create_customer(customer).await.unwrap(), saved);
+        assert_eq!(mock.calls_of(Operation::CreateCustomer).len(), 1);
+
+        // Reads pass through.
+        assert_eq!(journal.get_payment(&manual.id).await.unwrap().id, manual.id);
+        assert!(journal.unsettled().await.unwrap().is_empty());
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_journal_wraps_a_router() {
+    for db in TestDb::all("the_journal_wraps_a_router").await {
+        let router = paymux::Router::builder()
+            .instance("eu", Arc::new(MockProvider::builder().id("eu").build()))
+            .instance("us", Arc::new(MockProvider::builder().id("us").build()))
+            .default_instance("eu")
+            .build()
+            .unwrap();
+        let journal = Journal::new(Arc::new(router), db.store.clone());
+        assert_eq!(journal.instance(), "router");
+        let req = CreatePayment::new(usd(1200))
+            .with_reference("order_8")
+            .with_card(Card::new("4242424242424242", 12, 2030, "123").unwrap());
+        let first = journal.create_payment(req.clone()).await.unwrap();
+        assert!(first.id.as_str().starts_with("eu:"), "{}", first.id);
+        assert_eq!(journal.create_payment(req).await.unwrap().id, first.id);
+        let refund = journal.create_refund(CreateRefund::new(first.id.clone())).await.unwrap();
+        assert!(refund.id.as_str().starts_with("eu:"));
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn stages_come_in_order_and_prune_keeps_what_is_unsettled() {
+    for db in TestDb::all("stages_and_prune").await {
+        let mock = Arc::new(MockProvider::new());
+        let stages = Arc::new(Mutex::new(Vec::new()));
+        let seen = stages.clone();
+        let config =
+            JournalConfig::new().on_stage(Arc::new(move |s: Stage| seen.lock().unwrap().push(s)));
+        let journal = Journal::with_config(mock.clone(), db.store.clone(), config);
+        journal
+            .create_payment(CreatePayment::new(usd(100)).with_reference("order_9"))
+            .await
+            .unwrap();
+        assert_eq!(*stages.lock().unwrap(), [Stage::Recorded, Stage::Answered]);
+        mock.fail_next(
+            Operation::CreatePayment,
+            Error::new(ErrorKind::Timeout, "t").with_outcome_unknown(),
+        );
+        let _ =
+            journal.create_payment(CreatePayment::new(usd(100)).with_reference("order_10")).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(journal.prune(Duration::from_secs(3600)).await.unwrap(), 0, "nothing that old");
+        assert_eq!(journal.prune(Duration::ZERO).await.unwrap(), 1, "the settled entry");
+        let left = journal.unsettled().await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].state, EntryState::Unknown);
+        assert!(left[0].error.as_deref().unwrap_or_default().contains('t'));
+        let report = db.store.prune(Duration::ZERO).await.unwrap();
+        assert_eq!(report.journal, 0, "unknown entries are never pruned");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_event_store_is_shared_through_the_database() {
+    use paymux::webhook::EventStore;
+    for db in TestDb::all("the_event_store_is_shared").await {
+        let one = paymux_store::SqlEventStore::new(db.store.clone());
+        let other = paymux_store::SqlEventStore::new(db.spec.open().await);
+        let (p, e) = (ProviderId::new("paychtec"), paymux::EventId::new("evt_1"));
+        assert!(one.first_seen(&p, &e).await.unwrap());
+        assert!(!other.first_seen(&p, &e).await.unwrap(), "seen by the other replica");
+        assert!(other.first_seen(&ProviderId::new("paynectra"), &e).await.unwrap());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(db.store.prune(Duration::ZERO).await.unwrap().seen_events, 2);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn store_urls_and_backends() {
+    let memory = Store::connect("sqlite::memory:").await.unwrap();
+    assert_eq!(memory.backend(), paymux_store::Backend::Sqlite);
+    memory.migrate().await.unwrap();
+    memory.migrate().await.unwrap();
+    let bad = Store::connect("mysql://user:hunter2@host/db").await.unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::Configuration);
+    assert!(!bad.to_string().contains("hunter2"), "{bad}");
+    if let Some(url) = common::pg_url() {
+        let pg = Store::connect(&url).await.expect("CI is set but PostgreSQL does not answer");
+        assert_eq!(pg.backend(), paymux_store::Backend::Postgres);
+        pg.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_deletes_old_settled_entries_a_chunk_at_a_time_and_keeps_young_ones() {
+    for db in TestDb::all("prune_in_chunks").await {
+        let journal = Journal::new(Arc::new(MockProvider::new()), db.store.clone());
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..2_100 {
+            let journal = journal.clone();
+            set.spawn(async move {
+                journal
+                    .create_payment(CreatePayment::new(usd(100)).with_reference(format!("old_{i}")))
+                    .await
+            });
+        }
+        while let Some(done) = set.join_next().await {
+            done.unwrap().unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let cut = std::time::Instant::now();
+        journal.create_payment(CreatePayment::new(usd(100)).with_reference("young")).await.unwrap();
+        // Everything before the young entry is older than the cut-off.
+        let older_than = cut.elapsed() + Duration::from_millis(10);
+        assert_eq!(journal.prune(older_than).await.unwrap(), 2_100, "{}", db.spec.backend());
+        assert!(journal.entry(&by_ref("young")).await.unwrap().is_some());
+        assert!(journal.entry(&by_ref("old_7")).await.unwrap().is_none());
+        db.cleanup().await;
+    }
+}
