@@ -2,8 +2,10 @@
 //!
 //! Stateful emulators of the five gateways paymux speaks, each a real HTTP server on
 //! 127.0.0.1 speaking its gateway's documented wire format: auth check, idempotent replays,
-//! the payment state machine, test cards that decline or ask for a redirect, refunds, signed
-//! webhooks posted to a URL, and fault switches for tests. No network, no credentials.
+//! the payment state machine, test cards and amounts that reach every documented status word,
+//! refunds, signed webhooks posted to a URL, sandbox control routes that emit any documented
+//! event on demand, and fault and latency switches for tests and benchmarks. No network, no
+//! credentials.
 //!
 //! The emulators are written from the gateways' documents, independently of the connectors,
 //! so a connector that misreads its gateway fails against its emulator.
@@ -11,13 +13,38 @@
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
 //! let sandbox = paymux_sandbox::Sandbox::start().await?;
-//! println!("Paychtec emulator at {}", sandbox.paychtec.base_url());
+//! println!("Paychtec emulator at {}", sandbox.paychtec.api_url());
 //! # Ok(()) }
 //! ```
+//!
+//! # One anatomy
+//!
+//! Every emulator is a folder of the same files: `mod.rs` (its docs: routes, triggers,
+//! webhooks; the router, the auth middleware and the handlers), `api.rs` (the typed request
+//! bodies it accepts and the answers it writes), `state.rs` (the pure state machine, no HTTP)
+//! and `render.rs` (the sandbox's HTML pages). They are built from one [`kit`]: the server and
+//! its handle, one auth middleware, one idempotent-replay store, typed body parsing, the
+//! webhook signer and sender, Luhn and test cards, pages, the fault and latency layer and the
+//! control routes. Paychtec and paymnt.cloud are two configurations of [`hyperswitch`].
+//!
+//! # Every documented word, reachable
+//!
+//! Each emulator's module docs hold its trigger table: which test card, amount or sandbox
+//! control route reaches each documented status word, event type and error shape. Every
+//! emulator also answers `GET /sandbox/{gateway}/events` (the events it can emit) and
+//! `POST /sandbox/{gateway}/trigger/{event}` (create what the event is about and emit it),
+//! which `paymux-sandbox trigger` calls.
+//!
+//! # The command line
+//!
+//! `paymux-sandbox serve --port-base 7700 --forward-to http://localhost:3000/webhooks`
+//! serves the five emulators on ports 7700 to 7704, prints their base URLs (as a client is
+//! configured with them) and test keys, and forwards every signed webhook to the URL.
+//! `paymux-sandbox trigger paychtec payment_succeeded` makes the running Paychtec emulator
+//! emit that event. See [`cli`].
 
-pub mod faults;
-pub mod server;
-pub mod webhooks;
+pub mod cli;
+pub mod kit;
 
 pub mod hyperswitch;
 pub mod paychtec;
@@ -26,12 +53,12 @@ pub mod paymnt;
 pub mod paynectra;
 pub mod paytech;
 
-pub use faults::Fault;
-pub use server::{
-    ANY_LOCAL_PORT, Ctx, EmulatorHandle, IdGen, IdempotencyCache, Stats, TestCredentials, serve,
-    serve_on,
+pub use kit::faults::{Fault, Latency};
+pub use kit::server::{
+    ANY_LOCAL_PORT, Ctx, EmulatorHandle, IdGen, Stats, TestCredentials, serve, serve_on,
 };
-pub use webhooks::{Delivery, SentWebhook, Webhooks};
+pub use kit::webhooks::{Delivery, SentWebhook, Webhooks};
+pub use kit::{faults, server, webhooks};
 
 /// All five emulators, each on its own port of 127.0.0.1. Dropping it stops them.
 #[derive(Debug)]
@@ -47,6 +74,9 @@ pub struct Sandbox {
     /// Paynectra.
     pub paynectra: EmulatorHandle,
 }
+
+/// The five gateways, in the sandbox's port order.
+pub const GATEWAYS: [&str; 5] = ["paychtec", "paytech", "paygentic", "paymnt", "paynectra"];
 
 impl Sandbox {
     /// Starts all five emulators.

@@ -197,7 +197,7 @@ async fn capture_cancel_refund_flows() {
     assert_eq!(c["status"], "partially_captured");
     assert_eq!(c["amount_received"], 600);
     let (status, _) = api.post(&format!("/payments/{id}/cancel"), json!({})).await;
-    assert_eq!(status, 409);
+    assert_eq!(status, 400);
     let refund = json!({"payment_id": id, "amount": 400, "reason": "requested_by_customer"});
     let rkey = [("Idempotency-Key", "0e5a3f7c-7d58-4b1e-8f7e-3a0f0b9d1c22")];
     let (status, r) = api.send("/refunds", refund.clone(), &rkey).await;
@@ -218,7 +218,7 @@ async fn capture_cancel_refund_flows() {
         api.post(&format!("/payments/{id}/cancel"), json!({"cancellation_reason": "void"})).await;
     assert_eq!(c["status"], "cancelled");
     let (status, _) = api.post(&format!("/payments/{id}/capture"), json!({})).await;
-    assert_eq!(status, 409);
+    assert_eq!(status, 400);
     assert_eq!(
         api.events(),
         [

@@ -1,10 +1,11 @@
-//! Paynectra's objects and payment state machine, in memory.
+//! Paynectra's objects and payment state machine, in memory. Pure: no HTTP here.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::server::IdGen;
+use super::api::{Address, CustomerJson, PaymentJson, RefundJson};
+use crate::kit::cards;
 
 /// A payment's status word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,17 +30,12 @@ impl Status {
         }
     }
 
-    pub(crate) fn parse(word: &str) -> Option<Status> {
-        [
-            Status::Pending,
-            Status::RequiresAction,
-            Status::RequiresCapture,
-            Status::Succeeded,
-            Status::Failed,
-            Status::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.word() == word)
+    /// The words the list's `status` filter takes (the seed's: `pending`, `succeeded`,
+    /// `failed`, `cancelled`).
+    pub(crate) fn filter(word: &str) -> Option<Status> {
+        [Status::Pending, Status::Succeeded, Status::Failed, Status::Cancelled]
+            .into_iter()
+            .find(|s| s.word() == word)
     }
 }
 
@@ -51,43 +47,20 @@ pub(crate) struct Decline {
     pub message: &'static str,
 }
 
-const GENERIC_DECLINE: Decline = Decline {
-    code: "card_declined",
-    decline_code: "generic_decline",
-    message: "Your card was declined.",
-};
-const INSUFFICIENT_FUNDS: Decline = Decline {
-    code: "card_declined",
-    decline_code: "insufficient_funds",
-    message: "Your card has insufficient funds.",
-};
-const EXPIRED: Decline = Decline {
-    code: "expired_card",
-    decline_code: "expired_card",
-    message: "Your card has expired.",
-};
-const INCORRECT_CVC: Decline = Decline {
-    code: "incorrect_cvc",
-    decline_code: "incorrect_cvc",
-    message: "Your card's security code is incorrect.",
-};
-const PROCESSING_ERROR: Decline = Decline {
-    code: "processing_error",
-    decline_code: "processing_error",
-    message: "An error occurred while processing your card. Try again in a little bit.",
-};
-const FRAUDULENT: Decline = Decline {
-    code: "card_declined",
-    decline_code: "fraudulent",
-    message: "Your card was declined.",
-};
-const AUTH_FAILED: Decline = Decline {
-    code: "payment_authentication_failure",
-    decline_code: "authentication_failure",
-    message: "The provided payment method has failed authentication.",
-};
+const fn decline(code: &'static str, decline_code: &'static str, message: &'static str) -> Decline {
+    Decline { code, decline_code, message }
+}
 
-/// What confirming a payment with a card leads to.
+const GENERIC: Decline = decline("card_declined", "generic_decline", "Your card was declined.");
+const NO_FUNDS: Decline =
+    decline("card_declined", "insufficient_funds", "Your card has insufficient funds.");
+const AUTH_FAILED: Decline = decline(
+    "payment_authentication_failure",
+    "authentication_failure",
+    "The provided payment method has failed authentication.",
+);
+
+/// What paying with a card leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Plan {
     /// Authorised: `requires_capture` (manual) or `succeeded` (automatic).
@@ -100,70 +73,47 @@ pub(crate) enum Plan {
     Processing,
 }
 
-/// Card number triggers (Stripe's and paymux's test cards).
+/// The card the hosted page uses when none is given.
 pub(crate) const CARD_SUCCEEDS: &str = "4242424242424242";
-pub(crate) const CARD_3DS: &str = "4000000000003220";
 
 /// Amount triggers (minor units, any currency), applied to approving cards.
 pub(crate) const AMOUNT_DECLINED: i64 = 100_002;
 pub(crate) const AMOUNT_INSUFFICIENT_FUNDS: i64 = 109_995;
 pub(crate) const AMOUNT_REQUIRES_ACTION: i64 = 103_220;
 pub(crate) const AMOUNT_PROCESSING: i64 = 7_777;
+/// Refund amount trigger: the refund fails.
+pub(crate) const REFUND_FAILS: i64 = 9_995;
 
-/// The outcome of confirming a payment of `amount` with card `number` (card triggers win).
+/// The outcome of paying `amount` with card `number` (card triggers win).
 pub(crate) fn plan(number: &str, amount: i64) -> Plan {
     match number {
-        "4000000000000002" => Plan::Decline(GENERIC_DECLINE),
-        "4000000000009995" => Plan::Decline(INSUFFICIENT_FUNDS),
-        "4000000000000069" => Plan::Decline(EXPIRED),
-        "4000000000000127" => Plan::Decline(INCORRECT_CVC),
-        "4000000000000119" => Plan::Decline(PROCESSING_ERROR),
-        "4100000000000019" => Plan::Decline(FRAUDULENT),
-        CARD_3DS => Plan::ThreeDs(None),
-        "4000008400001629" => Plan::ThreeDs(Some(GENERIC_DECLINE)),
+        "4000000000000002" => Plan::Decline(GENERIC),
+        "4000000000009995" => Plan::Decline(NO_FUNDS),
+        "4000000000000069" => {
+            Plan::Decline(decline("expired_card", "expired_card", "Your card has expired."))
+        }
+        "4000000000000127" => Plan::Decline(decline(
+            "incorrect_cvc",
+            "incorrect_cvc",
+            "Your card's security code is incorrect.",
+        )),
+        "4000000000000119" => Plan::Decline(decline(
+            "processing_error",
+            "processing_error",
+            "An error occurred while processing your card. Try again in a little bit.",
+        )),
+        "4100000000000019" => {
+            Plan::Decline(decline("card_declined", "fraudulent", "Your card was declined."))
+        }
+        "4000000000003220" => Plan::ThreeDs(None),
+        "4000008400001629" => Plan::ThreeDs(Some(GENERIC)),
         _ => match amount {
-            AMOUNT_DECLINED => Plan::Decline(GENERIC_DECLINE),
-            AMOUNT_INSUFFICIENT_FUNDS => Plan::Decline(INSUFFICIENT_FUNDS),
+            AMOUNT_DECLINED => Plan::Decline(GENERIC),
+            AMOUNT_INSUFFICIENT_FUNDS => Plan::Decline(NO_FUNDS),
             AMOUNT_REQUIRES_ACTION => Plan::ThreeDs(None),
             AMOUNT_PROCESSING => Plan::Processing,
             _ => Plan::Approve,
         },
-    }
-}
-
-/// The card a payment was confirmed with (never the full number or the CVC).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CardUsed {
-    pub number: String,
-    pub exp_month: i64,
-    pub exp_year: i64,
-}
-
-impl CardUsed {
-    fn brand(&self) -> &'static str {
-        let n = self.number.as_str();
-        if n.starts_with('4') {
-            "visa"
-        } else if n.starts_with('5') || n.starts_with('2') {
-            "mastercard"
-        } else if n.starts_with("34") || n.starts_with("37") {
-            "amex"
-        } else {
-            "unknown"
-        }
-    }
-
-    fn json(&self) -> Value {
-        let last4 = self.number.get(self.number.len().saturating_sub(4)..).unwrap_or_default();
-        json!({
-            "type": "card",
-            "card": {
-                "brand": self.brand(),
-                "last4": last4,
-                "exp_month": self.exp_month,
-                "exp_year": self.exp_year,
-            }
-        })
     }
 }
 
@@ -188,53 +138,52 @@ pub(crate) struct Payment {
     pub manual: bool,
     pub customer_id: Option<String>,
     pub description: Option<String>,
-    pub metadata: Map<String, Value>,
+    pub metadata: BTreeMap<String, String>,
     pub return_url: Option<String>,
     pub created: i64,
     pub amount_capturable: i64,
     pub amount_received: i64,
     pub amount_refunded: i64,
     pub step: Step,
-    pub card: Option<CardUsed>,
-    pub last_payment_error: Option<Value>,
+    pub card: Option<String>,
+    pub last_payment_error: Option<Decline>,
     pub canceled_at: Option<i64>,
-    pub cancellation_reason: Option<String>,
-    pub statement_descriptor: Option<String>,
 }
 
 impl Payment {
-    pub(crate) fn json(&self, public_url: &str) -> Value {
+    pub(crate) fn json(&self, public_url: &str) -> PaymentJson {
+        let redirect = |url: String| json!({"type": "redirect_to_url", "redirect_to_url": {"url": url, "return_url": self.return_url}});
         let next_action = match self.step {
-            Step::None => Value::Null,
-            Step::Checkout => redirect(&self.checkout_url(public_url), self.return_url.as_deref()),
-            Step::ThreeDs(_) => {
-                redirect(&self.redirect_url(public_url), self.return_url.as_deref())
-            }
+            Step::None => None,
+            Step::Checkout => Some(redirect(self.checkout_url(public_url))),
+            Step::ThreeDs(_) => Some(redirect(self.three_ds_url(public_url))),
         };
-        json!({
-            "id": self.id,
-            "object": "payment",
-            "amount": self.amount,
-            "amount_capturable": self.amount_capturable,
-            "amount_received": self.amount_received,
-            "amount_captured": self.amount_received,
-            "amount_refunded": self.amount_refunded,
-            "currency": self.currency,
-            "status": self.status.word(),
-            "capture_method": if self.manual { "manual" } else { "automatic" },
-            "customer_id": self.customer_id,
-            "description": self.description,
-            "metadata": self.metadata,
-            "return_url": self.return_url,
-            "created": self.created,
-            "livemode": false,
-            "next_action": next_action,
-            "payment_method_details": self.card.as_ref().map(CardUsed::json),
-            "last_payment_error": self.last_payment_error,
-            "canceled_at": self.canceled_at,
-            "cancellation_reason": self.cancellation_reason,
-            "statement_descriptor": self.statement_descriptor,
-        })
+        let card = self.card.as_ref().map(|n| {
+            let brand = format!("{:?}", cards::brand(n)).to_lowercase();
+            json!({"type": "card", "card": {"brand": brand, "last4": cards::last4(n), "exp_month": 12, "exp_year": 2030}})
+        });
+        PaymentJson {
+            id: self.id.clone(),
+            object: "payment",
+            amount: self.amount,
+            amount_capturable: self.amount_capturable,
+            amount_received: self.amount_received,
+            amount_captured: self.amount_received,
+            amount_refunded: self.amount_refunded,
+            currency: self.currency.clone(),
+            status: self.status.word(),
+            capture_method: if self.manual { "manual" } else { "automatic" },
+            customer_id: self.customer_id.clone(),
+            description: self.description.clone(),
+            metadata: self.metadata.clone(),
+            return_url: self.return_url.clone(),
+            created: self.created,
+            livemode: false,
+            next_action,
+            payment_method_details: card,
+            last_payment_error: self.last_payment_error.as_ref().map(decline_error),
+            canceled_at: self.canceled_at,
+        }
     }
 
     /// The hosted payment page of this payment.
@@ -243,66 +192,142 @@ impl Payment {
     }
 
     /// The 3-D Secure page of this payment.
-    pub(crate) fn redirect_url(&self, public_url: &str) -> String {
+    pub(crate) fn three_ds_url(&self, public_url: &str) -> String {
         format!("{public_url}/sandbox/paynectra/redirect/{}", self.id)
+    }
+
+    /// The event this payment's current status announces.
+    pub(crate) fn event(&self) -> &'static str {
+        match self.status {
+            Status::Pending if self.step == Step::Checkout => "payment.created",
+            Status::Pending => "payment.processing",
+            Status::RequiresAction => "payment.requires_action",
+            Status::RequiresCapture => "payment.requires_capture",
+            Status::Succeeded => "payment.succeeded",
+            Status::Failed => "payment.failed",
+            Status::Cancelled => "payment.canceled",
+        }
+    }
+
+    /// Pays on the hosted page with `card`: moves per [`plan`].
+    pub(crate) fn pay(&mut self, card: &str) {
+        self.card = Some(card.to_owned());
+        self.apply(plan(card, self.amount));
+    }
+
+    fn apply(&mut self, plan: Plan) {
+        self.step = Step::None;
+        match plan {
+            Plan::Approve if self.manual => {
+                self.status = Status::RequiresCapture;
+                self.amount_capturable = self.amount;
+            }
+            Plan::Approve => {
+                self.status = Status::Succeeded;
+                self.amount_received = self.amount;
+            }
+            Plan::Decline(d) => {
+                self.status = Status::Failed;
+                self.last_payment_error = Some(d);
+            }
+            Plan::ThreeDs(then) => {
+                self.step = Step::ThreeDs(then);
+                self.status = Status::RequiresAction;
+            }
+            Plan::Processing => self.status = Status::Pending,
+        }
+    }
+
+    /// Completes a 3-D Secure step: `authenticated` false fails the payment.
+    pub(crate) fn complete_three_ds(&mut self, authenticated: bool) {
+        let Step::ThreeDs(then) = self.step else { return };
+        self.apply(match (authenticated, then) {
+            (false, _) => Plan::Decline(AUTH_FAILED),
+            (true, Some(d)) => Plan::Decline(d),
+            (true, None) => Plan::Approve,
+        });
+    }
+
+    /// Captures `amount` of a `requires_capture` payment (the rest is released).
+    pub(crate) fn capture(&mut self, amount: i64) {
+        self.status = Status::Succeeded;
+        self.amount_received = amount;
+        self.amount_capturable = 0;
+    }
+
+    pub(crate) fn cancel(&mut self, at: i64) {
+        self.status = Status::Cancelled;
+        self.step = Step::None;
+        self.amount_capturable = 0;
+        self.canceled_at = Some(at);
     }
 }
 
-fn redirect(url: &str, return_url: Option<&str>) -> Value {
-    json!({"type": "redirect_to_url", "redirect_to_url": {"url": url, "return_url": return_url}})
+/// The error object of a decline (`last_payment_error`).
+fn decline_error(d: &Decline) -> Value {
+    json!({"type": "card_error", "code": d.code, "decline_code": d.decline_code, "message": d.message})
 }
 
-/// A refund (always `succeeded` at once, as in Stripe's test mode).
+/// A refund: `succeeded` at once, or `failed` for the [`REFUND_FAILS`] amount.
 #[derive(Debug, Clone)]
 pub(crate) struct Refund {
     pub id: String,
     pub payment_id: String,
     pub amount: i64,
     pub currency: String,
+    pub failed: bool,
     pub reason: Option<String>,
-    pub metadata: Map<String, Value>,
+    pub metadata: BTreeMap<String, String>,
     pub created: i64,
 }
 
 impl Refund {
-    pub(crate) fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "object": "refund",
-            "payment_id": self.payment_id,
-            "amount": self.amount,
-            "currency": self.currency,
-            "status": "succeeded",
-            "reason": self.reason,
-            "metadata": self.metadata,
-            "created": self.created,
-        })
+    pub(crate) fn json(&self) -> RefundJson {
+        RefundJson {
+            id: self.id.clone(),
+            object: "refund",
+            payment_id: self.payment_id.clone(),
+            amount: self.amount,
+            currency: self.currency.clone(),
+            status: if self.failed { "failed" } else { "succeeded" },
+            reason: self.reason.clone(),
+            metadata: self.metadata.clone(),
+            created: self.created,
+            failure_reason: self.failed.then_some("declined"),
+        }
+    }
+
+    pub(crate) fn event(&self) -> &'static str {
+        if self.failed { "refund.failed" } else { "refund.succeeded" }
     }
 }
 
-/// A customer, kept as its answer.
+/// A customer.
 #[derive(Debug, Clone)]
 pub(crate) struct Customer {
     pub id: String,
-    pub object: Value,
-}
-
-/// A stored idempotent answer.
-#[derive(Debug, Clone)]
-pub(crate) struct Stored {
-    /// Route and body of the first request.
-    pub fingerprint: String,
-    pub status: u16,
-    pub body: Value,
-}
-
-/// A webhook to send once the lock is released: `(type, data.object, event id, created)`.
-#[derive(Debug, Clone)]
-pub(crate) struct Event {
-    pub id: String,
-    pub kind: &'static str,
-    pub object: Value,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<Address>,
+    pub metadata: BTreeMap<String, String>,
     pub created: i64,
+}
+
+impl Customer {
+    pub(crate) fn json(&self) -> CustomerJson {
+        CustomerJson {
+            id: self.id.clone(),
+            object: "customer",
+            email: self.email.clone(),
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            address: self.address.clone(),
+            metadata: self.metadata.clone(),
+            created: self.created,
+            livemode: false,
+        }
+    }
 }
 
 /// Everything the emulator remembers.
@@ -312,8 +337,6 @@ pub(crate) struct State {
     pub payments: Vec<Payment>,
     pub refunds: Vec<Refund>,
     pub customers: Vec<Customer>,
-    pub idempotency: HashMap<String, Stored>,
-    pub ids: IdGen,
 }
 
 impl State {
@@ -324,78 +347,38 @@ impl State {
     pub(crate) fn payment(&self, id: &str) -> Option<&Payment> {
         self.payments.iter().find(|p| p.id == id)
     }
-
-    pub(crate) fn event(&self, kind: &'static str, object: Value, now: i64) -> Event {
-        Event { id: self.ids.next("evt_"), kind, object, created: now }
-    }
 }
 
 /// The current unix time in seconds.
 pub(crate) fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    crate::kit::now().unix_timestamp()
 }
 
-/// The event a payment's current status announces.
-pub(crate) fn status_event(p: &Payment) -> &'static str {
-    match p.status {
-        Status::Pending if p.step == Step::Checkout => "payment.created",
-        Status::Pending => "payment.processing",
-        Status::RequiresAction => "payment.requires_action",
-        Status::RequiresCapture => "payment.requires_capture",
-        Status::Succeeded => "payment.succeeded",
-        Status::Failed => "payment.failed",
-        Status::Cancelled => "payment.canceled",
+/// Stripe's cursor pagination over `items` (creation order), newest first:
+/// `Ok((page, has_more))`, or `Err(param)` for a cursor that names no item.
+pub(crate) fn page<'a, T>(
+    items: &'a [T],
+    id_of: impl Fn(&T) -> &str,
+    keep: impl Fn(&T) -> bool,
+    limit: usize,
+    starting_after: Option<&str>,
+    ending_before: Option<&str>,
+) -> Result<(Vec<&'a T>, bool), &'static str> {
+    let order: Vec<&T> = items.iter().rev().collect();
+    let find = |id: &str| order.iter().position(|x| id_of(x) == id);
+    if let Some(before) = ending_before {
+        let at = find(before).ok_or("ending_before")?;
+        let newer: Vec<&T> = order[..at].iter().copied().filter(|x| keep(x)).collect();
+        let skip = newer.len().saturating_sub(limit);
+        return Ok((newer[skip..].to_vec(), skip > 0));
     }
-}
-
-/// Moves `p` after a confirmation (or a 3-D Secure step) with outcome `plan`.
-pub(crate) fn apply(p: &mut Payment, plan: Plan) {
-    match plan {
-        Plan::Approve => {
-            p.step = Step::None;
-            if p.manual {
-                p.status = Status::RequiresCapture;
-                p.amount_capturable = p.amount;
-            } else {
-                p.status = Status::Succeeded;
-                p.amount_received = p.amount;
-            }
-        }
-        Plan::Decline(d) => {
-            p.step = Step::None;
-            p.status = Status::Failed;
-            p.last_payment_error = Some(decline_error(&d));
-        }
-        Plan::ThreeDs(then) => {
-            p.step = Step::ThreeDs(then);
-            p.status = Status::RequiresAction;
-        }
-        Plan::Processing => {
-            p.step = Step::None;
-            p.status = Status::Pending;
-        }
-    }
-}
-
-/// Completes a 3-D Secure step: `authenticated` false fails the payment.
-pub(crate) fn complete_three_ds(p: &mut Payment, authenticated: bool) {
-    let Step::ThreeDs(then) = p.step else { return };
-    let plan = match (authenticated, then) {
-        (false, _) => Plan::Decline(AUTH_FAILED),
-        (true, Some(d)) => Plan::Decline(d),
-        (true, None) => Plan::Approve,
+    let start = match starting_after {
+        Some(after) => find(after).ok_or("starting_after")? + 1,
+        None => 0,
     };
-    apply(p, plan);
-}
-
-/// The error object of a decline (`last_payment_error`, and the 402 answer's `error`).
-pub(crate) fn decline_error(d: &Decline) -> Value {
-    json!({
-        "type": "card_error",
-        "code": d.code,
-        "decline_code": d.decline_code,
-        "message": d.message,
-    })
+    let mut older = order[start..].iter().copied().filter(|x| keep(x));
+    let page: Vec<&T> = older.by_ref().take(limit).collect();
+    Ok((page, older.next().is_some()))
 }
 
 #[cfg(test)]
@@ -404,8 +387,8 @@ mod tests {
 
     #[test]
     fn card_trigger_wins_over_amount() {
-        assert_eq!(plan("4000000000009995", AMOUNT_DECLINED), Plan::Decline(INSUFFICIENT_FUNDS));
-        assert_eq!(plan(CARD_SUCCEEDS, AMOUNT_DECLINED), Plan::Decline(GENERIC_DECLINE));
+        assert_eq!(plan("4000000000009995", AMOUNT_DECLINED), Plan::Decline(NO_FUNDS));
+        assert_eq!(plan(CARD_SUCCEEDS, AMOUNT_DECLINED), Plan::Decline(GENERIC));
         assert_eq!(plan(CARD_SUCCEEDS, 100), Plan::Approve);
         assert_eq!(plan(CARD_SUCCEEDS, AMOUNT_PROCESSING), Plan::Processing);
     }

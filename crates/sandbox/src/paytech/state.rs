@@ -1,380 +1,30 @@
-//! The emulator's records: payments (deposits, withdrawals, refunds), their states and how
-//! they are written on the wire.
+//! pay.tech's payments (deposits, withdrawals, refunds), their states and the moves between
+//! them. Pure: no HTTP here.
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::json::{Dec, J, ObjBuilder};
+use super::api::{CardData, Kind, MethodDetails, OperationJson, PaymentJson, PaymentRequest};
+use crate::kit::body::number;
+use crate::kit::cards;
 
-/// `paymentMethod` values the spec's `PaymentMethod` enum allows.
-pub(crate) const PAYMENT_METHODS: &[&str] = &[
-    "ABSA_PAY",
-    "ACH",
-    "AHLPAY",
-    "ALFAKIT",
-    "ALFAMART",
-    "ALIPAY",
-    "ALYCEPAY",
-    "APPLEPAY",
-    "ARI10",
-    "ASTROPAY",
-    "B2BINPAY",
-    "BANCOMAT",
-    "BANCONTACT",
-    "BANKTRANSFER",
-    "BANKTRANSFER_AR",
-    "BANKTRANSFER_BO",
-    "BANKTRANSFER_BR",
-    "BANKTRANSFER_CL",
-    "BANKTRANSFER_CO",
-    "BANKTRANSFER_CR",
-    "BANKTRANSFER_EC",
-    "BANKTRANSFER_GT",
-    "BANKTRANSFER_HN",
-    "BANKTRANSFER_MX",
-    "BANKTRANSFER_PA",
-    "BANKTRANSFER_PE",
-    "BANKTRANSFER_TR",
-    "BANKTRANSFER_UY",
-    "BANKTRANSFER_VE",
-    "BASIC_CARD",
-    "BASIC_CARD_HPP",
-    "BCI",
-    "BILLLINE",
-    "BINANCE_PAY",
-    "BIOPAGO",
-    "BIZUM",
-    "BKASH",
-    "BLIK",
-    "BLUVOUCHER",
-    "BOLETO",
-    "BOOST",
-    "BREB",
-    "BRITE",
-    "BYBIT_PAY",
-    "CAPITEC_PAY",
-    "CASH",
-    "CASHAPP",
-    "CASH_EC",
-    "CASHLIB",
-    "CHEK",
-    "CIP",
-    "CLICK",
-    "CODI",
-    "CRYPTO",
-    "CUP",
-    "DANA",
-    "DPOPAY",
-    "DRAGON_PAY",
-    "DUITNOW",
-    "EASYPAISA",
-    "ECNY",
-    "EFECTY",
-    "EFT",
-    "EMANAT",
-    "ENAIRA",
-    "EPAY_BG",
-    "EPS",
-    "ETISALAT_EG",
-    "EZYCASH",
-    "ESEWA",
-    "EUPAGO",
-    "EXTERNAL_HPP",
-    "FAWRY",
-    "FINRAX",
-    "FLEXEPIN",
-    "FONEPAY",
-    "FPS",
-    "FPS_HK",
-    "FPX",
-    "FUPS",
-    "GATE8TRANSACT",
-    "GATEIQ",
-    "GCASH",
-    "GIFTCARD",
-    "GIFTCARD_CARD",
-    "GIFTCARD_OPENBANKING",
-    "GIFTCARD_PAYPAL",
-    "GIFTCARD_PM",
-    "GIROPAY",
-    "GOOGLEPAY",
-    "GOPAY",
-    "GPAY_IN",
-    "GRABPAY",
-    "HAVALE",
-    "HAYDIPAY",
-    "HAYHAY",
-    "HELP2PAY",
-    "HITES",
-    "IDEAL",
-    "IMEPAY",
-    "IMPS",
-    "INAI",
-    "INRPAY",
-    "INTENT",
-    "INTERAC",
-    "INTERAC_ACH",
-    "INTERAC_ETO",
-    "INTERAC_EXPRESS",
-    "INTERAC_REQUEST_MONEY",
-    "INTERAC_RTO",
-    "JAZZCASH",
-    "JETONCASH",
-    "JETONWALLET",
-    "KAKAOPAY",
-    "KBZ",
-    "KESSPAY",
-    "KHALTI",
-    "KHIPU",
-    "KLAP_EFECTIVO",
-    "KLAP_TRANSFERENCIA",
-    "KLARNA",
-    "LOCALPAYMENT",
-    "M10",
-    "MACH",
-    "MACROPAY",
-    "MBWAY",
-    "MEFETE",
-    "MERCADOPAGO",
-    "MIA",
-    "MIFINITY",
-    "MISTERCASH",
-    "MOBILE_BANKING_CN",
-    "MOBILE_COMMERCE",
-    "MOBILE_MONEY",
-    "MOLLIE",
-    "MOMOPAY_RW",
-    "MOMOPAY_VN",
-    "MONERCHY",
-    "MONETIX",
-    "MONEYTOLIA",
-    "MONNET",
-    "MONOOVA_ACCOUNT_TRANSFER",
-    "MONOOVA_WALLET_TRANSFER",
-    "MPAY",
-    "MPESA",
-    "MUCHBETTER",
-    "MULTIBANCO",
-    "MYBANK",
-    "MYPAYZ",
-    "N26",
-    "NAGAD",
-    "NAVERPAY",
-    "NEFT",
-    "NEOSURF",
-    "NEQUI",
-    "NETBANKING",
-    "NETELLER",
-    "NGENIUS",
-    "NODA",
-    "NODA_REVOLUT",
-    "NUMICARD",
-    "NUMICARD_CARD",
-    "NUMICARD_OPENBANKING",
-    "NUMICARD_PAYPAL",
-    "OFFLINE_UPI",
-    "OMNIMATRIX",
-    "ONEVOUCHER",
-    "ONLINE_BANKING",
-    "OPAY",
-    "OPEN_BANKING",
-    "OPENPAYD",
-    "OPTIMONEY",
-    "OTTVOUCHER",
-    "OVO",
-    "OXXO",
-    "P24",
-    "P2C",
-    "P2P_ACCESS",
-    "P2P_ALFABANK",
-    "P2P_CARD",
-    "P2P_CARD_ABH",
-    "P2P_CARD_CLICK",
-    "P2P_CARD_HUMO",
-    "P2P_CARD_PAYME",
-    "P2P_CARD_UZCARD",
-    "P2P_CROSS_BORDER",
-    "P2P_CROSS_BORDER_ALFABANK",
-    "P2P_CROSS_BORDER_GAZPROMBANK",
-    "P2P_CROSS_BORDER_SBER",
-    "P2P_CROSS_BORDER_TBANK",
-    "P2P_CROSS_BORDER_VTB",
-    "P2P_ELCART",
-    "P2P_EMANAT",
-    "P2P_GAZPROMBANK",
-    "P2P_IBAN",
-    "P2P_INSTAPAY_EG",
-    "P2P_INTERAC_ETO",
-    "P2P_KAPITAL",
-    "P2P_M10",
-    "P2P_MBANK_KG",
-    "P2P_MOBILE",
-    "P2P_MOBILE_PAYME",
-    "P2P_MOBILE_TOP_UP",
-    "P2P_OZONBANK",
-    "P2P_PSB",
-    "P2P_QR_CLICK",
-    "P2P_QR_PAY",
-    "P2P_SBERBANK",
-    "P2P_SBP",
-    "P2P_TBANK",
-    "P2P_UPI",
-    "P2P_VTB",
-    "PAGO_MOVIL",
-    "PAGO_MOVIL_INST",
-    "PAGO46",
-    "PAGOEFECTIVO",
-    "PAGOFACIL",
-    "PAGSMILE_VAULT",
-    "PALMPAY",
-    "PAPARA",
-    "PAPEL",
-    "PARAM",
-    "PARATIM",
-    "PARAZULA",
-    "PAROLAPARA",
-    "PAY2PLAY",
-    "PAYBOL",
-    "PAY_BY_LINK",
-    "PAY_ME",
-    "PAYCASH",
-    "PAYCELL",
-    "PAYCO_KR",
-    "PAYCO_TR",
-    "PAYDO_WALLET",
-    "PAYFIX",
-    "PAYFUN",
-    "PAYID",
-    "PAYMAXIS",
-    "PAYMAYA",
-    "PAYME_UZ",
-    "PAYNOW",
-    "PAYOUT_NONSEPA_REQUEST",
-    "PAYOUT_SEPA_BATCH",
-    "PAYPAL",
-    "PAYPAY",
-    "PAYPO",
-    "PAYPORT",
-    "PAYRETAILERS",
-    "PAYSAFECARD",
-    "PAYSAFECASH",
-    "PAYSHOP",
-    "PAYTM",
-    "PAYTO",
-    "PAYU",
-    "PEC",
-    "PEP",
-    "PERFECTMONEY",
-    "PG_PARA",
-    "PHONEPE",
-    "PIASTRIX",
-    "PICPAY",
-    "PIX",
-    "POLI",
-    "POPY",
-    "POPY_PARA",
-    "PREPAID_CARD",
-    "PROMPTPAY",
-    "PSE",
-    "PUNTOPAGO",
-    "PUSH",
-    "QR",
-    "QR_ELCART",
-    "QR_INSTAPAY_EG",
-    "QR_MBANK_KG",
-    "QRIS",
-    "RAPIDTRANSFER",
-    "RAPIPAGO",
-    "REVOLUT",
-    "ROCKET",
-    "RTP",
-    "RTGS",
-    "RUBPAY",
-    "SATISPAY",
-    "SBERPAY",
-    "SBP",
-    "SBP_CROSS_BORDER",
-    "SEPA",
-    "SERVIFACIL",
-    "SHOPEEPAY",
-    "SIPAY",
-    "SKRILL",
-    "SOFORT",
-    "SOFT2PAY",
-    "SPEI",
-    "SPOYNT",
-    "STICPAY",
-    "SUPERMARKET_CODE_PAY",
-    "SWISH",
-    "TED",
-    "TINK",
-    "TOSLA",
-    "TOSSPAY",
-    "TOUCH_N_GO",
-    "TRANSFIYA",
-    "TRUEMONEY",
-    "TRUSTLY",
-    "TRUSTPAYMENTS",
-    "TWINT",
-    "UNIONPAY_TRANSFER",
-    "UPI",
-    "USSD",
-    "VENMO",
-    "VIETTEL",
-    "VIRTUAL_ACCOUNT",
-    "VNPAY_QR",
-    "VODAFONE_EG",
-    "VOLT",
-    "VOUCHERCARD",
-    "VOUCHERCARD_CARD",
-    "VOUCHERCARD_OPENBANKING",
-    "VOUCHERCARD_PAYPAL",
-    "VOUCHERCARD_PM",
-    "VOUCHERRY",
-    "VOUCHSTAR",
-    "WAVE",
-    "WECHAT",
-    "WEBPAY",
-    "WISE",
-    "XANPAY",
-    "XINPAY",
-    "YAPE",
-    "YAPILY",
-    "ZALO",
-    "ZELLE",
-    "ZIMPLER",
-    "ZIPAY",
-    "ZOTAPAY",
-];
-
-/// `PaymentType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Deposit,
-    Withdrawal,
-    Refund,
-}
-
-impl Kind {
-    pub(crate) fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "DEPOSIT" => Some(Kind::Deposit),
-            "WITHDRAWAL" => Some(Kind::Withdrawal),
-            "REFUND" => Some(Kind::Refund),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Kind::Deposit => "DEPOSIT",
-            Kind::Withdrawal => "WITHDRAWAL",
-            Kind::Refund => "REFUND",
-        }
-    }
-}
+/// The amount that leaves a payment `PENDING` for good.
+pub(crate) const PROCESSING: Decimal = Decimal::from_parts(7777, 0, 0, false, 2);
+/// A refund of this amount is declined (`1.10` Insufficient Balance).
+pub(crate) const REFUND_DECLINED: Decimal = Decimal::from_parts(1313, 0, 0, false, 2);
+/// A deposit requested for this amount in any currency but EUR is sent to the provider as
+/// 11.12 EUR (`customerAmount`/`customerCurrency` keep the request).
+pub(crate) const CONVERTED: Decimal = Decimal::from_parts(15, 0, 0, false, 0);
+/// A deposit of this amount completes for a different final amount (30.00).
+pub(crate) const FINAL_DIFFERS: Decimal = Decimal::from_parts(3333, 0, 0, false, 2);
+/// Deposits must be under this in the sandbox.
+const DEPOSIT_LIMIT: Decimal = Decimal::from_parts(10_000_000, 0, 0, false, 0);
+/// Withdrawals and refunds at most this in the sandbox.
+pub(crate) const PAYOUT_LIMIT: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 
 /// `PaymentState`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -406,8 +56,7 @@ impl State {
         matches!(self, State::Completed | State::Declined | State::Cancelled | State::Authorized)
     }
 
-    /// No further move is possible (`AUTHORIZED` still can be captured or voided).
-    pub(crate) fn is_final(self) -> bool {
+    fn is_final(self) -> bool {
         matches!(self, State::Completed | State::Declined | State::Cancelled)
     }
 }
@@ -417,19 +66,10 @@ impl State {
 pub(crate) enum Awaiting {
     /// Nothing the sandbox's pages can do (a background step, or the `77.77` trigger).
     Nothing,
-    /// The 3-D Secure page (`/sandbox/paytech/3ds/{id}`) after a host-to-host card step.
+    /// The 3-D Secure page after a host-to-host card step.
     ThreeDs,
     /// The customer paying by the instructions in `externalRefs` (the checkout page plays it).
     Customer,
-}
-
-/// Card data from the request (`card`), digits only.
-#[derive(Debug, Clone)]
-pub(crate) struct CardData {
-    pub number: String,
-    pub holder: Option<String>,
-    pub expiry_month: Option<String>,
-    pub expiry_year: Option<String>,
 }
 
 /// The outcome of a test card.
@@ -453,13 +93,15 @@ pub(crate) fn test_card(number: &str) -> (bool, CardOutcome) {
     }
 }
 
-/// `VISA`, `MASTERCARD` or `UNKNOWN` by the first digit.
-pub(crate) fn card_brand(number: &str) -> &'static str {
-    match number.as_bytes().first() {
-        Some(b'4') => "VISA",
-        Some(b'2' | b'5') => "MASTERCARD",
-        _ => "UNKNOWN",
-    }
+/// A background step that a timer runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A refund settles: `PENDING -> COMPLETED` (or `DECLINED`).
+    Refund,
+    /// A withdrawal goes to review: `PENDING -> AWAITING_APPROVAL` (or `DECLINED`).
+    Review,
+    /// An approved withdrawal is paid out: `PENDING -> COMPLETED` (or `DECLINED`).
+    Payout,
 }
 
 /// One entry of `GET /api/v1/payments/{id}/operations`.
@@ -479,29 +121,51 @@ pub(crate) struct Record {
     pub kind: Kind,
     pub state: State,
     pub awaiting: Awaiting,
-    pub reference_id: Option<String>,
     pub created: OffsetDateTime,
     pub updated: OffsetDateTime,
-    pub description: Option<String>,
-    pub parent_payment_id: Option<String>,
-    pub payment_method: Option<String>,
-    pub method_details: Option<J>,
+    pub req: PaymentRequest,
     /// The amount now (the captured amount after a partial capture).
-    pub amount: Option<Dec>,
+    pub amount: Option<Decimal>,
+    /// The request's amount and currency when the provider got another currency.
+    pub converted_from: Option<(Decimal, String)>,
     pub currency: String,
+    pub method_details: Option<MethodDetails>,
     pub redirect_url: Option<String>,
     pub error: Option<(&'static str, &'static str)>,
     pub external_result_code: Option<String>,
-    pub customer: Option<serde_json::Map<String, serde_json::Value>>,
-    pub billing_address: Option<serde_json::Map<String, serde_json::Value>>,
-    pub start_recurring: bool,
-    pub pre_auth: bool,
-    pub recurring_token: Option<String>,
-    pub return_url: Option<String>,
-    pub additional_parameters: Option<serde_json::Map<String, serde_json::Value>>,
     pub external_refs: Option<BTreeMap<String, String>>,
-    pub card: Option<CardData>,
     pub operations: Vec<OpRec>,
+}
+
+/// `ISO 8601 (YYYY-MM-DD'T'HH24:MI:SS)` in UTC, as `created` and the list filters.
+pub(crate) fn fmt_created(t: OffsetDateTime) -> String {
+    t.format(&format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
+        .unwrap_or_default()
+}
+
+/// The envelope's `timestamp` (`2024-09-24T20:29:11.632+00:00`).
+pub(crate) fn fmt_timestamp(t: OffsetDateTime) -> String {
+    let f = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+00:00"
+    );
+    t.format(&f).unwrap_or_default()
+}
+
+/// Parses a list filter time (`2021-10-13T10:26:18`, UTC).
+pub(crate) fn parse_query_time(s: &str) -> Option<OffsetDateTime> {
+    let f = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(s, &f).ok().map(|p| p.assume_utc())
+}
+
+/// A 32-character lowercase hex id (the spec's `[a-zA-Z0-9]{32}`), unique per `n`.
+pub(crate) fn hex_id(n: u64) -> String {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    format!("{:016x}{:016x}", mix(n), mix(n ^ 0xa5a5_a5a5_a5a5_a5a5))
 }
 
 /// Keys of `ResponseCustomer` (what a payment answer shows of the request's `customer`).
@@ -529,27 +193,35 @@ const RESPONSE_CUSTOMER_KEYS: &[&str] = &[
     "ip",
 ];
 
-/// `ISO 8601 (YYYY-MM-DD'T'HH24:MI:SS)` in UTC, as `created` and the list filters.
-pub(crate) fn fmt_created(t: OffsetDateTime) -> String {
-    let f = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    t.format(&f).unwrap_or_default()
-}
-
-/// The envelope's `timestamp` (`2024-09-24T20:29:11.632+00:00`).
-pub(crate) fn fmt_timestamp(t: OffsetDateTime) -> String {
-    let f = format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+00:00"
-    );
-    t.format(&f).unwrap_or_default()
-}
-
-/// Parses a list filter time (`2021-10-13T10:26:18`, UTC).
-pub(crate) fn parse_query_time(s: &str) -> Option<OffsetDateTime> {
-    let f = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    time::PrimitiveDateTime::parse(s, &f).ok().map(|p| p.assume_utc())
-}
-
 impl Record {
+    /// A new payment from a valid request (its state set by the caller).
+    pub(crate) fn new(id: String, seq: u64, req: PaymentRequest, now: OffsetDateTime) -> Record {
+        let mut rec = Record {
+            id,
+            seq,
+            kind: req.kind,
+            state: State::Pending,
+            awaiting: Awaiting::Nothing,
+            created: now,
+            updated: now,
+            amount: req.amount,
+            converted_from: None,
+            currency: req.currency.clone(),
+            method_details: None,
+            redirect_url: None,
+            error: None,
+            external_result_code: None,
+            external_refs: None,
+            operations: Vec::new(),
+            req,
+        };
+        if rec.req.payment_method.is_none() && rec.req.card.is_some() {
+            rec.req.payment_method = Some("BASIC_CARD".into());
+        }
+        rec.req.pre_auth &= rec.kind == Kind::Deposit;
+        rec
+    }
+
     /// Moves to `state`, noting the operation.
     pub(crate) fn move_to(&mut self, state: State, operation: &'static str, now: OffsetDateTime) {
         self.state = state;
@@ -562,9 +234,8 @@ impl Record {
 
     /// Notes an operation without a move.
     pub(crate) fn note(&mut self, operation: &'static str, now: OffsetDateTime) {
-        let id = i64::try_from(self.seq).unwrap_or(0) * 1000
-            + i64::try_from(self.operations.len()).unwrap_or(0)
-            + 1;
+        let n = i64::try_from(self.operations.len()).unwrap_or(0) + 1;
+        let id = i64::try_from(self.seq).unwrap_or(0) * 1000 + n;
         self.operations.push(OpRec { id, operation, at: now, state: self.state });
     }
 
@@ -574,112 +245,180 @@ impl Record {
         code: &'static str,
         message: &'static str,
         external: Option<&str>,
-        operation: &'static str,
+        op: &'static str,
         now: OffsetDateTime,
     ) {
         self.error = Some((code, message));
         self.external_result_code = external.map(str::to_owned);
-        self.move_to(State::Declined, operation, now);
+        self.move_to(State::Declined, op, now);
     }
 
     /// Fills `paymentMethodDetails` from the card that was run.
-    pub(crate) fn set_card_details(&mut self, card: &CardData) {
-        let n = &card.number;
-        let masked = if n.len() > 10 {
-            format!("{}***{}", &n[..6], &n[n.len() - 4..])
-        } else {
-            "***".to_owned()
-        };
-        let token = super::routes::hex_id(self.seq ^ 0x5eed_cafe);
-        let details = ObjBuilder::default()
-            .put("customerAccountNumber", J::s(masked))
-            .put("cardToken", J::s(token))
-            .opt("cardholderName", card.holder.clone().map(J::Str))
-            .opt("cardExpiryMonth", card.expiry_month.clone().map(J::Str))
-            .opt("cardExpiryYear", card.expiry_year.clone().map(J::Str))
-            .put("cardBrand", J::s(card_brand(n)))
-            .put("cardIssuingCountryCode", J::s("CY"))
-            .build();
-        self.method_details = Some(details);
-        if self.payment_method.is_none() {
-            self.payment_method = Some("BASIC_CARD".to_owned());
+    pub(crate) fn set_card(&mut self, card: CardData) {
+        self.method_details = Some(MethodDetails {
+            customer_account_number: cards::masked(&card.number),
+            card_token: hex_id(self.seq ^ 0x5eed_cafe),
+            cardholder_name: card.holder.clone(),
+            card_expiry_month: card.expiry_month.clone(),
+            card_expiry_year: card.expiry_year.clone(),
+            card_brand: match cards::brand(&card.number) {
+                cards::Brand::Visa => "VISA",
+                cards::Brand::Mastercard => "MASTERCARD",
+                _ => "UNKNOWN",
+            },
+            card_issuing_country_code: "CY",
+        });
+        self.req.payment_method.get_or_insert_with(|| "BASIC_CARD".into());
+        self.req.card = Some(card);
+    }
+
+    /// Whether the deposit is paid by card (with or without card data yet).
+    pub(crate) fn is_card(&self) -> bool {
+        self.req.card.is_some()
+            || matches!(
+                self.req.payment_method.as_deref(),
+                None | Some("BASIC_CARD" | "BASIC_CARD_HPP")
+            )
+    }
+
+    /// Runs a deposit's payment (the card, or the alternative method): the sandbox limit, the
+    /// amount triggers, then the test-card table.
+    pub(crate) fn run_deposit(&mut self, now: OffsetDateTime) {
+        let amount = self.amount.unwrap_or_default();
+        if amount >= DEPOSIT_LIMIT {
+            return self.decline("3.28", "Amount higher than maximum", None, "DEPOSIT", now);
+        }
+        if amount == PROCESSING {
+            self.move_to(State::Pending, "DEPOSIT", now);
+            self.awaiting = Awaiting::Nothing;
+            return;
+        }
+        let outcome =
+            self.req.card.as_ref().map_or(CardOutcome::Approve, |c| test_card(&c.number).1);
+        match outcome {
+            CardOutcome::Decline(code, msg, ext) => {
+                self.decline(code, msg, Some(ext), "DEPOSIT", now)
+            }
+            CardOutcome::Approve => {
+                if self.req.card.is_some() {
+                    self.external_result_code = Some("00".to_owned());
+                }
+                if amount == CONVERTED && self.currency != "EUR" {
+                    self.converted_from = Some((amount, self.currency.clone()));
+                    self.amount = Some(Decimal::new(1112, 2));
+                    self.currency = "EUR".into();
+                } else if amount == FINAL_DIFFERS {
+                    self.amount = Some(Decimal::new(3000, 2));
+                }
+                let state = if self.req.pre_auth { State::Authorized } else { State::Completed };
+                self.move_to(state, "DEPOSIT", now);
+            }
+        }
+    }
+
+    /// A background step: settles a refund, reviews or pays out a withdrawal.
+    pub(crate) fn settle(&mut self, step: Step, now: OffsetDateTime) {
+        if self.state != State::Pending {
+            return;
+        }
+        let amount = self.amount.unwrap_or_default();
+        let op = if self.kind == Kind::Refund { "REFUND" } else { "WITHDRAWAL" };
+        if amount > PAYOUT_LIMIT {
+            return self.decline("3.28", "Amount higher than maximum", None, op, now);
+        }
+        match step {
+            Step::Refund if amount == REFUND_DECLINED => {
+                self.decline("1.10", "Insufficient Balance", None, op, now)
+            }
+            Step::Refund => self.move_to(State::Completed, op, now),
+            Step::Review => self.move_to(State::AwaitingApproval, op, now),
+            Step::Payout => match self.req.card.as_ref().map(|c| test_card(&c.number).1) {
+                Some(CardOutcome::Decline(code, msg, ext)) => {
+                    self.decline(code, msg, Some(ext), op, now)
+                }
+                _ => self.move_to(State::Completed, op, now),
+            },
         }
     }
 
     /// `PaymentResult` (`full`: answers and webhooks) or `Payment` (list items).
-    pub(crate) fn to_json(&self, full: bool) -> J {
-        let customer = self.customer.as_ref().map(|c| {
-            let kept: serde_json::Map<String, serde_json::Value> = c
-                .iter()
+    pub(crate) fn json(&self, full: bool) -> PaymentJson {
+        let customer = self.req.customer.as_ref().map(|c| {
+            c.iter()
                 .filter(|(k, v)| {
                     RESPONSE_CUSTOMER_KEYS.contains(&k.as_str())
                         && (v.is_string() || v.is_boolean())
                 })
                 .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            J::Val(serde_json::Value::Object(kept))
+                .collect::<Map<String, Value>>()
         });
         let show_redirect = !self.state.is_final() && self.state != State::Authorized;
-        let mut b = ObjBuilder::default()
-            .put("id", J::s(&self.id))
-            .opt("referenceId", self.reference_id.clone().map(J::Str))
-            .put("created", J::s(fmt_created(self.created)))
-            .put("paymentType", J::s(self.kind.as_str()))
-            .put("state", J::s(self.state.as_str()))
-            .opt("description", self.description.clone().map(J::Str))
-            .opt("parentPaymentId", self.parent_payment_id.clone().map(J::Str))
-            .opt("paymentMethod", self.payment_method.clone().map(J::Str))
-            .opt("paymentMethodDetails", self.method_details.clone())
-            .opt("amount", self.amount.map(|a| J::Num(a.token())))
-            .put("currency", J::s(&self.currency))
-            .opt("redirectUrl", self.redirect_url.clone().filter(|_| show_redirect).map(J::Str))
-            .opt("errorCode", self.error.map(|e| J::s(e.0)))
-            .opt("errorMessage", self.error.map(|e| J::s(e.1)))
-            .opt("externalResultCode", self.external_result_code.clone().map(J::Str))
-            .opt("customer", customer)
-            .opt(
-                "billingAddress",
-                self.billing_address.clone().map(|m| J::Val(serde_json::Value::Object(m))),
-            )
-            .put("startRecurring", J::Bool(self.start_recurring))
-            .put("preAuth", J::Bool(self.pre_auth))
-            .opt("recurringToken", self.recurring_token.clone().map(J::Str))
-            .put("shopName", J::s("paymux sandbox shop"))
-            .put("terminalName", J::s("SANDBOX"));
-        if full {
-            b = b
-                .opt(
-                    "additionalParameters",
-                    self.additional_parameters
-                        .clone()
-                        .map(|m| J::Val(serde_json::Value::Object(m))),
-                )
-                .opt(
-                    "externalRefs",
-                    self.external_refs
-                        .as_ref()
-                        .map(|m| J::Obj(m.iter().map(|(k, v)| (k.clone(), J::s(v))).collect())),
-                );
+        PaymentJson {
+            id: self.id.clone(),
+            reference_id: self.req.reference_id.clone(),
+            created: fmt_created(self.created),
+            payment_type: self.kind.as_str(),
+            state: self.state.as_str(),
+            description: self.req.description.clone(),
+            parent_payment_id: self.req.parent_payment_id.clone(),
+            payment_method: self.req.payment_method.clone(),
+            payment_method_details: self.method_details.clone(),
+            amount: self.amount.map(number),
+            currency: self.currency.clone(),
+            customer_amount: self.converted_from.as_ref().map(|(a, _)| number(*a)),
+            customer_currency: self.converted_from.as_ref().map(|(_, c)| c.clone()),
+            redirect_url: self.redirect_url.clone().filter(|_| show_redirect),
+            error_code: self.error.map(|e| e.0),
+            error_message: self.error.map(|e| e.1),
+            external_result_code: self.external_result_code.clone(),
+            customer,
+            billing_address: self.req.billing_address.clone(),
+            start_recurring: self.req.start_recurring,
+            pre_auth: self.req.pre_auth,
+            recurring_token: self.req.recurring_token.clone(),
+            shop_name: "paymux sandbox shop",
+            terminal_name: "SANDBOX",
+            additional_parameters: self.req.additional_parameters.clone().filter(|_| full),
+            external_refs: self.external_refs.clone().filter(|_| full),
         }
-        b.build()
     }
 
     /// `PaymentOperation`s, most recent first.
-    pub(crate) fn operations_json(&self) -> J {
-        J::Arr(
-            self.operations
-                .iter()
-                .rev()
-                .map(|o| {
-                    ObjBuilder::default()
-                        .put("id", J::Int(o.id))
-                        .put("operation", J::s(o.operation))
-                        .put("started", J::s(fmt_timestamp(o.at)))
-                        .put("completed", J::s(fmt_timestamp(o.at)))
-                        .put("paymentState", J::s(o.state.as_str()))
-                        .build()
-                })
-                .collect(),
-        )
+    pub(crate) fn operations_json(&self) -> Vec<OperationJson> {
+        self.operations
+            .iter()
+            .rev()
+            .map(|o| OperationJson {
+                id: o.id,
+                operation: o.operation,
+                started: fmt_timestamp(o.at),
+                completed: fmt_timestamp(o.at),
+                payment_state: o.state.as_str(),
+            })
+            .collect()
+    }
+}
+
+/// Every payment of the sandbox shop.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub payments: std::collections::HashMap<String, Record>,
+    pub next_seq: u64,
+}
+
+impl Store {
+    /// What is left to refund of deposit `parent` (pending refunds count).
+    pub(crate) fn refundable(&self, parent: &Record) -> Decimal {
+        let refunded: Decimal = self
+            .payments
+            .values()
+            .filter(|r| {
+                r.kind == Kind::Refund
+                    && r.req.parent_payment_id.as_deref() == Some(parent.id.as_str())
+            })
+            .filter(|r| !matches!(r.state, State::Declined | State::Cancelled))
+            .filter_map(|r| r.amount)
+            .sum();
+        parent.amount.unwrap_or_default() - refunded
     }
 }

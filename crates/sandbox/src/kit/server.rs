@@ -1,16 +1,15 @@
-//! Starting one emulator on 127.0.0.1 and what its handlers share.
+//! Starting one emulator on 127.0.0.1, its handle, and what its handlers share.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use http::Method;
-use serde_json::Value;
 use tokio::sync::oneshot;
 
-use crate::faults::{Faults, fault_layer};
-use crate::webhooks::Webhooks;
+use crate::kit::faults::{Faults, fault_layer};
+use crate::kit::webhooks::Webhooks;
 
 /// What an emulator's handlers share: its public URL, fault switches, request log, webhooks.
 #[derive(Debug, Clone)]
@@ -19,7 +18,7 @@ pub struct Ctx {
     pub name: &'static str,
     /// `http://127.0.0.1:PORT`, for URLs the emulator hands out (redirects).
     pub public_url: String,
-    /// Fault switches.
+    /// Fault switches and injected latency.
     pub faults: Faults,
     /// Requests seen.
     pub stats: Stats,
@@ -32,6 +31,7 @@ pub struct Ctx {
 pub struct Stats {
     log: Arc<Mutex<Vec<(Method, String)>>>,
     in_flight: Arc<AtomicU64>,
+    peak: Arc<AtomicU64>,
 }
 
 /// One request being handled; dropped when its work is done (even if the client left).
@@ -46,7 +46,8 @@ impl Drop for InFlight {
 
 impl Stats {
     pub(crate) fn record(&self, method: &Method, path: &str) -> InFlight {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push((method.clone(), path.to_owned()));
         InFlight(self.in_flight.clone())
     }
@@ -55,6 +56,11 @@ impl Stats {
     /// after its client gave up, as a real gateway does): 0 when the emulator is idle.
     pub fn in_flight(&self) -> u64 {
         self.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The most requests that were in flight at once.
+    pub fn peak_in_flight(&self) -> u64 {
+        self.peak.load(Ordering::SeqCst)
     }
 
     /// How many requests matched `method` and started with `path_prefix`.
@@ -83,39 +89,12 @@ pub struct IdGen {
 impl IdGen {
     /// The next id with `prefix`.
     pub fn next(&self, prefix: &str) -> String {
-        let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
-        format!("{prefix}{n:06}")
+        format!("{prefix}{:06}", self.next_number())
     }
-}
 
-/// Stored answers by idempotency key: the same key gets the same answer, and the work runs once.
-#[derive(Debug, Default)]
-pub struct IdempotencyCache {
-    answers: Mutex<HashMap<String, (u16, Value)>>,
-}
-
-impl IdempotencyCache {
-    /// Runs `work` for a new key and stores its answer; replays the stored answer for a known
-    /// key. Returns `(status, body, replayed)`. Failed answers (status >= 500) are not stored,
-    /// so a retry can succeed.
-    pub fn run(
-        &self,
-        key: Option<&str>,
-        work: impl FnOnce() -> (u16, Value),
-    ) -> (u16, Value, bool) {
-        let Some(key) = key else {
-            let (s, v) = work();
-            return (s, v, false);
-        };
-        let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((s, v)) = answers.get(key) {
-            return (*s, v.clone(), true);
-        }
-        let (s, v) = work();
-        if s < 500 {
-            answers.insert(key.to_owned(), (s, v.clone()));
-        }
-        (s, v, false)
+    /// The next number (1, 2, ...).
+    pub fn next_number(&self) -> u64 {
+        self.next.fetch_add(1, Ordering::Relaxed) + 1
     }
 }
 
@@ -126,7 +105,7 @@ pub struct TestCredentials {
     pub api_key: String,
     /// The secret it signs webhooks with.
     pub webhook_secret: String,
-    /// Gateway-specific values (`profile_id`, ...).
+    /// Gateway-specific values (`profile_id`, `merchant_id`, `base_path`).
     pub extra: BTreeMap<String, String>,
 }
 
@@ -146,9 +125,16 @@ impl EmulatorHandle {
         self.name
     }
 
-    /// The base URL to configure a connector with.
+    /// The emulator's root URL (`http://127.0.0.1:PORT`), where its sandbox pages live.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The URL to configure a client or connector with: [`base_url`](Self::base_url) plus
+    /// the gateway's base path (`/v1` for Paynectra), so it works as printed.
+    pub fn api_url(&self) -> String {
+        let path = self.credentials.extra.get("base_path").map(String::as_str).unwrap_or("");
+        format!("{}{path}", self.base_url())
     }
 
     /// The socket address.
@@ -161,7 +147,7 @@ impl EmulatorHandle {
         &self.credentials
     }
 
-    /// Fault switches.
+    /// Fault switches and injected latency.
     pub fn faults(&self) -> &Faults {
         &self.ctx.faults
     }
