@@ -169,6 +169,10 @@ pub struct Payment {
     /// What the gateway says was finally charged, where it says; can differ from `amount`
     /// (currency conversion, partial authorization).
     pub amount_received: Option<Money>,
+    /// How much can still be captured, for `RequiresCapture` payments where the gateway says
+    /// (after a partial authorization it is below `amount`).
+    #[serde(default)]
+    pub amount_capturable: Option<Money>,
     /// How much has been captured, where the gateway says.
     pub amount_captured: Option<Money>,
     /// How much has been refunded, where the gateway says.
@@ -208,6 +212,7 @@ impl Payment {
             raw_status: raw_status.into(),
             amount,
             amount_received: None,
+            amount_capturable: None,
             amount_captured: None,
             amount_refunded: None,
             capture_mode: None,
