@@ -661,7 +661,8 @@ fn paynectra_answers(data: &[u8]) {
         let _ = signed_webhook(c, &body);
     }
     let w = word(data);
-    let _ = (paymux::paynectra::payment_status(&w), paymux::paynectra::refund_status(&w));
+    let _ = paymux::paynectra::payment_status(&w, Some(&w));
+    let _ = (paymux::paynectra::payment_status(&w, None), paymux::paynectra::refund_status(&w));
     let _ = (paymux::paynectra::event_kind(&w), paymux::paynectra::decline_code(&w));
 }
 

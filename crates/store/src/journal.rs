@@ -815,8 +815,13 @@ impl Journal {
             .clone()
             .unwrap_or_else(|| format!("paymux-{}", IdempotencyKey::generate()));
         let instance = provider.id().as_str().to_owned();
-        let writer =
-            Writer::new(store.db.clone(), owner.clone(), ms(config.lease), config.max_batch);
+        let writer = Writer::new(
+            store.db.clone(),
+            instance.clone(),
+            owner.clone(),
+            ms(config.lease),
+            config.max_batch,
+        );
         Journal {
             inner: Arc::new(Inner {
                 provider,
@@ -1072,8 +1077,7 @@ impl Journal {
             Logical::Key(k) | Logical::Generated(k) => k.clone(),
             Logical::Reference(_) => IdempotencyKey::generate(),
         };
-        let entry = NewEntry {
-            instance: self.inner.instance.clone(),
+        let entry = || NewEntry {
             logical_key: call.logical_key.clone(),
             operation: call.op.as_str(),
             idempotency_key: fresh_key.as_str().to_owned(),
@@ -1085,7 +1089,7 @@ impl Journal {
         let deadline = Instant::now() + self.inner.config.wait;
         let mut pause = Duration::from_millis(5);
         loop {
-            if let Some(id) = self.inner.writer.begin(entry.clone()).await? {
+            if let Some(id) = self.inner.writer.begin(entry()).await? {
                 return Ok(Ok(Ticket { id, attempt: 1, key: fresh_key, retry: call.is_retry }));
             }
             // Taken: by an earlier call of the same operation, here or elsewhere.

@@ -12,10 +12,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::db::{Db, db_error, now_ms};
 
-/// A new journal entry, in flight from the moment it commits.
+/// A new journal entry (of the writer's instance), in flight from the moment it commits.
 #[derive(Debug, Clone)]
 pub(crate) struct NewEntry {
-    pub(crate) instance: String,
     pub(crate) logical_key: String,
     pub(crate) operation: &'static str,
     pub(crate) idempotency_key: String,
@@ -84,6 +83,7 @@ impl Reply {
 #[derive(Debug)]
 pub(crate) struct Writer {
     db: Db,
+    instance: String,
     owner: String,
     lease_ms: i64,
     max_batch: usize,
@@ -91,8 +91,14 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    pub(crate) fn new(db: Db, owner: String, lease_ms: i64, max_batch: usize) -> Self {
-        Writer { db, owner, lease_ms, max_batch: max_batch.max(1), tx: OnceLock::new() }
+    pub(crate) fn new(
+        db: Db,
+        instance: String,
+        owner: String,
+        lease_ms: i64,
+        max_batch: usize,
+    ) -> Self {
+        Writer { db, instance, owner, lease_ms, max_batch: max_batch.max(1), tx: OnceLock::new() }
     }
 
     fn sender(&self) -> &mpsc::Sender<(Op, Reply)> {
@@ -100,6 +106,7 @@ impl Writer {
             let (tx, rx) = mpsc::channel(self.max_batch.saturating_mul(4));
             let task = Task {
                 db: self.db.clone(),
+                instance: self.instance.clone(),
                 owner: self.owner.clone(),
                 lease_ms: self.lease_ms,
                 max_batch: self.max_batch,
@@ -140,6 +147,7 @@ fn copy(e: &Error) -> Error {
 
 struct Task {
     db: Db,
+    instance: String,
     owner: String,
     lease_ms: i64,
     max_batch: usize,
@@ -224,15 +232,18 @@ impl Task {
                 self.apply_pg(pool, &begins, &completes, now, lease_until).await?
             }
         };
-        // `rows`: ("i", id, instance, logical key) per entry inserted, ("u", id, ..) per
-        // outcome recorded.
-        let mut inserted: HashMap<(String, String), i64> = HashMap::new();
-        let mut updated: HashSet<i64> = HashSet::new();
-        for (kind, id, instance, key) in rows {
-            if kind == "i" {
-                inserted.insert((instance.unwrap_or_default(), key.unwrap_or_default()), id);
-            } else {
-                updated.insert(id);
+        // `rows`: (id, logical key) per entry inserted, (id, NULL) per outcome recorded. The
+        // writer serves one journal, so one instance: the logical key names the entry.
+        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(begins.len());
+        let mut updated: HashSet<i64> = HashSet::with_capacity(completes.len());
+        for (id, key) in rows {
+            match key {
+                Some(key) => {
+                    inserted.insert(key, id);
+                }
+                None => {
+                    updated.insert(id);
+                }
             }
         }
         Ok(ops
@@ -240,9 +251,7 @@ impl Task {
             .map(|op| match op {
                 // The first row of a logical key in the batch took it; a later one with the
                 // same key conflicts, as it would in a later batch.
-                Op::Begin(e) => {
-                    Outcome::Inserted(inserted.remove(&(e.instance.clone(), e.logical_key.clone())))
-                }
+                Op::Begin(e) => Outcome::Inserted(inserted.remove(e.logical_key.as_str())),
                 Op::Complete(c) => Outcome::Updated(updated.contains(&c.id)),
             })
             .collect())
@@ -267,7 +276,6 @@ impl Task {
             .iter()
             .map(|e| {
                 (
-                    &e.instance,
                     &e.logical_key,
                     e.operation,
                     &e.idempotency_key,
@@ -290,6 +298,7 @@ impl Task {
         let mut conn = pool.acquire().await.map_err(fail)?;
         let rows = sqlx::query_as::<_, Row>(BATCH_SQLITE)
             .bind(new_rows)
+            .bind(&self.instance)
             .bind(&self.owner)
             .bind(lease_until)
             .bind(now)
@@ -317,7 +326,7 @@ impl Task {
     ) -> Result<Vec<Row>> {
         let col = |f: fn(&NewEntry) -> &str| begins.iter().map(|e| f(e)).collect::<Vec<&str>>();
         sqlx::query_as::<_, Row>(BATCH_PG)
-            .bind(col(|e| &e.instance))
+            .bind(&self.instance)
             .bind(col(|e| &e.logical_key))
             .bind(col(|e| e.operation))
             .bind(col(|e| &e.idempotency_key))
@@ -340,28 +349,35 @@ impl Task {
     }
 }
 
-/// One row of a batch's answer: its kind (`i` inserted, `u` updated), the id, and for an
-/// insert the instance and logical key.
-type Row = (String, i64, Option<String>, Option<String>);
+/// One row of a batch's answer: the entry's id, and its logical key for an entry inserted
+/// (NULL for an outcome recorded).
+type Row = (i64, Option<String>);
+
+// Outcomes are matched on the entry's id and attempt only: an attempt's outcome is recorded
+// whatever `recover` wrote meanwhile for that same attempt (the gateway's answer is better
+// than "unknown"), and a takeover moves the attempt on, so a stale outcome matches nothing.
+// No condition on `state` also keeps PostgreSQL from planning the update over the partial
+// index of unsettled entries (whose predicate a `state = 'in_flight'` condition would
+// satisfy): a generic plan made while the table was small would then scan that whole index,
+// dead entries included, for every batch.
 
 #[cfg(feature = "sqlite")]
 const BATCH_SQLITE: &str = "BEGIN IMMEDIATE; \
      INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
          fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
          created_at, updated_at) \
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-            value ->> 6, 'in_flight', 1, value ->> 7, $2, $3, $4, $4 \
+     SELECT $2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, \
+            value ->> 5, 'in_flight', 1, value ->> 6, $3, $4, $5, $5 \
      FROM json_each($1) WHERE true \
      ON CONFLICT (instance, logical_key) DO NOTHING \
-     RETURNING 'i', id, instance, logical_key; \
+     RETURNING id, logical_key; \
      UPDATE paymux_journal SET state = c.state, result = c.result, error = c.error, \
-         reusable = c.reusable, owner = NULL, lease_until = 0, updated_at = $4 \
+         reusable = c.reusable, owner = NULL, lease_until = 0, updated_at = $5 \
      FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS state, \
                   value ->> 3 AS result, value ->> 4 AS error, value ->> 5 AS reusable \
-           FROM json_each($5)) AS c \
+           FROM json_each($6)) AS c \
      WHERE paymux_journal.id = c.id AND paymux_journal.attempt = c.attempt \
-       AND paymux_journal.state = 'in_flight' \
-     RETURNING 'u', paymux_journal.id, NULL, NULL; \
+     RETURNING paymux_journal.id, NULL; \
      COMMIT;";
 
 #[cfg(feature = "postgres")]
@@ -369,20 +385,20 @@ const BATCH_PG: &str = "WITH ins AS ( \
        INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
            fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
            created_at, updated_at) \
-       SELECT u.instance, u.logical_key, u.operation, u.idempotency_key, u.fingerprint, \
+       SELECT $1, u.logical_key, u.operation, u.idempotency_key, u.fingerprint, \
               u.request, u.replayable, 'in_flight', 1, u.is_retry, $9, $10, $11, $11 \
-       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+       FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
                    $7::bigint[], $8::bigint[]) \
-            AS u(instance, logical_key, operation, idempotency_key, fingerprint, request, \
+            AS u(logical_key, operation, idempotency_key, fingerprint, request, \
                  replayable, is_retry) \
        ON CONFLICT (instance, logical_key) DO NOTHING \
-       RETURNING id, instance, logical_key), \
+       RETURNING id, logical_key), \
      upd AS ( \
        UPDATE paymux_journal AS j SET state = c.state, result = c.result, error = c.error, \
            reusable = c.reusable, owner = NULL, lease_until = 0, updated_at = $11 \
        FROM UNNEST($12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[], \
                    $17::bigint[]) AS c(id, attempt, state, result, error, reusable) \
-       WHERE j.id = c.id AND j.attempt = c.attempt AND j.state = 'in_flight' \
+       WHERE j.id = c.id AND j.attempt = c.attempt \
        RETURNING j.id) \
-     SELECT 'i'::text, id, instance, logical_key FROM ins \
-     UNION ALL SELECT 'u'::text, id, NULL::text, NULL::text FROM upd";
+     SELECT id, logical_key FROM ins \
+     UNION ALL SELECT id, NULL::text FROM upd";

@@ -10,16 +10,26 @@
 //! [`Checked`]: one whose amounts cannot be money is unreadable, and the transport reports an
 //! unreadable answer to a mutation as outcome-unknown.
 //!
+//! A Hyperswitch backend makes a create idempotent through the merchant's id in the body
+//! (`payment_id`, `refund_id`), not through the header: a create whose id the gateway already
+//! holds answers duplicate (`HE_01`, HTTP 400). [`Routes::create_payment`] and
+//! [`Routes::create_refund`] read that answer to a create that named its id as "already
+//! created" (an earlier attempt of the same call, or an earlier call with the same key, went
+//! through): they fetch the resource by that id and return it, provided it is the one this
+//! body asks for (same amount and currency; for a refund, same payment and, when given, amount).
+//! Otherwise the duplicate stands as a [`Conflict`](paymux_core::ErrorKind::Conflict).
+//!
 //! A connector keeps its hosts, its transport settings (headers, error parser), its
 //! idempotency header and the routes only its gateway serves; it writes those with the same
 //! helpers ([`Routes::keyed`], [`Routes::send_keyed`], [`Routes::read`],
 //! [`Routes::list`]) so its key goes out the same way.
 
 use paymux_core::transport::{HttpTransport, Request};
-use paymux_core::{IdempotencyKey, Result};
+use paymux_core::{Error, IdempotencyKey, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::error::is_duplicate;
 use crate::mapping::check_id;
 use crate::wire::{
     Checked, CustomerRequest, CustomerResponse, ListResponse, PaymentCancelRequest,
@@ -106,14 +116,37 @@ impl Routes {
 
     // ---- payments ----
 
-    /// `POST /payments`.
+    /// `POST /payments`; a duplicate answer for the body's `payment_id` is read as already
+    /// created: the payment is fetched and returned when it matches the body (module docs).
     pub async fn create_payment(
         &self,
         body: &PaymentCreateRequest,
         key: IdempotencyKey,
     ) -> Result<PaymentResponse> {
-        let Checked(answer) = self.keyed("create_payment", "/payments", body, key).await?;
-        Ok(answer)
+        match self.keyed("create_payment", "/payments", body, key).await {
+            Ok(Checked(answer)) => Ok(answer),
+            Err(duplicate) if is_duplicate(&duplicate) => match &body.payment_id {
+                Some(id) => self.already_created_payment(id, body, duplicate).await,
+                None => Err(duplicate),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The payment `id` a create answered duplicate for, when it is the one `body` asks for.
+    async fn already_created_payment(
+        &self,
+        id: &str,
+        body: &PaymentCreateRequest,
+        duplicate: Error,
+    ) -> Result<PaymentResponse> {
+        let existing = match self.get_payment(id).await {
+            Ok(existing) => existing,
+            Err(e) => return Err(fetch_failed(e, duplicate)),
+        };
+        let same = existing.amount == body.amount
+            && existing.currency.eq_ignore_ascii_case(&body.currency);
+        if same { Ok(existing) } else { Err(duplicate) }
     }
 
     /// `GET /payments/{payment_id}`.
@@ -169,14 +202,37 @@ impl Routes {
 
     // ---- refunds ----
 
-    /// `POST /refunds`.
+    /// `POST /refunds`; a duplicate answer for the body's `refund_id` is read as already
+    /// created: the refund is fetched and returned when it matches the body (module docs).
     pub async fn create_refund(
         &self,
         body: &RefundCreateRequest,
         key: IdempotencyKey,
     ) -> Result<RefundResponse> {
-        let Checked(answer) = self.keyed("create_refund", "/refunds", body, key).await?;
-        Ok(answer)
+        match self.keyed("create_refund", "/refunds", body, key).await {
+            Ok(Checked(answer)) => Ok(answer),
+            Err(duplicate) if is_duplicate(&duplicate) => match &body.refund_id {
+                Some(id) => self.already_created_refund(id, body, duplicate).await,
+                None => Err(duplicate),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The refund `id` a create answered duplicate for, when it is the one `body` asks for.
+    async fn already_created_refund(
+        &self,
+        id: &str,
+        body: &RefundCreateRequest,
+        duplicate: Error,
+    ) -> Result<RefundResponse> {
+        let existing = match self.get_refund(id).await {
+            Ok(existing) => existing,
+            Err(e) => return Err(fetch_failed(e, duplicate)),
+        };
+        let same = existing.payment_id == body.payment_id
+            && body.amount.is_none_or(|amount| amount == existing.amount);
+        if same { Ok(existing) } else { Err(duplicate) }
     }
 
     /// `GET /refunds/{refund_id}`.
@@ -209,4 +265,15 @@ impl Routes {
     pub async fn get_customer(&self, id: &str) -> Result<CustomerResponse> {
         self.read("get_customer", format!("/customers/{}", check_id("customer id", id)?)).await
     }
+}
+
+/// The error of a failed fetch after a duplicate answer: the gateway holds the resource, but
+/// whether it is this call's could not be read, so the call's outcome is unknown (retried with
+/// the same key, the create is answered duplicate again and the fetch tried again). An id that
+/// is not found was taken by something else: the duplicate stands.
+fn fetch_failed(fetch: Error, duplicate: Error) -> Error {
+    if fetch.kind() == paymux_core::ErrorKind::NotFound {
+        return duplicate;
+    }
+    fetch.with_outcome_unknown()
 }

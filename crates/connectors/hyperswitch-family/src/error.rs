@@ -3,7 +3,7 @@
 
 use paymux_core::http::StatusCode;
 use paymux_core::transport::{GatewayError, kind_for_status};
-use paymux_core::{DeclineCode, ErrorKind};
+use paymux_core::{DeclineCode, Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 
 /// An error answer: `{"error": {...}}`.
@@ -51,7 +51,38 @@ pub fn error_kind(status: StatusCode, error_type: Option<&str>) -> ErrorKind {
     }
 }
 
-/// Reads the family's error body (kind per [`error_kind`]; for declines, the decline code from
+/// The code of an illegal state move (capture after cancel, cancel after capture, ...).
+pub const BAD_STATE_CODE: &str = "IR_14";
+
+/// The code of a duplicate: a merchant-chosen `payment_id`, `refund_id` or `customer_id` the
+/// gateway already holds.
+pub const DUPLICATE_CODE: &str = "HE_01";
+
+/// The [`ErrorKind`] for an error `type`, `code` and HTTP status: [`error_kind`], except that
+/// a bad state ([`BAD_STATE_CODE`]) or a duplicate ([`DUPLICATE_CODE`]) with a generic 4xx
+/// status (400, 422, ...; whatever its `type`) is [`ErrorKind::Conflict`], as with 409. A
+/// Hyperswitch backend answers both with HTTP 400, so the status alone would read them as a
+/// bad request.
+pub fn error_kind_for_code(
+    status: StatusCode,
+    error_type: Option<&str>,
+    code: Option<&str>,
+) -> ErrorKind {
+    let generic_4xx =
+        status.is_client_error() && kind_for_status(status) == ErrorKind::InvalidRequest;
+    if generic_4xx && matches!(code, Some(BAD_STATE_CODE | DUPLICATE_CODE)) {
+        return ErrorKind::Conflict;
+    }
+    error_kind(status, error_type)
+}
+
+/// `true` for the gateway's duplicate answer ([`DUPLICATE_CODE`], a
+/// [`Conflict`](ErrorKind::Conflict)): the merchant id sent is already taken.
+pub fn is_duplicate(err: &Error) -> bool {
+    err.kind() == ErrorKind::Conflict && err.gateway_code() == Some(DUPLICATE_CODE)
+}
+
+/// Reads the family's error body (kind per [`error_kind_for_code`]; for declines, the decline code from
 /// the gateway's code where it is a standard word, else `processing_error` for a
 /// `processing_error` type and `card_declined` otherwise); `None` when the body is not that shape (the transport then
 /// keeps the status-derived kind and a redacted snippet). Usable as
@@ -60,14 +91,14 @@ pub fn error_kind(status: StatusCode, error_type: Option<&str>) -> ErrorKind {
 /// ```
 /// use paymux_core::{ErrorKind, http::StatusCode};
 /// let body = br#"{"error":{"type":"invalid_request","code":"IR_14","message":"already captured"}}"#;
-/// let e = paymux_hyperswitch_family::error_parser(StatusCode::CONFLICT, body).unwrap();
+/// let e = paymux_hyperswitch_family::error_parser(StatusCode::BAD_REQUEST, body).unwrap();
 /// assert_eq!(e.kind, Some(ErrorKind::Conflict));
 /// assert_eq!(e.code.as_deref(), Some("IR_14"));
 /// ```
 pub fn error_parser(status: StatusCode, body: &[u8]) -> Option<GatewayError> {
     let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
     let detail = parsed.error;
-    let kind = error_kind(status, detail.kind.as_deref());
+    let kind = error_kind_for_code(status, detail.kind.as_deref(), detail.code.as_deref());
     let decline_code = (kind == ErrorKind::Declined).then(|| {
         detail.code.as_deref().and_then(crate::mapping::decline_code).unwrap_or(
             if detail.kind.as_deref() == Some("processing_error") {

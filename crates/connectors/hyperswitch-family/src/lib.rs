@@ -10,7 +10,8 @@
 //!
 //! - [`client`]: the routes both gateways serve ([`Routes`]: create, get, confirm, capture,
 //!   cancel and list payments; create, get and list refunds; create and get customers), with
-//!   the connector's idempotency header and key rule ([`KeyRule`]).
+//!   the connector's idempotency header and key rule ([`KeyRule`]). A create answered
+//!   duplicate for the merchant id it sent is read as already created and fetched.
 //! - The JSON, one struct per body, at the crate root: the request bodies (`POST /payments`,
 //!   confirm, capture, cancel, refunds, customers, the list filters) with every field either
 //!   gateway documents, the payment, refund, customer and list answers, the webhook envelope;
@@ -19,13 +20,19 @@
 //!   ([`create_body`], [`capture_body`], [`cancel_body`], [`refund_body`], [`customer_body`],
 //!   [`list_body`], [`refund_list_body`]) after the checks both make: amounts at most
 //!   [`MAX_AMOUNT_MINOR`](mapping::MAX_AMOUNT_MINOR), gateway ids as strict in a body or a
-//!   query as in a path ([`mapping::check_id`]), refund id and reason limits, offset paging.
-//!   Answers to the core model ([`to_payment`], [`to_refund`], [`to_customer`], [`to_page`]).
+//!   query as in a path ([`mapping::check_id`]), refund id and reason limits, offset paging;
+//!   the list filters as Hyperswitch takes them (`start_time`/`end_time`, arrays of status
+//!   words and currencies); the merchant ids that make a create idempotent
+//!   ([`id_from_key`]). Answers to the core model ([`to_payment`], [`to_refund`],
+//!   [`to_customer`], [`to_page`]): `next_action` only with `RequiresAction`,
+//!   `amount_capturable` with `RequiresCapture`.
 //! - [`status`]: payment status words ([`payment_status`]), refund status words
-//!   ([`refund_status`]) and webhook `event_type`s ([`event_kind`]), each with its table of
-//!   decisions.
+//!   ([`refund_status`]) and webhook `event_type`s ([`event_kind_for`]), each with its table of
+//!   decisions, and the words a list filter sends ([`payment_status_filter`],
+//!   [`refund_status_filter`]).
 //! - [`error`]: the `{"error": {"type", "code", "message"}}` body and [`error_parser`], a
-//!   [`paymux_core::transport::ErrorParser`].
+//!   [`paymux_core::transport::ErrorParser`]; a bad state (`IR_14`) or a duplicate (`HE_01`)
+//!   is a conflict whatever 4xx status it comes with.
 //! - [`webhook`]: `X-Webhook-Signature-512` verification ([`verify_signature`]) and the event
 //!   envelope ([`parse_event`], [`verify_and_parse`]).
 //!
@@ -53,12 +60,17 @@ pub mod webhook;
 mod wire;
 
 pub use client::{KeyRule, Routes};
-pub use error::{ErrorBody, ErrorDetail, error_kind, error_parser};
-pub use mapping::{
-    cancel_body, capture_body, create_body, customer_body, list_body, refund_body,
-    refund_list_body, to_customer, to_page, to_payment, to_refund,
+pub use error::{
+    ErrorBody, ErrorDetail, error_kind, error_kind_for_code, error_parser, is_duplicate,
 };
-pub use status::{event_kind, payment_status, payment_status_word, refund_status};
+pub use mapping::{
+    RefundFilter, cancel_body, capture_body, create_body, customer_body, id_from_key, list_body,
+    refund_body, refund_list_body, to_customer, to_page, to_payment, to_refund,
+};
+pub use status::{
+    event_kind, event_kind_for, payment_status, payment_status_filter, payment_status_word,
+    refund_status, refund_status_filter,
+};
 pub use webhook::{SIGNATURE_HEADER, parse_event, verify_and_parse, verify_signature};
 /// The JSON both gateways speak, one struct per body (see the module docs of each type).
 pub use wire::*;

@@ -2,18 +2,21 @@
 //! bodies both gateways fill alike (each connector adds what its own guide names), and the
 //! answers to the core model. The checks both gateways need before any request live here too:
 //! amounts at most [`MAX_AMOUNT_MINOR`], ids held to the rule of ids in a path ([`check_id`]),
-//! the refund id and reason limits, offset paging.
+//! the refund id and reason limits, offset paging. The merchant ids that make a create
+//! idempotent on a Hyperswitch backend are derived here ([`id_from_key`]).
 
+use paymux_core::webhook::{Algorithm, Encoding, sign};
 use paymux_core::{
     Address, BillingDetails, CancelPayment, CaptureMode, CapturePayment, CreateCustomer,
     CreatePayment, CreateRefund, Currency, Customer, CustomerId, DeclineCode, Error, Failure,
-    ListPayments, Metadata, Money, NextAction, Page, PageCursor, Payment, PaymentCustomer,
-    PaymentId, PaymentStatus, Phone, ProviderId, Refund, RefundId, Result, parse_currency,
+    IdempotencyKey, ListPayments, Metadata, Money, NextAction, Page, PageCursor, Payment,
+    PaymentCustomer, PaymentId, PaymentStatus, Phone, ProviderId, Refund, RefundId, RefundStatus,
+    Result, parse_currency,
 };
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::status::{payment_status, payment_status_word, refund_status};
+use crate::status::{payment_status, payment_status_filter, refund_status, refund_status_filter};
 use crate::wire::{
     AddressData, BillingData, CardData, CustomerRequest, CustomerResponse, ListResponse,
     PaymentCancelRequest, PaymentCaptureRequest, PaymentCreateRequest, PaymentListRequest,
@@ -43,6 +46,29 @@ pub const MAX_REFUND_ID_LEN: usize = 30;
 
 /// The longest refund `reason` the gateways take.
 pub const MAX_REFUND_REASON_LEN: usize = 255;
+
+/// The length of a merchant `payment_id` / `refund_id` derived by [`id_from_key`]: Hyperswitch
+/// documents both as 30 characters (`"pay_mbabizu24mvu3mela5njyhpit4"`), and Paychtec's
+/// `refund_id` as at most 30.
+pub const MERCHANT_ID_LEN: usize = 30;
+
+/// The longest `merchant_order_reference_id` Hyperswitch takes.
+pub const MAX_ORDER_REFERENCE_LEN: usize = 255;
+
+/// A merchant id (`payment_id`, `refund_id`) derived from the call's idempotency key: `prefix`
+/// (`"pay_"`, `"ref_"`) and the first hex digits of HMAC-SHA256 (key `label`, message the
+/// idempotency key), [`MERCHANT_ID_LEN`] characters in all.
+///
+/// A Hyperswitch backend makes a create idempotent through the merchant's id (a second create
+/// with the same id answers duplicate, `HE_01`), not through the idempotency header. Derived
+/// from the key, the id is the same on every attempt of one call and on a caller's retry with
+/// the same key, so a create that already went through is answered duplicate rather than made
+/// twice. Each connector passes its own `label`, so its ids never depend on another's.
+pub fn id_from_key(prefix: &str, label: &[u8], key: &IdempotencyKey) -> String {
+    let digest = sign(Algorithm::Sha256, label, key.as_str().as_bytes(), Encoding::Hex);
+    let digits = MERCHANT_ID_LEN.saturating_sub(prefix.len()).min(digest.len());
+    format!("{prefix}{}", &digest[..digits])
+}
 
 /// An amount as it goes on the wire (minor units), refused with
 /// [`InvalidRequest`](paymux_core::ErrorKind::InvalidRequest) above [`MAX_AMOUNT_MINOR`];
@@ -309,49 +335,114 @@ pub fn page_limit(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_LIST_LIMIT).clamp(1, MAX_LIST_LIMIT)
 }
 
-/// The body of `POST /payments/list` for a core [`ListPayments`].
+/// The flattened time range of the list filters (`start_time`, `end_time`, RFC 3339 in UTC)
+/// for "created at or after `from`" and "at or before `to`".
 ///
-/// The limit is clamped ([`page_limit`]); pages by [`offset`]. A `merchant_reference` filter
-/// (the list cannot filter by it) is an `InvalidRequest` rather than a silently wider list.
-/// The customer filter is a gateway id ([`check_id`]).
+/// Hyperswitch's range needs its start (a range with only an end is dropped without a word,
+/// and the list comes back unfiltered): an end alone goes with the Unix epoch as its start. A
+/// start alone ends now (the gateway's default).
+pub fn time_range(
+    from: Option<OffsetDateTime>,
+    to: Option<OffsetDateTime>,
+) -> Result<(Option<String>, Option<String>)> {
+    let start = match (from, to) {
+        (Some(from), _) => Some(format_time(from)?),
+        (None, Some(_)) => Some(format_time(OffsetDateTime::UNIX_EPOCH)?),
+        (None, None) => None,
+    };
+    Ok((start, to.map(format_time).transpose()?))
+}
+
+/// A `currency: [..]` filter for one currency.
+pub fn currency_filter(currency: Option<Currency>) -> Option<Vec<String>> {
+    currency.map(|c| vec![c.code().to_owned()])
+}
+
+/// The body of `POST /payments/list` (Hyperswitch's `PaymentListFilterConstraints`) for a core
+/// [`ListPayments`].
+///
+/// The limit is clamped ([`page_limit`]); pages by [`offset`]. The status goes out as every
+/// `IntentStatus` word that reads as it ([`payment_status_filter`]), the creation window as
+/// [`time_range`], the merchant reference as `merchant_order_reference_id` (1 to
+/// [`MAX_ORDER_REFERENCE_LEN`] characters), the customer as a gateway id ([`check_id`]).
 pub fn list_body(query: &ListPayments) -> Result<PaymentListRequest> {
     let offset = offset(query.cursor.as_ref())?;
-    if query.merchant_reference.is_some() {
-        return Err(Error::invalid_request(
-            "this gateway cannot filter payments by merchant reference",
-        ));
+    if let Some(reference) = &query.merchant_reference {
+        let len = reference.chars().count();
+        if reference.trim().is_empty() || len > MAX_ORDER_REFERENCE_LEN {
+            return Err(Error::invalid_request(format!(
+                "merchant reference filter must be 1 to {MAX_ORDER_REFERENCE_LEN} characters"
+            )));
+        }
     }
     if let Some(customer) = &query.customer {
         check_id("customer id", customer.as_str())?;
     }
+    let (start_time, end_time) = time_range(query.created_from, query.created_to)?;
     Ok(PaymentListRequest {
         limit: page_limit(query.limit),
         offset,
-        status: query.status.map(|s| payment_status_word(s).to_owned()),
         customer_id: query.customer.as_ref().map(|c| c.as_str().to_owned()),
-        created_gte: query.created_from.map(format_time).transpose()?,
-        created_lte: query.created_to.map(format_time).transpose()?,
+        merchant_order_reference_id: query.merchant_reference.clone(),
+        start_time,
+        end_time,
+        status: query
+            .status
+            .map(|s| payment_status_filter(s).into_iter().map(str::to_owned).collect()),
         currency: None,
     })
 }
 
-/// The body of `POST /refunds/list`: refunds of one payment or all, newest first, paged by
-/// [`offset`] with a clamped [`page_limit`]. The payment id is checked ([`check_id`]).
-pub fn refund_list_body(
-    payment_id: Option<&PaymentId>,
-    limit: Option<u32>,
-    cursor: Option<&PageCursor>,
-) -> Result<RefundListRequest> {
-    let offset = offset(cursor)?;
-    if let Some(id) = payment_id {
+/// What both connectors' refund lists filter by (`POST /refunds/list`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefundFilter {
+    /// Only refunds of this payment.
+    pub payment_id: Option<PaymentId>,
+    /// Page size, clamped to 1..=[`MAX_LIST_LIMIT`] ([`DEFAULT_LIST_LIMIT`] when not given).
+    pub limit: Option<u32>,
+    /// The `next` of the previous page ([`PageCursor::Offset`]).
+    pub cursor: Option<PageCursor>,
+    /// Created at or after.
+    pub created_from: Option<OffsetDateTime>,
+    /// Created at or before.
+    pub created_to: Option<OffsetDateTime>,
+    /// Only refunds in this status.
+    pub status: Option<RefundStatus>,
+    /// Only refunds in this currency.
+    pub currency: Option<Currency>,
+}
+
+/// The body of `POST /refunds/list` (Hyperswitch's `RefundListRequest`): refunds newest first,
+/// paged by [`offset`] with a clamped [`page_limit`]; the payment id is checked
+/// ([`check_id`]), the status goes out as every word that reads as it
+/// ([`refund_status_filter`]), the window as [`time_range`]. A status no family refund can
+/// have (`Cancelled`) is an `InvalidRequest`: an empty `refund_status` would filter nothing.
+pub fn refund_list_body(filter: &RefundFilter) -> Result<RefundListRequest> {
+    let offset = offset(filter.cursor.as_ref())?;
+    if let Some(id) = &filter.payment_id {
         check_id("payment_id", id.as_str())?;
     }
+    let refund_status = match filter.status {
+        None => None,
+        Some(status) => {
+            let words = refund_status_filter(status);
+            if words.is_empty() {
+                return Err(Error::invalid_request(format!(
+                    "this gateway has no refund status that reads as {status}"
+                )));
+            }
+            Some(words.into_iter().map(str::to_owned).collect())
+        }
+    };
+    let (start_time, end_time) = time_range(filter.created_from, filter.created_to)?;
     Ok(RefundListRequest {
-        limit: page_limit(limit),
+        limit: page_limit(filter.limit),
         offset,
-        payment_id: payment_id.map(|id| id.as_str().to_owned()),
-        created_gte: None,
-        created_lte: None,
+        payment_id: filter.payment_id.as_ref().map(|id| id.as_str().to_owned()),
+        start_time,
+        end_time,
+        refund_status,
+        currency: currency_filter(filter.currency),
     })
 }
 
@@ -388,9 +479,13 @@ pub fn billing_to_wire(b: &BillingDetails) -> BillingData {
 /// A payment answer as a core [`Payment`] held by `provider`.
 ///
 /// `amount_received` (what has been captured) fills both `amount_received` and
-/// `amount_captured`; a `next_action` with `redirect_to_url` becomes
-/// [`NextAction::Redirect`], any other `next_action` [`NextAction::Instructions`]; an
-/// `error_code`/`error_message`, or a `failed` status, gives a [`Failure`].
+/// `amount_captured`. `next_action` is kept only when the status is
+/// [`RequiresAction`](PaymentStatus::RequiresAction) (the core contract: a payment held for
+/// review or in conflict has nothing for the customer to do): one with `redirect_to_url`
+/// becomes [`NextAction::Redirect`], any other [`NextAction::Instructions`].
+/// `amount_capturable` is kept only when the status is
+/// [`RequiresCapture`](PaymentStatus::RequiresCapture) (below `amount` after a partial
+/// authorization). An `error_code`/`error_message`, or a `failed` status, gives a [`Failure`].
 pub fn to_payment(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payment> {
     let amount = money(wire.amount, &wire.currency)?;
     let status = payment_status(&wire.status);
@@ -406,11 +501,17 @@ pub fn to_payment(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payme
         p.amount_received = Some(received);
         p.amount_captured = Some(received);
     }
+    if let Some(capturable) =
+        wire.amount_capturable.filter(|_| status == PaymentStatus::RequiresCapture)
+    {
+        p.amount_capturable = Some(money(capturable, &wire.currency)?);
+    }
     p.capture_mode = wire.capture_method.as_deref().and_then(capture_mode);
     p.merchant_reference = wire.merchant_order_reference_id.clone();
     p.description = wire.description.clone();
     p.customer_id = wire.customer_id.clone().map(CustomerId::from_gateway);
-    p.next_action = wire.next_action.as_ref().map(|a| match &a.redirect_to_url {
+    let action = wire.next_action.as_ref().filter(|_| status == PaymentStatus::RequiresAction);
+    p.next_action = action.map(|a| match &a.redirect_to_url {
         Some(url) => NextAction::Redirect { url: url.clone() },
         None => NextAction::Instructions {
             data: serde_json::to_value(a).unwrap_or(serde_json::Value::Null),

@@ -25,7 +25,29 @@ pub const PAYMENT_STATUS_WORDS: [&str; 17] = [
     "pending",
 ];
 
-/// Every refund status word the family documents.
+/// The words of Hyperswitch's `IntentStatus` enum, in its order: the only words a list filter
+/// (`status: [..]`) takes (a word outside the enum is refused). The guide's
+/// `requires_redirection` and `pending` are answers only.
+pub const INTENT_STATUS_WORDS: [&str; 15] = [
+    "succeeded",
+    "failed",
+    "cancelled",
+    "cancelled_post_capture",
+    "processing",
+    "requires_customer_action",
+    "requires_merchant_action",
+    "requires_payment_method",
+    "requires_confirmation",
+    "requires_capture",
+    "partially_captured",
+    "partially_captured_and_capturable",
+    "partially_authorized_and_requires_capture",
+    "conflicted",
+    "expired",
+];
+
+/// Every refund status word the family documents (Hyperswitch's `RefundStatus` enum, which a
+/// refund list filter takes).
 pub const REFUND_STATUS_WORDS: [&str; 4] = ["succeeded", "failed", "pending", "review"];
 
 /// Every webhook `event_type` the family documents.
@@ -71,16 +93,19 @@ pub const EVENT_TYPES: [&str; 29] = [
 /// | `cancelled_post_capture` | `Cancelled` | the capture was voided before settlement: no money is kept, so it must never read as `Succeeded`; final either way |
 /// | `processing`, `pending` | `Processing` | |
 /// | `requires_customer_action`, `requires_redirection` | `RequiresAction` | see `next_action` |
-/// | `requires_merchant_action` | `Processing` | held for manual review (approve/reject): not final, and nothing for the customer to do |
+/// | `requires_merchant_action` | `Processing` | held for manual review (approve/reject): not final, and nothing for the customer to do (no `next_action`, never `RequiresAction`) |
 /// | `requires_payment_method` | `RequiresPaymentMethod` | |
 /// | `requires_confirmation` | `RequiresConfirmation` | |
 /// | `requires_capture` | `RequiresCapture` | |
 /// | `partially_authorized_and_requires_capture` | `RequiresCapture` | authorized for less than asked; `amount_capturable` says how much |
 /// | `partially_captured` | `Succeeded` | Hyperswitch uses it when part was captured and the rest released: nothing more can be captured, the money in `amount_received` is taken (final) |
 /// | `partially_captured_and_capturable` | `PartiallyCaptured` | part captured, more may follow |
-/// | `conflicted` | `Processing` | the gateway and the processor disagree; needs reconciliation, never a success |
+/// | `conflicted` | `Processing` | the gateway and the processor disagree; needs reconciliation, never a success, nothing for the customer to do |
 /// | `expired` | `Expired` | |
 /// | anything else | `Processing` | the core rule for unknown words (the word stays in `raw_status`) |
+///
+/// [`to_payment`](crate::to_payment) keeps `next_action` only for `RequiresAction` and
+/// `amount_capturable` only for `RequiresCapture`.
 pub fn payment_status(word: &str) -> PaymentStatus {
     match word {
         "succeeded" | "partially_captured" => PaymentStatus::Succeeded,
@@ -99,10 +124,26 @@ pub fn payment_status(word: &str) -> PaymentStatus {
     }
 }
 
-/// The Hyperswitch word to filter lists by for a core status, where one word matches it.
-///
-/// `Processing` answers `processing` (the usual word; the review and conflict states are not
-/// covered by a single filter); `RequiresAction` answers `requires_customer_action`.
+/// The words a payment list filter sends for a core status: every [`INTENT_STATUS_WORDS`]
+/// word that [`payment_status`] reads as `status`, so the list holds exactly the payments that
+/// read as it (`Succeeded`: `succeeded`, `partially_captured`; `Processing`: `processing`,
+/// `requires_merchant_action`, `conflicted`; `RequiresCapture`: `requires_capture`,
+/// `partially_authorized_and_requires_capture`; `Cancelled`: `cancelled`,
+/// `cancelled_post_capture`; every other status its one word). Never empty.
+pub fn payment_status_filter(status: PaymentStatus) -> Vec<&'static str> {
+    INTENT_STATUS_WORDS.into_iter().filter(|w| payment_status(w) == status).collect()
+}
+
+/// The words a refund list filter (`refund_status: [..]`) sends for a core status: every
+/// [`REFUND_STATUS_WORDS`] word that [`refund_status`] reads as `status` (`Pending`:
+/// `pending`, `review`). Empty for `Cancelled`: no family refund is ever cancelled.
+pub fn refund_status_filter(status: RefundStatus) -> Vec<&'static str> {
+    REFUND_STATUS_WORDS.into_iter().filter(|w| refund_status(w) == status).collect()
+}
+
+/// The principal Hyperswitch word of a core status (`Processing`: `processing`,
+/// `RequiresAction`: `requires_customer_action`). A list filter sends every word that reads as
+/// the status instead: [`payment_status_filter`].
 pub fn payment_status_word(status: PaymentStatus) -> &'static str {
     match status {
         PaymentStatus::RequiresPaymentMethod => "requires_payment_method",
@@ -129,12 +170,17 @@ pub fn refund_status(word: &str) -> RefundStatus {
     }
 }
 
-/// Maps a webhook `event_type` onto [`EventKind`].
+/// Maps a webhook `event_type` onto [`EventKind`], from the word alone.
 ///
 /// `payment_cancelled_post_capture` is `PaymentCancelled` (as its status is `Cancelled`),
 /// `payment_partially_authorized` is `PaymentAuthorized` (the payment waits for capture),
 /// `action_required` is `PaymentActionRequired`, `payout_success` is `PayoutSucceeded`;
 /// `invoice_paid` and unknown types are `EventKind::Other(word)`.
+///
+/// Hyperswitch sends `action_required` for a payment held for the merchant's review
+/// (`requires_merchant_action`) and for a `conflicted` one as well as for a customer action:
+/// the word alone cannot tell them apart. Events are read with [`event_kind_for`], which looks
+/// at the payment.
 pub fn event_kind(event_type: &str) -> EventKind {
     match event_type {
         "payment_succeeded" => EventKind::PaymentSucceeded,
@@ -164,5 +210,25 @@ pub fn event_kind(event_type: &str) -> EventKind {
         "payout_expired" => EventKind::PayoutExpired,
         "payout_reversed" => EventKind::PayoutReversed,
         other => EventKind::Other(other.to_owned()),
+    }
+}
+
+/// Maps a webhook `event_type` onto [`EventKind`] given the status of the payment the event
+/// carries (`None` when it carries none): [`event_kind`], except for `action_required`, which
+/// is a customer action only when the payment reads as one.
+///
+/// | `action_required` with a payment that is | kind | why |
+/// |---|---|---|
+/// | `RequiresAction` (`requires_customer_action`, `requires_redirection`) | `PaymentActionRequired` | the customer must act (see `next_action`) |
+/// | anything else (`requires_merchant_action`, `conflicted`, ...) | `PaymentProcessing` | held for the merchant's review or for reconciliation: not final, nothing for the customer to do (the payment's status is `Processing`) |
+/// | no payment | `Other("action_required")` | cannot tell whose action it is |
+pub fn event_kind_for(event_type: &str, payment: Option<PaymentStatus>) -> EventKind {
+    match (event_type, payment) {
+        ("action_required", Some(PaymentStatus::RequiresAction)) => {
+            EventKind::PaymentActionRequired
+        }
+        ("action_required", Some(_)) => EventKind::PaymentProcessing,
+        ("action_required", None) => EventKind::Other(event_type.to_owned()),
+        _ => event_kind(event_type),
     }
 }

@@ -12,7 +12,7 @@ use paymux_core::{
 };
 
 use crate::mapping::{parse_time, to_payment, to_refund};
-use crate::status::event_kind;
+use crate::status::event_kind_for;
 use crate::wire::{PaymentResponse, RefundResponse, WebhookEnvelope};
 
 /// The signature header.
@@ -50,7 +50,9 @@ pub fn verify_signature(
 /// [`WebhookResource::Refund`], every other content type [`WebhookResource::Other`] (see
 /// `raw`). A body that is not the envelope, or a payment/refund object without its required
 /// fields (id, status, amount, currency), is
-/// [`WebhookFailure::BadPayload`]. An unreadable `timestamp` gives `occurred_at: None`.
+/// [`WebhookFailure::BadPayload`]. An unreadable `timestamp` gives `occurred_at: None`. The kind
+/// is [`event_kind_for`] the `event_type` and the payment's status: `action_required` for a
+/// payment held for review or in conflict is `PaymentProcessing`, not a customer action.
 pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEvent> {
     let bad = |e: &dyn std::fmt::Display| {
         Error::new(ErrorKind::WebhookSignature, format!("payload unreadable: {e}"))
@@ -74,10 +76,14 @@ pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEven
     };
     let raw = paymux_core::RawJson::from_bytes(raw_body)
         .ok_or_else(|| bad(&"body is not UTF-8 or nests deeper than JSON readers allow"))?;
+    let payment_status = match &resource {
+        WebhookResource::Payment(p) => Some(p.status),
+        _ => None,
+    };
     Ok(WebhookEvent {
         id: EventId::new(envelope.event_id),
         provider: provider.clone(),
-        kind: event_kind(&envelope.event_type),
+        kind: event_kind_for(&envelope.event_type, payment_status),
         occurred_at: envelope.timestamp.as_deref().and_then(parse_time),
         resource,
         raw,

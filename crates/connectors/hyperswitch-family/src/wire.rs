@@ -23,7 +23,8 @@ pub struct PaymentResponse {
     pub status: String,
     /// Amount requested, minor units.
     pub amount: i64,
-    /// Amount that can still be captured, minor units.
+    /// Amount that can still be captured, minor units (below `amount` after a partial
+    /// authorization).
     #[serde(default)]
     pub amount_capturable: Option<i64>,
     /// Amount captured so far, minor units.
@@ -118,48 +119,61 @@ pub struct ListResponse<T> {
     pub data: Vec<T>,
 }
 
-/// The body of `POST /payments/list`.
+/// The body of `POST /payments/list`: Hyperswitch's `PaymentListFilterConstraints`. Its time
+/// range is flattened (`start_time`, `end_time`); `status` and `currency` are arrays. A key
+/// Hyperswitch does not know is ignored (the list comes back unfiltered), a scalar where an
+/// array is expected is refused: these names are the only ones sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PaymentListRequest {
     /// Page size, 1 to 100.
     pub limit: u32,
     /// Items to skip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    /// Status word filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
     /// Customer filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// Created at or after (RFC 3339, UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_gte: Option<String>,
-    /// Created at or before (RFC 3339, UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_lte: Option<String>,
-    /// Currency filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    /// The merchant's order reference (`merchant_order_reference_id` of the create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_order_reference_id: Option<String>,
+    /// Created at or after (RFC 3339, UTC); Hyperswitch ignores the range without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Created at or before (RFC 3339, UTC); now when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `IntentStatus` words, any of which matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<String>>,
+    /// Upper-case ISO currency codes, any of which matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Vec<String>>,
 }
 
-/// The body of `POST /refunds/list`.
+/// The body of `POST /refunds/list`: Hyperswitch's `RefundListRequest`, with the same flattened
+/// time range and arrays for `refund_status` and `currency`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RefundListRequest {
     /// Page size, 1 to 100.
     pub limit: u32,
     /// Items to skip.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Only refunds of this payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
-    /// Created at or after (RFC 3339, UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_gte: Option<String>,
-    /// Created at or before (RFC 3339, UTC).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_lte: Option<String>,
+    /// Created at or after (RFC 3339, UTC); Hyperswitch ignores the range without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Created at or before (RFC 3339, UTC); now when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// `RefundStatus` words, any of which matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_status: Option<Vec<String>>,
+    /// Upper-case ISO currency codes, any of which matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Vec<String>>,
 }
 
 /// A postal address (`billing.address`, customer `address`).
@@ -602,7 +616,20 @@ impl Amounts for PaymentResponse {
         if let Some(received) = self.amount_received {
             crate::mapping::money(received, &self.currency)?;
         }
+        // Read (and so checked) only for a payment awaiting capture.
+        if let Some(capturable) = self.amount_capturable.filter(|_| self.awaits_capture()) {
+            crate::mapping::money(capturable, &self.currency)?;
+        }
         Ok(())
+    }
+}
+
+impl PaymentResponse {
+    /// `true` when the status reads as
+    /// [`RequiresCapture`](paymux_core::PaymentStatus::RequiresCapture), the one status whose
+    /// `amount_capturable` the core model carries.
+    pub fn awaits_capture(&self) -> bool {
+        crate::status::payment_status(&self.status) == paymux_core::PaymentStatus::RequiresCapture
     }
 }
 

@@ -208,7 +208,7 @@ fn list_request_and_pages() {
         .with_created_from(time::macros::datetime!(2024-01-01 00:00 +02:00));
     assert_eq!(
         serde_json::to_value(list_body(&q).unwrap()).unwrap(),
-        json!({"limit": 100, "offset": 20, "status": "requires_capture", "customer_id": "cus_1", "created_gte": "2023-12-31T22:00:00Z"})
+        json!({"limit": 100, "offset": 20, "status": ["requires_capture", "partially_authorized_and_requires_capture"], "customer_id": "cus_1", "start_time": "2023-12-31T22:00:00Z"})
     );
     assert_eq!(
         serde_json::to_value(list_body(&ListPayments::default()).unwrap()).unwrap(),
@@ -219,6 +219,8 @@ fn list_request_and_pages() {
     let q = ListPayments::new().with_cursor(PageCursor::After("pay_1".into()));
     assert_eq!(list_body(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
     let q = ListPayments::new().with_merchant_reference("o");
+    assert_eq!(list_body(&q).unwrap().merchant_order_reference_id.as_deref(), Some("o"));
+    let q = ListPayments::new().with_merchant_reference("o".repeat(256));
     assert_eq!(list_body(&q).unwrap_err().kind(), ErrorKind::InvalidRequest);
 
     let pay =

@@ -59,6 +59,16 @@
 //! - **Headers.** `api-key` and `Content-Type: application/json` on every request;
 //!   `X-Idempotency-Key` on every mutation (the caller's `idempotency_key`, else one generated
 //!   once per call), the same on every retry of that call.
+//! - **Idempotent creates** (the guide: `payment_id` "recommended for merchant-side
+//!   reconciliation and idempotent retries"; a Hyperswitch backend dedupes on the merchant's id,
+//!   not on the header). Every `POST /payments` carries a `payment_id`:
+//!   [`PaychtecPaymentOptions::payment_id`], else one derived from the call's idempotency key
+//!   (`pay_` and 26 hex digits of an HMAC-SHA256 of the key, 30 characters as Hyperswitch's
+//!   `payment_id`); every refund a `refund_id` (below). A create answered duplicate (`HE_01`)
+//!   for that id is read as already created (an earlier attempt of the call, or an earlier call
+//!   with the same key, went through): the payment (or refund) is fetched and returned when it
+//!   is the one asked for (same amount and currency; for a refund same payment and amount),
+//!   else the duplicate stands as a `Conflict`.
 //! - **`profile_id`** from [`PaychtecConfig::profile_id`] on every `POST /payments`.
 //! - **Order contents** go out as `order_details` (`name`, `quantity`, `amount` = unit price in
 //!   minor units, `currency`); there is no way to send `items`, `line_items` or `cart_items`.
@@ -106,7 +116,15 @@
 //! - `ConfirmPayment::customer_ip` becomes `browser_info.ip_address`.
 //! - The list routes are reads sent as `POST`: no `X-Idempotency-Key` is sent, and the
 //!   transport may retry them. Lists page by offset ([`PageCursor::Offset`](paymux_core::PageCursor::Offset)); limit 1 to 100,
-//!   default 10.
+//!   default 10. The filter bodies are Hyperswitch's (`PaymentListFilterConstraints`,
+//!   `RefundListRequest`): the creation window as `start_time`/`end_time` (RFC 3339, UTC; an
+//!   end alone goes with the Unix epoch as start, since Hyperswitch drops a range without its
+//!   start), `status`/`refund_status` and `currency` as arrays. A status filter names every
+//!   gateway word that reads as the core status (`Processing`: `processing`,
+//!   `requires_merchant_action`, `conflicted`; `Succeeded`: `succeeded`,
+//!   `partially_captured`; refunds `Pending`: `pending`, `review`); a refund filter by
+//!   `Cancelled`, which no Paychtec refund can be, is refused. A merchant reference filter is
+//!   refused: the reference travels as `metadata.order_id`, which the list cannot filter by.
 //! - Approve/reject review send `{}` (the guide names no review fields), or `{"reason"}` when a
 //!   reason is given.
 //! - Capabilities: every core operation. Webhooks are declared only when a webhook secret is
@@ -121,13 +139,20 @@
 //! `cancelled`, `cancelled_post_capture` -> `Cancelled`; `requires_customer_action`,
 //! `requires_redirection` -> `RequiresAction` with [`NextAction::Redirect`](paymux_core::NextAction::Redirect) from
 //! `next_action.redirect_to_url`; `requires_payment_method`, `requires_confirmation`,
-//! `requires_capture` (and `partially_authorized_and_requires_capture`) as named;
-//! `partially_captured_and_capturable` -> `PartiallyCaptured`; `expired` -> `Expired`;
-//! `processing`, `pending`, `requires_merchant_action`, `conflicted` and unknown words ->
-//! `Processing`. Refund words: `succeeded`, `failed`, and `pending`/`review`/unknown ->
-//! `Pending`. Errors `{"error": {type, code, message}}`: the HTTP status decides where it is
-//! specific (401/403 authentication, 404, 409 conflict, 429, 5xx), else the `type`
-//! (`processing_error` -> `Declined`). A decline recorded as a payment (`status: failed` with
+//! `requires_capture` (and `partially_authorized_and_requires_capture`, with
+//! `amount_capturable` below the amount) as named; `partially_captured_and_capturable` ->
+//! `PartiallyCaptured`; `expired` -> `Expired`; `processing`, `pending`,
+//! `requires_merchant_action` (held for review: nothing for the customer to do),
+//! `conflicted` and unknown words -> `Processing`. `next_action` is set exactly when the
+//! status is `RequiresAction`; `amount_capturable` when it is `RequiresCapture`. The webhook
+//! `action_required` is `PaymentActionRequired` only for a payment in `RequiresAction`; for
+//! one held for review or in conflict it is `PaymentProcessing`. Refund words: `succeeded`,
+//! `failed`, and `pending`/`review`/unknown -> `Pending`. Errors
+//! `{"error": {type, code, message}}`: a bad state (`IR_14`) or a duplicate (`HE_01`) is
+//! `Conflict` whatever generic 4xx status it comes with (a Hyperswitch backend answers both
+//! with 400); otherwise the HTTP status decides where it is specific (401/403
+//! authentication, 404, 409 conflict, 429, 5xx), else the `type` (`processing_error` ->
+//! `Declined`). A decline recorded as a payment (`status: failed` with
 //! `error_code`/`error_message`) is `Ok` with a [`Failure`](paymux_core::Failure) whose
 //! normalized code follows this table (the gateway's code is always kept):
 //!
@@ -145,7 +170,7 @@
 //! Inherent methods of [`Paychtec`]: [`update_payment`](Paychtec::update_payment),
 //! [`list_payments_filtered`](Paychtec::list_payments_filtered) (with `currency`),
 //! [`approve_payment`](Paychtec::approve_payment) / [`reject_payment`](Paychtec::reject_payment)
-//! (manual review), [`list_refunds`](Paychtec::list_refunds),
+//! (manual review), [`list_refunds`](Paychtec::list_refunds) (status, currency, window),
 //! [`update_customer`](Paychtec::update_customer), [`delete_customer`](Paychtec::delete_customer),
 //! [`list_customers`](Paychtec::list_customers), payment links
 //! ([`create_payment_link`](Paychtec::create_payment_link)), payouts
@@ -333,9 +358,10 @@ impl Connector for Paychtec {
     }
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        let body = mapping::create_body(&req, &self.profile_id)?;
-        let answer =
-            self.client.create_payment(&body, idempotency_key(req.idempotency_key)).await?;
+        // The key is taken first: the payment id is derived from it when the caller gives none.
+        let key = idempotency_key(req.idempotency_key.clone());
+        let body = mapping::create_body(&req, &self.profile_id, &key)?;
+        let answer = self.client.create_payment(&body, key).await?;
         mapping::to_payment(&self.provider, &answer)
     }
 

@@ -4,7 +4,6 @@
 //! is mapped once by [`paymux_hyperswitch_family::mapping`]; this module adds what Paychtec's
 //! guide names.
 
-use paymux_core::webhook::{Algorithm, Encoding, sign};
 use paymux_core::{
     BillingDetails, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund,
     Currency, Customer, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Metadata,
@@ -12,8 +11,8 @@ use paymux_core::{
 };
 use paymux_hyperswitch_family as family;
 use paymux_hyperswitch_family::mapping::{
-    MAX_REFUND_ID_LEN, billing_to_wire, capture_method_word, card_data, check_id, format_time,
-    metadata_to_wire, positive_amount, positive_wire_amount, wire_amount,
+    RefundFilter, billing_to_wire, capture_method_word, card_data, check_id, currency_filter,
+    format_time, id_from_key, metadata_to_wire, positive_amount, positive_wire_amount, wire_amount,
 };
 
 use crate::wire::{
@@ -138,10 +137,24 @@ fn customer_id(customer: Option<CustomerId>) -> Result<Option<String>> {
     customer.map(|id| check_id("customer_id", id.as_str()).map(str::to_owned)).transpose()
 }
 
-/// The body of `POST /payments`: the family's checks and common fields, then the guide's:
-/// `profile_id`, card and billing together, `order_details`, the reference as
+/// A `payment_id` derived from the idempotency key: `pay_` and the first 26 hex digits of
+/// HMAC-SHA256(key = `"paychtec-payment-id"`, message = the idempotency key), 30 characters as
+/// Hyperswitch's `payment_id`. Deterministic, so every attempt of one logical create (and a
+/// caller's retry with the same key) names the same payment, and the gateway answers a second
+/// create duplicate instead of charging twice.
+fn payment_id_from_key(key: &IdempotencyKey) -> String {
+    id_from_key("pay_", b"paychtec-payment-id", key)
+}
+
+/// The body of `POST /payments` for the call whose idempotency key is `key`: the family's
+/// checks and common fields, then the guide's: `profile_id`, `payment_id` (the options', else
+/// derived from the key), card and billing together, `order_details`, the reference as
 /// `metadata.order_id`, the options.
-pub(crate) fn create_body(req: &CreatePayment, profile_id: &str) -> Result<PaymentCreateRequest> {
+pub(crate) fn create_body(
+    req: &CreatePayment,
+    profile_id: &str,
+    key: &IdempotencyKey,
+) -> Result<PaymentCreateRequest> {
     let mut body = family::create_body(req)?;
     let options = req.extensions.get::<PaychtecPaymentOptions>().cloned().unwrap_or_default();
     if let Some(id) = &options.payment_id {
@@ -155,7 +168,7 @@ pub(crate) fn create_body(req: &CreatePayment, profile_id: &str) -> Result<Payme
             "create_payment",
         )?;
     body.profile_id = Some(profile_id.to_owned());
-    body.payment_id = options.payment_id;
+    body.payment_id = Some(options.payment_id.unwrap_or_else(|| payment_id_from_key(key)));
     body.authentication_type = options.authentication_type;
     body.browser_info = options.browser_info;
     body.order_details = order_details(&req.order_lines)?;
@@ -221,9 +234,7 @@ pub(crate) fn capture_body(req: &CapturePayment) -> Result<PaymentCaptureRequest
 /// so every retry of one logical refund names the same refund; 30 characters, as the gateway
 /// allows at most.
 fn refund_id_from_key(key: &IdempotencyKey) -> String {
-    let digest =
-        sign(Algorithm::Sha256, b"paychtec-refund-id", key.as_str().as_bytes(), Encoding::Hex);
-    format!("ref_{}", &digest[..MAX_REFUND_ID_LEN - 4])
+    id_from_key("ref_", b"paychtec-refund-id", key)
 }
 
 /// The body of `POST /refunds` for the call whose idempotency key is `key`: the family's
@@ -255,23 +266,34 @@ pub(crate) fn update_customer_body(req: &CreateCustomer) -> Result<CustomerReque
     Ok(family::customer_body(req))
 }
 
-/// The body of `POST /payments/list`: the family's filters plus `currency`.
+/// The body of `POST /payments/list`: the family's filters plus `currency: [..]`. A merchant
+/// reference filter is refused: Paychtec's payments carry the reference as
+/// `metadata.order_id`, which the list cannot filter by (`merchant_order_reference_id` would
+/// match none of them).
 pub(crate) fn list_body(
     query: &ListPayments,
     currency: Option<Currency>,
 ) -> Result<PaymentListRequest> {
+    if query.merchant_reference.is_some() {
+        return Err(Error::invalid_request(
+            "Paychtec cannot filter payments by merchant reference: it travels as \
+             metadata.order_id, which the list does not filter by",
+        ));
+    }
     let body = family::list_body(query)?;
-    Ok(PaymentListRequest { currency: currency.map(|c| c.code().to_owned()), ..body })
+    Ok(PaymentListRequest { currency: currency_filter(currency), ..body })
 }
 
-/// The body of `POST /refunds/list`: the family's filters plus the creation window.
+/// The body of `POST /refunds/list`: the family's filters.
 pub(crate) fn refund_list_body(query: &RefundListQuery) -> Result<RefundListRequest> {
-    let body =
-        family::refund_list_body(query.payment_id.as_ref(), query.limit, query.cursor.as_ref())?;
-    Ok(RefundListRequest {
-        created_gte: query.created_from.map(format_time).transpose()?,
-        created_lte: query.created_to.map(format_time).transpose()?,
-        ..body
+    family::refund_list_body(&RefundFilter {
+        payment_id: query.payment_id.clone(),
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+        created_from: query.created_from,
+        created_to: query.created_to,
+        status: query.status,
+        currency: query.currency,
     })
 }
 
@@ -410,7 +432,8 @@ mod tests {
                 quantity: 1,
                 unit_amount: usd(6540),
             });
-        let body = super::create_body(&req, "YOUR_PROFILE_ID").unwrap();
+        let body =
+            super::create_body(&req, "YOUR_PROFILE_ID", &IdempotencyKey::generate()).unwrap();
         let text = format!("{body:?}");
         assert!(!text.contains("4242424242424242"), "{text}");
         assert!(!text.contains("\"123\""));

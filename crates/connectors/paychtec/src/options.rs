@@ -25,7 +25,8 @@ pub use paymux_hyperswitch_family::BrowserInfo;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PaychtecPaymentOptions {
-    /// A merchant-chosen `payment_id` (the guide recommends one for reconciliation).
+    /// A merchant-chosen `payment_id` (the guide recommends one for reconciliation and
+    /// idempotent retries); when `None`, one is derived from the call's idempotency key.
     pub payment_id: Option<String>,
     /// `three_ds` or `no_three_ds`; omitted (the profile's default) when `None`.
     pub authentication_type: Option<AuthenticationType>,

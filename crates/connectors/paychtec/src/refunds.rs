@@ -1,11 +1,11 @@
 //! Listing refunds, beyond the trait.
 
-use paymux_core::{Page, PageCursor, PaymentId, Refund, Result};
+use paymux_core::{Currency, Page, PageCursor, PaymentId, Refund, RefundStatus, Result};
 use time::OffsetDateTime;
 
 use crate::{Paychtec, mapping};
 
-/// `POST /refunds/list` filters.
+/// `POST /refunds/list` filters (Hyperswitch's `RefundListRequest`).
 #[derive(Debug, Clone, Default)]
 pub struct RefundListQuery {
     /// Only refunds of this payment.
@@ -18,6 +18,11 @@ pub struct RefundListQuery {
     pub created_from: Option<OffsetDateTime>,
     /// Created at or before.
     pub created_to: Option<OffsetDateTime>,
+    /// Only refunds in this status (every gateway word that reads as it: `Pending` is
+    /// `pending` and `review`). `Cancelled`, which no Paychtec refund can be, is refused.
+    pub status: Option<RefundStatus>,
+    /// Only refunds in this currency.
+    pub currency: Option<Currency>,
 }
 
 impl Paychtec {

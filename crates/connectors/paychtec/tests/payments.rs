@@ -142,6 +142,7 @@ async fn two_step_payment_and_confirm_send_the_guides_payloads() {
             "amount": 6540,
             "currency": "USD",
             "profile_id": "YOUR_PROFILE_ID",
+            "payment_id": derived_payment_id("order_123_create"),
             "customer_id": "cus_acme_42",
             "confirm": false,
             "capture_method": "automatic",
@@ -442,11 +443,11 @@ async fn list_payments_sends_every_filter_and_pages_by_offset() {
         .and(wiremock::matchers::body_json(json!({
             "limit": 2,
             "offset": 4,
-            "status": "succeeded",
+            "status": ["succeeded", "partially_captured"],
             "customer_id": "cus_acme_42",
-            "created_gte": "2024-01-01T00:00:00Z",
-            "created_lte": "2024-01-31T23:59:59Z",
-            "currency": "USD"
+            "start_time": "2024-01-01T00:00:00Z",
+            "end_time": "2024-01-31T23:59:59Z",
+            "currency": ["USD"]
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 2,
@@ -626,16 +627,17 @@ async fn jpy_and_kwd_amounts_are_minor_units_both_ways() {
     let (server, paychtec) = setup().await;
     for (currency, code, minor) in [(Currency::JPY, "JPY", 6540_i64), (Currency::KWD, "KWD", 6540)]
     {
+        let k = format!("pay_{code}");
         let body = json!({
             "amount": minor,
             "currency": code,
             "profile_id": "YOUR_PROFILE_ID",
+            "payment_id": derived_payment_id(&k),
             "customer_id": "cus_acme_42",
             "confirm": false,
             "capture_method": "manual",
             "order_details": [{"name": "Tea", "quantity": 3, "amount": 2180, "currency": code}]
         });
-        let k = format!("pay_{code}");
         mutation("POST", "/payments", &k, body)
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
                 "payment_id": k, "status": "requires_payment_method",

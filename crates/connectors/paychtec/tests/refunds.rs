@@ -202,7 +202,7 @@ async fn list_refunds_posts_the_filter_body() {
     read("POST", "/refunds/list")
         .and(wiremock::matchers::body_json(json!({
             "limit": 1, "offset": 1,
-            "created_gte": "2024-01-01T00:00:00Z"
+            "start_time": "2024-01-01T00:00:00Z"
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 1, "total_count": 5, "data": [refund_json("ref_9", "succeeded", 300)]

@@ -65,7 +65,7 @@
 //! - An answer whose amount is not money in its currency is unreadable
 //!   (`InvalidResponse`); after a create it is also outcome-unknown.
 //! - Order lines become `lineItems` with `description` = name, `amount` = the **unit** price
-//!   and `quantity`.
+//!   and `quantity`; a field an entry lacks is left out, never sent as `null`.
 //! - `return_url` is `successRedirectUrl`; `failureRedirectUrl`, `savePaymentMethod`,
 //!   `expiresIn` and a per-payment `merchantId` come from [`PaygenticPaymentOptions`].
 //! - Fields Paygentic has no place for and which change nothing about the money
@@ -81,9 +81,12 @@
 //!   `https://api.paygentic.io`.
 //! - Webhooks: listed in the capabilities only when a `whsec_...` secret is configured (an
 //!   instance without one cannot verify anything); signatures older or newer than five
-//!   minutes are refused; the event id is `eventId`, else the `svix-id`; a body whose
-//!   signature is valid but whose `payment.<status>.v0` data lacks
-//!   `paymentId`/`amount`/`currency` is refused as `WebhookFailure::BadPayload`.
+//!   minutes are refused; the event id is `eventId`, else the `svix-id`. A
+//!   `payment.<status>.v0` event's `data` is read in both shapes: `{paymentId, amount,
+//!   currency, ...}` (the shape decided in `NOTES.md`) and the document's `Payment` object
+//!   (`{id, object: "payment", amount, currency, ...}`); the id is `paymentId`, else `id`. A
+//!   body whose signature is valid but whose data has no id, `amount` or `currency` is
+//!   refused as `WebhookFailure::BadPayload`.
 //! - Errors: the gateway code is `code` when present, else `error`; a `validation_error`
 //!   keeps each field message (`"amount: ... (code)"`) in the gateway message.
 //!

@@ -352,17 +352,22 @@ pub(crate) fn to_payment(provider: &ProviderId, w: &wire::Payment) -> Result<Pay
     )
 }
 
-/// A core payment from the `data` of a `payment.<status>.v0` event; its `status`, when
-/// absent, is `status_in_name`.
+/// A core payment from the `data` of a `payment.<status>.v0` event, in either shape (its id is
+/// `paymentId`, else the `Payment` object's `id`); its `status`, when absent, is
+/// `status_in_name`.
 pub(crate) fn event_payment(
     provider: &ProviderId,
     data: &wire::WebhookPayment,
     status_in_name: Option<&str>,
 ) -> Result<Payment> {
+    // `paymentId` first: in the decided shape an `id` could name something else.
+    let id = data.payment_id.as_deref().or(data.id.as_deref()).ok_or_else(|| {
+        Error::invalid_response("payment event data has neither paymentId nor id")
+    })?;
     payment(
         provider,
         PaymentFields {
-            id: &data.payment_id,
+            id,
             amount: &data.amount,
             currency: &data.currency,
             status: data.status.as_deref().or(status_in_name).unwrap_or(""),

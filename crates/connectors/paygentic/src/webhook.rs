@@ -136,8 +136,9 @@ fn occurred_at(value: Option<&serde_json::Value>) -> Option<OffsetDateTime> {
 
 /// Parses a verified body. The event id is `eventId`, else the `svix-id` (the same on every
 /// redelivery). `payment.<status>.v0` events carry a payment built from `data` (whose
-/// `status`, when absent, is the one in the name); for the five documented statuses a `data`
-/// without `paymentId`, `amount` and `currency` is refused as
+/// `status`, when absent, is the one in the name; its id is `paymentId`, else the `Payment`
+/// object's `id`); for the five documented statuses a `data` without an id, `amount` and
+/// `currency` is refused as
 /// [`WebhookFailure::BadPayload`]. Other names are kept as `EventKind::Other`, with a payment
 /// when `data` reads as one.
 fn parse_event(provider: &ProviderId, svix_id: &str, raw_body: &[u8]) -> Result<WebhookEvent> {

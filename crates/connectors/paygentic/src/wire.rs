@@ -46,14 +46,15 @@ pub(crate) struct CreatePaymentRequest {
     pub expires_in: Option<String>,
 }
 
-/// One entry of `lineItems`.
+/// One entry of `lineItems`: every field optional, and an absent one is left out of a request
+/// (never sent as `null`, which the document does not allow for a string).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct LineItem {
     /// What is charged for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Decimal string (`"5.00"`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// How many (gateway default 1, minimum 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,11 +187,18 @@ pub(crate) struct WebhookEnvelope {
     pub data: Option<Box<serde_json::value::RawValue>>,
 }
 
-/// The `data` of a `payment.<status>.v0` event.
+/// The `data` of a `payment.<status>.v0` event, in either shape: `{paymentId, amount, ...}`
+/// (the shape decided in `NOTES.md`) or the document's `Payment` object itself
+/// (`{id, object: "payment", amount, ...}`). Fields both shapes share are read alike.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WebhookPayment {
-    pub payment_id: String,
+    /// `paymentId` (the decided shape).
+    #[serde(default)]
+    pub payment_id: Option<String>,
+    /// `id` (the `Payment` object).
+    #[serde(default)]
+    pub id: Option<String>,
     pub amount: String,
     pub currency: String,
     #[serde(default)]
@@ -205,4 +213,31 @@ pub(crate) struct WebhookPayment {
     pub reference: Option<String>,
     #[serde(default)]
     pub metadata: Option<BTreeMap<String, String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn absent_line_item_fields_are_left_out_not_null() {
+        let item = LineItem { description: None, amount: None, quantity: None };
+        assert_eq!(serde_json::to_string(&item).unwrap(), "{}");
+        let item = LineItem { description: None, amount: Some("5.00".into()), quantity: Some(2) };
+        assert_eq!(serde_json::to_string(&item).unwrap(), r#"{"amount":"5.00","quantity":2}"#);
+    }
+
+    #[test]
+    fn webhook_data_reads_both_shapes() {
+        let decided: WebhookPayment =
+            serde_json::from_str(r#"{"paymentId":"pay_1","amount":"1.00","currency":"USD"}"#)
+                .unwrap();
+        assert_eq!((decided.payment_id.as_deref(), decided.id), (Some("pay_1"), None));
+        let spec: WebhookPayment = serde_json::from_str(
+            r#"{"id":"pay_2","object":"payment","amount":"1.00","currency":"USD","status":"pending","createdAt":"2024-01-01T00:00:00Z","lineItems":[{"description":"x"}]}"#,
+        )
+        .unwrap();
+        assert_eq!((spec.payment_id, spec.id.as_deref()), (None, Some("pay_2")));
+    }
 }

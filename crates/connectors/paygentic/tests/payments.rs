@@ -609,6 +609,30 @@ async fn the_limits_themselves_are_accepted() {
 }
 
 #[tokio::test]
+async fn a_create_body_never_carries_null() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v0/payments"))
+        .and(body_json(json!({
+            "amount": "10.50",
+            "currency": "USD",
+            "idempotencyKey": "k-absent-1",
+            "lineItems": [{"description": "T-shirt", "amount": "5.25", "quantity": 2}]
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(payment_json("pay_1", "pending")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let req = CreatePayment::new(usd(1050))
+        .with_order_line(OrderLine { name: "T-shirt".into(), quantity: 2, unit_amount: usd(525) })
+        .with_idempotency_key(IdempotencyKey::new("k-absent-1").unwrap());
+    connector(&server).create_payment(req).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    let text = String::from_utf8(received[0].body.clone()).unwrap();
+    assert!(!text.contains("null"), "an absent field is left out: {text}");
+}
+
+#[tokio::test]
 async fn expires_in_is_written_as_iso8601() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -114,6 +114,27 @@ fn a_pending_event_carries_the_redirect() {
 }
 
 #[test]
+fn an_event_whose_data_is_the_documents_payment_object_carries_the_payment() {
+    let f = fixtures();
+    let c = case(&f, "spec_payment_object");
+    let event = gateway(f["secret"].as_str().unwrap())
+        .parse_webhook_at(&headers(c), c["body"].as_str().unwrap().as_bytes(), window(&f))
+        .unwrap();
+    assert_eq!(event.kind, EventKind::PaymentActionRequired);
+    assert_eq!(event.id.as_str(), "evt_01HQ7Z3K9T");
+    let WebhookResource::Payment(p) = event.resource else { panic!("no payment") };
+    assert_eq!(p.id.as_str(), "pay_abc127");
+    assert_eq!(p.status, PaymentStatus::RequiresAction);
+    assert_eq!(p.amount, Money::from_minor(4200, Currency::GBP).unwrap());
+    assert_eq!(p.merchant_reference.as_deref(), Some("Order #127"));
+    assert_eq!(
+        p.next_action,
+        Some(NextAction::Redirect { url: "https://pay.paygentic.io/p/pay_abc127".into() })
+    );
+    assert_eq!(p.created_at.unwrap().unix_timestamp(), 1_700_000_000);
+}
+
+#[test]
 fn other_events_are_verified_and_kept_by_name() {
     let f = fixtures();
     let c = case(&f, "other_event");

@@ -44,16 +44,31 @@
 //!   transport. A caller's key that is a UUID is sent as is; any other caller key is turned
 //!   into a UUID deterministically (the same caller key always gives the same UUID, so a retry
 //!   after a restart is still deduplicated); no key -> a fresh UUID v4.
+//! - **Decision** (NOTES.md: a Hyperswitch backend dedupes a create on the merchant's id, not
+//!   on the header): every `POST /payments` carries a `payment_id` derived from the call's
+//!   idempotency key (`pay_` and 26 hex digits of HMAC-SHA256(`"paymnt-payment-id"`, key), 30
+//!   characters as Hyperswitch's `payment_id`), every `POST /refunds` a `refund_id`: the
+//!   caller's `merchant_refund_id`, else derived the same way (`ref_`, `"paymnt-refund-id"`).
+//!   The header is still sent. A create answered duplicate (`HE_01`) for that id is read as
+//!   already created (an earlier attempt of the call, or an earlier call with the same key,
+//!   went through): it is fetched and returned when it is the one asked for (same amount and
+//!   currency; for a refund same payment and amount), else the duplicate stands as a
+//!   `Conflict`.
 //! - Routes: `POST /payments`, `GET /payments/{id}`, `POST /payments/{id}/confirm`,
 //!   `/capture` (`amount_to_capture`, partial allowed), `/cancel` (void, `cancellation_reason`),
 //!   `POST /refunds` (`payment_id`, `amount`, `reason` `requested_by_customer` style,
 //!   `refund_id`), `GET /refunds/{id}`, `POST /customers`, `GET /customers/{id}`; beyond the
 //!   trait, [`Paymnt::list_refunds`].
 //! - **Decision** (NOTES.md): lists, errors and webhooks follow the Paychtec/Hyperswitch
-//!   conventions: `POST /payments/list` and `POST /refunds/list` with `{limit, offset, ...}`
-//!   answering `{count, total_count, data}` (reads sent as POST: no key, retried like reads);
-//!   errors `{"error": {type, code, message}}`; webhooks signed with `X-Webhook-Signature-512`
-//!   (HMAC-SHA512 hex over the raw body).
+//!   conventions: `POST /payments/list` (Hyperswitch's `PaymentListFilterConstraints`:
+//!   `limit`, `offset`, `customer_id`, `merchant_order_reference_id`, the creation window as
+//!   `start_time`/`end_time`, `status` as the array of every word that reads as the core
+//!   status) and `POST /refunds/list` (`payment_id`, the window, `refund_status` and
+//!   `currency` arrays) answering `{count, total_count, data}` (reads sent as POST: no key,
+//!   retried like reads); errors `{"error": {type, code, message}}`, where a bad state
+//!   (`IR_14`) or a duplicate (`HE_01`) is a `Conflict` whatever generic 4xx status it comes
+//!   with; webhooks signed with `X-Webhook-Signature-512` (HMAC-SHA512 hex over the raw
+//!   body).
 //! - **Decision:** request bodies use Hyperswitch's names where they differ from Paychtec's
 //!   guide: `order_details[].product_name`, `merchant_order_reference_id` for the merchant
 //!   reference. One-off customer details go top level (`email`, `name`, `phone`,
@@ -74,7 +89,11 @@
 //! - An answer to a payment or refund that parses but whose amount cannot be money (negative,
 //!   an unknown currency) is `InvalidResponse`, outcome unknown for a mutation.
 //! - Statuses: see [`paymux_hyperswitch_family::status`] (unknown words -> `Processing`, the
-//!   word kept in `raw_status`).
+//!   word kept in `raw_status`; `requires_merchant_action` and `conflicted` are `Processing`,
+//!   never a customer action). `next_action` is set exactly when the status is
+//!   `RequiresAction`, `amount_capturable` when it is `RequiresCapture`; the webhook
+//!   `action_required` is `PaymentActionRequired` only for a payment in `RequiresAction`
+//!   (`PaymentProcessing` for one held for review or in conflict).
 //! - Webhooks have no timestamp, so no replay window: deduplicate by event id with a
 //!   [`paymux_core::webhook::EventStore`]. [`Operation::Webhooks`] is in the capabilities only
 //!   when a webhook secret is configured; without one, `parse_webhook` answers
@@ -214,9 +233,10 @@ impl Connector for Paymnt {
     }
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        let body = mapping::create_body(&req)?;
-        let answer =
-            self.client.create_payment(&body, idempotency_key(req.idempotency_key)).await?;
+        // The key is taken first: the payment id is derived from it.
+        let key = idempotency_key(req.idempotency_key.clone());
+        let body = mapping::create_body(&req, &key)?;
+        let answer = self.client.create_payment(&body, key).await?;
         mapping::to_payment(&self.provider, &answer)
     }
 
@@ -255,9 +275,13 @@ impl Connector for Paymnt {
     }
 
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
-        let body = mapping::refund_body(&req)?;
-        let answer = self.client.create_refund(&body, idempotency_key(req.idempotency_key)).await?;
-        mapping::to_refund(&self.provider, &answer)
+        // The key is taken first: a refund id is derived from it when the caller gives none.
+        let key = idempotency_key(req.idempotency_key.clone());
+        let body = mapping::refund_body(&req, &key)?;
+        let answer = self.client.create_refund(&body, key).await?;
+        let mut refund = mapping::to_refund(&self.provider, &answer)?;
+        refund.merchant_refund_id = body.refund_id;
+        Ok(refund)
     }
 
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {

@@ -4,18 +4,22 @@
 //! bodies add the fields paymnt.cloud names as Hyperswitch does.
 
 use paymux_core::{
-    ConfirmPayment, CreatePayment, Error, ErrorKind, OrderLine, PaymentMethod, Result,
+    ConfirmPayment, CreatePayment, CreateRefund, Error, ErrorKind, IdempotencyKey, OrderLine,
+    PaymentMethod, Result,
 };
-use paymux_hyperswitch_family::mapping::{billing_to_wire, card_data, wire_amount};
+use paymux_hyperswitch_family::mapping::{
+    RefundFilter, billing_to_wire, card_data, id_from_key, wire_amount,
+};
 
-use crate::PaymntPaymentOptions;
 use crate::wire::{
     BrowserInfo, OrderDetail, PaymentConfirmRequest, PaymentCreateRequest, PaymentMethodData,
+    RefundCreateRequest, RefundListRequest,
 };
+use crate::{ListRefunds, PaymntPaymentOptions};
 
 pub(crate) use paymux_hyperswitch_family::{
-    cancel_body, capture_body, customer_body, error_parser, list_body, refund_body,
-    refund_list_body, to_customer, to_page, to_payment, to_refund,
+    cancel_body, capture_body, customer_body, error_parser, list_body, to_customer, to_page,
+    to_payment, to_refund,
 };
 
 /// `payment_method`, `payment_method_type` (from the options, with a card only) and
@@ -61,11 +65,17 @@ fn order_details(lines: &[OrderLine]) -> Result<Option<Vec<OrderDetail>>> {
     details.collect::<Result<Vec<_>>>().map(Some)
 }
 
-/// The body of `POST /payments`: the family's checks and common fields, then paymnt's: the
+/// The body of `POST /payments` for the call whose idempotency key is `key`: the family's
+/// checks and common fields, then paymnt's: a `payment_id` derived from the key
+/// ([`id_from_key`] with `"pay_"` and the label `"paymnt-payment-id"`, 30 characters), the
 /// merchant reference as `merchant_order_reference_id`, a card, billing as given, order lines,
 /// the options' `authentication_type`. An empty `return_url` is refused.
-pub(crate) fn create_body(req: &CreatePayment) -> Result<PaymentCreateRequest> {
+pub(crate) fn create_body(
+    req: &CreatePayment,
+    key: &IdempotencyKey,
+) -> Result<PaymentCreateRequest> {
     let mut body = paymux_hyperswitch_family::create_body(req)?;
+    body.payment_id = Some(id_from_key("pay_", b"paymnt-payment-id", key));
     if req.return_url.as_ref().is_some_and(|url| url.trim().is_empty()) {
         return Err(Error::invalid_request("return_url must not be empty"));
     }
@@ -93,5 +103,28 @@ pub(crate) fn confirm_body(req: &ConfirmPayment) -> Result<PaymentConfirmRequest
         browser_info: req
             .customer_ip
             .map(|ip| BrowserInfo { ip_address: Some(ip.to_string()), ..BrowserInfo::default() }),
+    })
+}
+
+/// The body of `POST /refunds` for the call whose idempotency key is `key`: the family's checks
+/// and fields; `refund_id` is the caller's `merchant_refund_id`, else derived from the key
+/// ([`id_from_key`] with `"ref_"` and the label `"paymnt-refund-id"`, 30 characters), so every
+/// retry of one refund names the same refund.
+pub(crate) fn refund_body(req: &CreateRefund, key: &IdempotencyKey) -> Result<RefundCreateRequest> {
+    let mut body = paymux_hyperswitch_family::refund_body(req)?;
+    body.refund_id.get_or_insert_with(|| id_from_key("ref_", b"paymnt-refund-id", key));
+    Ok(body)
+}
+
+/// The body of `POST /refunds/list` for a [`ListRefunds`].
+pub(crate) fn refund_list_body(query: &ListRefunds) -> Result<RefundListRequest> {
+    paymux_hyperswitch_family::refund_list_body(&RefundFilter {
+        payment_id: query.payment_id.clone(),
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+        created_from: query.created_from,
+        created_to: query.created_to,
+        status: query.status,
+        currency: query.currency,
     })
 }

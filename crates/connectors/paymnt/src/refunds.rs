@@ -1,10 +1,11 @@
 //! Listing refunds, beyond the trait.
 
-use paymux_core::{Page, PageCursor, PaymentId, Refund, Result};
+use paymux_core::{Currency, Page, PageCursor, PaymentId, Refund, RefundStatus, Result};
+use time::OffsetDateTime;
 
 use crate::{Paymnt, mapping};
 
-/// A query for [`Paymnt::list_refunds`].
+/// A query for [`Paymnt::list_refunds`] (Hyperswitch's `RefundListRequest`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListRefunds {
     /// Only refunds of this payment.
@@ -13,16 +14,21 @@ pub struct ListRefunds {
     pub limit: Option<u32>,
     /// The `next` of the previous page (offset cursors only).
     pub cursor: Option<PageCursor>,
+    /// Created at or after.
+    pub created_from: Option<OffsetDateTime>,
+    /// Created at or before.
+    pub created_to: Option<OffsetDateTime>,
+    /// Only refunds in this status (every gateway word that reads as it: `Pending` is
+    /// `pending` and `review`). `Cancelled`, which no paymnt.cloud refund can be, is refused.
+    pub status: Option<RefundStatus>,
+    /// Only refunds in this currency.
+    pub currency: Option<Currency>,
 }
 
 impl Paymnt {
-    /// Lists refunds (`POST /refunds/list`), newest first, optionally of one payment.
+    /// Lists refunds (`POST /refunds/list`), newest first, with the filters of the query.
     pub async fn list_refunds(&self, query: ListRefunds) -> Result<Page<Refund>> {
-        let body = mapping::refund_list_body(
-            query.payment_id.as_ref(),
-            query.limit,
-            query.cursor.as_ref(),
-        )?;
+        let body = mapping::refund_list_body(&query)?;
         let list = self.client.list_refunds(&body).await?;
         mapping::to_page(&list, body.offset.unwrap_or(0), body.limit, |r| {
             mapping::to_refund(&self.provider, r)

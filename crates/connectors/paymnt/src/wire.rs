@@ -5,4 +5,5 @@
 
 pub(crate) use paymux_hyperswitch_family::{
     BrowserInfo, OrderDetail, PaymentConfirmRequest, PaymentCreateRequest, PaymentMethodData,
+    RefundCreateRequest, RefundListRequest,
 };

@@ -162,14 +162,17 @@ async fn validation_sends_nothing() {
             .await
             .unwrap_err(),
     );
-    // Lists page by offset only, and cannot filter by reference.
+    // Lists page by offset only; a reference filter is Hyperswitch's
+    // `merchant_order_reference_id`, at most 255 characters.
     invalid(
         c.list_payments(ListPayments::new().with_cursor(PageCursor::After("pay_1".into())))
             .await
             .unwrap_err(),
     );
     invalid(
-        c.list_payments(ListPayments::new().with_merchant_reference("order_1")).await.unwrap_err(),
+        c.list_payments(ListPayments::new().with_merchant_reference("o".repeat(256)))
+            .await
+            .unwrap_err(),
     );
     invalid(
         c.list_refunds(ListRefunds {

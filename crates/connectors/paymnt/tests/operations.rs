@@ -36,16 +36,20 @@ async fn create_two_step_payment() {
         .and(path("/payments"))
         .and(header("content-type", "application/json"))
         .and(header_exists("idempotency-key"))
-        .and(body_json(json!({
-            "amount": 1000,
-            "currency": "USD",
-            "confirm": false,
-            "capture_method": "manual",
-            "customer_id": "cus_mnt_7",
-            "description": "Order #1001",
-            "merchant_order_reference_id": "order_1001",
-            "metadata": {"order_id": "order_1001"}
-        })))
+        .and(body_json_with_derived_id(
+            "payment_id",
+            "pay_",
+            json!({
+                "amount": 1000,
+                "currency": "USD",
+                "confirm": false,
+                "capture_method": "manual",
+                "customer_id": "cus_mnt_7",
+                "description": "Order #1001",
+                "merchant_order_reference_id": "order_1001",
+                "metadata": {"order_id": "order_1001"}
+            }),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(payment_json(
             "pay_mnt_1",
             "requires_payment_method",
@@ -79,7 +83,7 @@ async fn create_one_step_card_payment_with_redirect() {
     answer["next_action"] = json!({"type": "redirect_to_url", "redirect_to_url": "https://sandbox.paymnt.cloud/3ds/pay_mnt_2"});
     Mock::given(method("POST"))
         .and(path("/payments"))
-        .and(body_json(json!({
+        .and(body_json_with_derived_id("payment_id", "pay_", json!({
             "amount": 6540,
             "currency": "USD",
             "confirm": true,
@@ -333,7 +337,7 @@ async fn list_payments_pages_by_offset() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/payments/list"))
-        .and(body_json(json!({"limit": 2, "offset": 4, "status": "succeeded", "customer_id": "cus_mnt_7"})))
+        .and(body_json(json!({"limit": 2, "offset": 4, "status": ["succeeded", "partially_captured"], "customer_id": "cus_mnt_7"})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 2,
             "total_count": 9,
@@ -396,7 +400,8 @@ async fn full_refund_sends_only_the_payment() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/refunds"))
-        .and(body_json(json!({"payment_id": "pay_mnt_1"})))
+        // The payment, and the refund id derived from the call's key that makes it retry-safe.
+        .and(body_json_with_derived_id("refund_id", "ref_", json!({"payment_id": "pay_mnt_1"})))
         .respond_with(ResponseTemplate::new(200).set_body_json(refund_json(
             "ref_1",
             "succeeded",

@@ -49,12 +49,16 @@
 //!   `customer` and `payment` filters, `starting_after` / `ending_before`) follow the rule of
 //!   ids in a path ([`path_segment`](paymux_core::transport::path_segment): 1 to 255 letters,
 //!   digits, `-`, `_`, `.`, `~`), checked before any request.
-//! - **Statuses** (see [`payment_status`]): `pending` and `processing` map to `Processing`,
-//!   `requires_action` to `RequiresAction` (with `next_action.redirect_to_url.url` as
-//!   [`NextAction::Redirect`](paymux_core::NextAction)), `requires_capture`, `succeeded`,
-//!   `failed`, `cancelled` (also `canceled`) to their namesakes; Stripe's
-//!   `requires_payment_method` / `requires_confirmation` are understood too; any other word is
-//!   `Processing` with the word kept in `raw_status`. Refund words: [`refund_status`].
+//! - **Statuses** (see [`payment_status`]): a hosted page waiting for the customer is
+//!   `RequiresAction` with [`NextAction::Redirect`](paymux_core::NextAction) to
+//!   `next_action.redirect_to_url.url`, as on every gateway: `pending` with a redirect, and
+//!   `requires_action`. `pending` without a redirect and `processing` map to `Processing`;
+//!   `requires_capture`, `succeeded`, `failed`, `cancelled` (also `canceled`) to their
+//!   namesakes; Stripe's `requires_payment_method` / `requires_confirmation` are understood
+//!   too; any other word is `Processing` with the word kept in `raw_status`. `next_action` is
+//!   set on `RequiresAction` payments only (a redirect beside another status is left out). A
+//!   `RequiresCapture` payment carries `amount_capturable` (Stripe's field) where the answer
+//!   has it. Refund words: [`refund_status`].
 //! - **Errors** `{error: {type, code, decline_code, message, param}}`: a `402` with a
 //!   `card_error` (or a `decline_code`) is `Declined` with a normalized
 //!   [`DeclineCode`](paymux_core::DeclineCode) (table in [`decline_code`]); everything else
@@ -75,8 +79,10 @@
 //!   refused (create a customer and
 //!   pass its id). Billing details and order lines are not sent: the hosted page collects
 //!   billing data, and Paynectra has no order lines. A cancel's free-text `reason` is not sent
-//!   (Paynectra documents no cancel parameters). A capture's `statement_descriptor` is sent
-//!   as `statement_descriptor` (Stripe's name).
+//!   (Paynectra documents no cancel parameters), and neither is a capture's
+//!   `statement_descriptor` (the capture's one documented parameter is `amount_to_capture`):
+//!   both are texts that change nothing about the money, so the operation goes ahead
+//!   without them rather than being refused.
 //! - **Currency safety.** A capture or refund with an explicit amount first reads the
 //!   payment (`GET`) and refuses an amount in another currency: minor units sent against the
 //!   wrong currency would move the wrong amount of money.
@@ -87,9 +93,11 @@
 //!   belongs in the refund's metadata.
 //! - **Lists.** `GET /v1/payments` with `limit` (clamped to 1..=100; omitted for the gateway's
 //!   default of 20), `starting_after` / `ending_before` from
-//!   [`PageCursor`](paymux_core::PageCursor), `customer`, `status` (only the filterable
-//!   words: `pending` for `Processing`, `requires_capture`, `succeeded`, `failed`,
-//!   `cancelled`), `created[gte]` / `created[lte]` in unix seconds. The
+//!   [`PageCursor`](paymux_core::PageCursor), `customer`, `status` (only the guide's words:
+//!   `pending` for `Processing` and for `RequiresAction`, keeping on the page only the
+//!   payments in the status asked for, so a page can be short; `succeeded`, `failed`,
+//!   `cancelled`; any other status, `RequiresCapture` included, is refused),
+//!   `created[gte]` / `created[lte]` in unix seconds. The
 //!   transport percent-encodes the brackets (`created%5Bgte%5D=...`), which every form
 //!   decoder reads as `created[gte]`. A `merchant_reference` filter or an offset cursor is
 //!   refused (Paynectra has neither; an unfiltered answer would be wrong). The answer
@@ -103,9 +111,11 @@
 //!   `EventKind::Other`; `data.object` becomes a payment or refund by its `object` field
 //!   (`"payment"` / `"refund"`), else by the type's prefix.
 //! - **Customers.** The phone is sent in E.164 (checked with `Phone::to_e164` before any
-//!   request); the address as `line1`, `line2`, `city`, `state`, `postal_code`, `country`
-//!   (the guide names four; Stripe's address has all six, and an unknown parameter is a
-//!   visible 400 rather than a silently dropped line). `GET /v1/customers/:id` reads one back.
+//!   request); the address as the guide's four parts, `line1`, `city`, `postal_code`,
+//!   `country`. An address with a `line2` or a `state` is **refused** with `InvalidRequest`
+//!   before sending (dropping them would put another address on record; fold them into
+//!   `line1`); the person's first and last names are not sent (the customer's name is
+//!   `name`). `GET /v1/customers/:id` reads one back.
 //! - **No gateway-only options.** Paynectra has no `...Options` type: what it takes maps from
 //!   core request fields. A request carrying another gateway's options is refused with
 //!   `InvalidRequest` before any request.
@@ -312,7 +322,7 @@ impl Connector for Paynectra {
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
         let q = mapping::payments_query(&query)?;
         let list = self.client.list_payments(q).await?;
-        mapping::to_payment_page(list, query.cursor.as_ref(), &self.id)
+        mapping::to_payment_page(list, query.cursor.as_ref(), query.status, &self.id)
     }
 
     async fn create_refund(&self, mut req: CreateRefund) -> Result<Refund> {

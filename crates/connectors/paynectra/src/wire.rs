@@ -28,13 +28,11 @@ pub(crate) struct CreatePaymentBody {
     pub return_url: Option<String>,
 }
 
-/// `POST /v1/payments/:id/capture`.
+/// `POST /v1/payments/:id/capture`: `amount_to_capture` is its one documented parameter.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub(crate) struct CaptureBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_to_capture: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub statement_descriptor: Option<String>,
 }
 
 /// `POST /v1/payments/:id/cancel` (no documented parameters: `{}`).
@@ -53,7 +51,7 @@ pub(crate) struct CreateRefundBody {
     pub metadata: Metadata,
 }
 
-/// `POST /v1/customers`.
+/// `POST /v1/customers`: the guide's `address` is `line1`, `city`, `postal_code`, `country`.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub(crate) struct CreateCustomerBody {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,25 +62,33 @@ pub(crate) struct CreateCustomerBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<AddressWire>,
+    pub address: Option<AddressBody>,
     #[serde(skip_serializing_if = "Metadata::is_empty")]
     pub metadata: Metadata,
 }
 
-/// A billing address (both ways).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub(crate) struct AddressWire {
+/// A customer's billing address as sent: the four parts the guide documents.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub(crate) struct AddressBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// A customer's address as answered (Stripe's six parts, each optional, so more never breaks
+/// a read).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub(crate) struct AddressWire {
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
     pub country: Option<String>,
 }
 
@@ -102,6 +108,7 @@ pub(crate) struct Payment {
     pub description: Option<String>,
     pub metadata: WireMetadata,
     pub created: Option<i64>,
+    pub amount_capturable: Option<i64>,
     pub amount_received: Option<i64>,
     pub amount_captured: Option<i64>,
     pub amount_refunded: Option<i64>,

@@ -277,6 +277,84 @@ async fn full_capture_sends_an_empty_body_and_no_read() {
 }
 
 #[tokio::test]
+async fn a_pending_payment_with_a_redirect_waits_for_the_customer() {
+    let server = MockServer::start().await;
+    let mut answer = payment("pay_hp", "pending", 4999, "usd");
+    answer["return_url"] = json!("https://shop.example/r");
+    answer["next_action"] = json!({
+        "type": "redirect_to_url",
+        "redirect_to_url": {"url": "https://pay.paynectra.io/checkout/pay_hp", "return_url": "https://shop.example/r"}
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = connector(&server)
+        .create_payment(CreatePayment::new(usd(4999)).with_return_url("https://shop.example/r"))
+        .await
+        .unwrap();
+    assert_eq!(p.raw_status, "pending");
+    assert_eq!(p.status, PaymentStatus::RequiresAction, "a hosted page waits for the customer");
+    assert_eq!(
+        p.next_action,
+        Some(NextAction::Redirect { url: "https://pay.paynectra.io/checkout/pay_hp".into() })
+    );
+}
+
+#[tokio::test]
+async fn an_authorized_payment_has_no_next_action_and_says_what_it_can_capture() {
+    let server = MockServer::start().await;
+    let mut answer = payment("pay_auth", "requires_capture", 4999, "usd");
+    answer["capture_method"] = json!("manual");
+    answer["amount_capturable"] = json!(4000);
+    answer["amount_received"] = json!(0);
+    // A stale redirect beside another status is not an action.
+    answer["next_action"] = json!({
+        "type": "redirect_to_url",
+        "redirect_to_url": {"url": "https://pay.paynectra.io/checkout/pay_auth"}
+    });
+    Mock::given(method("GET"))
+        .and(path("/v1/payments/pay_auth"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = connector(&server).get_payment(&PaymentId::new("pay_auth")).await.unwrap();
+    assert_eq!(p.status, PaymentStatus::RequiresCapture);
+    assert_eq!(p.next_action, None);
+    assert_eq!(p.amount_capturable, Some(usd(4000)));
+}
+
+#[tokio::test]
+async fn a_statement_descriptor_is_not_sent_on_capture() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/payments/pay_auth/capture"))
+        .and(body_json(json!({})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(payment(
+            "pay_auth",
+            "succeeded",
+            4999,
+            "usd",
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = connector(&server)
+        .capture_payment(
+            &PaymentId::new("pay_auth"),
+            CapturePayment::new().with_statement_descriptor("SHOP"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(p.status, PaymentStatus::Succeeded);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].body, b"{}", "only documented parameters");
+}
+
+#[tokio::test]
 async fn capture_in_another_currency_is_refused_before_any_capture() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -480,6 +558,38 @@ async fn paging_backwards_uses_ending_before_and_the_first_id() {
 }
 
 #[tokio::test]
+async fn the_pending_filter_keeps_only_the_status_asked_for() {
+    let server = MockServer::start().await;
+    let mut waiting = payment("pay_w", "pending", 100, "usd");
+    waiting["next_action"] = json!({"type": "redirect_to_url", "redirect_to_url": {"url": "https://pay.paynectra.io/c/pay_w"}});
+    Mock::given(method("GET"))
+        .and(path("/v1/payments"))
+        .and(query_param("status", "pending"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "list",
+            "data": [waiting, payment("pay_p", "pending", 100, "usd")],
+            "has_more": true
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let c = connector(&server);
+    let processing =
+        c.list_payments(ListPayments::new().with_status(PaymentStatus::Processing)).await.unwrap();
+    let ids: Vec<_> = processing.items.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["pay_p"]);
+    // The next page follows the whole answer, not the items kept.
+    assert_eq!(processing.next, Some(PageCursor::After("pay_p".into())));
+    let waiting = c
+        .list_payments(ListPayments::new().with_status(PaymentStatus::RequiresAction))
+        .await
+        .unwrap();
+    let ids: Vec<_> = waiting.items.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["pay_w"]);
+    assert_eq!(waiting.next, Some(PageCursor::After("pay_p".into())));
+}
+
+#[tokio::test]
 async fn list_queries_paynectra_cannot_answer_are_refused_without_a_request() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -492,6 +602,8 @@ async fn list_queries_paynectra_cannot_answer_are_refused_without_a_request() {
         ListPayments::new().with_merchant_reference("order_1"),
         ListPayments::new().with_cursor(PageCursor::Offset(20)),
         ListPayments::new().with_status(PaymentStatus::Expired),
+        // `requires_capture` is not a filter the guide documents.
+        ListPayments::new().with_status(PaymentStatus::RequiresCapture),
         ListPayments::new().with_cursor(PageCursor::After("pay_1&limit=1".into())),
     ] {
         let err = c.list_payments(query).await.unwrap_err();

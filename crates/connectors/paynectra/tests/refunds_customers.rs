@@ -257,6 +257,32 @@ async fn create_customer_sends_e164_phone_and_address() {
 }
 
 #[tokio::test]
+async fn an_address_line2_or_state_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(customer_answer()))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let c = connector(&server);
+    let base = Address {
+        line1: Some("12 Baker St".into()),
+        city: Some("London".into()),
+        postal_code: Some("NW1 6XE".into()),
+        country: Some("GB".into()),
+        ..Default::default()
+    };
+    for (part, address) in [
+        ("line2", Address { line2: Some("Flat 2".into()), ..base.clone() }),
+        ("state", Address { state: Some("Greater London".into()), ..base.clone() }),
+    ] {
+        let err = c.create_customer(CreateCustomer::new().with_address(address)).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{part}: {err}");
+        assert!(err.message().contains(part), "{part}: {err}");
+    }
+}
+
+#[tokio::test]
 async fn an_invalid_phone_is_refused_before_sending() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

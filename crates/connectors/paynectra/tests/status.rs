@@ -5,56 +5,84 @@ mod common;
 
 use common::{connector, payment};
 use paymux_core::{
-    DeclineCode, EventKind, PaymentId, PaymentProvider, PaymentStatus, RefundStatus,
+    DeclineCode, EventKind, NextAction, PaymentId, PaymentProvider, PaymentStatus, RefundStatus,
 };
 use paymux_paynectra::{decline_code, event_kind, payment_status, refund_status};
+use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const PAYMENT_WORDS: &[(&str, PaymentStatus)] = &[
-    ("pending", PaymentStatus::Processing),
-    ("processing", PaymentStatus::Processing),
-    ("requires_payment_method", PaymentStatus::RequiresPaymentMethod),
-    ("requires_confirmation", PaymentStatus::RequiresConfirmation),
-    ("requires_action", PaymentStatus::RequiresAction),
-    ("requires_capture", PaymentStatus::RequiresCapture),
-    ("succeeded", PaymentStatus::Succeeded),
-    ("failed", PaymentStatus::Failed),
-    ("cancelled", PaymentStatus::Cancelled),
-    ("canceled", PaymentStatus::Cancelled),
+/// (word, status without a redirect, status with `next_action.redirect_to_url`).
+const PAYMENT_WORDS: &[(&str, PaymentStatus, PaymentStatus)] = &[
+    // A hosted page waiting for the customer is `RequiresAction`, as on every gateway.
+    ("pending", PaymentStatus::Processing, PaymentStatus::RequiresAction),
+    ("processing", PaymentStatus::Processing, PaymentStatus::Processing),
+    (
+        "requires_payment_method",
+        PaymentStatus::RequiresPaymentMethod,
+        PaymentStatus::RequiresPaymentMethod,
+    ),
+    (
+        "requires_confirmation",
+        PaymentStatus::RequiresConfirmation,
+        PaymentStatus::RequiresConfirmation,
+    ),
+    ("requires_action", PaymentStatus::RequiresAction, PaymentStatus::RequiresAction),
+    ("requires_capture", PaymentStatus::RequiresCapture, PaymentStatus::RequiresCapture),
+    ("succeeded", PaymentStatus::Succeeded, PaymentStatus::Succeeded),
+    ("failed", PaymentStatus::Failed, PaymentStatus::Failed),
+    ("cancelled", PaymentStatus::Cancelled, PaymentStatus::Cancelled),
+    ("canceled", PaymentStatus::Cancelled, PaymentStatus::Cancelled),
     // Unknown words: never final, never a success.
-    ("settled_maybe", PaymentStatus::Processing),
-    ("SUCCEEDED", PaymentStatus::Processing),
-    ("", PaymentStatus::Processing),
+    ("settled_maybe", PaymentStatus::Processing, PaymentStatus::Processing),
+    ("SUCCEEDED", PaymentStatus::Processing, PaymentStatus::Processing),
+    ("", PaymentStatus::Processing, PaymentStatus::Processing),
 ];
+
+const REDIRECT: &str = "https://hooks.paynectra.io/checkout/pay_x";
 
 #[test]
 fn payment_status_words() {
-    for (word, status) in PAYMENT_WORDS {
-        assert_eq!(payment_status(word), *status, "{word:?}");
+    for (word, without, with) in PAYMENT_WORDS {
+        assert_eq!(payment_status(word, None), *without, "{word:?}");
+        assert_eq!(payment_status(word, Some(REDIRECT)), *with, "{word:?} with a redirect");
     }
 }
 
+/// Every word on the wire, with and without a redirect: the raw word is kept, and
+/// `next_action` is set exactly on `RequiresAction` payments that have one.
 #[tokio::test]
 async fn payment_status_words_on_the_wire_keep_the_raw_word() {
     let server = MockServer::start().await;
-    for (i, (word, _)) in PAYMENT_WORDS.iter().enumerate() {
-        Mock::given(method("GET"))
-            .and(path(format!("/v1/payments/pay_{i}")))
-            .respond_with(ResponseTemplate::new(200).set_body_json(payment(
-                &format!("pay_{i}"),
-                word,
-                100,
-                "usd",
-            )))
-            .mount(&server)
-            .await;
+    for (i, (word, _, _)) in PAYMENT_WORDS.iter().enumerate() {
+        let mut redirected = payment(&format!("pay_r{i}"), word, 100, "usd");
+        redirected["next_action"] = json!({
+            "type": "redirect_to_url",
+            "redirect_to_url": {"url": REDIRECT, "return_url": "https://shop.example/r"}
+        });
+        for (id, body) in [
+            (format!("pay_{i}"), payment(&format!("pay_{i}"), word, 100, "usd")),
+            (format!("pay_r{i}"), redirected),
+        ] {
+            Mock::given(method("GET"))
+                .and(path(format!("/v1/payments/{id}")))
+                .respond_with(ResponseTemplate::new(200).set_body_json(body))
+                .mount(&server)
+                .await;
+        }
     }
     let c = connector(&server);
-    for (i, (word, status)) in PAYMENT_WORDS.iter().enumerate() {
+    for (i, (word, without, with)) in PAYMENT_WORDS.iter().enumerate() {
         let p = c.get_payment(&PaymentId::new(format!("pay_{i}"))).await.unwrap();
-        assert_eq!(p.status, *status, "{word:?}");
+        assert_eq!(p.status, *without, "{word:?}");
         assert_eq!(p.raw_status, *word);
+        assert_eq!(p.next_action, None, "{word:?}");
+        let p = c.get_payment(&PaymentId::new(format!("pay_r{i}"))).await.unwrap();
+        assert_eq!(p.status, *with, "{word:?} with a redirect");
+        assert_eq!(p.raw_status, *word);
+        let expected = (*with == PaymentStatus::RequiresAction)
+            .then(|| NextAction::Redirect { url: REDIRECT.into() });
+        assert_eq!(p.next_action, expected, "{word:?} with a redirect");
     }
 }
 

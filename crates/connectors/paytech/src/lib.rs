@@ -37,7 +37,7 @@
 //! | `list_payments` | `GET /api/v1/payments` (`offset`/`limit`, `created.gte`/`created.lt`, `referenceId.eq`); every filter: [`Paytech::list_deposits`] |
 //! | `capture_payment` | `POST /api/v1/payments/{id}/capture` (optional partial `amount`) |
 //! | `cancel_payment` | `POST /api/v1/payments/{id}/void` |
-//! | `create_refund` / `get_refund` | `POST /api/v1/payments` `paymentType: REFUND` + `parentPaymentId` / `GET /api/v1/payments/{id}` |
+//! | `create_refund` / `get_refund` | `POST /api/v1/payments` `paymentType: REFUND` + `parentPaymentId` (without an amount: what is left, see "Refunds") / `GET /api/v1/payments/{id}` |
 //! | [`Paytech::create_withdrawal`] and friends | `paymentType: WITHDRAWAL`, `/approve`, `/reject` |
 //! | `parse_webhook` | `Signature` header, hex HMAC-SHA256 of the raw body with the signing key |
 //!
@@ -103,7 +103,37 @@
 //! `Processing` / `Pending` and stay in `raw_status`. A decline is HTTP 200 with
 //! `state: DECLINED` and an `errorCode` (`4.01`): it comes back as `Ok` with status `Failed`
 //! and a `Failure` whose `code` is from [`decline_code`] and whose `gateway_code` is the
-//! original. `CANCELLED` with `1.04` (Cancelled by Timeout) is `Expired`.
+//! original. `CANCELLED` with `1.04` (Cancelled by Timeout) is `Expired`. `3.16` (Duplicate
+//! Payment) and `3.18` (Cancelled or abandoned transaction) have no normalized code: neither
+//! is a decline of the card.
+//!
+//! `next_action` is set on `RequiresAction` payments and on no other: a `CHECKOUT` deposit
+//! (the customer must go to `redirectUrl`), and a `PENDING` one whose answer says what the
+//! customer must do (its `externalRefs`, or the page the host-to-host step answers with).
+//! A `PENDING` deposit read later with only a `redirectUrl` is `Processing`: that link is the
+//! checkout page the customer already went through. An `AUTHORIZED` deposit is
+//! `RequiresCapture` with `amount_capturable` = its `amount`, "the authorized payment amount"
+//! a capture takes at most (left out when it is in another currency than the payment).
+//!
+//! ## Refunds (decision)
+//! A refund with an amount asks for that amount, in its currency. A refund **without** an
+//! amount asks for what is left of the deposit: pay.tech keeps no refunded amount on a deposit
+//! and its list has no parent filter, so the connector reads the deposit, then lists every
+//! payment created since it (`created.gte` = the deposit's `created`, pages of 1,000, at most
+//! 10 pages) and subtracts its refunds that still count (every state but `DECLINED` and
+//! `CANCELLED`: pending refunds count, as the gateway counts them), and sends the remainder.
+//! Nothing is sent, with `InvalidRequest`, when nothing is left or the refunds cannot all be
+//! counted (more than 10,000 payments since the deposit, a refund of it without a readable
+//! amount): give an amount then. A refund made between the count and the create makes the
+//! gateway refuse the excess.
+//!
+//! With currency conversion the refund is asked in the **customer's** amount and currency
+//! (`customerAmount`/`customerCurrency`, "amount from payment request"): a refund is itself a
+//! payment request, whose `currency` is the request's, converted by the gateway as the
+//! deposit was. The converted `amount`/`currency` is what went to the provider, not what the
+//! merchant charged. A refund's [`Refund::amount`](paymux_core::Refund) is read the same way
+//! (`customerAmount` first). A retried refund without an amount (`retrying`) looks up the
+//! earlier attempt before it counts anything, so that attempt is found, not counted.
 //!
 //! ## Webhooks
 //! Sent on final states; the body is the payment result itself. Verified over the raw bytes
@@ -123,14 +153,16 @@
 //! As every connector (`crates/connectors/CONVENTIONS.md`): this file holds the config, the
 //! connector and its [`Connector`] impl; `client.rs` one
 //! method per route, `wire.rs` the JSON, `mapping/` both directions, `options.rs` the
-//! pay.tech-only options, `recovery.rs` the create recovery, `withdrawals.rs` and `lists.rs`
-//! the operations beyond the trait, `webhook.rs` the webhooks.
+//! pay.tech-only options, `recovery.rs` the create recovery, `refunds.rs` what a refund
+//! without an amount asks for, `withdrawals.rs` and `lists.rs` the operations beyond the
+//! trait, `webhook.rs` the webhooks.
 
 mod client;
 mod lists;
 mod mapping;
 mod options;
 mod recovery;
+mod refunds;
 pub mod webhook;
 mod wire;
 mod withdrawals;
@@ -318,23 +350,25 @@ impl Connector for Paytech {
     }
 
     /// `POST /api/v1/payments` with `paymentType: REFUND` and `parentPaymentId`, recovered like
-    /// a deposit. Without an amount, the parent is fetched first and all of it is refunded.
+    /// a deposit. Without an amount it asks for what is left of the deposit, in the currency
+    /// of the deposit's request (see "Refunds").
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
         mapping::check_refund(&req)?;
-        let amount = match req.amount {
-            Some(amount) => amount,
-            None => {
-                let parent =
-                    self.client.get_payment("create_refund", req.payment_id.as_str()).await?;
-                mapping::refundable(&parent, &req.payment_id)?
-            }
-        };
         let reference =
             mapping::reference_id(req.merchant_refund_id.as_deref(), req.idempotency_key.as_ref());
+        let lookup = Lookup::refund(&req, &reference);
+        // Before the remainder is counted: an earlier attempt's refund would count against it.
+        if let Some(found) = self.find_retried("create_refund", &lookup).await? {
+            return mapping::created_refund(&self.id, &found, &req, req.amount);
+        }
+        let amount = match req.amount {
+            Some(amount) => amount,
+            None => self.refund_remainder(&req).await?,
+        };
         let body = mapping::refund_body(&req, amount, &reference)?;
-        let lookup = Lookup::refund(&req, &reference, amount);
-        let created = self.create_recovering("create_refund", &body, lookup).await?;
-        mapping::created_refund(&self.id, &created, &req, amount)
+        let created =
+            self.create_recovering("create_refund", &body, lookup.sending(amount)).await?;
+        mapping::created_refund(&self.id, &created, &req, Some(amount))
     }
 
     /// `GET /api/v1/payments/{id}` of a `REFUND` payment; `InvalidRequest` for another type.

@@ -23,7 +23,9 @@ use crate::withdrawals::CreateWithdrawal;
 pub(crate) struct Lookup<'a> {
     payment_type: PaymentType,
     reference: &'a str,
-    amount: Money,
+    /// What the create asks for; `None` for a refund of what is left, whose amount is not
+    /// known before the lookup (an earlier attempt changes it).
+    amount: Option<Money>,
     parent: Option<&'a str>,
     /// The call repeats an earlier one whose outcome is unknown (`retrying`): look first.
     is_retry: bool,
@@ -35,21 +37,28 @@ impl<'a> Lookup<'a> {
         Lookup {
             payment_type: PaymentType::Deposit,
             reference,
-            amount: req.amount,
+            amount: Some(req.amount),
             parent: None,
             is_retry: req.is_retry,
         }
     }
 
-    /// The refund of `amount` of `req`'s payment.
-    pub(crate) fn refund(req: &'a CreateRefund, reference: &'a str, amount: Money) -> Self {
+    /// The refund of `req`'s payment, of `req.amount` (what is left without one).
+    pub(crate) fn refund(req: &'a CreateRefund, reference: &'a str) -> Self {
         Lookup {
             payment_type: PaymentType::Refund,
             reference,
-            amount,
+            amount: req.amount,
             parent: Some(req.payment_id.as_str()),
             is_retry: req.is_retry,
         }
+    }
+
+    /// The same create, about to be sent for `amount`, after [`Paytech::find_retried`]
+    /// looked for an earlier attempt: the recovery after an ambiguous failure matches the
+    /// amount sent, and nothing is looked up before sending again.
+    pub(crate) fn sending(self, amount: Money) -> Self {
+        Lookup { amount: Some(amount), is_retry: false, ..self }
     }
 
     /// The withdrawal of `req`.
@@ -57,7 +66,7 @@ impl<'a> Lookup<'a> {
         Lookup {
             payment_type: PaymentType::Withdrawal,
             reference,
-            amount: req.amount,
+            amount: Some(req.amount),
             parent: None,
             is_retry: req.is_retry,
         }
@@ -73,13 +82,15 @@ impl<'a> Lookup<'a> {
     }
 
     /// Either (`amount`, `currency`) or (`customerAmount`, `customerCurrency`) is ours; with no
-    /// amount in the answer, the currency alone decides.
+    /// amount in the answer, the currency alone decides; without an amount asked for (a
+    /// refund of what is left), any amount is.
     fn money_matches(&self, r: &PaymentResult) -> bool {
-        let code = self.amount.currency().code();
+        let Some(asked) = self.amount else { return true };
+        let code = asked.currency().code();
         let same = |raw: Option<&serde_json::value::RawValue>, cur: Option<&str>| match (raw, cur) {
             (Some(raw), Some(cur)) => Some(
                 cur.eq_ignore_ascii_case(code)
-                    && mapping::parse_amount(raw).is_ok_and(|d| d == self.amount.to_major()),
+                    && mapping::parse_amount(raw).is_ok_and(|d| d == asked.to_major()),
             ),
             _ => None,
         };
@@ -107,21 +118,35 @@ impl Paytech {
         lookup: Lookup<'_>,
     ) -> Result<PaymentResult> {
         let started = SystemTime::now();
-        if lookup.is_retry {
-            match self.find_created(&lookup, started).await {
-                Ok(Some(found)) => {
-                    tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
-                    return Ok(found);
-                }
-                Ok(None) => {}
-                Err(e) => return Err(retry_lookup_failed(&self.id, operation, e)),
-            }
+        if let Some(found) = self.find_retried(operation, &lookup).await? {
+            return Ok(found);
         }
         match self.client.create_payment(operation, body).await {
             Err(first) if first.is_outcome_unknown() => {
                 self.recover_created(operation, first, &lookup, started).await
             }
             other => other,
+        }
+    }
+
+    /// What an earlier attempt of a call marked as a retry made, looked up before anything is
+    /// sent; `None` when it made nothing, or when the call is not a retry (no request). A
+    /// failed lookup is outcome-unknown and nothing may be sent.
+    pub(crate) async fn find_retried(
+        &self,
+        operation: &str,
+        lookup: &Lookup<'_>,
+    ) -> Result<Option<PaymentResult>> {
+        if !lookup.is_retry {
+            return Ok(None);
+        }
+        match self.find_created(lookup, SystemTime::now()).await {
+            Ok(Some(found)) => {
+                tracing::info!(provider = %self.id, id = %found.id, "create already made; returning it");
+                Ok(Some(found))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(retry_lookup_failed(&self.id, operation, e)),
         }
     }
 

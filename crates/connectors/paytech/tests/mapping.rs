@@ -77,7 +77,11 @@ fn decline_code_table() {
         ("3.01", Some(D::FraudSuspected)),
         ("3.03", Some(D::ProcessingError)),
         ("3.09", Some(D::AuthenticationRequired)),
+        // A duplicate is not a decline of the card, and no shared code says "duplicate".
+        ("3.16", None),
         ("3.17", Some(D::ConfigError)),
+        // Cancelled or abandoned: nobody declined, like 2.00.
+        ("3.18", None),
         ("3.19", Some(D::FraudSuspected)),
         ("3.27", Some(D::InvalidAmount)),
         ("3.28", Some(D::InvalidAmount)),

@@ -458,12 +458,111 @@ async fn confirm_payment_is_the_host_to_host_patch_and_keeps_external_refs() {
         ..PaytechConfirmOptions::default()
     });
     let p = paytech.confirm_payment(&PaymentId::new(ID), req).await.unwrap();
-    assert_eq!(p.status, PaymentStatus::Processing);
+    // The customer must follow the instructions: `next_action` goes with `RequiresAction` only.
+    assert_eq!(p.status, PaymentStatus::RequiresAction);
     assert_eq!(p.amount, money(10000, Currency::BRL));
     let refs = external_refs(&p);
     assert_eq!(refs.get("txId").map(String::as_str), Some("11483992398383"));
     assert_eq!(refs.get("providerSpecificInfo").map(String::as_str), Some("usefulInformation"));
     assert!(matches!(p.next_action, Some(NextAction::Instructions { .. })));
+}
+
+/// Every deposit state with the links an answer can carry: `next_action` goes with
+/// `RequiresAction` and with no other status, whichever route answered.
+#[tokio::test]
+async fn next_action_is_set_exactly_on_requires_action() {
+    use PaymentStatus as S;
+    let redirect = r#""redirectUrl":"https://gateway-domain.com/payment/x""#;
+    let refs = r#""externalRefs":{"pixCode":"00020126"}"#;
+    let both = format!("{redirect},{refs}");
+    // (state, links, status on a read, status in the host-to-host step's answer)
+    let cases: &[(&str, &str, S, S)] = &[
+        ("CHECKOUT", redirect, S::RequiresAction, S::RequiresAction),
+        ("CHECKOUT", &both, S::RequiresAction, S::RequiresAction),
+        ("PENDING", redirect, S::Processing, S::RequiresAction),
+        ("PENDING", refs, S::RequiresAction, S::RequiresAction),
+        ("PENDING", &both, S::RequiresAction, S::RequiresAction),
+        ("AWAITING_APPROVAL", &both, S::Processing, S::Processing),
+        ("AUTHORIZED", &both, S::RequiresCapture, S::RequiresCapture),
+        ("COMPLETED", &both, S::Succeeded, S::Succeeded),
+        ("DECLINED", &both, S::Failed, S::Failed),
+        ("CANCELLED", &both, S::Cancelled, S::Cancelled),
+        ("SOMETHING_NEW", &both, S::Processing, S::Processing),
+    ];
+    for (state, links, on_read, after_step) in cases {
+        let (server, paytech) = setup().await;
+        let answer = ok(envelope(&format!(
+            r#"{{"id":"{ID}","paymentType":"DEPOSIT","state":"{state}","amount":10,"currency":"EUR",{links}}}"#
+        )));
+        Mock::given(method("GET"))
+            .and(path(format!("/api/v1/payments/{ID}")))
+            .respond_with(answer.clone())
+            .mount(&server)
+            .await;
+        Mock::given(method("PATCH"))
+            .and(path(format!("/api/v1/payments/{ID}")))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+        let read = paytech.get_payment(&PaymentId::new(ID)).await.unwrap();
+        let step =
+            ConfirmPayment::new().with_customer_ip("81.4.178.167".parse::<IpAddr>().unwrap());
+        let stepped = paytech.confirm_payment(&PaymentId::new(ID), step).await.unwrap();
+        for (p, want, route) in [(&read, on_read, "get"), (&stepped, after_step, "confirm")] {
+            assert_eq!(p.status, *want, "{route} {state} {links}");
+            assert_eq!(
+                p.next_action.is_some(),
+                p.status == S::RequiresAction,
+                "{route} {state} {links}: {:?}",
+                p.next_action
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_checkout_link_is_the_redirect_and_the_step_shows_its_own_page() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{ID}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{ID}","paymentType":"DEPOSIT","state":"PENDING","amount":10,"currency":"EUR","externalRefs":{{"pixCode":"00020126"}}}}"#
+        ))))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/api/v1/payments/{ID}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{ID}","paymentType":"DEPOSIT","state":"PENDING","amount":10,"currency":"EUR","redirectUrl":"https://bank.example/3ds/{ID}"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let step = ConfirmPayment::new().with_customer_ip("81.4.178.167".parse::<IpAddr>().unwrap());
+    let p = paytech.confirm_payment(&PaymentId::new(ID), step).await.unwrap();
+    assert_eq!(
+        p.next_action,
+        Some(NextAction::Redirect { url: format!("https://bank.example/3ds/{ID}") })
+    );
+    let p = paytech.get_payment(&PaymentId::new(ID)).await.unwrap();
+    assert_eq!(p.status, PaymentStatus::RequiresAction);
+    assert_eq!(external_refs(&p).get("pixCode").map(String::as_str), Some("00020126"));
+}
+
+#[tokio::test]
+async fn an_authorized_deposit_can_capture_its_authorized_amount() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{ID}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{ID}","paymentType":"DEPOSIT","state":"AUTHORIZED","amount":10.50,"currency":"EUR","preAuth":true,
+                "redirectUrl":"https://gateway-domain.com/payment/{ID}"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let p = paytech.get_payment(&PaymentId::new(ID)).await.unwrap();
+    assert_eq!(p.status, PaymentStatus::RequiresCapture);
+    assert_eq!(p.next_action, None, "nothing for the customer to do");
+    assert_eq!(p.amount_capturable, Some(money(1050, Currency::EUR)));
 }
 
 #[tokio::test]

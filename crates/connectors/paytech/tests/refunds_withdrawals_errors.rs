@@ -112,6 +112,16 @@ async fn full_refund_reads_the_parent_amount_first() {
         .expect(0)
         .mount(&server)
         .await;
+    // What is left is counted from the refunds listed since the deposit: none here (the
+    // deposit names no creation time, so the scan starts at the epoch).
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("created.gte", "1970-01-01T00:00:00"))
+        .and(query_param("limit", "1000"))
+        .respond_with(ok(r#"{"timestamp":"x","status":200,"hasMore":false,"result":[]}"#.into()))
+        .expect(1)
+        .mount(&server)
+        .await;
     let mut req = CreateRefund::new(PaymentId::new(PARENT));
     req.idempotency_key = Some(IdempotencyKey::new("rk-1").unwrap());
     let refund = paytech.create_refund(req).await.unwrap();
@@ -119,6 +129,204 @@ async fn full_refund_reads_the_parent_amount_first() {
     assert_eq!(refund.amount, money(1_234_567_891, Currency::KWD));
     let sent = bodies(&server, "POST", "/api/v1/payments").await;
     assert!(sent[0].contains(r#""amount":1234567.891,"#), "{}", sent[0]);
+}
+
+/// A list page of the scan for the refunds of `PARENT`, as raw text (amounts stay exact).
+fn scan_page(has_more: bool, results: &[String]) -> String {
+    format!(
+        r#"{{"timestamp":"x","status":200,"hasMore":{has_more},"result":[{}]}}"#,
+        results.join(",")
+    )
+}
+
+fn listed_refund(id: &str, parent: &str, state: &str, amount: &str, currency: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","paymentType":"REFUND","state":"{state}","amount":{amount},"currency":"{currency}","parentPaymentId":"{parent}","created":"2030-12-25T11:00:00"}}"#
+    )
+}
+
+/// The deposit `PARENT`, completed, created 2030-12-25T10:11:12.
+async fn mount_parent(server: &MockServer, money_fields: &str) {
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{PARENT}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{PARENT}","paymentType":"DEPOSIT","state":"COMPLETED","created":"2030-12-25T10:11:12",{money_fields}}}"#
+        ))))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_refund_without_an_amount_after_a_partial_one_asks_for_the_remainder() {
+    let (server, paytech) = setup().await;
+    mount_parent(&server, r#""amount":100.00,"currency":"EUR""#).await;
+    // Two pages of everything created since the deposit: refunds of it that count (completed,
+    // pending), one that does not (declined), another deposit's refund, and other payments.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("created.gte", "2030-12-25T10:11:12"))
+        .and(query_param("limit", "1000"))
+        .and(query_param("offset", "3"))
+        .respond_with(ok(scan_page(
+            false,
+            &[
+                listed_refund("r4", PARENT, "PENDING", "5", "EUR"),
+                r#"{"id":"d2","paymentType":"DEPOSIT","state":"COMPLETED","amount":7,"currency":"EUR"}"#
+                    .to_owned(),
+            ],
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("created.gte", "2030-12-25T10:11:12"))
+        .and(query_param("limit", "1000"))
+        .respond_with(ok(scan_page(
+            true,
+            &[
+                listed_refund("r1", PARENT, "COMPLETED", "30.00", "EUR"),
+                listed_refund("r2", PARENT, "DECLINED", "13.13", "EUR"),
+                listed_refund("r3", "ffffffffffffffffffffffffffffffff", "COMPLETED", "50", "EUR"),
+            ],
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .and(body_json(json!({
+            "referenceId": "rest-1",
+            "paymentType": "REFUND",
+            "amount": 65.00,
+            "currency": "EUR",
+            "parentPaymentId": PARENT
+        })))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{REFUND}","paymentType":"REFUND","state":"PENDING","amount":65.00,"currency":"EUR","parentPaymentId":"{PARENT}"}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let req = CreateRefund::new(PaymentId::new(PARENT)).with_merchant_refund_id("rest-1");
+    let refund = paytech.create_refund(req).await.unwrap();
+    assert_eq!(refund.amount, money(6500, Currency::EUR));
+    let sent = bodies(&server, "POST", "/api/v1/payments").await;
+    assert!(sent[0].contains(r#""amount":65.00,"#), "{}", sent[0]);
+}
+
+#[tokio::test]
+async fn a_refund_without_an_amount_of_a_converted_deposit_is_in_the_customers_currency() {
+    let (server, paytech) = setup().await;
+    // Requested 15 USD, sent to the provider as 11.12 EUR; 5 USD already refunded (the
+    // gateway converted that refund too).
+    mount_parent(
+        &server,
+        r#""amount":11.12,"currency":"EUR","customerAmount":15,"customerCurrency":"USD""#,
+    )
+    .await;
+    let converted_refund = format!(
+        r#"{{"id":"r1","paymentType":"REFUND","state":"COMPLETED","amount":3.71,"currency":"EUR","customerAmount":5,"customerCurrency":"USD","parentPaymentId":"{PARENT}"}}"#
+    );
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("created.gte", "2030-12-25T10:11:12"))
+        .respond_with(ok(scan_page(false, &[converted_refund])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .and(body_json(json!({
+            "referenceId": "rest-2",
+            "paymentType": "REFUND",
+            "amount": 10.00,
+            "currency": "USD",
+            "parentPaymentId": PARENT
+        })))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{REFUND}","paymentType":"REFUND","state":"PENDING","amount":7.41,"currency":"EUR","customerAmount":10,"customerCurrency":"USD","parentPaymentId":"{PARENT}"}}"#
+        ))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let req = CreateRefund::new(PaymentId::new(PARENT)).with_merchant_refund_id("rest-2");
+    let refund = paytech.create_refund(req).await.unwrap();
+    assert_eq!(refund.amount, money(1000, Currency::USD));
+    // Read back later, a converted refund is its customer amount too.
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{REFUND}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{REFUND}","paymentType":"REFUND","state":"COMPLETED","amount":7.41,"currency":"EUR","customerAmount":10,"customerCurrency":"USD","parentPaymentId":"{PARENT}"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let got = paytech.get_refund(&RefundId::new(REFUND)).await.unwrap();
+    assert_eq!(got.amount, money(1000, Currency::USD));
+}
+
+#[tokio::test]
+async fn a_refund_without_an_amount_when_nothing_is_left_sends_nothing() {
+    let (server, paytech) = setup().await;
+    mount_parent(&server, r#""amount":20,"currency":"EUR""#).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(scan_page(
+            false,
+            &[
+                listed_refund("r1", PARENT, "COMPLETED", "15", "EUR"),
+                listed_refund("r2", PARENT, "PENDING", "5.00", "EUR"),
+            ],
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = paytech.create_refund(CreateRefund::new(PaymentId::new(PARENT))).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.message().contains("nothing is left"), "{err}");
+    assert!(bodies(&server, "POST", "/api/v1/payments").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_refund_without_an_amount_whose_refunds_cannot_be_counted_sends_nothing() {
+    let (server, paytech) = setup().await;
+    mount_parent(&server, r#""amount":20,"currency":"EUR""#).await;
+    // A refund of the deposit in another currency: what is left in EUR is unknown.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(scan_page(false, &[listed_refund("r1", PARENT, "COMPLETED", "5", "USD")])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = paytech.create_refund(CreateRefund::new(PaymentId::new(PARENT))).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(bodies(&server, "POST", "/api/v1/payments").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_retried_refund_without_an_amount_finds_the_earlier_attempt_before_counting() {
+    let (server, paytech) = setup().await;
+    // The earlier attempt refunded everything; counting first would find nothing left.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(query_param("referenceId.eq", "rest-3"))
+        .respond_with(ok(scan_page(
+            false,
+            &[format!(
+                r#"{{"id":"{REFUND}","referenceId":"rest-3","paymentType":"REFUND","state":"PENDING","amount":20,"currency":"EUR","parentPaymentId":"{PARENT}"}}"#
+            )],
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let req =
+        CreateRefund::new(PaymentId::new(PARENT)).retrying(IdempotencyKey::new("rest-3").unwrap());
+    let refund = paytech.create_refund(req).await.unwrap();
+    assert_eq!(refund.id, RefundId::new(REFUND));
+    assert_eq!(refund.amount, money(2000, Currency::EUR));
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1, "one lookup: no parent read, no count, no create");
 }
 
 #[tokio::test]

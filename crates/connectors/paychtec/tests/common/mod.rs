@@ -162,3 +162,16 @@ pub fn refund_json(id: &str, status: &str, amount: i64) -> Value {
 pub fn fixtures() -> Value {
     serde_json::from_str(include_str!("../fixtures/paychtec_vectors.json")).unwrap()
 }
+
+/// The `payment_id` the connector derives from `idempotency_key` when the caller gives none
+/// (computed by `fixtures/paychtec_vectors.py`).
+pub fn derived_payment_id(idempotency_key: &str) -> String {
+    let f = fixtures();
+    let v = f["payment_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["idempotency_key"] == idempotency_key)
+        .unwrap_or_else(|| panic!("no payment_id vector for {idempotency_key}"));
+    v["payment_id"].as_str().unwrap().to_owned()
+}

@@ -75,3 +75,28 @@ pub fn assert_uuid(value: &str) -> String {
     assert!(value.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "{value}");
     value.to_owned()
 }
+
+/// Matches a JSON body that is `expected` plus `field`, a merchant id derived from a generated
+/// idempotency key (`prefix` and 26 lowercase hex digits): a call without a caller key names
+/// an id nobody knows in advance. The derivation itself is checked against
+/// `fixtures/id_vectors.json` (`tests/contract.rs`).
+pub fn body_json_with_derived_id(
+    field: &'static str,
+    prefix: &'static str,
+    expected: Value,
+) -> impl wiremock::Match {
+    move |r: &wiremock::Request| {
+        let Ok(Value::Object(mut body)) = serde_json::from_slice::<Value>(&r.body) else {
+            return false;
+        };
+        let derived = body.remove(field);
+        let derived_ok = derived.as_ref().and_then(Value::as_str).is_some_and(|id| {
+            id.len() == 30
+                && id.starts_with(prefix)
+                && id[prefix.len()..]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        });
+        derived_ok && Value::Object(body) == expected
+    }
+}

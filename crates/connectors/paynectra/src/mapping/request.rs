@@ -58,12 +58,11 @@ pub(crate) fn create_body(req: CreatePayment) -> Result<wire::CreatePaymentBody>
     })
 }
 
-/// `POST /v1/payments/:id/capture`.
+/// `POST /v1/payments/:id/capture`: `amount_to_capture` only. Paynectra documents no statement
+/// descriptor, so a capture's `statement_descriptor` is not sent (it changes nothing about
+/// the money, like a cancel's reason; the crate docs say so).
 pub(crate) fn capture_body(req: CapturePayment) -> Result<wire::CaptureBody> {
-    Ok(wire::CaptureBody {
-        amount_to_capture: partial_amount(req.amount, "capture")?,
-        statement_descriptor: req.statement_descriptor,
-    })
+    Ok(wire::CaptureBody { amount_to_capture: partial_amount(req.amount, "capture")? })
 }
 
 /// `POST /v1/payments/:id/cancel`: Paynectra documents no cancel parameters, so the
@@ -95,20 +94,33 @@ pub(crate) fn customer_body(req: CreateCustomer) -> Result<wire::CreateCustomerB
         ));
     }
     let phone = req.phone.as_ref().map(|p| p.to_e164()).transpose()?;
-    let address = req.address.map(|a| wire::AddressWire {
-        line1: a.line1,
-        line2: a.line2,
-        city: a.city,
-        state: a.state,
-        postal_code: a.postal_code,
-        country: a.country,
-    });
+    let address = req.address.map(address_body).transpose()?;
     Ok(wire::CreateCustomerBody {
         email: req.email,
         name: req.name,
         phone,
         address,
         metadata: req.metadata,
+    })
+}
+
+/// A customer address in the guide's four parts (`line1`, `city`, `postal_code`, `country`).
+/// A `line2` or `state` is refused rather than dropped: the customer's address on record would
+/// silently be another one. The person's names are not sent (a customer's name is `name`).
+fn address_body(a: paymux_core::Address) -> Result<wire::AddressBody> {
+    for (part, value) in [("line2", &a.line2), ("state", &a.state)] {
+        if value.as_deref().is_some_and(|v| !v.is_empty()) {
+            return Err(Error::invalid_request(format!(
+                "Paynectra customer addresses take line1, city, postal_code and country; \
+                 address.{part} cannot be sent (fold it into line1 or leave it out)"
+            )));
+        }
+    }
+    Ok(wire::AddressBody {
+        line1: a.line1,
+        city: a.city,
+        postal_code: a.postal_code,
+        country: a.country,
     })
 }
 
@@ -222,17 +234,20 @@ fn refund_reason(reason: &RefundReason) -> Result<&'static str> {
     }
 }
 
-/// A core status -> Paynectra's list filter word, for the statuses it can filter on.
+/// A core status -> the list filter word the guide documents (`pending`, `succeeded`,
+/// `failed`, `cancelled`). `pending` holds two statuses (a hosted page waiting for the
+/// customer is `RequiresAction`, the rest `Processing`), so the page keeps only the payments
+/// in the status asked for ([`super::to_payment_page`]). `requires_capture` is not a
+/// documented filter: a `RequiresCapture` filter is refused like any status without one.
 fn status_filter(status: PaymentStatus) -> Result<&'static str> {
     match status {
-        PaymentStatus::Processing => Ok("pending"),
-        PaymentStatus::RequiresCapture => Ok("requires_capture"),
+        PaymentStatus::Processing | PaymentStatus::RequiresAction => Ok("pending"),
         PaymentStatus::Succeeded => Ok("succeeded"),
         PaymentStatus::Failed => Ok("failed"),
         PaymentStatus::Cancelled => Ok("cancelled"),
         other => Err(Error::invalid_request(format!(
             "Paynectra cannot filter payments by status {other}; it filters by pending \
-             (Processing), requires_capture, succeeded, failed and cancelled"
+             (Processing or RequiresAction), succeeded, failed and cancelled"
         ))),
     }
 }

@@ -12,11 +12,13 @@ use time::OffsetDateTime;
 use super::{MERCHANT_REFERENCE_KEY, MERCHANT_REFUND_ID_KEY};
 use crate::wire;
 
-/// A Paynectra payment status word -> [`PaymentStatus`].
+/// A Paynectra payment status word -> [`PaymentStatus`], with the payment's
+/// `next_action.redirect_to_url.url` (`redirect_url`) where it has one.
 ///
 /// | word | status |
 /// |---|---|
-/// | `pending` | `Processing` (created, not settled: the customer may still be on the hosted page) |
+/// | `pending` with a redirect | `RequiresAction` (the customer must go to the hosted or 3-D Secure page) |
+/// | `pending` without one | `Processing` (created, not settled, nothing for the customer to do) |
 /// | `processing` | `Processing` |
 /// | `requires_payment_method` | `RequiresPaymentMethod` |
 /// | `requires_confirmation` | `RequiresConfirmation` |
@@ -26,8 +28,12 @@ use crate::wire;
 /// | `failed` | `Failed` |
 /// | `cancelled`, `canceled` | `Cancelled` |
 /// | anything else | `Processing` (never final; the word stays in `raw_status`) |
-pub fn payment_status(word: &str) -> PaymentStatus {
+///
+/// A payment's `next_action` is the redirect on `RequiresAction` payments and on no other
+/// (a redirect the answer carries beside another status is left out).
+pub fn payment_status(word: &str, redirect_url: Option<&str>) -> PaymentStatus {
     match word {
+        "pending" if redirect_url.is_some() => PaymentStatus::RequiresAction,
         "pending" | "processing" => PaymentStatus::Processing,
         "requires_payment_method" => PaymentStatus::RequiresPaymentMethod,
         "requires_confirmation" => PaymentStatus::RequiresConfirmation,
@@ -212,17 +218,23 @@ pub(crate) fn to_payment(p: wire::Payment, provider: &ProviderId) -> Result<Paym
             })
             .transpose()
     };
-    let status = payment_status(&p.status);
-    let failure = failure_of(&p);
-    let next_action = p
+    let redirect = p
         .next_action
         .as_ref()
         .and_then(|n| n.redirect_to_url.as_ref())
         .and_then(|r| r.url.clone())
+        .filter(|url| !url.is_empty());
+    let status = payment_status(&p.status, redirect.as_deref());
+    let failure = failure_of(&p);
+    let next_action = redirect
+        .filter(|_| status == PaymentStatus::RequiresAction)
         .map(|url| NextAction::Redirect { url });
     let metadata = metadata(p.metadata);
     let mut out = Payment::new(PaymentId::new(p.id), provider.clone(), status, p.status, amount);
     out.amount_received = in_currency(p.amount_received)?;
+    if status == PaymentStatus::RequiresCapture {
+        out.amount_capturable = in_currency(p.amount_capturable)?;
+    }
     out.amount_captured = in_currency(p.amount_captured)?;
     out.amount_refunded = in_currency(p.amount_refunded)?;
     out.capture_mode = match p.capture_method.as_deref() {
@@ -319,13 +331,21 @@ pub(crate) fn phone_from_e164(e164: &str) -> Option<Phone> {
     Phone::from_e164(e164, cc_len).ok()
 }
 
-/// `GET /v1/payments` -> a page (see [`page`]).
+/// `GET /v1/payments` -> a page (see [`page`]). With a `status` filter only the payments in that
+/// status stay (the gateway's `pending` filter answers `RequiresAction` and `Processing`
+/// payments alike); the next cursor still follows the whole page, so a page may hold fewer
+/// items than asked, or none, and still have more.
 pub(crate) fn to_payment_page(
     list: wire::List<wire::Payment>,
     cursor: Option<&PageCursor>,
+    status: Option<PaymentStatus>,
     provider: &ProviderId,
 ) -> Result<Page<Payment>> {
-    page(list, cursor, |p| to_payment(p, provider), |p| p.id.as_str())
+    let mut page = page(list, cursor, |p| to_payment(p, provider), |p| p.id.as_str())?;
+    if let Some(status) = status {
+        page.items.retain(|p| p.status == status);
+    }
+    Ok(page)
 }
 
 /// `GET /v1/refunds` -> a page (see [`page`]).

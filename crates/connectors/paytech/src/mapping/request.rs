@@ -330,6 +330,21 @@ pub(crate) fn lookup_query(reference: &str, since: OffsetDateTime) -> Result<Lis
     })
 }
 
+/// Items per page of the refunds scan: the most the gateway gives.
+pub(crate) const REFUND_SCAN_PAGE: u32 = 1000;
+
+/// One page of the scan for a deposit's refunds: everything created since the deposit
+/// (`since`, its `created`), from `offset`. pay.tech's list has no parent filter, and a refund
+/// is created after its deposit.
+pub(crate) fn refund_scan_query(since: OffsetDateTime, offset: u64) -> Result<ListQuery<'static>> {
+    Ok(ListQuery {
+        offset: (offset > 0).then_some(offset),
+        limit: Some(REFUND_SCAN_PAGE),
+        created_gte: Some(query_time(since)?),
+        ..ListQuery::default()
+    })
+}
+
 /// A query time in the gateway's format (`2021-10-13T10:26:18`, UTC, whole seconds).
 fn query_time(t: OffsetDateTime) -> Result<String> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");

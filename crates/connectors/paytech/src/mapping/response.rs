@@ -69,12 +69,12 @@ fn optional_money(raw: Option<&RawValue>, currency: Option<&str>) -> Result<Opti
 /// The error code pay.tech sets on a deposit cancelled because the customer never finished.
 pub(crate) const CANCELLED_BY_TIMEOUT: &str = "1.04";
 
-/// A `PaymentState` (deposit view) as a [`PaymentStatus`].
+/// A `PaymentState` (deposit view) as a [`PaymentStatus`], by the word alone.
 ///
 /// | state | status |
 /// |---|---|
 /// | `CHECKOUT` | `RequiresAction` (the customer must go to `redirectUrl`) |
-/// | `PENDING` | `Processing` |
+/// | `PENDING` | `Processing` (but see below) |
 /// | `AWAITING_APPROVAL` | `Processing` |
 /// | `AUTHORIZED` | `RequiresCapture` |
 /// | `COMPLETED` | `Succeeded` |
@@ -82,6 +82,18 @@ pub(crate) const CANCELLED_BY_TIMEOUT: &str = "1.04";
 /// | `CANCELLED` with `errorCode` `1.04` (Cancelled by Timeout) | `Expired` |
 /// | `CANCELLED` | `Cancelled` |
 /// | anything else | `Processing` |
+///
+/// A deposit read from an answer also takes what the answer says the customer must do
+/// (`next_action` is set on `RequiresAction` payments and on no other):
+///
+/// | answer | status | `next_action` |
+/// |---|---|---|
+/// | `CHECKOUT` with `redirectUrl` | `RequiresAction` | `Redirect` to `redirectUrl` (the answer of the host-to-host step shows its `externalRefs` first) |
+/// | `PENDING` with `externalRefs` (the guide: "payment instructions to the customer") | `RequiresAction` | `Instructions` |
+/// | `PENDING` with `redirectUrl`, in the answer of the host-to-host step (`confirm_payment`) | `RequiresAction` | `Redirect` (its 3-D Secure or bank page) |
+/// | `PENDING` otherwise, `redirectUrl` included (the checkout page the customer already went through) | `Processing` | none |
+/// | `AUTHORIZED` | `RequiresCapture`, `amount_capturable` = `amount` (the authorized amount, where it is in the payment's currency) | none |
+/// | any other state | as above | none |
 pub fn payment_status(state: &str, error_code: Option<&str>) -> PaymentStatus {
     match state {
         "CHECKOUT" => PaymentStatus::RequiresAction,
@@ -124,12 +136,15 @@ pub fn withdrawal_status(state: &str) -> WithdrawalStatus {
 /// pay.tech's `errorCode` (the spec's "Error codes" table) as a normalized [`DeclineCode`].
 ///
 /// Codes named below map as listed; any other code maps by its family (the part before the
-/// dot). `None` means the code is not a decline (a timeout, the customer or the merchant
-/// cancelling). The original code always stays in `Failure::gateway_code`.
+/// dot). `None` means no shared code says what happened: the payment was not declined (a
+/// timeout, the customer or the merchant cancelling, an abandoned payment) or it was refused
+/// for a reason the shared vocabulary lacks (a duplicate). The original code always stays in
+/// `Failure::gateway_code`.
 ///
 /// | codes | decline code |
 /// |---|---|
-/// | `1.04` Cancelled by Timeout, `2.00` Cancelled by Customer, `8.00` Rejected by Merchant | none |
+/// | `1.04` Cancelled by Timeout, `2.00` Cancelled by Customer, `3.18` Cancelled or abandoned transaction, `8.00` Rejected by Merchant | none (nobody declined: the payment was not finished) |
+/// | `3.16` Duplicate Payment | none (nothing is wrong with the card: the acquirer refused a repeat of an earlier payment; the shared vocabulary has no code for a duplicate) |
 /// | `1.05` Terminal not Found, `3.17` Channel not active | `config_error` |
 /// | `1.08`, `6.06` Invalid Amount, `3.27` below minimum, `3.28` above maximum | `invalid_amount` |
 /// | `1.09` Invalid Currency, `3.23` Bank not supported, `6.05` Restricted Currency, `6.15` Card Brand not supported | `unsupported_feature` |
@@ -152,7 +167,10 @@ pub fn withdrawal_status(state: &str) -> WithdrawalStatus {
 pub fn decline_code(code: &str) -> Option<DeclineCode> {
     let code = code.trim();
     let specific = match code {
-        "1.04" | "2.00" | "8.00" => return None,
+        "1.04" | "2.00" | "3.18" | "8.00" => return None,
+        // A duplicate is not a decline of the card, and no shared code says "duplicate":
+        // `card_declined` would send the customer to another card for nothing.
+        "3.16" => return None,
         "1.05" | "3.17" => DeclineCode::ConfigError,
         "1.08" | "3.27" | "3.28" | "6.06" => DeclineCode::InvalidAmount,
         "1.09" | "3.23" | "6.05" | "6.15" => DeclineCode::UnsupportedFeature,
@@ -218,12 +236,13 @@ fn requested_amount(r: &PaymentResult, requested: Option<Money>) -> Result<(Mone
     Ok((amount, wire))
 }
 
-/// Which next step a deposit that is not final shows.
+/// Which answer a deposit is read from, which decides what its links mean.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shown {
-    /// The checkout link while the deposit is in `CHECKOUT`, else the `externalRefs`.
+    /// Any answer but the host-to-host step's: `redirectUrl` is the checkout page.
     Checkout,
-    /// The `externalRefs` first: after the host-to-host step the checkout link is stale.
+    /// The answer of the host-to-host step: `externalRefs` first (the checkout link is
+    /// stale), and a `redirectUrl` on a `PENDING` deposit is the step's own page.
     Instructions,
 }
 
@@ -251,17 +270,25 @@ fn payment(
     shown: Shown,
 ) -> Result<Payment> {
     let state = r.state.as_deref().unwrap_or_default();
-    let status = payment_status(state, r.error_code.as_deref());
+    let word_status = payment_status(state, r.error_code.as_deref());
     let (amount, wire) = requested_amount(&r, requested)?;
     let created_at = r.created.as_deref().and_then(parse_time);
-    let failure = if status == PaymentStatus::Succeeded { None } else { failure(&r) };
-    let next_action = next_action(r.redirect_url, r.external_refs, status, state, shown);
+    let failure = if word_status == PaymentStatus::Succeeded { None } else { failure(&r) };
+    let (status, next_action) =
+        customer_step(word_status, state, r.redirect_url, r.external_refs, shown);
     let state = r.state.unwrap_or_default();
     let mut p = Payment::new(PaymentId::new(r.id), provider.clone(), status, state, amount);
-    if status == PaymentStatus::Succeeded {
+    match status {
         // `amount`/`currency` is what was finally sent to (and settled by) the provider; for
         // some methods it differs from the request.
-        p.amount_received = wire;
+        PaymentStatus::Succeeded => p.amount_received = wire,
+        // An `AUTHORIZED` deposit's `amount` is what a capture without an amount takes ("the
+        // authorized payment amount"). In another currency than the payment's (conversion) it
+        // cannot be compared with `amount`, so it is left out.
+        PaymentStatus::RequiresCapture => {
+            p.amount_capturable = wire.filter(|w| w.currency() == amount.currency());
+        }
+        _ => {}
     }
     p.capture_mode =
         r.pre_auth.map(|pre| if pre { CaptureMode::Manual } else { CaptureMode::Automatic });
@@ -274,25 +301,36 @@ fn payment(
     Ok(p)
 }
 
-fn next_action(
-    redirect: Option<String>,
-    refs: Option<serde_json::Map<String, serde_json::Value>>,
+/// The status and next action of a deposit, from its state word's status and what the answer
+/// says the customer must do (the table in [`payment_status`]): `next_action` only ever goes
+/// with `RequiresAction`.
+fn customer_step(
     status: PaymentStatus,
     state: &str,
+    redirect: Option<String>,
+    refs: Option<serde_json::Map<String, serde_json::Value>>,
     shown: Shown,
-) -> Option<NextAction> {
-    if status.is_final() {
-        return None;
+) -> (PaymentStatus, Option<NextAction>) {
+    let redirect = redirect.filter(|u| !u.is_empty()).map(|url| NextAction::Redirect { url });
+    let refs = refs
+        .filter(|m| !m.is_empty())
+        .map(|m| NextAction::Instructions { data: serde_json::Value::Object(m) });
+    match (state, shown) {
+        ("CHECKOUT", Shown::Checkout) => (status, redirect.or(refs)),
+        ("CHECKOUT", Shown::Instructions) => (status, refs.or(redirect)),
+        // After the checkout page (or the host-to-host step) the deposit waits for the
+        // customer only where the answer says what they must do; a `redirectUrl` on a later
+        // read is the checkout page they already went through.
+        ("PENDING", Shown::Checkout) => match refs {
+            Some(action) => (PaymentStatus::RequiresAction, Some(action)),
+            None => (status, None),
+        },
+        ("PENDING", Shown::Instructions) => match refs.or(redirect) {
+            Some(action) => (PaymentStatus::RequiresAction, Some(action)),
+            None => (status, None),
+        },
+        _ => (status, None),
     }
-    let redirect = redirect.filter(|u| !u.is_empty());
-    let refs = refs.filter(|m| !m.is_empty());
-    if state == "CHECKOUT" && shown == Shown::Checkout && redirect.is_some() {
-        return redirect.map(|url| NextAction::Redirect { url });
-    }
-    if let Some(refs) = refs {
-        return Some(NextAction::Instructions { data: serde_json::Value::Object(refs) });
-    }
-    redirect.map(|url| NextAction::Redirect { url })
 }
 
 /// The `externalRefs` of a host-to-host deposit (payment instructions for the customer), as
@@ -343,29 +381,88 @@ pub(crate) fn expect_type(r: &PaymentResult, want: PaymentType) -> Result<()> {
     }
 }
 
-/// What a refund without an amount refunds: the whole `amount`/`currency` of its parent.
+/// What a deposit took in the currency of its request, which is the currency its refunds are
+/// asked in (crate docs, "Refunds"): `customerAmount`/`customerCurrency` when the gateway
+/// converted the deposit, else `amount`/`currency`.
 pub(crate) fn refundable(parent: &PaymentResult, id: &PaymentId) -> Result<Money> {
-    match (parent.amount.as_deref(), parent.currency.as_deref()) {
-        (Some(raw), Some(currency)) => wire_money(raw, currency),
+    let unreadable = |e: Error| {
+        Error::invalid_request(format!(
+            "the amount of payment {id} cannot be read ({}): give the refund an amount",
+            e.message()
+        ))
+    };
+    let customer = (parent.customer_amount.as_deref(), parent.customer_currency.as_deref());
+    let wire = (parent.amount.as_deref(), parent.currency.as_deref());
+    match (customer, wire) {
+        ((Some(raw), Some(currency)), _) | (_, (Some(raw), Some(currency))) => {
+            wire_money(raw, currency).map_err(unreadable)
+        }
         _ => Err(Error::invalid_request(format!(
             "payment {id} has no amount to refund: give the refund an amount"
         ))),
     }
 }
 
-/// The refund `create_refund` made, with the caller's amount, parent and reason.
+/// Adds to `refunded` the refunds of deposit `parent` on one page of the list route that still
+/// count against it (every state but `DECLINED` and `CANCELLED`, pending ones included, as the
+/// gateway counts them), each in the currency of its request. Payments of another type or
+/// another parent are skipped, and so is a refund that names no parent (nothing ties it to
+/// this deposit). A refund of this deposit whose amount cannot be read in `refunded`'s
+/// currency makes the remainder unknown: `InvalidRequest`, nothing is sent.
+pub(crate) fn add_refunds(
+    mut refunded: Money,
+    page: &[PaymentResult],
+    parent: &PaymentId,
+) -> Result<Money> {
+    for r in page {
+        let is_refund = r.payment_type.as_deref() == Some(PaymentType::Refund.as_str());
+        let of_parent = r.parent_payment_id.as_deref() == Some(parent.as_str());
+        let counts = !matches!(r.state.as_deref(), Some("DECLINED" | "CANCELLED"));
+        if !(is_refund && of_parent && counts) {
+            continue;
+        }
+        let amount = refundable(r, parent)
+            .ok()
+            .filter(|m| m.currency() == refunded.currency())
+            .and_then(|m| refunded.checked_add(m).ok());
+        refunded = amount.ok_or_else(|| {
+            Error::invalid_request(format!(
+                "refund {} of payment {parent} has no amount in {}, so what is left to refund \
+                 is unknown: give the refund an amount",
+                r.id,
+                refunded.currency().code()
+            ))
+        })?;
+    }
+    Ok(refunded)
+}
+
+/// What is left to refund: `total` less `refunded`; nothing left is refused before sending.
+pub(crate) fn remainder(total: Money, refunded: Money, parent: &PaymentId) -> Result<Money> {
+    match total.checked_sub(refunded) {
+        Ok(left) if left.amount_minor() > 0 => Ok(left),
+        _ => Err(Error::invalid_request(format!(
+            "nothing is left to refund of payment {parent}: {refunded} of {total} is refunded \
+             or being refunded"
+        ))),
+    }
+}
+
+/// The refund `create_refund` made (or found), with the caller's parent and reason, and the
+/// amount it asked for when it sent one.
 pub(crate) fn created_refund(
     provider: &ProviderId,
     r: &PaymentResult,
     req: &CreateRefund,
-    amount: Money,
+    amount: Option<Money>,
 ) -> Result<Refund> {
-    let mut refund = to_refund(provider, r, Some(amount), Some(&req.payment_id))?;
+    let mut refund = to_refund(provider, r, amount, Some(&req.payment_id))?;
     refund.reason = req.reason.as_ref().map(|r| r.as_text().to_owned());
     Ok(refund)
 }
 
-/// A `REFUND` payment as a core [`Refund`].
+/// A `REFUND` payment as a core [`Refund`]. Its amount is the requested one: the caller's when
+/// known, else `customerAmount` (the refund was converted), else `amount`.
 pub(crate) fn to_refund(
     provider: &ProviderId,
     r: &PaymentResult,
@@ -381,11 +478,7 @@ pub(crate) fn to_refund(
             return Err(Error::invalid_response(format!("refund {} has no parentPaymentId", r.id)));
         }
     };
-    let wire = optional_money(r.amount.as_deref(), r.currency.as_deref())?;
-    let amount = match requested.or(wire) {
-        Some(m) => m,
-        None => requested_amount(r, None)?.0,
-    };
+    let (amount, _) = requested_amount(r, requested)?;
     let mut refund =
         Refund::new(RefundId::new(&r.id), provider.clone(), payment_id, status, state, amount);
     refund.merchant_refund_id = r.reference_id.clone();
