@@ -85,7 +85,12 @@ async fn checkout(
     } else {
         "-".to_owned()
     };
-    Ok([payment.id.to_string(), payment.status.to_string(), payment.amount.to_string(), refund])
+    Ok([
+        payment.id.to_string(),
+        payment.status.to_string(),
+        payment.amount.map_or_else(|| "-".to_owned(), |m| m.to_string()),
+        refund,
+    ])
 }
 
 fn billing() -> BillingDetails {

@@ -272,7 +272,7 @@ struct Want {
 fn check(o: &Observed, want: &Want) -> Result<(), String> {
     match (&o.result, want.error) {
         (Ok(p), None) => {
-            ensure!(p.amount == usd(1050), "answer amount {}", p.amount);
+            ensure!(p.amount == Some(usd(1050)), "answer amount {:?}", p.amount);
         }
         (Err(e), Some(kind)) => {
             ensure!(e.kind() == kind, "error kind {} (want {kind}): {e}", e.kind());

@@ -571,14 +571,18 @@ fn connector_and(
 /// A well-formed event must be accepted and keep its id, status word and amount.
 fn check_expected(c: Connector, case: &Case, event: Option<&WebhookEvent>) {
     let Some(expect) = &case.expect else { return };
+    // An empty id names nothing: a connector may keep such an event as `Other`, noted.
+    if expect.id.is_empty() {
+        return;
+    }
     let body = String::from_utf8_lossy(&case.body);
     let Some(event) = event else { panic!("{c:?}: a well-formed event was refused: {body}") };
     let (id, raw_status, minor) = match (&event.resource, expect.refund) {
         (WebhookResource::Payment(p), false) => {
-            (p.id.as_str(), &p.raw_status, p.amount.amount_minor())
+            (p.id.as_str(), &p.raw_status, p.amount.map(|m| m.amount_minor()))
         }
         (WebhookResource::Refund(r), true) => {
-            (r.id.as_str(), &r.raw_status, r.amount.amount_minor())
+            (r.id.as_str(), &r.raw_status, Some(r.amount.amount_minor()))
         }
         (other, _) => panic!(
             "{c:?}: expected a {} from {body}, got {other:?}",
@@ -587,14 +591,14 @@ fn check_expected(c: Connector, case: &Case, event: Option<&WebhookEvent>) {
     };
     assert_eq!(id, expect.id, "{c:?}: id changed; body {body}");
     assert_eq!(raw_status, &expect.raw_status, "{c:?}: status word changed; body {body}");
-    assert_eq!(minor, expect.amount_minor, "{c:?}: amount changed; body {body}");
+    assert_eq!(minor, Some(expect.amount_minor), "{c:?}: amount changed; body {body}");
 }
 
 proptest! {
     #![proptest_config(config())]
 
     /// Structured events, correctly signed: well-formed ones accepted and mapped faithfully,
-    /// the rest refused as `BadPayload`.
+    /// the rest read with notes of what is missing (only a body that is not JSON is refused).
     #[test]
     fn signed_structured_events((c, case) in connector_and(event_for)) {
         let event = harness::signed_webhook(c, &case.body);
@@ -696,11 +700,11 @@ fn harness_reaches_every_parser() {
         let event = harness::signed_webhook(c, body.as_bytes());
         let event = event.unwrap_or_else(|| panic!("{c:?}: sample event refused"));
         let minor = match &event.resource {
-            WebhookResource::Payment(p) => p.amount.amount_minor(),
-            WebhookResource::Refund(r) => r.amount.amount_minor(),
+            WebhookResource::Payment(p) => p.amount.map(|m| m.amount_minor()),
+            WebhookResource::Refund(r) => Some(r.amount.amount_minor()),
             WebhookResource::Other => panic!("{c:?}: sample event without its resource"),
         };
-        assert_eq!(minor, 6540, "{c:?}");
+        assert_eq!(minor, Some(6540), "{c:?}");
         // The same body, unsigned, is refused.
         let mut data = vec![c as u8];
         data.extend_from_slice(b"\n\n");

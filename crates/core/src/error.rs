@@ -31,8 +31,13 @@ pub enum ErrorKind {
     Transport,
     /// The gateway answered something we cannot read (not JSON, truncated, missing fields).
     InvalidResponse,
-    /// A webhook failed verification (see [`Error::webhook_failure`]).
+    /// A webhook failed verification (see [`Error::webhook_failure`]). The only error a
+    /// webhook's content cannot cause: once its signature checks out, it is read.
     WebhookSignature,
+    /// A webhook's signature checks out but its body is not JSON, so there is no event to
+    /// read. Answer the gateway with an error: its redelivery, or the body kept from the
+    /// request, is all that is left of it.
+    WebhookNotJson,
     /// The client is misconfigured (key for the wrong environment, bad base URL).
     Configuration,
 }
@@ -53,6 +58,7 @@ impl ErrorKind {
             Self::Transport => "transport",
             Self::InvalidResponse => "invalid_response",
             Self::WebhookSignature => "webhook_signature",
+            Self::WebhookNotJson => "webhook_not_json",
             Self::Configuration => "configuration",
         }
     }
@@ -88,9 +94,6 @@ pub enum WebhookFailure {
     /// [`MAX_SIGNATURE_HEADER_BYTES`](crate::webhook::MAX_SIGNATURE_HEADER_BYTES)).
     #[error("too many signatures")]
     TooManySignatures,
-    /// Signature valid, but the body is not the documented event shape.
-    #[error("payload unreadable")]
-    BadPayload,
     /// The event id was already processed (reported by an `EventStore`).
     #[error("duplicate event")]
     Duplicate,
@@ -338,6 +341,14 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl Error {
+    /// `true` when the error comes from an amount [`Money`](crate::Money) cannot hold (a
+    /// currency outside ISO 4217, too many decimals, an amount out of range).
+    pub fn is_money_error(&self) -> bool {
+        std::error::Error::source(self).is_some_and(|s| s.is::<MoneyError>())
     }
 }
 

@@ -32,9 +32,10 @@ pub use ids::{CustomerId, EventId, IdempotencyKey, PaymentId, ProviderId, Refund
 pub use iso_currency::Currency;
 pub use model::{
     Address, BillingDetails, CaptureMode, Customer, CustomerDetails, Failure, Metadata, NextAction,
-    OrderLine, Page, PageCursor, Payment, Phone, Refund, WebhookEvent, WebhookResource,
+    OrderLine, Page, PageCursor, Payment, Phone, Refund, Unread, UnreadProblem, WebhookEvent,
+    WebhookResource,
 };
-pub use money::{Money, MoneyError, currency_exponent, parse_currency};
+pub use money::{GatewayAmount, Money, MoneyError, currency_exponent, parse_currency};
 pub use provider::{Capabilities, Operation, PaymentProvider};
 pub use raw_json::RawJson;
 pub use request::{

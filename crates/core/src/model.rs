@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::{
-    CustomerId, DeclineCode, EventId, EventKind, Money, PaymentId, PaymentStatus, ProviderId,
-    RefundId, RefundStatus,
+    CustomerId, DeclineCode, EventId, EventKind, GatewayAmount, Money, PaymentId, PaymentStatus,
+    ProviderId, RefundId, RefundStatus,
 };
 
 /// Free-form string metadata, kept in key order so it serializes deterministically.
@@ -164,8 +164,15 @@ pub struct Payment {
     pub status: PaymentStatus,
     /// The gateway's own status word.
     pub raw_status: String,
-    /// The amount requested.
-    pub amount: Money,
+    /// The amount requested. `None` only when the gateway states it in a form [`Money`]
+    /// cannot hold (a currency outside ISO 4217, such as a cryptocurrency, or more decimals
+    /// than ISO 4217 gives the currency); [`gateway_amount`](Payment::gateway_amount) then
+    /// holds it exactly.
+    pub amount: Option<Money>,
+    /// The gateway's own figure and currency code, exactly as it stated them, when `amount` or
+    /// `amount_received` cannot hold them (see [`GatewayAmount`]); `None` otherwise.
+    #[serde(default)]
+    pub gateway_amount: Option<GatewayAmount>,
     /// What the gateway says was finally charged, where it says; can differ from `amount`
     /// (currency conversion, partial authorization).
     pub amount_received: Option<Money>,
@@ -205,12 +212,25 @@ impl Payment {
         raw_status: impl Into<String>,
         amount: Money,
     ) -> Self {
+        Self::with_amount(id, provider, status, raw_status, Some(amount))
+    }
+
+    /// A payment whose requested amount may be one [`Money`] cannot hold (`None`: set
+    /// [`gateway_amount`](Payment::gateway_amount)); everything else empty.
+    pub fn with_amount(
+        id: PaymentId,
+        provider: ProviderId,
+        status: PaymentStatus,
+        raw_status: impl Into<String>,
+        amount: Option<Money>,
+    ) -> Self {
         Payment {
             id,
             provider,
             status,
             raw_status: raw_status.into(),
             amount,
+            gateway_amount: None,
             amount_received: None,
             amount_capturable: None,
             amount_captured: None,
@@ -224,6 +244,54 @@ impl Payment {
             metadata: Metadata::new(),
             created_at: None,
         }
+    }
+
+    /// The first way this payment breaks the field rules of the contract (see
+    /// [`PaymentStatus`]), or `None` when it keeps them: `next_action` set exactly when
+    /// `RequiresAction`; `amount_capturable` set when `RequiresCapture`, and only then or when
+    /// `PartiallyCaptured`; `failure` set when `Failed`; an amount in `amount` or
+    /// `gateway_amount`. Every connector's tests check the payments it reads with it.
+    ///
+    /// ```
+    /// use paymux_core::{Currency, Money, NextAction, Payment, PaymentId, PaymentStatus, ProviderId};
+    /// let mut p = Payment::new(
+    ///     PaymentId::new("pay_1"),
+    ///     ProviderId::new("demo"),
+    ///     PaymentStatus::Processing,
+    ///     "pending",
+    ///     Money::from_minor(1000, Currency::EUR)?,
+    /// );
+    /// assert_eq!(p.contract_breach(), None);
+    /// p.next_action = Some(NextAction::Redirect { url: "https://pay.example/p/1".into() });
+    /// assert!(p.contract_breach().is_some()); // a redirect, but not `RequiresAction`
+    /// # Ok::<(), paymux_core::MoneyError>(())
+    /// ```
+    pub fn contract_breach(&self) -> Option<String> {
+        use PaymentStatus as S;
+        let status = self.status;
+        let breach = |what: &str| Some(format!("{} payment {}: {what}", status, self.id));
+        if (status == S::RequiresAction) != self.next_action.is_some() {
+            return breach("`next_action` must be set exactly when the status is requires_action");
+        }
+        // A payment whose amount Money cannot hold has no capturable Money either.
+        if status == S::RequiresCapture && self.amount.is_some() && self.amount_capturable.is_none()
+        {
+            return breach("`amount_capturable` must be set when the status is requires_capture");
+        }
+        if !matches!(status, S::RequiresCapture | S::PartiallyCaptured)
+            && self.amount_capturable.is_some()
+        {
+            return breach("`amount_capturable` is only for requires_capture/partially_captured");
+        }
+        if status == S::Failed && self.failure.is_none() {
+            return breach("`failure` must be set when the status is failed");
+        }
+        if self.amount.is_none() && self.gateway_amount.is_none() {
+            return breach(
+                "the amount must be in `amount` or, when Money cannot hold it, in `gateway_amount`",
+            );
+        }
+        None
     }
 
     /// The normalized decline code, if the payment failed with one.
@@ -364,4 +432,49 @@ pub struct WebhookEvent {
     pub resource: WebhookResource,
     /// The whole body exactly as sent (parsed lazily), for fields outside the model.
     pub raw: crate::RawJson,
+    /// What could not be read into the model, with where and why. Empty when the event was
+    /// read whole; otherwise `resource` is partial or [`WebhookResource::Other`] and `raw`
+    /// holds everything. A verified event is never refused for its content.
+    #[serde(default)]
+    pub unread: Vec<Unread>,
+}
+
+/// A part of a verified webhook body that could not be read into the model.
+///
+/// The event is still delivered (see [`WebhookEvent::unread`]); this says what is missing
+/// from it so that a handler can decide, for instance, to fetch the resource instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Unread {
+    /// Where in the body, as a JSON Pointer (RFC 6901): `/content/object/amount`.
+    pub pointer: String,
+    /// What is wrong with it.
+    pub problem: UnreadProblem,
+    /// The reader's explanation, for people (never a value from the body).
+    pub detail: String,
+}
+
+impl Unread {
+    /// A note that the part at `pointer` could not be read.
+    pub fn new(
+        pointer: impl Into<String>,
+        problem: UnreadProblem,
+        detail: impl Into<String>,
+    ) -> Self {
+        Unread { pointer: pointer.into(), problem, detail: detail.into() }
+    }
+}
+
+/// Why a part of a webhook body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UnreadProblem {
+    /// Absent, although the model needs it (the gateway may leave it out for this event).
+    Missing,
+    /// Present, but not of the documented type or shape.
+    Invalid,
+    /// Well-formed, but outside what the model can hold (a currency outside ISO 4217, more
+    /// decimals than the currency has).
+    Unsupported,
 }

@@ -80,6 +80,54 @@ impl From<Money> for MoneyRepr {
     }
 }
 
+/// An amount exactly as a gateway stated it, in the currency code it used, for figures
+/// [`Money`] cannot hold: a currency outside ISO 4217 (a cryptocurrency symbol such as `BTC`)
+/// or more decimals than ISO 4217 gives the currency (`10.125 EUR`).
+///
+/// It is a record of what the gateway said, not money to compute with: there is no
+/// arithmetic on it, and the code is not checked against any list.
+///
+/// ```
+/// use paymux_core::{Decimal, GatewayAmount};
+/// let btc = GatewayAmount::new(Decimal::new(12345, 8), "BTC");
+/// assert_eq!(btc.to_string(), "0.00012345 BTC");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GatewayAmount {
+    /// The figure, with every decimal the gateway sent.
+    pub value: Decimal,
+    /// The currency code as the gateway wrote it.
+    pub currency: String,
+}
+
+impl GatewayAmount {
+    /// The gateway's `value` in its `currency`.
+    pub fn new(value: Decimal, currency: impl Into<String>) -> Self {
+        GatewayAmount { value, currency: currency.into() }
+    }
+
+    /// The same amount as [`Money`], where `Money` holds it exactly: an ISO 4217 currency (in
+    /// any letter case) with a minor unit, and no more decimals than it has.
+    ///
+    /// ```
+    /// use paymux_core::{Currency, Decimal, GatewayAmount, Money};
+    /// let eur = GatewayAmount::new(Decimal::new(1050, 2), "EUR");
+    /// assert_eq!(eur.to_money()?, Money::from_minor(1050, Currency::EUR)?);
+    /// assert!(GatewayAmount::new(Decimal::new(10125, 3), "EUR").to_money().is_err());
+    /// assert!(GatewayAmount::new(Decimal::new(12345, 8), "BTC").to_money().is_err());
+    /// # Ok::<(), paymux_core::MoneyError>(())
+    /// ```
+    pub fn to_money(&self) -> Result<Money, MoneyError> {
+        Money::from_major(self.value, parse_currency(&self.currency)?)
+    }
+}
+
+impl fmt::Display for GatewayAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value, self.currency)
+    }
+}
+
 /// The number of decimal places of `currency`, or an error for currencies without a minor unit.
 pub fn currency_exponent(currency: Currency) -> Result<u16, MoneyError> {
     currency.exponent().ok_or(MoneyError::NoMinorUnit(currency.code()))

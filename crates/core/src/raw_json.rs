@@ -42,6 +42,18 @@ impl RawJson {
         std::str::from_utf8(bytes).ok().map(Self::new)
     }
 
+    /// Keeps a body received as bytes when it is a JSON document that reads back whole (the
+    /// checks of [`RawJson::from_bytes`], and a parse into a [`Value`], kept for
+    /// [`value`](RawJson::value)); `None` otherwise (not UTF-8, too deep, not JSON, or a
+    /// number no reader holds such as `1e999999`).
+    pub fn parse(bytes: &[u8]) -> Option<Self> {
+        let raw = Self::from_bytes(bytes)?;
+        let value: Value = serde_json::from_str(raw.as_str()).ok()?;
+        // Just made, so never set before.
+        let _ = raw.parsed.set(value);
+        Some(raw)
+    }
+
     /// The exact text.
     pub fn as_str(&self) -> &str {
         &self.text

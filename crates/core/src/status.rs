@@ -4,9 +4,28 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Where a payment stands, the same for every gateway.
+/// Where a payment stands, the same for every gateway: **the contract**.
 ///
-/// Each [`Payment`](crate::Payment) also keeps the gateway's own word in `raw_status`.
+/// Every connector maps its gateway's words onto these, so that business code branches on the
+/// status and never on the gateway. Each [`Payment`](crate::Payment) also keeps the gateway's
+/// own word in `raw_status`; each connector's docs hold the table from its gateway's words to
+/// these, and its tests check every row.
+///
+/// | status | what it means | what the caller does | fields set |
+/// |---|---|---|---|
+/// | `RequiresPaymentMethod` | created, no payment method yet (or the last one failed and another may be tried) | attach a method, or let the customer pick one | |
+/// | `RequiresConfirmation` | method attached, the gateway waits for a confirm call | call `confirm_payment` | |
+/// | `RequiresAction` | the **customer** must act: a hosted page, 3-D Secure, a bank step, payment instructions | send the customer where `next_action` says; wait for the webhook or poll | `next_action`, always and only here |
+/// | `Processing` | the gateway is working on it, or holds it (fraud or manual review, reconciliation); nothing for the customer to do | wait for the webhook or poll; never ship yet | |
+/// | `RequiresCapture` | authorized, waiting for a capture (for `amount_capturable`, which a partial authorization puts below `amount`) | `capture_payment` (at most `amount_capturable`) or `cancel_payment` | `amount_capturable` (unless the amount is one `Money` cannot hold: see `gateway_amount`) |
+/// | `PartiallyCaptured` | part of the authorization captured; more may follow | capture more, or leave it | `amount_captured` where the gateway says |
+/// | `Succeeded` | money taken; final | fulfil the order | |
+/// | `Failed` | declined or errored; final | ask for another method; `failure` says why | `failure` |
+/// | `Cancelled` | cancelled or voided before money was kept; final | release the order | |
+/// | `Expired` | never completed in time (abandoned page, authorization lapsed); final | release the order, or start a new payment | |
+///
+/// The field rules are checked by [`Payment::contract_breach`](crate::Payment::contract_breach).
+///
 /// **Rule for unknown words** (applied by every connector): a word a connector does not know maps
 /// to [`PaymentStatus::Processing`], a non-final state, so it is never mistaken for money
 /// received, and the word itself is kept in `raw_status`.
@@ -17,17 +36,19 @@ pub enum PaymentStatus {
     RequiresPaymentMethod,
     /// Details attached, waiting for a confirm call.
     RequiresConfirmation,
-    /// The customer must act: redirect, 3-D Secure, bank step. See `next_action`.
+    /// The customer must act: redirect, 3-D Secure, bank step. See `next_action`, which is set
+    /// exactly in this status. A payment held for the merchant's review is `Processing`.
     RequiresAction,
-    /// The gateway is working on it; the outcome is not known yet.
+    /// The gateway is working on it or holds it; the outcome is not known yet and the customer
+    /// has nothing to do.
     Processing,
-    /// Authorized, waiting for a (manual) capture.
+    /// Authorized, waiting for a (manual) capture of at most `amount_capturable`.
     RequiresCapture,
     /// Part of the authorized amount captured; more may follow.
     PartiallyCaptured,
     /// Money taken. Final.
     Succeeded,
-    /// Declined or errored. Final.
+    /// Declined or errored. Final. `failure` says why.
     Failed,
     /// Cancelled or voided before capture. Final.
     Cancelled,
@@ -178,6 +199,25 @@ macro_rules! open_vocabulary {
 
 open_vocabulary! {
     /// What a webhook event says happened, the same for every gateway.
+    ///
+    /// An event about a payment carries it (as far as the body does) in
+    /// [`WebhookResource::Payment`](crate::WebhookResource::Payment), and its kind agrees with
+    /// the payment's status as the table says; the status, not the kind, is what to act on
+    /// (events can arrive out of order: fetch the payment when in doubt).
+    ///
+    /// | kind | what happened | the payment's status |
+    /// |---|---|---|
+    /// | `PaymentSucceeded` | money taken | `Succeeded` |
+    /// | `PaymentFailed` | declined or errored | `Failed` |
+    /// | `PaymentCancelled` | cancelled or voided | `Cancelled` |
+    /// | `PaymentAuthorized` | authorized (in full or in part), waiting for capture | `RequiresCapture` |
+    /// | `PaymentCaptured` | a capture went through | `PartiallyCaptured` or `Succeeded` |
+    /// | `PaymentProcessing` | in progress, or held for review: nothing for the customer to do | `Processing` |
+    /// | `PaymentActionRequired` | the customer must act | `RequiresAction` |
+    /// | `PaymentExpired` | never completed in time | `Expired` |
+    /// | `RefundSucceeded`, `RefundFailed` | a refund settled or failed | (a refund) |
+    /// | `Dispute*`, `Payout*`, `Mandate*` | about a dispute, payout or mandate | (resource `Other`: see `raw`) |
+    /// | `Other(word)` | a word outside this list, kept as sent (`""` when the body has none) | |
     pub enum EventKind {
         /// Payment completed: money taken.
         PaymentSucceeded => "payment_succeeded",
@@ -185,13 +225,13 @@ open_vocabulary! {
         PaymentFailed => "payment_failed",
         /// Payment cancelled or voided.
         PaymentCancelled => "payment_cancelled",
-        /// Payment authorized, waiting for capture.
+        /// Payment authorized (in full or in part), waiting for capture.
         PaymentAuthorized => "payment_authorized",
         /// A (partial) capture went through.
         PaymentCaptured => "payment_captured",
-        /// Payment in progress.
+        /// Payment in progress, or held for the merchant's review; nothing for the customer.
         PaymentProcessing => "payment_processing",
-        /// The customer must act (redirect, 3-D Secure).
+        /// The customer must act (redirect, 3-D Secure, instructions).
         PaymentActionRequired => "payment_action_required",
         /// Payment expired.
         PaymentExpired => "payment_expired",
@@ -231,6 +271,37 @@ open_vocabulary! {
         MandateActive => "mandate_active",
         /// A mandate was revoked.
         MandateRevoked => "mandate_revoked",
+    }
+}
+
+impl EventKind {
+    /// The kind of an event about a payment now in `status` (the table of [`EventKind`]), for
+    /// events whose name says only that something happened to a payment (`payment.created`):
+    /// `RequiresAction` is `PaymentActionRequired`, `RequiresCapture` `PaymentAuthorized`,
+    /// `PartiallyCaptured` `PaymentCaptured`, each final status its own kind, and the states
+    /// before a result (`RequiresPaymentMethod`, `RequiresConfirmation`, `Processing`)
+    /// `PaymentProcessing`.
+    ///
+    /// ```
+    /// use paymux_core::{EventKind, PaymentStatus};
+    /// assert_eq!(
+    ///     EventKind::for_payment(PaymentStatus::RequiresAction),
+    ///     EventKind::PaymentActionRequired
+    /// );
+    /// ```
+    pub fn for_payment(status: PaymentStatus) -> EventKind {
+        match status {
+            PaymentStatus::RequiresPaymentMethod
+            | PaymentStatus::RequiresConfirmation
+            | PaymentStatus::Processing => EventKind::PaymentProcessing,
+            PaymentStatus::RequiresAction => EventKind::PaymentActionRequired,
+            PaymentStatus::RequiresCapture => EventKind::PaymentAuthorized,
+            PaymentStatus::PartiallyCaptured => EventKind::PaymentCaptured,
+            PaymentStatus::Succeeded => EventKind::PaymentSucceeded,
+            PaymentStatus::Failed => EventKind::PaymentFailed,
+            PaymentStatus::Cancelled => EventKind::PaymentCancelled,
+            PaymentStatus::Expired => EventKind::PaymentExpired,
+        }
     }
 }
 

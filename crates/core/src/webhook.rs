@@ -35,6 +35,9 @@ use sha2::{Sha256, Sha512};
 
 use crate::{Error, EventId, ProviderId, Result, WebhookFailure};
 
+mod reading;
+pub use reading::EventReader;
+
 /// Bodies above this size are refused before any HMAC work (1 MiB).
 pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
 

@@ -18,6 +18,10 @@ const MAX_LIMIT: u32 = 100;
 fn set_status(payment: &mut Payment, status: PaymentStatus) {
     payment.status = status;
     payment.raw_status = status.as_str().to_owned();
+    // The contract: a capturable amount only while something can be captured.
+    if !matches!(status, PaymentStatus::RequiresCapture | PaymentStatus::PartiallyCaptured) {
+        payment.amount_capturable = None;
+    }
 }
 
 /// Runs the authorization step per the record's plan.
@@ -41,10 +45,11 @@ fn authorize(rec: &mut PaymentRecord) {
         });
         set_status(p, PaymentStatus::Failed);
     } else if p.capture_mode == Some(CaptureMode::Manual) {
+        p.amount_capturable = Some(rec.amount);
         set_status(p, PaymentStatus::RequiresCapture);
     } else {
-        p.amount_captured = Some(p.amount);
-        p.amount_received = Some(p.amount);
+        p.amount_captured = Some(rec.amount);
+        p.amount_received = Some(rec.amount);
         set_status(p, PaymentStatus::Succeeded);
     }
 }
@@ -120,7 +125,7 @@ impl State {
             PaymentStatus::RequiresPaymentMethod
         };
         set_status(&mut payment, status);
-        let mut rec = PaymentRecord { payment, plan, action_done: false };
+        let mut rec = PaymentRecord { payment, amount: req.amount, plan, action_done: false };
         if req.confirm {
             authorize(&mut rec);
         }
@@ -150,7 +155,7 @@ impl State {
         match before {
             PaymentStatus::RequiresPaymentMethod | PaymentStatus::RequiresConfirmation => {
                 if let Some(method) = &req.payment_method {
-                    rec.plan = Some(triggers::plan(method, &rec.payment.amount));
+                    rec.plan = Some(triggers::plan(method, &rec.amount));
                 }
                 if rec.plan.is_none() {
                     return Err(invalid(format!(
@@ -185,7 +190,7 @@ impl State {
         if before != PaymentStatus::RequiresCapture {
             return Err(conflict(format!("cannot capture payment {id} in status {before}")));
         }
-        let authorized = self.payments[idx].payment.amount;
+        let authorized = self.payments[idx].amount;
         let amount = req.amount.unwrap_or(authorized);
         if amount.currency() != authorized.currency() {
             return Err(invalid(format!(

@@ -26,12 +26,12 @@ impl State {
             return Ok(r);
         }
         let idx = self.payment_index(id)?;
-        let payment = &self.payments[idx].payment;
+        let (payment, requested) = (&self.payments[idx].payment, self.payments[idx].amount);
         if payment.status != PaymentStatus::Succeeded {
             let status = payment.status;
             return Err(conflict(format!("cannot refund payment {id} in status {status}")));
         }
-        let zero = Money::zero(payment.amount.currency())?;
+        let zero = Money::zero(requested.currency())?;
         let captured = payment.amount_captured.unwrap_or(zero);
         let refunded = payment.amount_refunded.unwrap_or(zero);
         let remaining = captured.checked_sub(refunded)?;

@@ -4,7 +4,7 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
 use paymux_core::{
-    Customer, Error, ErrorKind, EventId, EventKind, ExposeSecret, IdempotencyKey, Operation,
+    Customer, Error, ErrorKind, EventId, EventKind, ExposeSecret, IdempotencyKey, Money, Operation,
     Payment, PaymentId, PaymentStatus, ProviderId, Refund, Result, SecretString, WebhookResource,
 };
 
@@ -16,6 +16,8 @@ use crate::webhook::{self, MockWebhook};
 #[derive(Debug)]
 pub(crate) struct PaymentRecord {
     pub(crate) payment: Payment,
+    /// The amount requested (the mock holds only amounts `Money` holds).
+    pub(crate) amount: Money,
     /// `None` until a payment method is attached.
     pub(crate) plan: Option<Plan>,
     /// The customer completed the redirect step.

@@ -17,12 +17,11 @@
 //! webhook secret.
 
 use paymux_core::http::{HeaderMap, HeaderValue, header};
-use paymux_core::webhook::{self, Algorithm, Encoding};
-use paymux_core::{
-    Error, EventId, EventKind, ProviderId, Result, WebhookEvent, WebhookFailure, WebhookResource,
-};
+use paymux_core::webhook::{self, Algorithm, Encoding, EventReader};
+use paymux_core::{Error, EventId, EventKind, ProviderId, Result, WebhookEvent, WebhookResource};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// The header carrying the signature: hex HMAC-SHA256 over the raw body.
 pub const SIGNATURE_HEADER: &str = "x-mock-signature";
@@ -94,16 +93,13 @@ pub(crate) fn parse(
     webhook::check_body_size(raw_body, webhook::DEFAULT_MAX_BODY)?;
     let signature = webhook::header(headers, SIGNATURE_HEADER)?;
     webhook::verify(Algorithm::Sha256, secret, raw_body, signature, Encoding::Hex)?;
-    let bad_payload = |_| Error::webhook(WebhookFailure::BadPayload);
-    let body: Body = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let raw = paymux_core::RawJson::from_bytes(raw_body)
-        .ok_or(Error::webhook(WebhookFailure::BadPayload))?;
-    Ok(WebhookEvent {
-        id: body.id,
-        provider: provider.clone(),
-        kind: body.kind,
-        occurred_at: Some(body.created_at),
-        resource: body.data,
-        raw,
-    })
+    // Verified: from here on nothing is refused but a body that is not JSON.
+    let mut reader = EventReader::new(raw_body).map_err(|e| e.with_provider(provider.clone()))?;
+    let id = reader.event_id("/id");
+    let kind = reader.required::<EventKind>("/type");
+    let occurred_at = reader
+        .required::<String>("/created_at")
+        .and_then(|t| OffsetDateTime::parse(&t, &Rfc3339).ok());
+    let resource = reader.required::<WebhookResource>("/data").unwrap_or(WebhookResource::Other);
+    Ok(reader.finish(id, provider.clone(), kind, occurred_at, resource))
 }

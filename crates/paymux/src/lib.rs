@@ -40,10 +40,11 @@ pub use paymux_core::{
     Address, BillingDetails, CancelPayment, Capabilities, CaptureMode, CapturePayment, Card,
     ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund, Currency, Customer,
     CustomerDetails, CustomerId, Decimal, DeclineCode, Error, ErrorKind, EventId, EventKind,
-    ExposeSecret, Failure, IdempotencyKey, ListPayments, Metadata, Money, MoneyError, NextAction,
-    Operation, OrderLine, Page, PageCursor, Payment, PaymentCustomer, PaymentId, PaymentMethod,
-    PaymentProvider, PaymentStatus, Phone, ProviderId, RawJson, Refund, RefundId, RefundReason,
-    RefundStatus, Result, SecretString, WebhookEvent, WebhookFailure, WebhookResource,
+    ExposeSecret, Failure, GatewayAmount, IdempotencyKey, ListPayments, Metadata, Money,
+    MoneyError, NextAction, Operation, OrderLine, Page, PageCursor, Payment, PaymentCustomer,
+    PaymentId, PaymentMethod, PaymentProvider, PaymentStatus, Phone, ProviderId, RawJson, Refund,
+    RefundId, RefundReason, RefundStatus, Result, SecretString, Unread, UnreadProblem,
+    WebhookEvent, WebhookFailure, WebhookResource,
 };
 
 /// The `http` crate, for the headers of [`PaymentProvider::parse_webhook`].

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use paymux_core::{
-    Error, EventId, EventKind, PaymentProvider, ProviderId, RawJson, Result, WebhookEvent,
-    WebhookFailure, WebhookResource,
+    Error, ErrorKind, EventId, EventKind, PaymentProvider, ProviderId, RawJson, Result, Unread,
+    WebhookEvent, WebhookFailure, WebhookResource,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -472,6 +472,7 @@ struct StoredEvent<'a> {
     #[serde(with = "time::serde::rfc3339::option")]
     occurred_at: Option<OffsetDateTime>,
     resource: &'a WebhookResource,
+    unread: &'a [Unread],
 }
 
 /// The ordering key of an event: its payment (a refund's events count under its payment).
@@ -609,9 +610,11 @@ impl Inbox {
     /// verify is [`WebhookSignature`](paymux_core::ErrorKind::WebhookSignature); a database
     /// that does not answer, `ProviderUnavailable`, so the gateway delivers again later).
     ///
-    /// A body whose signature checks out but that the connector cannot read
-    /// ([`WebhookFailure::BadPayload`]) is not refused: it is stored raw under an id derived
-    /// from its bytes, with `event: None`, for the handler or an operator to look at.
+    /// A body whose signature checks out is never refused: what the connector could not read
+    /// is in the event's `unread` notes, and a body that is not JSON at all
+    /// ([`ErrorKind::WebhookNotJson`](paymux_core::ErrorKind::WebhookNotJson)) is stored raw
+    /// under an id derived from its bytes, with `event: None`, for the handler or an operator
+    /// to look at.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -635,7 +638,7 @@ impl Inbox {
     ) -> Result<Receipt> {
         let parsed = match provider.parse_webhook(headers, raw_body) {
             Ok(event) => Some(event),
-            Err(e) if e.webhook_failure() == Some(WebhookFailure::BadPayload) => None,
+            Err(e) if e.kind() == ErrorKind::WebhookNotJson => None,
             Err(e) => return Err(e),
         };
         let (instance, event_id, resource, kind, event_json) = match &parsed {
@@ -646,6 +649,7 @@ impl Inbox {
                     kind: &event.kind,
                     occurred_at: event.occurred_at,
                     resource: &event.resource,
+                    unread: &event.unread,
                 };
                 let json = serde_json::to_string(&stored).map_err(|e| {
                     Error::invalid_response(format!("paymux-store: cannot store the event: {e}"))

@@ -199,12 +199,17 @@ async fn an_event_that_keeps_failing_is_dead_lettered_then_replayed() {
 }
 
 #[tokio::test]
-async fn a_body_that_verifies_but_does_not_parse_is_kept_and_a_forged_one_is_refused() {
+async fn a_verified_body_is_always_kept_and_a_forged_one_is_refused() {
     for db in TestDb::all("unparsed_and_forged").await {
         let mock = MockProvider::new();
         let inbox = Inbox::new(db.store.clone());
-        let body =
-            br#"{"id":"evt_x","type":"payment_succeeded","data":"not the documented shape"}"#;
+        // Verified JSON of another shape is read, with notes of what is missing.
+        let odd = br#"{"id":"evt_x","type":"payment_succeeded","data":"not the documented shape"}"#;
+        let receipt = inbox.receive(&mock, &mock.sign_webhook(odd), odd).await.unwrap();
+        assert!(receipt.parsed && !receipt.duplicate);
+        assert_eq!(receipt.event_id.as_str(), "evt_x");
+        // A verified body that is not JSON is kept raw under its bytes' digest.
+        let body = b"payment_succeeded evt_y (not JSON)";
         let receipt = inbox.receive(&mock, &mock.sign_webhook(body), body).await.unwrap();
         assert!(!receipt.parsed && !receipt.duplicate);
         assert!(receipt.event_id.as_str().starts_with("unparsed:sha256:"));
@@ -220,8 +225,8 @@ async fn a_body_that_verifies_but_does_not_parse_is_kept_and_a_forged_one_is_ref
             })
             .await
             .unwrap();
-        assert_eq!(*seen.lock().unwrap(), [(true, body.to_vec())]);
-        assert_eq!(inbox.counts().await.unwrap().done, 1);
+        assert_eq!(*seen.lock().unwrap(), [(false, odd.to_vec()), (true, body.to_vec())]);
+        assert_eq!(inbox.counts().await.unwrap().done, 2);
         db.cleanup().await;
     }
 }

@@ -32,11 +32,16 @@ pub struct ErrorDetail {
 ///
 /// The status wins where it is specific (401/403 authentication, 402 declined, 404 not found,
 /// 408 timeout, 409 conflict, 429 rate limited, 5xx provider unavailable). For the generic
-/// 400, 422 and other 4xx the `type` decides: `authentication_error` -> `Authentication`,
-/// `invalid_request` -> `InvalidRequest`, `processing_error` -> `Declined` (the payment
-/// processor refused the operation; the request itself was well formed),
-/// `rate_limit_error` -> `RateLimited`, `api_error` -> `ProviderUnavailable` (the gateway's own
-/// failure), an unknown or absent type -> `InvalidRequest`.
+/// 400, 422 and other 4xx the `type` decides:
+///
+/// | `type` | kind | why |
+/// |---|---|---|
+/// | `authentication_error` | `Authentication` | |
+/// | `invalid_request` | `InvalidRequest` | |
+/// | `processing_error` | `Declined` | the payment processor refused the operation; the request itself was well formed |
+/// | `rate_limit_error` | `RateLimited` | |
+/// | `api_error` | `ProviderUnavailable` | the gateway's own failure |
+/// | anything else | `InvalidRequest` | an unknown or absent type |
 pub fn error_kind(status: StatusCode, error_type: Option<&str>) -> ErrorKind {
     let by_status = kind_for_status(status);
     if by_status != ErrorKind::InvalidRequest {
@@ -58,11 +63,16 @@ pub const BAD_STATE_CODE: &str = "IR_14";
 /// gateway already holds.
 pub const DUPLICATE_CODE: &str = "HE_01";
 
-/// The [`ErrorKind`] for an error `type`, `code` and HTTP status: [`error_kind`], except that
-/// a bad state ([`BAD_STATE_CODE`]) or a duplicate ([`DUPLICATE_CODE`]) with a generic 4xx
-/// status (400, 422, ...; whatever its `type`) is [`ErrorKind::Conflict`], as with 409. A
-/// Hyperswitch backend answers both with HTTP 400, so the status alone would read them as a
+/// The [`ErrorKind`] for an error `type`, `code` and HTTP status: [`error_kind`], except for
+/// the codes below with a generic 4xx status (400, 422, ...; whatever its `type`), which a
+/// Hyperswitch backend answers with HTTP 400, so that the status alone would read them as a
 /// bad request.
+///
+/// | `code` | kind | why |
+/// |---|---|---|
+/// | `IR_14` | `Conflict` | [`BAD_STATE_CODE`]: an illegal state move (capture after cancel, ...) |
+/// | `HE_01` | `Conflict` | [`DUPLICATE_CODE`]: the merchant id is taken ([`is_duplicate`]) |
+/// | anything else | as its `type` | [`error_kind`] |
 pub fn error_kind_for_code(
     status: StatusCode,
     error_type: Option<&str>,

@@ -24,17 +24,23 @@
 //!   the list filters as Hyperswitch takes them (`start_time`/`end_time`, arrays of status
 //!   words and currencies); the merchant ids that make a create idempotent
 //!   ([`id_from_key`]). Answers to the core model ([`to_payment`], [`to_refund`],
-//!   [`to_customer`], [`to_page`]): `next_action` only with `RequiresAction`,
-//!   `amount_capturable` with `RequiresCapture`.
+//!   [`to_customer`], [`to_page`]) keep the core contract: `next_action` exactly with
+//!   `RequiresAction`, `amount_capturable` with `RequiresCapture` (the amount when the gateway
+//!   leaves it out), a [`Failure`](paymux_core::Failure) on every `Failed` payment.
 //! - [`status`]: payment status words ([`payment_status`]), refund status words
-//!   ([`refund_status`]) and webhook `event_type`s ([`event_kind_for`]), each with its table of
-//!   decisions, and the words a list filter sends ([`payment_status_filter`],
-//!   [`refund_status_filter`]).
+//!   ([`refund_status`]) and webhook `event_type`s ([`event_kind`], [`event_kind_for`]), each
+//!   with its table mapping every word the gateways document onto the core contract (the
+//!   tables are tests: `tests/tables.rs` reads them from the source), and the words a list
+//!   filter sends ([`payment_status_filter`], [`refund_status_filter`]). Decline codes:
+//!   [`mapping::decline_code`]'s table; error types and codes: [`error_kind_for_code`]'s.
 //! - [`error`]: the `{"error": {"type", "code", "message"}}` body and [`error_parser`], a
 //!   [`paymux_core::transport::ErrorParser`]; a bad state (`IR_14`) or a duplicate (`HE_01`)
 //!   is a conflict whatever 4xx status it comes with.
-//! - [`webhook`]: `X-Webhook-Signature-512` verification ([`verify_signature`]) and the event
-//!   envelope ([`parse_event`], [`verify_and_parse`]).
+//! - [`webhook`]: two steps. `X-Webhook-Signature-512` verification ([`verify_signature`]),
+//!   the only one that fails with a signature error; then the event envelope ([`parse_event`],
+//!   [`verify_and_parse`]), read with the core's `EventReader`: a verified JSON body is never
+//!   refused for its content (what cannot be read is noted in `WebhookEvent::unread`, the
+//!   resource is then partial or `Other`).
 //!
 //! Unlike a connector's, this crate's wire types are public: they are the vocabulary the two
 //! connector crates share. The `paymux` facade does not re-export them.
@@ -48,7 +54,8 @@
 //!     r#"{"payment_id":"pay_1","status":"succeeded","amount":6540,"currency":"USD"}"#,
 //! ).unwrap();
 //! let payment = to_payment(&ProviderId::new("paymnt"), &wire)?;
-//! assert_eq!(payment.amount.amount_minor(), 6540);
+//! assert_eq!(payment.amount.map(|m| m.amount_minor()), Some(6540));
+//! assert_eq!(payment.contract_breach(), None);
 //! # Ok::<(), paymux_core::Error>(())
 //! ```
 

@@ -160,11 +160,18 @@ pub fn metadata_to_wire(metadata: &Metadata) -> Option<Metadata> {
     (!metadata.is_empty()).then(|| metadata.clone())
 }
 
-/// A processor error code as a normalized [`DeclineCode`], where it is one of the standard
-/// words (`card_declined`, `insufficient_funds`, `expired_card`, ...) or a common alias
-/// (`do_not_honor`, `generic_decline` -> `card_declined`; `lost_card`, `stolen_card` ->
-/// `pick_up_card`; `fraudulent` -> `fraud_suspected`). Other codes give `None`; the gateway's
-/// code is kept beside it in [`Failure::gateway_code`].
+/// A processor error code (a failed payment's `error_code`, a declined request's `code`) as a
+/// normalized [`DeclineCode`]. The family's documents name no decline codes of their own (the
+/// processor's pass through), so the table holds the core words and their common aliases;
+/// the gateway's code is always kept beside it in [`Failure::gateway_code`].
+///
+/// | `error_code` (any case) | decline code | why |
+/// |---|---|---|
+/// | `card_declined`, `insufficient_funds`, `expired_card`, `incorrect_cvc`, `invalid_cvc`, `incorrect_number`, `invalid_number`, `invalid_expiry_date`, `incorrect_zip`, `incorrect_address`, `incorrect_pin`, `processing_error`, `call_issuer`, `pick_up_card`, `config_error`, `test_mode_live_card`, `unsupported_feature`, `invalid_amount`, `fraud_suspected`, `authentication_required` | the same word | a core word |
+/// | `do_not_honor`, `do_not_honour`, `generic_decline`, `declined` | `card_declined` | |
+/// | `lost_card`, `stolen_card`, `pickup_card` | `pick_up_card` | |
+/// | `fraudulent`, `suspected_fraud` | `fraud_suspected` | |
+/// | anything else | none | only `gateway_code` |
 pub fn decline_code(gateway_code: &str) -> Option<DeclineCode> {
     let word = gateway_code.trim().to_ascii_lowercase();
     match word.as_str() {
@@ -482,13 +489,48 @@ pub fn billing_to_wire(b: &BillingDetails) -> BillingData {
 /// `amount_captured`. `next_action` is kept only when the status is
 /// [`RequiresAction`](PaymentStatus::RequiresAction) (the core contract: a payment held for
 /// review or in conflict has nothing for the customer to do): one with `redirect_to_url`
-/// becomes [`NextAction::Redirect`], any other [`NextAction::Instructions`].
+/// becomes [`NextAction::Redirect`], any other [`NextAction::Instructions`]. A customer status
+/// (`requires_customer_action`, `requires_redirection`) without a `next_action` reads as
+/// [`Processing`](PaymentStatus::Processing), as on every gateway: `RequiresAction` always
+/// says where the customer goes, and without that the caller can only wait.
 /// `amount_capturable` is kept only when the status is
 /// [`RequiresCapture`](PaymentStatus::RequiresCapture) (below `amount` after a partial
-/// authorization). An `error_code`/`error_message`, or a `failed` status, gives a [`Failure`].
+/// authorization); when the gateway leaves it out there, it is the amount (Hyperswitch sends
+/// it on every answer, and an authorization that does not say otherwise is for the amount
+/// asked). An `error_code`/`error_message`, or a `failed` status, gives a [`Failure`] (a
+/// failed payment always has one, empty when the gateway says nothing).
+///
+/// An amount that is not money (negative, a currency outside ISO 4217 or without a minor
+/// unit) is an [`InvalidResponse`](paymux_core::ErrorKind::InvalidResponse): the family's
+/// amounts are minor-unit integers in Hyperswitch's ISO currency enum, so such an answer is
+/// not the documented shape. Webhooks read the same object without refusing it
+/// ([`parse_event`](crate::parse_event)).
 pub fn to_payment(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payment> {
-    let amount = money(wire.amount, &wire.currency)?;
     let status = payment_status(&wire.status);
+    let amount = money(wire.amount, &wire.currency)?;
+    let received = wire.amount_received.map(|r| money(r, &wire.currency)).transpose()?;
+    let capturable = wire
+        .amount_capturable
+        .filter(|_| status == PaymentStatus::RequiresCapture)
+        .map(|c| money(c, &wire.currency))
+        .transpose()?;
+    Ok(payment_from_parts(provider, wire, amount, received, capturable))
+}
+
+/// The payment of an answer whose amounts are already read as money (`capturable` only for a
+/// payment awaiting capture): [`to_payment`] reads them strictly, a webhook notes what it
+/// cannot read. The amounts in `wire` are not looked at again.
+pub(crate) fn payment_from_parts(
+    provider: &ProviderId,
+    wire: &PaymentResponse,
+    amount: Money,
+    received: Option<Money>,
+    capturable: Option<Money>,
+) -> Payment {
+    let status = match payment_status(&wire.status) {
+        PaymentStatus::RequiresAction if wire.next_action.is_none() => PaymentStatus::Processing,
+        status => status,
+    };
     let mut p = Payment::new(
         PaymentId::new(wire.payment_id.clone()),
         provider.clone(),
@@ -496,15 +538,11 @@ pub fn to_payment(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payme
         wire.status.clone(),
         amount,
     );
-    if let Some(received) = wire.amount_received {
-        let received = money(received, &wire.currency)?;
-        p.amount_received = Some(received);
-        p.amount_captured = Some(received);
-    }
-    if let Some(capturable) =
-        wire.amount_capturable.filter(|_| status == PaymentStatus::RequiresCapture)
-    {
-        p.amount_capturable = Some(money(capturable, &wire.currency)?);
+    p.amount_received = received;
+    p.amount_captured = received;
+    if status == PaymentStatus::RequiresCapture {
+        // The contract: a payment awaiting capture says how much can be captured.
+        p.amount_capturable = Some(capturable.unwrap_or(amount));
     }
     p.capture_mode = wire.capture_method.as_deref().and_then(capture_mode);
     p.merchant_reference = wire.merchant_order_reference_id.clone();
@@ -524,7 +562,7 @@ pub fn to_payment(provider: &ProviderId, wire: &PaymentResponse) -> Result<Payme
     );
     p.metadata = metadata_from_wire(wire.metadata.as_ref());
     p.created_at = wire.created.as_deref().and_then(parse_time);
-    Ok(p)
+    p
 }
 
 /// A refund answer as a core [`Refund`] held by `provider`.

@@ -159,8 +159,15 @@ pub fn payment_status_word(status: PaymentStatus) -> &'static str {
     }
 }
 
-/// Maps a Hyperswitch refund status word onto [`RefundStatus`]: `succeeded`, `failed`,
-/// `pending`, and `review` (manual review, not settled) as `Pending`; unknown words `Pending`.
+/// Maps a Hyperswitch refund status word onto [`RefundStatus`].
+///
+/// | word | status | why |
+/// |---|---|---|
+/// | `succeeded` | `Succeeded` | |
+/// | `failed` | `Failed` | `failure` says why, where the gateway does |
+/// | `pending` | `Pending` | |
+/// | `review` | `Pending` | held for manual review: not settled, not final |
+/// | anything else | `Pending` | the core rule for unknown refund words (the word stays in `raw_status`) |
 pub fn refund_status(word: &str) -> RefundStatus {
     match word {
         "succeeded" => RefundStatus::Succeeded,
@@ -172,10 +179,38 @@ pub fn refund_status(word: &str) -> RefundStatus {
 
 /// Maps a webhook `event_type` onto [`EventKind`], from the word alone.
 ///
-/// `payment_cancelled_post_capture` is `PaymentCancelled` (as its status is `Cancelled`),
-/// `payment_partially_authorized` is `PaymentAuthorized` (the payment waits for capture),
-/// `action_required` is `PaymentActionRequired`, `payout_success` is `PayoutSucceeded`;
-/// `invoice_paid` and unknown types are `EventKind::Other(word)`.
+/// | `event_type` | kind | why |
+/// |---|---|---|
+/// | `payment_succeeded` | `PaymentSucceeded` | |
+/// | `payment_failed` | `PaymentFailed` | |
+/// | `payment_processing` | `PaymentProcessing` | |
+/// | `payment_cancelled` | `PaymentCancelled` | |
+/// | `payment_cancelled_post_capture` | `PaymentCancelled` | its payment is `Cancelled` (`cancelled_post_capture`) |
+/// | `payment_authorized` | `PaymentAuthorized` | |
+/// | `payment_partially_authorized` | `PaymentAuthorized` | the payment waits for capture of `amount_capturable` |
+/// | `payment_captured` | `PaymentCaptured` | |
+/// | `payment_expired` | `PaymentExpired` | |
+/// | `action_required` | `PaymentActionRequired` | from the word alone; events are read with [`event_kind_for`], which looks at the payment |
+/// | `refund_succeeded` | `RefundSucceeded` | |
+/// | `refund_failed` | `RefundFailed` | |
+/// | `dispute_opened` | `DisputeOpened` | |
+/// | `dispute_expired` | `DisputeExpired` | |
+/// | `dispute_accepted` | `DisputeAccepted` | |
+/// | `dispute_cancelled` | `DisputeCancelled` | |
+/// | `dispute_challenged` | `DisputeChallenged` | |
+/// | `dispute_won` | `DisputeWon` | |
+/// | `dispute_lost` | `DisputeLost` | |
+/// | `mandate_active` | `MandateActive` | |
+/// | `mandate_revoked` | `MandateRevoked` | |
+/// | `payout_success` | `PayoutSucceeded` | |
+/// | `payout_failed` | `PayoutFailed` | |
+/// | `payout_initiated` | `PayoutInitiated` | |
+/// | `payout_processing` | `PayoutProcessing` | |
+/// | `payout_cancelled` | `PayoutCancelled` | |
+/// | `payout_expired` | `PayoutExpired` | |
+/// | `payout_reversed` | `PayoutReversed` | |
+/// | `invoice_paid` | `Other` | a subscription invoice: nothing in the core vocabulary (the word is kept) |
+/// | anything else | `Other` | the word is kept: `Other(word)` |
 ///
 /// Hyperswitch sends `action_required` for a payment held for the merchant's review
 /// (`requires_merchant_action`) and for a `conflicted` one as well as for a customer action:

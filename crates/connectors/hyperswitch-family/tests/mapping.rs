@@ -46,8 +46,8 @@ fn full_payment_answer() {
     assert_eq!(p.provider, provider());
     assert_eq!(p.status, PaymentStatus::PartiallyCaptured);
     assert_eq!(p.raw_status, "partially_captured_and_capturable");
-    assert_eq!(p.amount.amount_minor(), 6540);
-    assert_eq!(p.amount.currency().code(), "EUR");
+    assert_eq!(p.amount.unwrap().amount_minor(), 6540);
+    assert_eq!(p.amount.unwrap().currency().code(), "EUR");
     assert_eq!(p.amount_received.unwrap().amount_minor(), 4000);
     assert_eq!(p.amount_captured.unwrap().amount_minor(), 4000);
     assert_eq!(p.capture_mode, Some(CaptureMode::Manual));
@@ -95,7 +95,7 @@ fn failed_payment_keeps_codes() {
     .unwrap();
     let p = to_payment(&provider(), &wire).unwrap();
     assert_eq!(p.status, PaymentStatus::Failed);
-    assert_eq!(p.amount.amount_minor(), 100);
+    assert_eq!(p.amount.unwrap().amount_minor(), 100);
     assert_eq!(p.decline_code(), Some(&DeclineCode::InsufficientFunds));
     let f = p.failure.unwrap();
     assert_eq!(f.gateway_code.as_deref(), Some("insufficient_funds"));

@@ -4,8 +4,8 @@
 
 use paymux_core::http::{HeaderMap, HeaderValue};
 use paymux_core::{
-    ErrorKind, EventKind, PaymentStatus, ProviderId, RefundStatus, SecretString, WebhookFailure,
-    WebhookResource,
+    ErrorKind, EventKind, PaymentStatus, ProviderId, RefundStatus, SecretString, UnreadProblem,
+    WebhookFailure, WebhookResource,
 };
 use paymux_hyperswitch_family::webhook::DEFAULT_MAX_BODY;
 use paymux_hyperswitch_family::{
@@ -127,8 +127,8 @@ fn payment_event_parses_after_verification() {
     let WebhookResource::Payment(p) = event.resource else { panic!("not a payment") };
     assert_eq!(p.id.as_str(), "pay_order_123");
     assert_eq!(p.status, PaymentStatus::Succeeded);
-    assert_eq!(p.amount.amount_minor(), 6540);
-    assert_eq!(p.amount.currency().code(), "USD");
+    assert_eq!(p.amount.unwrap().amount_minor(), 6540);
+    assert_eq!(p.amount.unwrap().currency().code(), "USD");
     assert_eq!(p.metadata["order_id"], "order_123");
 }
 
@@ -176,15 +176,25 @@ fn other_content_and_bad_payloads() {
     let invoice = br#"{"event_id":"evt_i","event_type":"invoice_paid","content":{"type":"subscription_details","object":{}}}"#;
     assert_eq!(parse_event(&p, invoice).unwrap().kind, EventKind::Other("invoice_paid".into()));
 
-    for bad in [
-        &b"not json"[..],
-        br#"{"event_type":"payment_succeeded","content":{"type":"payment_details","object":{}}}"#,
-        br#"{"event_id":"e","event_type":"payment_succeeded","content":{"type":"payment_details","object":{"payment_id":"p"}}}"#,
-        br#"{"event_id":"e","event_type":"payment_succeeded","content":{"type":"payment_details","object":{"payment_id":"p","status":"succeeded","amount":-5,"currency":"USD"}}}"#,
-        br#"{"event_id":"e","event_type":"payment_succeeded","content":{"type":"payment_details","object":{"payment_id":"p","status":"succeeded","amount":5,"currency":"ZZZ"}}}"#,
-        br#"{"event_id":"e","event_type":"refund_failed","content":{"type":"refund_details","object":{"refund_id":"r"}}}"#,
+    // A verified body is never refused for its content: what cannot be read is noted.
+    let err = parse_event(&p, b"not json").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WebhookNotJson);
+    assert_eq!(err.webhook_failure(), None);
+    for (body, pointer, problem) in [
+        (&br#"{"event_type":"payment_succeeded","content":{"type":"payment_details","object":{}}}"#[..], "/event_id", UnreadProblem::Missing),
+        (br#"{"event_id":"e","event_type":"payment_succeeded","content":{"type":"payment_details","object":{"payment_id":"p"}}}"#, "/content/object/status", UnreadProblem::Missing),
+        (br#"{"event_id":"e","event_type":"payment_succeeded","content":{"type":"payment_details","object":{"payment_id":"p","status":"succeeded","amount":-5,"currency":"USD"}}}"#, "/content/object/amount", UnreadProblem::Unsupported),
+        (br#"{"event_id":"e","event_type":"payment_succeeded","content":{"type":"payment_details","object":{"payment_id":"p","status":"succeeded","amount":5,"currency":"ZZZ"}}}"#, "/content/object/currency", UnreadProblem::Unsupported),
+        (br#"{"event_id":"e","event_type":"refund_failed","content":{"type":"refund_details","object":{"refund_id":"r"}}}"#, "/content/object/payment_id", UnreadProblem::Missing),
     ] {
-        let err = parse_event(&p, bad).unwrap_err();
-        assert_eq!(err.webhook_failure(), Some(WebhookFailure::BadPayload), "{}", String::from_utf8_lossy(bad));
+        let text = String::from_utf8_lossy(body);
+        let e = parse_event(&p, body).unwrap();
+        assert_eq!(e.resource, WebhookResource::Other, "{text}");
+        assert_eq!(e.raw.as_str(), text, "the body is kept as sent");
+        assert!(
+            e.unread.iter().any(|u| u.pointer == pointer && u.problem == problem),
+            "{text}: {:?}",
+            e.unread
+        );
     }
 }

@@ -133,28 +133,24 @@
 //! - An answer to a payment or refund that parses but whose amount cannot be money (negative,
 //!   an unknown currency) is `InvalidResponse`, outcome unknown for a mutation.
 //!
-//! ## Statuses, errors, declines (from the family crate)
+//! ## Statuses, events, errors, declines: the contract (from the family crate)
 //!
-//! Payment words: `succeeded` and `partially_captured` -> `Succeeded`; `failed` -> `Failed`;
-//! `cancelled`, `cancelled_post_capture` -> `Cancelled`; `requires_customer_action`,
-//! `requires_redirection` -> `RequiresAction` with [`NextAction::Redirect`](paymux_core::NextAction::Redirect) from
-//! `next_action.redirect_to_url`; `requires_payment_method`, `requires_confirmation`,
-//! `requires_capture` (and `partially_authorized_and_requires_capture`, with
-//! `amount_capturable` below the amount) as named; `partially_captured_and_capturable` ->
-//! `PartiallyCaptured`; `expired` -> `Expired`; `processing`, `pending`,
-//! `requires_merchant_action` (held for review: nothing for the customer to do),
-//! `conflicted` and unknown words -> `Processing`. `next_action` is set exactly when the
-//! status is `RequiresAction`; `amount_capturable` when it is `RequiresCapture`. The webhook
-//! `action_required` is `PaymentActionRequired` only for a payment in `RequiresAction`; for
-//! one held for review or in conflict it is `PaymentProcessing`. Refund words: `succeeded`,
-//! `failed`, and `pending`/`review`/unknown -> `Pending`. Errors
-//! `{"error": {type, code, message}}`: a bad state (`IR_14`) or a duplicate (`HE_01`) is
-//! `Conflict` whatever generic 4xx status it comes with (a Hyperswitch backend answers both
-//! with 400); otherwise the HTTP status decides where it is specific (401/403
-//! authentication, 404, 409 conflict, 429, 5xx), else the `type` (`processing_error` ->
-//! `Declined`). A decline recorded as a payment (`status: failed` with
-//! `error_code`/`error_message`) is `Ok` with a [`Failure`](paymux_core::Failure) whose
-//! normalized code follows this table (the gateway's code is always kept):
+//! Every word Paychtec documents is mapped onto the core contract
+//! ([`PaymentStatus`](paymux_core::PaymentStatus), [`EventKind`](paymux_core::EventKind)) by
+//! the family crate's tables, which are this connector's: payment status words
+//! ([`payment_status`](paymux_hyperswitch_family::payment_status): `requires_merchant_action`
+//! and `conflicted` are `Processing`, never a customer action; unknown words `Processing`),
+//! refund words ([`refund_status`](paymux_hyperswitch_family::refund_status)), webhook
+//! `event_type`s ([`event_kind`](paymux_hyperswitch_family::event_kind); `action_required`
+//! is `PaymentActionRequired` only for a payment in `RequiresAction`,
+//! [`event_kind_for`](paymux_hyperswitch_family::event_kind_for)), error types and codes
+//! ([`error_kind_for_code`](paymux_hyperswitch_family::error_kind_for_code): `IR_14` and
+//! `HE_01` are `Conflict` whatever generic 4xx they come with). `tests/contract_tables.rs`
+//! reads every documented word through this connector. Payments keep the contract's fields:
+//! `next_action` exactly when `RequiresAction`; `amount_capturable` when `RequiresCapture`
+//! (the amount when the gateway leaves it out); a [`Failure`](paymux_core::Failure) on every
+//! `Failed` payment, with the gateway's `error_code`/`error_message` where it sends them and a
+//! normalized code from this table (read by the tests from this file):
 //!
 //! | `error_code` | `DeclineCode` |
 //! |---|---|
@@ -163,7 +159,14 @@
 //! | `lost_card`, `stolen_card`, `pickup_card` | `pick_up_card` |
 //! | `fraudulent`, `suspected_fraud` | `fraud_suspected` |
 //! | anything else | none (only `gateway_code`) |
-
+//!
+//! Webhooks are read in two steps: the signature (the only step that gives
+//! [`ErrorKind::WebhookSignature`](paymux_core::ErrorKind::WebhookSignature)), then the body,
+//! which is never refused once verified ("payload fields can vary by event type", the guide):
+//! what cannot be read is noted in [`WebhookEvent::unread`](paymux_core::WebhookEvent) and
+//! the resource is partial or `Other`
+//! ([`parse_event`](paymux_hyperswitch_family::parse_event)); a verified body that is not
+//! JSON is [`ErrorKind::WebhookNotJson`](paymux_core::ErrorKind::WebhookNotJson).
 //!
 //! ## Beyond the trait
 //!

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{payment_json, refund_json, setup, usd};
+use common::{Kept, payment_json, refund_json, setup, usd};
 use paymux_core::{
     CapturePayment, CreatePayment, CreateRefund, ErrorKind, OrderLine, PaymentId, PaymentProvider,
 };
@@ -84,11 +84,14 @@ async fn the_maximum_itself_is_sent() {
         .expect(1)
         .mount(&server)
         .await;
-    let p =
-        paychtec.create_payment(CreatePayment::new(usd(MAX)).with_confirm(false)).await.unwrap();
-    assert_eq!(p.amount, usd(MAX));
+    let p = paychtec
+        .create_payment(CreatePayment::new(usd(MAX)).with_confirm(false))
+        .await
+        .unwrap()
+        .kept();
+    assert_eq!(p.amount, Some(usd(MAX)));
     let req = CapturePayment::new().with_amount(usd(MAX));
-    paychtec.capture_payment(&p.id, req).await.unwrap();
+    paychtec.capture_payment(&p.id, req).await.unwrap().kept();
     let refund =
         paychtec.create_refund(CreateRefund::new(p.id).with_amount(usd(MAX))).await.unwrap();
     assert_eq!(refund.amount, usd(MAX));

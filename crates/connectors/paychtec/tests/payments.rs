@@ -111,11 +111,11 @@ async fn one_step_payment_sends_the_guides_payload_exactly() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = paychtec.create_payment(guide_one_step_request()).await.unwrap();
+    let p = paychtec.create_payment(guide_one_step_request()).await.unwrap().kept();
     assert_eq!(p.id, PaymentId::new("pay_order_123"));
     assert_eq!(p.status, PaymentStatus::Succeeded);
     assert_eq!(p.raw_status, "succeeded");
-    assert_eq!(p.amount, usd(6540));
+    assert_eq!(p.amount, Some(usd(6540)));
     assert_eq!(p.amount_received, Some(usd(6540)));
     assert_eq!(p.merchant_reference.as_deref(), Some("order_123"));
     assert_eq!(p.metadata["cart_id"], "cart_456");
@@ -174,7 +174,8 @@ async fn two_step_payment_and_confirm_send_the_guides_payloads() {
                 .with_idempotency_key(key("order_123_create")),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .kept();
     assert_eq!(created.status, PaymentStatus::RequiresPaymentMethod);
     assert_eq!(created.customer_id, Some(CustomerId::from_stored("cus_acme_42")));
 
@@ -227,7 +228,7 @@ async fn two_step_payment_and_confirm_send_the_guides_payloads() {
             ..Default::default()
         }),
     });
-    let p = paychtec.confirm_payment(&created.id, confirm).await.unwrap();
+    let p = paychtec.confirm_payment(&created.id, confirm).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::RequiresAction);
     assert_eq!(
         p.next_action,
@@ -249,7 +250,7 @@ async fn requires_redirection_also_exposes_the_redirect() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = paychtec.get_payment(&PaymentId::new("pay_r")).await.unwrap();
+    let p = paychtec.get_payment(&PaymentId::new("pay_r")).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::RequiresAction);
     assert_eq!(p.next_action, Some(NextAction::Redirect { url: "https://bank.example/r".into() }));
 }
@@ -267,7 +268,7 @@ async fn get_payment_is_a_plain_get_without_idempotency_key() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = paychtec.get_payment(&PaymentId::new("pay_order_123")).await.unwrap();
+    let p = paychtec.get_payment(&PaymentId::new("pay_order_123")).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::Processing);
     let reqs = server.received_requests().await.unwrap();
     assert!(reqs[0].body.is_empty());
@@ -304,7 +305,7 @@ async fn capture_partial_with_statement_descriptors_sends_the_guides_payload() {
         statement_descriptor_prefix: Some("ACME".into()),
         statement_descriptor_suffix: None,
     });
-    let p = paychtec.capture_payment(&PaymentId::new("pay_order_123"), req).await.unwrap();
+    let p = paychtec.capture_payment(&PaymentId::new("pay_order_123"), req).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::Succeeded);
 }
 
@@ -321,7 +322,7 @@ async fn capture_without_amount_sends_an_empty_body_and_maps_partial_capture() {
         .mount(&server)
         .await;
     let req = CapturePayment::new().with_idempotency_key(key("cap_full"));
-    let p = paychtec.capture_payment(&PaymentId::new("pay_m"), req).await.unwrap();
+    let p = paychtec.capture_payment(&PaymentId::new("pay_m"), req).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::PartiallyCaptured);
     assert_eq!(p.amount_captured, Some(usd(4000)));
     assert_eq!(p.capture_mode, Some(CaptureMode::Manual));
@@ -348,7 +349,7 @@ async fn cancel_sends_cancellation_reason() {
     let req = CancelPayment::new()
         .with_reason("Customer requested cancellation")
         .with_idempotency_key(key("cancel_1"));
-    let p = paychtec.cancel_payment(&PaymentId::new("pay_order_123"), req).await.unwrap();
+    let p = paychtec.cancel_payment(&PaymentId::new("pay_order_123"), req).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::Cancelled);
 }
 
@@ -393,8 +394,9 @@ async fn update_payment_sends_only_the_fields_set() {
             },
         )
         .await
-        .unwrap();
-    assert_eq!(p.amount, usd(7000));
+        .unwrap()
+        .kept();
+    assert_eq!(p.amount, Some(usd(7000)));
 }
 
 #[tokio::test]
@@ -476,7 +478,8 @@ async fn list_payments_sends_every_filter_and_pages_by_offset() {
             currency: Some(Currency::USD),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .kept();
     assert_eq!(page.items.len(), 2);
     assert_eq!(page.items[0].id.as_str(), "pay_9");
     assert!(page.has_more);
@@ -502,7 +505,8 @@ async fn trait_list_payments_last_page_and_limit_clamp() {
     let page = paychtec
         .list_payments(ListPayments::new().with_limit(500).with_cursor(PageCursor::Offset(6)))
         .await
-        .unwrap();
+        .unwrap()
+        .kept();
     assert!(!page.has_more);
     assert_eq!(page.next, None);
     // Cursor kinds Paychtec does not have are refused before any request.
@@ -535,7 +539,7 @@ async fn a_503_then_200_retries_with_the_same_idempotency_key() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = paychtec.create_payment(guide_one_step_request()).await.unwrap();
+    let p = paychtec.create_payment(guide_one_step_request()).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::Succeeded);
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 2);
@@ -566,7 +570,11 @@ async fn a_generated_key_is_the_same_on_every_retry() {
         )))
         .mount(&server)
         .await;
-    paychtec.cancel_payment(&PaymentId::new("pay_x"), CancelPayment::default()).await.unwrap();
+    paychtec
+        .cancel_payment(&PaymentId::new("pay_x"), CancelPayment::default())
+        .await
+        .unwrap()
+        .kept();
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 2);
     let k0 = reqs[0].headers["x-idempotency-key"].to_str().unwrap();
@@ -586,7 +594,7 @@ async fn a_decline_recorded_as_a_payment_is_ok_with_a_normalized_failure() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = paychtec.create_payment(guide_one_step_request()).await.unwrap();
+    let p = paychtec.create_payment(guide_one_step_request()).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::Failed);
     assert_eq!(p.decline_code(), Some(&DeclineCode::InsufficientFunds));
     let f = p.failure.unwrap();
@@ -615,7 +623,7 @@ async fn decline_codes_table() {
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
             .mount(&server)
             .await;
-        let p = paychtec.get_payment(&PaymentId::new(id)).await.unwrap();
+        let p = paychtec.get_payment(&PaymentId::new(id)).await.unwrap().kept();
         let f = p.failure.unwrap();
         assert_eq!(f.code.as_ref(), expected.as_ref(), "{code}");
         assert_eq!(f.gateway_code.as_deref(), Some(*code));
@@ -661,9 +669,10 @@ async fn jpy_and_kwd_amounts_are_minor_units_both_ways() {
                     .with_idempotency_key(key(&k)),
             )
             .await
-            .unwrap();
-        assert_eq!(p.amount, amount);
-        assert_eq!(p.amount.currency(), currency);
+            .unwrap()
+            .kept();
+        assert_eq!(p.amount, Some(amount));
+        assert_eq!(p.amount.unwrap().currency(), currency);
     }
     // 6540 JPY is ¥6540; 6540 KWD minor units are 6.540 KWD.
     assert_eq!(Money::from_minor(6540, Currency::JPY).unwrap().to_string(), "6540 JPY");
@@ -701,14 +710,16 @@ async fn every_status_word_parses_from_a_realistic_answer() {
         let id = format!("pay_{word}");
         read("GET", &format!("/payments/{id}"))
             .respond_with(
-                ResponseTemplate::new(200).set_body_json(payment_json(&id, word, 6540, "USD")),
+                ResponseTemplate::new(200)
+                    .set_body_json(with_next_action(payment_json(&id, word, 6540, "USD"))),
             )
             .expect(1)
             .mount(&server)
             .await;
-        let p = paychtec.get_payment(&PaymentId::new(id)).await.unwrap();
+        let p = paychtec.get_payment(&PaymentId::new(id)).await.unwrap().kept();
         assert_eq!(p.status, status, "{word}");
         assert_eq!(p.raw_status, word);
+        assert_eq!(p.next_action.is_some(), status == PaymentStatus::RequiresAction, "{word}");
     }
 }
 
@@ -858,4 +869,12 @@ async fn debug_of_requests_never_shows_the_card() {
     assert!(!text.contains("4242424242424242"));
     // The body's `Debug` is checked in `src/mapping.rs` (`debug_of_a_create_body_never_shows_
     // the_card`): the body builder is private to the crate now.
+}
+
+/// `answer` with the customer's next step, which only a customer status keeps (without it,
+/// that status reads `Processing`).
+fn with_next_action(mut answer: serde_json::Value) -> serde_json::Value {
+    answer["next_action"] =
+        serde_json::json!({"type": "redirect_to_url", "redirect_to_url": "https://3ds.example/a"});
+    answer
 }

@@ -53,17 +53,24 @@
 //!
 //! ## Decisions where the documents are silent
 //!
-//! - Status words: `pending` is [`PaymentStatus::RequiresAction`] (the customer still has to
-//!   pay at `paymentUrl`, which is given as [`NextAction::Redirect`] for pending payments
-//!   only), `processing` -> `Processing`, `completed` -> `Succeeded`, `expired` -> `Expired`,
-//!   `cancelled` -> `Cancelled`; an unknown word is `Processing`, kept in `raw_status`.
+//! - Status words (the contract tables, checked row by row by the tests, are in
+//!   [`payment_status`] and [`event_kind`]): `pending` with a `paymentUrl` is
+//!   [`PaymentStatus::RequiresAction`] (the customer still has to pay there, given as
+//!   [`NextAction::Redirect`] for such payments only); `pending` without one is `Processing`
+//!   (nowhere to send the customer); `processing` -> `Processing`, `completed` ->
+//!   `Succeeded`, `expired` -> `Expired`, `cancelled` -> `Cancelled`; an unknown word is
+//!   `Processing`, kept in `raw_status`. Paygentic has no failed or authorized state and
+//!   documents no decline codes, so there is no decline table.
 //! - Events `payment.<status>.v0` follow the same table (`payment.pending.v0` is
 //!   `PaymentActionRequired`); any other name is `EventKind::Other(name)`, still verified.
 //! - Idempotency: the key (the caller's, else one generated per call) is `idempotencyKey` in
 //!   the body, identical on every retry; a repeat answered 200 with the existing payment is a
 //!   success like a 201.
-//! - An answer whose amount is not money in its currency is unreadable
-//!   (`InvalidResponse`); after a create it is also outcome-unknown.
+//! - An answer whose `amount` is not decimal text at all is unreadable (`InvalidResponse`;
+//!   after a create also outcome-unknown). One whose amount Money cannot hold (more decimals
+//!   than the currency has, a currency outside ISO 4217) is read: `amount` is `None` and
+//!   `gateway_amount` holds the figure and code exactly as sent, so it never hides a payment
+//!   or the rest of a list page.
 //! - Order lines become `lineItems` with `description` = name, `amount` = the **unit** price
 //!   and `quantity`; a field an entry lacks is left out, never sent as `null`.
 //! - `return_url` is `successRedirectUrl`; `failureRedirectUrl`, `savePaymentMethod`,
@@ -81,12 +88,17 @@
 //!   `https://api.paygentic.io`.
 //! - Webhooks: listed in the capabilities only when a `whsec_...` secret is configured (an
 //!   instance without one cannot verify anything); signatures older or newer than five
-//!   minutes are refused; the event id is `eventId`, else the `svix-id`. A
-//!   `payment.<status>.v0` event's `data` is read in both shapes: `{paymentId, amount,
-//!   currency, ...}` (the shape decided in `NOTES.md`) and the document's `Payment` object
-//!   (`{id, object: "payment", amount, currency, ...}`); the id is `paymentId`, else `id`. A
-//!   body whose signature is valid but whose data has no id, `amount` or `currency` is
-//!   refused as `WebhookFailure::BadPayload`.
+//!   minutes are refused. Verification is the only step that fails with `WebhookSignature`;
+//!   a verified body that is not JSON is `WebhookNotJson`, and a verified JSON body is never
+//!   refused for its content. The event id is `eventId`, else the `svix-id`; a missing
+//!   `eventType` is `EventKind::Other("")`. A `payment.*` event's `data` (or any `data` with
+//!   `object: "payment"`) is read in both shapes: `{paymentId, amount, currency, ...}` (the
+//!   shape decided in `NOTES.md`) and the document's `Payment` object (`{id, object:
+//!   "payment", amount, currency, ...}`); the id is `paymentId`, else `id`; the status is
+//!   `data.status`, else the one in the name. What cannot be read is noted in
+//!   `WebhookEvent::unread` (a missing field, a malformed one, an amount only
+//!   `gateway_amount` can hold); a `data` without an id, `amount` or `currency` leaves the
+//!   resource `Other`, and the body is always in `raw`.
 //! - Errors: the gateway code is `code` when present, else `error`; a `validation_error`
 //!   keeps each field message (`"amount: ... (code)"`) in the gateway message.
 //!
@@ -111,7 +123,8 @@ use paymux_core::{
 pub use details::{PaygenticLineItem, PaygenticPaymentDetails};
 pub use mapping::{
     MAX_AMOUNT_MINOR, MAX_EXPIRES_IN, MAX_LINE_ITEMS, MAX_PAGE_SIZE, MAX_TEXT_LEN,
-    MIN_AMOUNT_MINOR, SUPPORTED_CURRENCIES, event_kind, iso8601_duration, payment_status,
+    MIN_AMOUNT_MINOR, SUPPORTED_CURRENCIES, event_kind, event_kind_for, iso8601_duration,
+    payment_status,
 };
 pub use options::PaygenticPaymentOptions;
 pub use paymux_core::connector::Environment;

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use paymux_core::http::StatusCode;
 use paymux_core::transport::{GatewayError, path_segment};
+use paymux_core::webhook::EventReader;
 use paymux_core::{
-    CaptureMode, CreatePayment, Currency, CustomerId, Error, ErrorKind, EventKind, IdempotencyKey,
-    ListPayments, Money, NextAction, Page, PageCursor, Payment, PaymentCustomer, PaymentId,
-    PaymentMethod, PaymentStatus, ProviderId, Result, parse_currency,
+    CaptureMode, CreatePayment, Currency, CustomerId, Decimal, Error, ErrorKind, EventKind,
+    GatewayAmount, IdempotencyKey, ListPayments, Money, MoneyError, NextAction, Page, PageCursor,
+    Payment, PaymentCustomer, PaymentId, PaymentMethod, PaymentStatus, ProviderId, Result,
+    UnreadProblem, parse_currency,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -248,13 +250,30 @@ pub fn iso8601_duration(d: Duration) -> Result<String> {
     Ok(out)
 }
 
-/// Maps a Paygentic status word. `pending` (created, the customer has not paid yet at
-/// `paymentUrl`) is [`PaymentStatus::RequiresAction`]; unknown words are
-/// [`PaymentStatus::Processing`].
-pub fn payment_status(word: &str) -> PaymentStatus {
+/// Maps a Paygentic status word, given the payment's `paymentUrl` where it has one.
+///
+/// The contract table: every status word of the `Payment` schema in Paygentic's OpenAPI
+/// document, checked row by row by the crate's tests. "+ paymentUrl" means the payment
+/// carries one.
+///
+/// | word | status |
+/// |---|---|
+/// | `pending` + paymentUrl | `RequiresAction` |
+/// | `pending` | `Processing` |
+/// | `processing` | `Processing` |
+/// | `completed` | `Succeeded` |
+/// | `expired` | `Expired` |
+/// | `cancelled` | `Cancelled` |
+///
+/// Any other word is `Processing`, kept in `raw_status`. `pending` means the customer has not
+/// paid yet at `paymentUrl`, so with that URL it is `RequiresAction` (the URL is its
+/// [`NextAction::Redirect`], as on every gateway); without one there is nowhere to send the
+/// customer, so it is `Processing` (wait for the webhook or poll). Paygentic has no failed or
+/// authorized state, so its payments never need a `failure` or `amount_capturable`.
+pub fn payment_status(word: &str, payment_url: Option<&str>) -> PaymentStatus {
     match word {
-        "pending" => PaymentStatus::RequiresAction,
-        "processing" => PaymentStatus::Processing,
+        "pending" if payment_url.is_some() => PaymentStatus::RequiresAction,
+        "pending" | "processing" => PaymentStatus::Processing,
         "completed" => PaymentStatus::Succeeded,
         "expired" => PaymentStatus::Expired,
         "cancelled" => PaymentStatus::Cancelled,
@@ -279,8 +298,22 @@ pub(crate) fn event_status_word(event_type: &str) -> Option<&str> {
     event_type.strip_prefix("payment.")?.strip_suffix(".v0").filter(|w| !w.contains('.'))
 }
 
-/// Maps an event name: `payment.<status>.v0` for the five documented statuses; anything else
-/// is `EventKind::Other` with the name unchanged.
+/// Maps an event name.
+///
+/// The contract table: the payment events decided in `NOTES.md` (`payment.<status>.v0` for
+/// each status of the `Payment` schema), checked row by row by the crate's tests.
+///
+/// | event type | kind |
+/// |---|---|
+/// | `payment.pending.v0` | `PaymentActionRequired` |
+/// | `payment.processing.v0` | `PaymentProcessing` |
+/// | `payment.completed.v0` | `PaymentSucceeded` |
+/// | `payment.expired.v0` | `PaymentExpired` |
+/// | `payment.cancelled.v0` | `PaymentCancelled` |
+///
+/// Any other name is `EventKind::Other(name)`, still verified and delivered. Events are read
+/// with [`event_kind_for`], which keeps the kind in agreement with the payment carried.
+/// Paygentic documents no decline codes: it has no failed payments.
 pub fn event_kind(event_type: &str) -> EventKind {
     match event_status_word(event_type) {
         Some("completed") => EventKind::PaymentSucceeded,
@@ -292,13 +325,56 @@ pub fn event_kind(event_type: &str) -> EventKind {
     }
 }
 
-/// Reads a decimal string (`"10.50"`) in `currency` as exact money.
-pub(crate) fn parse_money(amount: &str, currency: &str) -> Result<Money> {
-    let currency = parse_currency(currency)
-        .map_err(|e| Error::invalid_response(format!("Paygentic sent an unknown currency: {e}")))?;
-    Money::parse_major(amount, currency).map_err(|e| {
-        Error::invalid_response(format!("Paygentic sent an amount paymux cannot hold: {e}"))
+/// [`event_kind`], agreeing with the status of the payment the event carries (`None`: none
+/// could be read): a `payment.pending.v0` whose payment has no `paymentUrl` reads as
+/// `Processing`, so its kind is `PaymentProcessing`, not a customer action without a page.
+pub fn event_kind_for(event_type: &str, payment: Option<PaymentStatus>) -> EventKind {
+    match (event_kind(event_type), payment) {
+        (EventKind::PaymentActionRequired, Some(PaymentStatus::Processing)) => {
+            EventKind::PaymentProcessing
+        }
+        (kind, _) => kind,
+    }
+}
+
+/// Reads Paygentic's decimal text (`"10.50"`): ASCII digits with at most one `.` between
+/// digits, any number of decimals; anything else (a sign, an exponent, a space) is not an
+/// amount at all.
+pub(crate) fn gateway_decimal(text: &str) -> Result<Decimal> {
+    let plain = match text.split_once('.') {
+        Some((whole, fraction)) => {
+            !whole.is_empty()
+                && !fraction.is_empty()
+                && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
+        }
+        None => !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()),
+    };
+    plain.then(|| text.parse::<Decimal>().ok()).flatten().ok_or_else(|| {
+        Error::invalid_response(format!("Paygentic sent {text:?} where an amount belongs"))
     })
+}
+
+/// A payment's requested amount: as [`Money`] where it can be; when Money cannot hold it (a
+/// currency outside ISO 4217 or without a minor unit, more decimals than the currency has),
+/// `None` and the gateway's figure and code exactly as sent, as a [`GatewayAmount`]. Text that
+/// is not a decimal amount is an unreadable answer.
+pub(crate) fn requested_amount(
+    amount: &str,
+    currency: &str,
+) -> Result<(Option<Money>, Option<GatewayAmount>)> {
+    let figure = GatewayAmount::new(gateway_decimal(amount)?, currency);
+    match figure.to_money() {
+        Ok(m) => Ok((Some(m), None)),
+        Err(
+            MoneyError::TooManyDecimals { .. }
+            | MoneyError::UnknownCurrency(_)
+            | MoneyError::NoMinorUnit(_),
+        ) => Ok((None, Some(figure))),
+        Err(e) => Err(Error::invalid_response(format!(
+            "Paygentic sent an amount paymux cannot hold: {e}"
+        ))
+        .with_source(e)),
+    }
 }
 
 fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
@@ -320,16 +396,20 @@ struct PaymentFields<'a> {
 
 /// Builds a core payment. `paymentUrl` becomes a redirect next action while the payment is
 /// `pending` (the customer still has to pay there); it is not offered for any other status.
+/// An amount Money cannot hold is kept in `gateway_amount` (see [`requested_amount`]).
 fn payment(provider: &ProviderId, f: PaymentFields<'_>) -> Result<Payment> {
-    let amount = parse_money(f.amount, f.currency)?;
-    let status = payment_status(f.status);
-    let mut p = Payment::new(PaymentId::new(f.id), provider.clone(), status, f.status, amount);
+    let (amount, gateway_amount) = requested_amount(f.amount, f.currency)?;
+    let payment_url = f.payment_url.filter(|url| !url.is_empty());
+    let status = payment_status(f.status, payment_url);
+    let mut p =
+        Payment::with_amount(PaymentId::new(f.id), provider.clone(), status, f.status, amount);
+    p.gateway_amount = gateway_amount;
     p.merchant_reference = f.reference.map(str::to_owned);
     p.customer_id = f.customer_id.map(CustomerId::from_gateway);
     p.metadata = f.metadata.cloned().unwrap_or_default();
     p.created_at = parse_time(f.created_at);
     if status == PaymentStatus::RequiresAction {
-        p.next_action = f.payment_url.map(|url| NextAction::Redirect { url: url.to_owned() });
+        p.next_action = payment_url.map(|url| NextAction::Redirect { url: url.to_owned() });
     }
     Ok(p)
 }
@@ -352,32 +432,60 @@ pub(crate) fn to_payment(provider: &ProviderId, w: &wire::Payment) -> Result<Pay
     )
 }
 
-/// A core payment from the `data` of a `payment.<status>.v0` event, in either shape (its id is
-/// `paymentId`, else the `Payment` object's `id`); its `status`, when absent, is
-/// `status_in_name`.
+/// A core payment from the `data` of a verified event, read field by field so that what is
+/// missing or malformed is noted in the reader rather than refusing the event. `data` comes in
+/// two shapes: `{paymentId, amount, currency, ...}` (decided in `NOTES.md`) and the document's
+/// `Payment` object (`{id, object: "payment", ...}`); the id is `paymentId`, else `id`. Its
+/// `status`, when absent, is `status_in_name` (from `payment.<status>.v0`), else the unknown
+/// word `""`. Without an id or an amount (`amount` and `currency`) there is no payment to
+/// give (`None`: the event carries `WebhookResource::Other`). An amount Money cannot hold is
+/// kept in `gateway_amount` and noted as unsupported.
 pub(crate) fn event_payment(
+    r: &mut EventReader,
     provider: &ProviderId,
-    data: &wire::WebhookPayment,
     status_in_name: Option<&str>,
-) -> Result<Payment> {
+) -> Option<Payment> {
     // `paymentId` first: in the decided shape an `id` could name something else.
-    let id = data.payment_id.as_deref().or(data.id.as_deref()).ok_or_else(|| {
-        Error::invalid_response("payment event data has neither paymentId nor id")
-    })?;
-    payment(
-        provider,
-        PaymentFields {
-            id,
-            amount: &data.amount,
-            currency: &data.currency,
-            status: data.status.as_deref().or(status_in_name).unwrap_or(""),
-            created_at: data.created_at.as_deref(),
-            payment_url: data.payment_url.as_deref(),
-            customer_id: data.customer_id.as_deref(),
-            reference: data.reference.as_deref(),
-            metadata: data.metadata.as_ref(),
-        },
-    )
+    let id = r.optional::<String>("/data/paymentId").or_else(|| r.optional("/data/id"));
+    if id.is_none() {
+        r.note("/data/paymentId", UnreadProblem::Missing, "neither `paymentId` nor `id`");
+    }
+    let amount = r.required::<String>("/data/amount");
+    let currency = r.required::<String>("/data/currency");
+    let status = r.optional::<String>("/data/status");
+    let created_at = r.optional::<String>("/data/createdAt");
+    let payment_url = r.optional::<String>("/data/paymentUrl");
+    let customer_id = r.optional::<String>("/data/customerId");
+    let reference = r.optional::<String>("/data/reference");
+    let metadata = r.optional::<BTreeMap<String, String>>("/data/metadata");
+    let (id, amount, currency) = (id?, amount?, currency?);
+    let fields = PaymentFields {
+        id: &id,
+        amount: &amount,
+        currency: &currency,
+        status: status.as_deref().or(status_in_name).unwrap_or(""),
+        created_at: created_at.as_deref(),
+        payment_url: payment_url.as_deref(),
+        customer_id: customer_id.as_deref(),
+        reference: reference.as_deref(),
+        metadata: metadata.as_ref(),
+    };
+    let payment = r.mapped("/data/amount", payment(provider, fields))?;
+    if payment.amount.is_none() {
+        // Say which part Money could not hold: the currency, or the decimals of the amount.
+        let iso_with_minor_unit = parse_currency(&currency).is_ok_and(|c| c.exponent().is_some());
+        let (pointer, why) = if iso_with_minor_unit {
+            ("/data/amount", "more decimals than the currency has")
+        } else {
+            ("/data/currency", "a currency Money cannot hold")
+        };
+        r.note(
+            pointer,
+            UnreadProblem::Unsupported,
+            format!("{why}: the amount is in `gateway_amount`"),
+        );
+    }
+    Some(payment)
 }
 
 /// A page of core payments. The next offset follows this page; without a `total`, a full
@@ -492,19 +600,28 @@ mod tests {
     }
 
     #[test]
-    fn amounts_read_exactly() {
-        let m = parse_money("10.50", "USD").unwrap();
-        assert_eq!(m.amount_minor(), 1050);
-        assert_eq!(parse_money("5000", "EUR").unwrap().amount_minor(), 500_000);
-        assert_eq!(parse_money("7.5", "gbp").unwrap().amount_minor(), 750);
-        for bad in ["", "-1.00", "1e3", "10.505", ".5", "5.", "1.2.3", " 1.00"] {
+    fn amounts_read_exactly_and_keep_what_money_cannot_hold() {
+        let money = |a: &str, c: &str| requested_amount(a, c).unwrap().0.unwrap();
+        assert_eq!(money("10.50", "USD").amount_minor(), 1050);
+        assert_eq!(money("5000", "EUR").amount_minor(), 500_000);
+        assert_eq!(money("7.5", "gbp").amount_minor(), 750);
+        assert_eq!(money("7.500", "gbp").amount_minor(), 750);
+        for (amount, currency, value) in [
+            ("10.505", "USD", Decimal::new(10505, 3)),
+            ("0.00012345", "BTC", Decimal::new(12345, 8)),
+            ("1", "XAU", Decimal::ONE),
+            ("1.00", "ZZZ", Decimal::new(100, 2)),
+        ] {
+            let (m, g) = requested_amount(amount, currency).unwrap();
+            assert_eq!((m, g), (None, Some(GatewayAmount::new(value, currency))), "{amount}");
+        }
+        for bad in ["", "-1.00", "1e3", ".5", "5.", "1.2.3", " 1.00", "1_000", "ten"] {
             assert_eq!(
-                parse_money(bad, "USD").unwrap_err().kind(),
+                requested_amount(bad, "USD").unwrap_err().kind(),
                 ErrorKind::InvalidResponse,
                 "{bad:?}"
             );
         }
-        assert_eq!(parse_money("1.00", "ZZZ").unwrap_err().kind(), ErrorKind::InvalidResponse);
     }
 
     #[test]

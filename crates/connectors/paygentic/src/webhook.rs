@@ -5,22 +5,24 @@
 //! base64-decoded part of the secret after `whsec_`, and sends `svix-signature` as
 //! space-separated `v1,<base64>` entries (several during a secret rotation): any `v1` entry
 //! that matches passes; entries with another version prefix are ignored. Timestamps more than
-//! five minutes from now, either way, are refused.
+//! five minutes from now, either way, are refused. Verification is the only step that fails
+//! with a signature error: a verified body is read with [`EventReader`] and never refused for
+//! its content.
 
 use std::fmt;
 use std::time::Duration;
 
 use base64::Engine as _;
-use paymux_core::webhook::{self, Algorithm, Encoding, Scheme, Window};
+use paymux_core::webhook::{self, Algorithm, Encoding, EventReader, Scheme, Window};
 use paymux_core::{
-    Error, ErrorKind, EventId, EventKind, ProviderId, Result, SecretString, WebhookEvent,
-    WebhookFailure, WebhookResource,
+    Error, EventId, ProviderId, Result, SecretString, UnreadProblem, WebhookEvent, WebhookFailure,
+    WebhookResource,
 };
 use secrecy::{ExposeSecret, SecretSlice};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::{Paygentic, mapping, wire};
+use crate::{Paygentic, mapping};
 
 /// How far `svix-timestamp` may be from now, either way.
 pub(crate) const TOLERANCE: Duration = Duration::from_secs(5 * 60);
@@ -63,8 +65,8 @@ impl fmt::Debug for WebhookVerifier {
 
 impl WebhookVerifier {
     /// A verifier for an endpoint secret `whsec_<base64>` as shown in the dashboard.
-    /// Fails with [`ErrorKind::Configuration`] when the secret lacks the prefix or is not
-    /// base64.
+    /// Fails with [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration) when
+    /// the secret lacks the prefix or is not base64.
     pub(crate) fn new(secret: &SecretString) -> Result<Self> {
         let encoded = secret.expose_secret().trim().strip_prefix("whsec_").ok_or_else(|| {
             Error::configuration("the Paygentic webhook secret must start with whsec_")
@@ -119,55 +121,50 @@ impl WebhookVerifier {
     }
 }
 
-fn bad_payload(why: impl fmt::Display) -> Error {
-    Error::new(ErrorKind::WebhookSignature, format!("payload unreadable: {why}"))
-        .with_webhook_failure(WebhookFailure::BadPayload)
-}
-
-fn occurred_at(value: Option<&serde_json::Value>) -> Option<OffsetDateTime> {
-    match value? {
+/// `timestamp` as RFC 3339 text or unix seconds; anything else is noted and left out.
+fn occurred_at(r: &mut EventReader) -> Option<OffsetDateTime> {
+    let value = r.optional::<serde_json::Value>("/timestamp")?;
+    let at = match &value {
         serde_json::Value::String(s) => OffsetDateTime::parse(s, &Rfc3339).ok(),
         serde_json::Value::Number(n) => {
             n.as_i64().and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
         }
         _ => None,
+    };
+    if at.is_none() {
+        r.note("/timestamp", UnreadProblem::Invalid, "neither RFC 3339 text nor unix seconds");
     }
+    at
 }
 
-/// Parses a verified body. The event id is `eventId`, else the `svix-id` (the same on every
-/// redelivery). `payment.<status>.v0` events carry a payment built from `data` (whose
-/// `status`, when absent, is the one in the name; its id is `paymentId`, else the `Payment`
-/// object's `id`); for the five documented statuses a `data` without an id, `amount` and
-/// `currency` is refused as
-/// [`WebhookFailure::BadPayload`]. Other names are kept as `EventKind::Other`, with a payment
-/// when `data` reads as one.
+/// Reads a verified body `{eventType, eventId, timestamp, data}`; only a body that is not
+/// JSON is refused ([`ErrorKind::WebhookNotJson`](paymux_core::ErrorKind::WebhookNotJson)).
+///
+/// The event id is `eventId`, else the `svix-id` (the same on every redelivery). A missing
+/// `eventType` is `EventKind::Other("")`, an unknown one `EventKind::Other(name)`. An event
+/// named `payment.*`, or whose `data` says `object: "payment"`, carries the payment read from
+/// `data` (see `mapping::event_payment`: both shapes, and whatever is missing noted); when
+/// `data` lacks what a payment cannot be without, the resource is `Other`. The raw body is
+/// always kept.
 fn parse_event(provider: &ProviderId, svix_id: &str, raw_body: &[u8]) -> Result<WebhookEvent> {
-    // One pass over the bytes; the body itself is kept verbatim in `raw`.
-    let envelope: wire::WebhookEnvelope = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let raw = paymux_core::RawJson::from_bytes(raw_body)
-        .ok_or_else(|| bad_payload("body is not UTF-8 or nests deeper than JSON readers allow"))?;
-    let kind = mapping::event_kind(&envelope.event_type);
-    let known_payment_event = !matches!(kind, EventKind::Other(_));
-    let name_status = mapping::event_status_word(&envelope.event_type);
-    let resource = if envelope.event_type.starts_with("payment.") {
-        let data_text = envelope.data.as_deref().map_or("null", |d| d.get());
-        let data = serde_json::from_str::<wire::WebhookPayment>(data_text);
-        match data.map(|data| mapping::event_payment(provider, &data, name_status)) {
-            Ok(Ok(payment)) => WebhookResource::Payment(payment),
-            Ok(Err(e)) if known_payment_event => return Err(bad_payload(e.message())),
-            Err(e) if known_payment_event => return Err(bad_payload(e)),
-            Ok(Err(_)) | Err(_) => WebhookResource::Other,
-        }
+    let mut r = EventReader::new(raw_body)?;
+    let event_type = r.required::<String>("/eventType");
+    let id = r.optional::<String>("/eventId").filter(|id| !id.is_empty());
+    let id = EventId::new(id.unwrap_or_else(|| svix_id.to_owned()));
+    let occurred_at = occurred_at(&mut r);
+    let is_payment = event_type.as_deref().is_some_and(|t| t.starts_with("payment."))
+        || r.get("/data/object").and_then(|o| o.as_str()) == Some("payment");
+    let resource = if is_payment {
+        let name_status = event_type.as_deref().and_then(mapping::event_status_word);
+        mapping::event_payment(&mut r, provider, name_status)
+            .map_or(WebhookResource::Other, WebhookResource::Payment)
     } else {
         WebhookResource::Other
     };
-    let id = envelope.event_id.filter(|id| !id.is_empty()).unwrap_or_else(|| svix_id.to_owned());
-    Ok(WebhookEvent {
-        id: EventId::new(id),
-        provider: provider.clone(),
-        kind,
-        occurred_at: occurred_at(envelope.timestamp.as_ref()),
-        resource,
-        raw,
-    })
+    let status = match &resource {
+        WebhookResource::Payment(p) => Some(p.status),
+        _ => None,
+    };
+    let kind = event_type.as_deref().map(|t| mapping::event_kind_for(t, status));
+    Ok(r.finish(id, provider.clone(), kind, occurred_at, resource))
 }

@@ -112,13 +112,14 @@ pub(crate) struct Payment {
     pub expires_at: Option<String>,
 }
 
-/// A payment whose amount is not money in its currency is an answer that cannot be read, so
-/// the transport's rule for those applies: after a create it is outcome-unknown (Paygentic
-/// took the payment; only its answer is unreadable).
+/// A payment whose `amount` is not a decimal amount at all is an answer that cannot be read,
+/// so the transport's rule for those applies: after a create it is outcome-unknown (Paygentic
+/// took the payment; only its answer is unreadable). An amount Money cannot hold (extra
+/// decimals, a currency outside ISO 4217) is read: `mapping` keeps it in `gateway_amount`.
 impl<'de> Deserialize<'de> for Payment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let payment = Payment::deserialize(deserializer)?;
-        crate::mapping::parse_money(&payment.amount, &payment.currency)
+        crate::mapping::requested_amount(&payment.amount, &payment.currency)
             .map_err(|e| serde::de::Error::custom(e.message()))?;
         Ok(payment)
     }
@@ -173,48 +174,6 @@ pub(crate) struct FieldError {
     pub code: Option<String>,
 }
 
-/// A webhook body as Svix delivers it: `{eventType, eventId, timestamp, data}`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct WebhookEnvelope {
-    pub event_type: String,
-    #[serde(default)]
-    pub event_id: Option<String>,
-    #[serde(default)]
-    pub timestamp: Option<serde_json::Value>,
-    /// Kept as text until the event name says what it is.
-    #[serde(default)]
-    pub data: Option<Box<serde_json::value::RawValue>>,
-}
-
-/// The `data` of a `payment.<status>.v0` event, in either shape: `{paymentId, amount, ...}`
-/// (the shape decided in `NOTES.md`) or the document's `Payment` object itself
-/// (`{id, object: "payment", amount, ...}`). Fields both shapes share are read alike.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct WebhookPayment {
-    /// `paymentId` (the decided shape).
-    #[serde(default)]
-    pub payment_id: Option<String>,
-    /// `id` (the `Payment` object).
-    #[serde(default)]
-    pub id: Option<String>,
-    pub amount: String,
-    pub currency: String,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub created_at: Option<String>,
-    #[serde(default)]
-    pub payment_url: Option<String>,
-    #[serde(default)]
-    pub customer_id: Option<String>,
-    #[serde(default)]
-    pub reference: Option<String>,
-    #[serde(default)]
-    pub metadata: Option<BTreeMap<String, String>>,
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -226,18 +185,5 @@ mod tests {
         assert_eq!(serde_json::to_string(&item).unwrap(), "{}");
         let item = LineItem { description: None, amount: Some("5.00".into()), quantity: Some(2) };
         assert_eq!(serde_json::to_string(&item).unwrap(), r#"{"amount":"5.00","quantity":2}"#);
-    }
-
-    #[test]
-    fn webhook_data_reads_both_shapes() {
-        let decided: WebhookPayment =
-            serde_json::from_str(r#"{"paymentId":"pay_1","amount":"1.00","currency":"USD"}"#)
-                .unwrap();
-        assert_eq!((decided.payment_id.as_deref(), decided.id), (Some("pay_1"), None));
-        let spec: WebhookPayment = serde_json::from_str(
-            r#"{"id":"pay_2","object":"payment","amount":"1.00","currency":"USD","status":"pending","createdAt":"2024-01-01T00:00:00Z","lineItems":[{"description":"x"}]}"#,
-        )
-        .unwrap();
-        assert_eq!((spec.payment_id, spec.id.as_deref()), (None, Some("pay_2")));
     }
 }

@@ -4,12 +4,15 @@
 
 use std::time::Duration;
 
+mod common;
+
+use common::{Checked, check};
 use paymux_core::transport::RetryPolicy;
 use paymux_core::{
     CancelPayment, CaptureMode, CapturePayment, Card, ConfirmPayment, CreateCustomer,
-    CreatePayment, CreateRefund, Currency, CustomerDetails, CustomerId, ErrorKind, IdempotencyKey,
-    ListPayments, Money, NextAction, Operation, OrderLine, PageCursor, PaymentId, PaymentProvider,
-    PaymentStatus, RefundId, SecretString,
+    CreatePayment, CreateRefund, Currency, CustomerDetails, CustomerId, Decimal, ErrorKind,
+    GatewayAmount, IdempotencyKey, ListPayments, Money, NextAction, Operation, OrderLine,
+    PageCursor, PaymentId, PaymentProvider, PaymentStatus, RefundId, SecretString,
 };
 use paymux_paygentic::{Environment, Paygentic, PaygenticConfig, PaygenticPaymentOptions};
 use serde_json::{Value, json};
@@ -26,8 +29,9 @@ fn config(server: &MockServer) -> PaygenticConfig {
         )
 }
 
-fn connector(server: &MockServer) -> Paygentic {
-    Paygentic::new(config(server)).unwrap()
+/// The connector under test; every payment it returns is checked against the contract.
+fn connector(server: &MockServer) -> Checked<Paygentic> {
+    Checked(Paygentic::new(config(server)).unwrap())
 }
 
 fn usd(minor: i64) -> Money {
@@ -99,7 +103,7 @@ async fn create_sends_the_exact_body_with_bearer_auth_and_reads_a_201() {
     assert_eq!(p.provider.as_str(), "paygentic");
     assert_eq!(p.status, PaymentStatus::RequiresAction);
     assert_eq!(p.raw_status, "pending");
-    assert_eq!(p.amount, usd(1050));
+    assert_eq!(p.amount, Some(usd(1050)));
     assert_eq!(
         p.next_action,
         Some(NextAction::Redirect { url: "https://pay.sandbox.paygentic.io/p/pay_1".into() })
@@ -218,7 +222,7 @@ async fn get_payment_reads_the_documented_payment() {
     let p = gw.get_payment(&PaymentId::new("pay_9")).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Processing);
     assert_eq!(p.raw_status, "processing");
-    assert_eq!(p.amount, usd(1050));
+    assert_eq!(p.amount, Some(usd(1050)));
     assert_eq!(p.next_action, None);
 }
 
@@ -451,7 +455,7 @@ async fn an_unreadable_error_body_keeps_the_status_kind() {
 async fn an_unreadable_success_answer_is_invalid_response_with_unknown_outcome() {
     let server = MockServer::start().await;
     let mut bad = payment_json("pay_1", "pending");
-    bad["amount"] = json!("10.505");
+    bad["amount"] = json!("ten dollars");
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(201).set_body_json(bad))
         .mount(&server)
@@ -764,4 +768,63 @@ fn debug_never_shows_secrets() {
         assert!(!text.contains("SUPERSECRET"), "{text}");
         assert!(!text.contains("c2VjcmV0LWtleQ"), "{text}");
     }
+}
+
+/// An amount Money cannot hold (more decimals than the currency has, a currency outside ISO
+/// 4217) is read, not an error: the figure is kept exactly in `gateway_amount`, and such a
+/// payment never hides the rest of a list page.
+#[tokio::test]
+async fn a_payment_money_cannot_hold_is_read_and_listed() {
+    let server = MockServer::start().await;
+    let mut odd = payment_json("pay_odd", "completed");
+    odd["amount"] = json!("10.505");
+    let mut btc = payment_json("pay_btc", "completed");
+    btc["amount"] = json!("0.00012345");
+    btc["currency"] = json!("BTC");
+    Mock::given(method("GET"))
+        .and(path("/v0/payments/pay_odd"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&odd))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v0/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "list",
+            "data": [payment_json("pay_a", "completed"), btc, odd],
+            "pagination": {"limit": 10, "offset": 0, "total": 3}
+        })))
+        .mount(&server)
+        .await;
+    let gw = connector(&server);
+    let p = gw.get_payment(&PaymentId::new("pay_odd")).await.unwrap();
+    assert_eq!(p.amount, None);
+    assert_eq!(p.gateway_amount, Some(GatewayAmount::new(Decimal::new(10505, 3), "USD")));
+    assert_eq!(p.status, PaymentStatus::Succeeded);
+    let page = gw.list_payments(ListPayments::default()).await.unwrap();
+    let ids: Vec<&str> = page.items.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["pay_a", "pay_btc", "pay_odd"]);
+    assert_eq!(page.items[0].amount, Some(usd(1050)));
+    assert_eq!(
+        page.items[1].gateway_amount,
+        Some(GatewayAmount::new(Decimal::new(12345, 8), "BTC"))
+    );
+    let details = gw.fetch_payment(&PaymentId::new("pay_odd")).await.unwrap();
+    check(&details.payment);
+}
+
+/// `pending` without a `paymentUrl` gives the customer nowhere to go: `Processing`, so that
+/// `RequiresAction` always comes with its redirect.
+#[tokio::test]
+async fn a_pending_payment_without_a_payment_url_is_processing() {
+    let server = MockServer::start().await;
+    let mut answer = payment_json("pay_nourl", "pending");
+    answer.as_object_mut().unwrap().remove("paymentUrl");
+    Mock::given(method("GET"))
+        .and(path("/v0/payments/pay_nourl"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .mount(&server)
+        .await;
+    let p = connector(&server).get_payment(&PaymentId::new("pay_nourl")).await.unwrap();
+    assert_eq!((p.status, p.raw_status.as_str()), (PaymentStatus::Processing, "pending"));
+    assert_eq!(p.next_action, None);
 }

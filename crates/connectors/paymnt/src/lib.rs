@@ -88,12 +88,36 @@
 //!   `_`, `.`, `~`; 30 for `refund_id`), checked before any request.
 //! - An answer to a payment or refund that parses but whose amount cannot be money (negative,
 //!   an unknown currency) is `InvalidResponse`, outcome unknown for a mutation.
-//! - Statuses: see [`paymux_hyperswitch_family::status`] (unknown words -> `Processing`, the
-//!   word kept in `raw_status`; `requires_merchant_action` and `conflicted` are `Processing`,
-//!   never a customer action). `next_action` is set exactly when the status is
-//!   `RequiresAction`, `amount_capturable` when it is `RequiresCapture`; the webhook
-//!   `action_required` is `PaymentActionRequired` only for a payment in `RequiresAction`
-//!   (`PaymentProcessing` for one held for review or in conflict).
+//! - Statuses, events, errors: the family crate's tables map every word onto the core
+//!   contract and are this connector's: payment status words
+//!   ([`payment_status`](paymux_hyperswitch_family::payment_status): unknown words
+//!   `Processing`, the word kept in `raw_status`; `requires_merchant_action` and `conflicted`
+//!   are `Processing`, never a customer action), refund words
+//!   ([`refund_status`](paymux_hyperswitch_family::refund_status)), webhook `event_type`s
+//!   ([`event_kind`](paymux_hyperswitch_family::event_kind); `action_required` is
+//!   `PaymentActionRequired` only for a payment in `RequiresAction`, `PaymentProcessing` for
+//!   one held for review or in conflict), error types and codes
+//!   ([`error_kind_for_code`](paymux_hyperswitch_family::error_kind_for_code)).
+//!   `tests/contract_tables.rs` reads every documented word through this connector. Payments
+//!   keep the contract's fields: `next_action` exactly when `RequiresAction`,
+//!   `amount_capturable` when `RequiresCapture` (the amount when the gateway leaves it out), a
+//!   [`Failure`](paymux_core::Failure) on every `Failed` payment, its normalized code from
+//!   this table (read by the tests from this file; the gateway's code is always kept):
+//!
+//!   | `error_code` | `DeclineCode` |
+//!   |---|---|
+//!   | a core word (`card_declined`, `insufficient_funds`, `expired_card`, `incorrect_cvc`, `invalid_cvc`, `incorrect_number`, `invalid_number`, `invalid_expiry_date`, `incorrect_zip`, `incorrect_address`, `incorrect_pin`, `processing_error`, `call_issuer`, `pick_up_card`, `config_error`, `test_mode_live_card`, `unsupported_feature`, `invalid_amount`, `fraud_suspected`, `authentication_required`), any case | the same word |
+//!   | `do_not_honor`, `do_not_honour`, `generic_decline`, `declined` | `card_declined` |
+//!   | `lost_card`, `stolen_card`, `pickup_card` | `pick_up_card` |
+//!   | `fraudulent`, `suspected_fraud` | `fraud_suspected` |
+//!   | anything else | none (only `gateway_code`) |
+//!
+//! - Webhooks in two steps: the signature (the only step that gives
+//!   [`ErrorKind::WebhookSignature`](paymux_core::ErrorKind::WebhookSignature)), then the
+//!   body, never refused once verified: what cannot be read is noted in
+//!   [`WebhookEvent::unread`](paymux_core::WebhookEvent) and the resource is partial or
+//!   `Other` ([`parse_event`](paymux_hyperswitch_family::parse_event)); a verified body that
+//!   is not JSON is [`ErrorKind::WebhookNotJson`](paymux_core::ErrorKind::WebhookNotJson).
 //! - Webhooks have no timestamp, so no replay window: deduplicate by event id with a
 //!   [`paymux_core::webhook::EventStore`]. [`Operation::Webhooks`] is in the capabilities only
 //!   when a webhook secret is configured; without one, `parse_webhook` answers

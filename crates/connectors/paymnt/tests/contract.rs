@@ -75,7 +75,7 @@ async fn list_payments_sends_hyperswitchs_filter_constraints() {
         .with_created_from(time::macros::datetime!(2024-03-01 00:00:00 UTC))
         .with_created_to(time::macros::datetime!(2024-03-31 23:59:59 UTC));
     q.merchant_reference = Some("order_1001".into());
-    let page = connector(&server).list_payments(q).await.unwrap();
+    let page = connector(&server).list_payments(q).await.unwrap().kept();
     assert_eq!(page.items.len(), 1);
     assert!(server.received_requests().await.unwrap()[0].headers.get("idempotency-key").is_none());
 }
@@ -183,7 +183,7 @@ async fn a_create_retried_after_a_timeout_returns_the_first_payment_on_duplicate
         .mount(&server)
         .await;
     let req = CreatePayment::new(usd(1000)).with_confirm(false);
-    let p = paymnt.create_payment(req).await.unwrap();
+    let p = paymnt.create_payment(req).await.unwrap().kept();
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 3, "two attempts of the create, then the read");
     assert_eq!(reqs[0].body, reqs[1].body);
@@ -237,7 +237,8 @@ async fn payment_and_refund_ids_are_derived_from_the_callers_key() {
                 .with_idempotency_key(IdempotencyKey::new("order_1001_create").unwrap()),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .kept();
     assert_eq!(p.id.as_str(), payment_id);
     let mut req = CreateRefund::new(PaymentId::new("pay_mnt_1"));
     req.idempotency_key = Some(IdempotencyKey::new("order_1001_refund").unwrap());
@@ -261,7 +262,7 @@ async fn a_partial_authorization_says_how_much_can_be_captured() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = connector(&server).get_payment(&PaymentId::new("pay_partial")).await.unwrap();
+    let p = connector(&server).get_payment(&PaymentId::new("pay_partial")).await.unwrap().kept();
     assert_eq!(p.status, PaymentStatus::RequiresCapture);
     assert_eq!(p.amount_capturable, Some(usd(1000)));
     assert_eq!(p.next_action, None);
@@ -282,7 +283,7 @@ async fn action_required_for_review_or_conflict_is_not_a_customer_action() {
             "X-Webhook-Signature-512",
             HeaderValue::from_str(e["signature"].as_str().unwrap()).unwrap(),
         );
-        let event = c.parse_webhook(&h, e["body"].as_str().unwrap().as_bytes()).unwrap();
+        let event = c.parse_webhook(&h, e["body"].as_str().unwrap().as_bytes()).unwrap().kept();
         assert_eq!(event.kind, EventKind::PaymentProcessing, "{}", event.id);
         let WebhookResource::Payment(p) = &event.resource else { panic!("payment") };
         assert_eq!(p.status, PaymentStatus::Processing);

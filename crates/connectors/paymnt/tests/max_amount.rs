@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{connector, payment_json, refund_json};
+use common::{Kept, connector, payment_json, refund_json};
 use paymux_core::{
     CapturePayment, CreatePayment, CreateRefund, Currency, ErrorKind, Money, OrderLine, PaymentId,
     PaymentProvider,
@@ -82,10 +82,14 @@ async fn the_maximum_itself_is_sent() {
         .mount(&server)
         .await;
     let paymnt = connector(&server);
-    let p = paymnt.create_payment(CreatePayment::new(usd(MAX)).with_confirm(false)).await.unwrap();
-    assert_eq!(p.amount, usd(MAX));
+    let p = paymnt
+        .create_payment(CreatePayment::new(usd(MAX)).with_confirm(false))
+        .await
+        .unwrap()
+        .kept();
+    assert_eq!(p.amount, Some(usd(MAX)));
     let req = CapturePayment::new().with_amount(usd(MAX));
-    paymnt.capture_payment(&p.id, req).await.unwrap();
+    paymnt.capture_payment(&p.id, req).await.unwrap().kept();
     let refund = paymnt.create_refund(CreateRefund::new(p.id).with_amount(usd(MAX))).await.unwrap();
     assert_eq!(refund.amount, usd(MAX));
 }

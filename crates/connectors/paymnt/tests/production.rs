@@ -65,7 +65,8 @@ async fn idempotency_key_is_the_same_across_a_503_retry() {
             CreatePayment::new(Money::from_minor(1000, Currency::USD).unwrap()).with_card(card),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .kept();
     assert_eq!(p.status, PaymentStatus::Succeeded);
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 2, "one retry after the 503");
@@ -90,8 +91,8 @@ async fn two_logical_calls_get_two_keys() {
     let c = connector(&server);
     let req =
         || CreatePayment::new(Money::from_minor(1000, Currency::USD).unwrap()).with_confirm(false);
-    c.create_payment(req()).await.unwrap();
-    c.create_payment(req()).await.unwrap();
+    c.create_payment(req()).await.unwrap().kept();
+    c.create_payment(req()).await.unwrap().kept();
     let r = server.received_requests().await.unwrap();
     assert_ne!(r[0].headers["idempotency-key"], r[1].headers["idempotency-key"]);
 }
@@ -126,7 +127,7 @@ async fn webhook_signatures_are_verified() {
     let server = MockServer::start().await;
     let c = with_webhooks(&server);
     let (headers, body) = signed(0);
-    let event = c.parse_webhook(&headers, &body).unwrap();
+    let event = c.parse_webhook(&headers, &body).unwrap().kept();
     assert_eq!(event.id.as_str(), "evt_captured_1");
     assert_eq!(event.kind, EventKind::PaymentCaptured);
     assert_eq!(event.provider.as_str(), "paymnt");
@@ -192,7 +193,7 @@ async fn duplicate_events_are_processed_once() {
     // The gateway redelivers event 0, interleaved with others.
     for i in [0, 1, 0, 2, 0] {
         let (headers, body) = signed(i);
-        let event = c.parse_webhook(&headers, &body).unwrap();
+        let event = c.parse_webhook(&headers, &body).unwrap().kept();
         if store.first_seen(c.id(), &event.id).await.unwrap() {
             fulfilled.push(event.id.as_str().to_owned());
         }
@@ -206,13 +207,13 @@ async fn statuses_are_stored_with_the_gateway_word() {
     let c = with_webhooks(&server);
 
     let (h, b) = signed(1);
-    let event = c.parse_webhook(&h, &b).unwrap();
+    let event = c.parse_webhook(&h, &b).unwrap().kept();
     assert_eq!(event.kind, EventKind::PaymentActionRequired);
     let WebhookResource::Payment(p) = &event.resource else { panic!("payment") };
     assert_eq!(p.id.as_str(), "pay_mnt_2");
     assert_eq!(p.status, PaymentStatus::RequiresAction);
     assert_eq!(p.raw_status, "requires_customer_action");
-    assert_eq!(p.amount, Money::from_minor(2500, Currency::EUR).unwrap());
+    assert_eq!(p.amount, Some(Money::from_minor(2500, Currency::EUR).unwrap()));
     assert_eq!(
         p.next_action,
         Some(NextAction::Redirect { url: "https://sandbox.paymnt.cloud/3ds/pay_mnt_2".into() })
@@ -226,7 +227,7 @@ async fn statuses_are_stored_with_the_gateway_word() {
     assert_eq!(back, event);
 
     let (h, b) = signed(2);
-    let WebhookResource::Refund(r) = c.parse_webhook(&h, &b).unwrap().resource else {
+    let WebhookResource::Refund(r) = c.parse_webhook(&h, &b).unwrap().kept().resource else {
         panic!("refund")
     };
     assert_eq!(r.status, RefundStatus::Succeeded);
@@ -260,19 +261,20 @@ async fn every_payment_status_word_through_the_connector() {
     for (i, (word, _)) in table.iter().enumerate() {
         Mock::given(method("GET"))
             .and(path(format!("/payments/pay_{i}")))
-            .respond_with(ResponseTemplate::new(200).set_body_json(payment_json(
+            .respond_with(ResponseTemplate::new(200).set_body_json(with_next_action(payment_json(
                 &format!("pay_{i}"),
                 word,
                 100,
-            )))
+            ))))
             .mount(&server)
             .await;
     }
     let c = connector(&server);
     for (i, (word, expected)) in table.iter().enumerate() {
-        let p = c.get_payment(&PaymentId::new(format!("pay_{i}"))).await.unwrap();
+        let p = c.get_payment(&PaymentId::new(format!("pay_{i}"))).await.unwrap().kept();
         assert_eq!(p.status, *expected, "{word}");
         assert_eq!(p.raw_status, *word);
+        assert_eq!(p.next_action.is_some(), *expected == PaymentStatus::RequiresAction, "{word}");
     }
 }
 
@@ -349,8 +351,16 @@ async fn no_profile_header_when_none_is_configured() {
         .await;
     let mut cfg = config(&server);
     cfg.profile_id = None;
-    Paymnt::new(cfg).unwrap().get_payment(&PaymentId::new("pay_1")).await.unwrap();
+    Paymnt::new(cfg).unwrap().get_payment(&PaymentId::new("pay_1")).await.unwrap().kept();
     let r = server.received_requests().await.unwrap();
     assert!(r[0].headers.get("x-profile-id").is_none());
     assert_eq!(r[0].headers["api-key"], KEY);
+}
+
+/// `answer` with the customer's next step, which only a customer status keeps (without it,
+/// that status reads `Processing`).
+fn with_next_action(mut answer: serde_json::Value) -> serde_json::Value {
+    answer["next_action"] =
+        serde_json::json!({"type": "redirect_to_url", "redirect_to_url": "https://3ds.example/a"});
+    answer
 }

@@ -49,16 +49,25 @@
 //!   `customer` and `payment` filters, `starting_after` / `ending_before`) follow the rule of
 //!   ids in a path ([`path_segment`](paymux_core::transport::path_segment): 1 to 255 letters,
 //!   digits, `-`, `_`, `.`, `~`), checked before any request.
-//! - **Statuses** (see [`payment_status`]): a hosted page waiting for the customer is
-//!   `RequiresAction` with [`NextAction::Redirect`](paymux_core::NextAction) to
-//!   `next_action.redirect_to_url.url`, as on every gateway: `pending` with a redirect, and
-//!   `requires_action`. `pending` without a redirect and `processing` map to `Processing`;
-//!   `requires_capture`, `succeeded`, `failed`, `cancelled` (also `canceled`) to their
-//!   namesakes; Stripe's `requires_payment_method` / `requires_confirmation` are understood
-//!   too; any other word is `Processing` with the word kept in `raw_status`. `next_action` is
-//!   set on `RequiresAction` payments only (a redirect beside another status is left out). A
-//!   `RequiresCapture` payment carries `amount_capturable` (Stripe's field) where the answer
-//!   has it. Refund words: [`refund_status`].
+//! - **Statuses**: the contract tables are in [`payment_status`], [`refund_status`],
+//!   [`event_kind`] and [`decline_code`] (each row checked by the crate's tests). A hosted
+//!   page waiting for the customer is `RequiresAction` with
+//!   [`NextAction::Redirect`](paymux_core::NextAction) to `next_action.redirect_to_url.url`,
+//!   as on every gateway: `pending` or `requires_action` with a next action (any other
+//!   `next_action` is given as `NextAction::Instructions`, as sent). `pending` and
+//!   `requires_action` without one, and `processing`, are `Processing`; any other word is
+//!   `Processing` with the word kept in `raw_status`. `next_action` is set on
+//!   `RequiresAction` payments only. A `RequiresCapture` payment always carries
+//!   `amount_capturable`: Stripe's field where the answer has it, else the whole amount
+//!   (Paynectra documents no partial authorization). A `Failed` payment always carries a
+//!   `failure` (empty when the gateway gives no reason).
+//! - **Amounts the model cannot hold.** A payment in a currency [`Money`](paymux_core::Money)
+//!   cannot hold (outside ISO 4217, or without a minor unit, such as `xau`) is still read:
+//!   `amount` is `None` and `gateway_amount` holds Paynectra's figure exactly as sent (the
+//!   integer of `amount`, which Paynectra counts in the currency's smallest unit, and the
+//!   code as written); its other amounts are left out. A refund's amount is always `Money`,
+//!   so such a refund is an `InvalidResponse` (and, in a webhook, `WebhookResource::Other`
+//!   with a note).
 //! - **Errors** `{error: {type, code, decline_code, message, param}}`: a `402` with a
 //!   `card_error` (or a `decline_code`) is `Declined` with a normalized
 //!   [`DeclineCode`](paymux_core::DeclineCode) (table in [`decline_code`]); everything else
@@ -106,10 +115,16 @@
 //!   payment filter is named `payment` after the payments list's `customer`.
 //! - **Webhooks** (see [`Paynectra::parse_webhook_at`]): `Paynectra-Signature:
 //!   t=<unix>,v1=<hex>`, HMAC-SHA256 over `"{t}.{raw body}"` keyed with the endpoint secret's
-//!   UTF-8 bytes; any `v1` may match; 300 s tolerance both ways. Body
-//!   `{id, type, created, data: {object}}`: types in [`event_kind`], unknown ones
-//!   `EventKind::Other`; `data.object` becomes a payment or refund by its `object` field
-//!   (`"payment"` / `"refund"`), else by the type's prefix.
+//!   UTF-8 bytes; any `v1` may match; 300 s tolerance both ways. Verification is the only
+//!   step that fails with `WebhookSignature`; a verified body that is not JSON is
+//!   `WebhookNotJson`, and a verified JSON body is never refused: body
+//!   `{id, type, created, data: {object}}`, types in [`event_kind`] and [`event_kind_for`]
+//!   (unknown ones `EventKind::Other(type)`, a missing one `Other("")`), an absent `id`
+//!   replaced by the `sha256:` of the body; `data.object` becomes a payment or refund by its `object` field
+//!   (`"payment"` / `"refund"`), else by the type's prefix. Whatever cannot be read (a
+//!   missing `amount`, an unknown currency, a malformed field) is noted in
+//!   `WebhookEvent::unread`; a payment without `id`, `amount` or `currency` (a refund
+//!   likewise) leaves the resource `Other`, and the body is always in `raw`.
 //! - **Customers.** The phone is sent in E.164 (checked with `Phone::to_e164` before any
 //!   request); the address as the guide's four parts, `line1`, `city`, `postal_code`,
 //!   `country`. An address with a `line2` or a `state` is **refused** with `InvalidRequest`
@@ -145,7 +160,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub use client::IDEMPOTENCY_HEADER;
 pub use mapping::{
     MAX_AMOUNT_MINOR, MAX_PAGE_SIZE, MERCHANT_REFERENCE_KEY, MERCHANT_REFUND_ID_KEY, decline_code,
-    event_kind, payment_status, refund_status,
+    event_kind, event_kind_for, payment_status, refund_status,
 };
 pub use paymux_core::connector::Environment;
 pub use refunds::ListRefunds;

@@ -4,18 +4,17 @@
 //! UTF-8 bytes, written as hex. Any `v1` entry may match (several are sent while a secret is
 //! rotated); other schemes (`v0`) are ignored. The timestamp must be within the tolerance
 //! (300 s by default) of now, in either direction. Verification runs over the raw bytes
-//! before anything is parsed.
+//! before anything is parsed, and is the only step that fails with a signature error: a
+//! verified body is read with [`EventReader`] and never refused for its content.
 
 use std::time::Duration;
 
-use paymux_core::webhook::{self, Algorithm, Encoding, Scheme, Window};
-use paymux_core::{
-    Error, EventId, ProviderId, Result, WebhookEvent, WebhookFailure, WebhookResource,
-};
+use paymux_core::webhook::{self, Algorithm, Encoding, EventReader, Scheme, Window};
+use paymux_core::{Error, ProviderId, Result, WebhookEvent, WebhookFailure, WebhookResource};
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
-use crate::{Paynectra, mapping, wire};
+use crate::{Paynectra, mapping};
 
 /// The signature header.
 pub const SIGNATURE_HEADER: &str = "Paynectra-Signature";
@@ -93,48 +92,45 @@ fn parse_header<'h>(values: &[&'h str]) -> Result<SignatureHeader<'h>> {
     }
 }
 
-fn bad_payload(why: impl std::fmt::Display) -> Error {
-    let failure = WebhookFailure::BadPayload;
-    Error::new(paymux_core::ErrorKind::WebhookSignature, format!("{failure}: {why}"))
-        .with_webhook_failure(failure)
-}
-
-/// Parses a verified body `{id, type, created, data: {object}}`.
+/// Reads a verified body `{id, type, created, data: {object}}`; only a body that is not JSON
+/// is refused ([`ErrorKind::WebhookNotJson`](paymux_core::ErrorKind::WebhookNotJson)).
+///
+/// What can be mapped is mapped and the rest is noted in `unread`: no `id` gives the
+/// `sha256:` id of the body; no `type` gives `EventKind::Other("")`; `data.object` becomes a
+/// payment or refund by its `object` field (`"payment"` / `"refund"`), else by the type's
+/// prefix, and stays `WebhookResource::Other` when it is neither or lacks what a payment or
+/// refund cannot be without (see `mapping::event_payment`).
 fn parse_event(raw_body: &[u8], provider: &ProviderId) -> Result<WebhookEvent> {
-    // One pass over the bytes; the body itself is kept verbatim in `raw`.
-    let event: wire::Event = serde_json::from_slice(raw_body).map_err(bad_payload)?;
-    let raw = paymux_core::RawJson::from_bytes(raw_body)
-        .ok_or_else(|| bad_payload("body is not UTF-8 or nests deeper than JSON readers allow"))?;
-    let kind = mapping::event_kind(&event.kind);
-    let object = event.data.object.get();
-    let object_type = serde_json::from_str::<wire::ObjectTag>(object)
-        .ok()
-        .and_then(|tag| tag.object)
-        .or_else(|| event.kind.split_once('.').map(|(prefix, _)| prefix.to_owned()));
+    let mut r = EventReader::new(raw_body)?;
+    let id = r.event_id("/id");
+    let kind_word = r.required::<String>("/type");
+    let created = r.optional::<i64>("/created");
+    let occurred_at = created.and_then(|s| {
+        let at = OffsetDateTime::from_unix_timestamp(s)
+            .map_err(|_| Error::invalid_response(format!("timestamp {s} out of range")));
+        r.mapped("/created", at)
+    });
+    let object_type = r.optional::<String>(OBJECT_TAG).or_else(|| {
+        kind_word.as_deref().and_then(|k| k.split_once('.')).map(|(prefix, _)| prefix.to_owned())
+    });
     let resource = match object_type.as_deref() {
-        Some("payment") => {
-            let p: wire::Payment = serde_json::from_str(object).map_err(bad_payload)?;
-            WebhookResource::Payment(mapping::to_payment(p, provider).map_err(bad_payload)?)
-        }
-        Some("refund") => {
-            let r: wire::Refund = serde_json::from_str(object).map_err(bad_payload)?;
-            WebhookResource::Refund(mapping::to_refund(r, provider).map_err(bad_payload)?)
-        }
+        Some("payment") => mapping::event_payment(&mut r, OBJECT, provider)
+            .map_or(WebhookResource::Other, WebhookResource::Payment),
+        Some("refund") => mapping::event_refund(&mut r, OBJECT, provider)
+            .map_or(WebhookResource::Other, WebhookResource::Refund),
         _ => WebhookResource::Other,
     };
-    let occurred_at = event
-        .created
-        .map(|s| OffsetDateTime::from_unix_timestamp(s).map_err(bad_payload))
-        .transpose()?;
-    Ok(WebhookEvent {
-        id: EventId::new(event.id),
-        provider: provider.clone(),
-        kind,
-        occurred_at,
-        resource,
-        raw,
-    })
+    let status = match &resource {
+        WebhookResource::Payment(p) => Some(p.status),
+        _ => None,
+    };
+    let kind = kind_word.as_deref().map(|k| mapping::event_kind_for(k, status));
+    Ok(r.finish(id, provider.clone(), kind, occurred_at, resource))
 }
+
+/// Where the event's resource is, and its type tag.
+const OBJECT: &str = "/data/object";
+const OBJECT_TAG: &str = "/data/object/object";
 
 #[cfg(test)]
 mod tests {

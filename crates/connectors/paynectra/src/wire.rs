@@ -112,22 +112,12 @@ pub(crate) struct Payment {
     pub amount_received: Option<i64>,
     pub amount_captured: Option<i64>,
     pub amount_refunded: Option<i64>,
-    pub next_action: Option<NextAction>,
+    /// Kept as sent: a redirect (`redirect_to_url.url`) or, for any other type, the
+    /// instructions themselves.
+    pub next_action: Option<serde_json::Value>,
     pub last_payment_error: Option<ErrorObject>,
     pub failure_code: Option<String>,
     pub failure_message: Option<String>,
-}
-
-/// `next_action` of a `requires_action` payment.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct NextAction {
-    pub redirect_to_url: Option<RedirectToUrl>,
-}
-
-/// `next_action.redirect_to_url`.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct RedirectToUrl {
-    pub url: Option<String>,
 }
 
 /// The error object, in error answers and in a payment's `last_payment_error`.
@@ -179,28 +169,4 @@ pub(crate) struct Customer {
     pub description: Option<String>,
     pub metadata: WireMetadata,
     pub created: Option<i64>,
-}
-
-/// A webhook event body.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct Event {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub created: Option<i64>,
-    pub data: EventData,
-}
-
-/// `data` of an event.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct EventData {
-    /// Kept as text until its `object` tag says what it is.
-    pub object: Box<serde_json::value::RawValue>,
-}
-
-/// Just the `object` tag of a resource (`"payment"`, `"refund"`).
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct ObjectTag {
-    #[serde(default)]
-    pub object: Option<String>,
 }

@@ -6,8 +6,9 @@ mod common;
 use common::{BEARER, KEY, connector, idempotency_keys, payment};
 use paymux_core::{
     CancelPayment, CaptureMode, CapturePayment, Card, ConfirmPayment, CreatePayment, Currency,
-    CustomerDetails, CustomerId, DeclineCode, ErrorKind, IdempotencyKey, ListPayments, Money,
-    NextAction, Operation, PageCursor, PaymentId, PaymentProvider, PaymentStatus, SecretString,
+    CustomerDetails, CustomerId, Decimal, DeclineCode, ErrorKind, GatewayAmount, IdempotencyKey,
+    ListPayments, Money, NextAction, Operation, PageCursor, PaymentId, PaymentProvider,
+    PaymentStatus, SecretString,
 };
 use paymux_paynectra::{Environment, Mode, Paynectra, PaynectraConfig};
 use serde_json::json;
@@ -61,7 +62,7 @@ async fn create_payment_sends_the_documented_body_with_auth_and_the_callers_key(
     assert_eq!(p.id, PaymentId::new("pay_1"));
     assert_eq!(p.status, PaymentStatus::RequiresCapture);
     assert_eq!(p.raw_status, "requires_capture");
-    assert_eq!(p.amount, usd(4999));
+    assert_eq!(p.amount, Some(usd(4999)));
     assert_eq!(p.capture_mode, Some(CaptureMode::Manual));
     assert_eq!(p.merchant_reference.as_deref(), Some("order_123"));
     assert_eq!(p.customer_id, Some(CustomerId::from_stored("cus_9")));
@@ -85,8 +86,8 @@ async fn a_minimal_payment_sends_only_amount_currency_and_capture_method() {
         .create_payment(CreatePayment::new(Money::from_minor(1000, Currency::JPY).unwrap()))
         .await
         .unwrap();
-    assert_eq!(p.amount.currency(), Currency::JPY);
-    assert_eq!(p.amount.to_string(), "1000 JPY");
+    assert_eq!(p.amount.unwrap().currency(), Currency::JPY);
+    assert_eq!(p.amount.unwrap().to_string(), "1000 JPY");
     assert_eq!(p.status, PaymentStatus::Processing);
     assert_eq!(p.raw_status, "pending");
 }
@@ -137,8 +138,8 @@ async fn a_usd_payment_goes_out_as_usd_and_an_eur_answer_is_read_as_eur() {
         .mount(&server)
         .await;
     let p = connector(&server).get_payment(&PaymentId::new("pay_eur")).await.unwrap();
-    assert_eq!(p.amount.currency(), Currency::EUR);
-    assert_eq!(p.amount.amount_minor(), 2500);
+    assert_eq!(p.amount.unwrap().currency(), Currency::EUR);
+    assert_eq!(p.amount.unwrap().amount_minor(), 2500);
     assert_eq!(p.status, PaymentStatus::Succeeded);
     let gets = server.received_requests().await.unwrap();
     assert!(gets[0].headers.get("idempotency-key").is_none(), "no key on a GET");
@@ -783,4 +784,65 @@ fn a_bad_base_url_is_a_configuration_error() {
     )
     .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Configuration);
+}
+
+#[tokio::test]
+async fn an_authorization_without_amount_capturable_can_capture_the_whole_amount() {
+    let server = MockServer::start().await;
+    let mut answer = payment("pay_auth2", "requires_capture", 4999, "usd");
+    answer["capture_method"] = json!("manual");
+    Mock::given(method("GET"))
+        .and(path("/v1/payments/pay_auth2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .mount(&server)
+        .await;
+    let p = connector(&server).get_payment(&PaymentId::new("pay_auth2")).await.unwrap();
+    assert_eq!(p.status, PaymentStatus::RequiresCapture);
+    assert_eq!(p.amount_capturable, Some(usd(4999)));
+}
+
+/// A payment in a currency Money cannot hold is read, not an error: its figure is kept in
+/// `gateway_amount`, and it never hides the rest of a list page.
+#[tokio::test]
+async fn a_payment_money_cannot_hold_is_read_and_listed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/payments/pay_gold"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(payment(
+            "pay_gold",
+            "succeeded",
+            5,
+            "xau",
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "object": "list",
+            "data": [
+                payment("pay_a", "succeeded", 100, "usd"),
+                payment("pay_btc", "succeeded", 12345, "btc"),
+                payment("pay_b", "succeeded", 200, "usd"),
+            ],
+            "has_more": false
+        })))
+        .mount(&server)
+        .await;
+    let c = connector(&server);
+    let p = c.get_payment(&PaymentId::new("pay_gold")).await.unwrap();
+    assert_eq!(p.amount, None);
+    assert_eq!(p.gateway_amount, Some(GatewayAmount::new(Decimal::from(5), "xau")));
+    let page = c.list_payments(ListPayments::default()).await.unwrap();
+    let ids: Vec<&str> = page.items.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["pay_a", "pay_btc", "pay_b"]);
+    assert_eq!(page.items[1].gateway_amount, Some(GatewayAmount::new(Decimal::from(12345), "btc")));
+
+    // Minor units against a currency the payment is not in would move the wrong money.
+    let e = c
+        .capture_payment(&PaymentId::new("pay_gold"), CapturePayment::new().with_amount(usd(5)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    assert!(e.message().contains("xau"), "{e}");
 }

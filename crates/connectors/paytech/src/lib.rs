@@ -52,14 +52,10 @@
 //!
 //! ## Amounts
 //! pay.tech writes amounts as JSON numbers in major units (`11.12`). They are read as the raw
-//! number token, never through `f64`: a plain token straight into minor units with
-//! [`Money::parse_major`](paymux_core::Money::parse_major), one in scientific notation
-//! (`1.5E+3`) as a `Decimal` made `Money` with `Money::from_major`. Both refuse more decimals
-//! than the currency has rather than rounding (an answer like `10.123 EUR` is an
-//! `InvalidResponse`). Amounts are sent as number tokens written with
-//! [`Money::to_major_string`](paymux_core::Money::to_major_string) (`10.50`), and refused before
-//! any request above the documented maximum of 1,000,000,000 (major units). A currency pay.tech
-//! supports but ISO 4217 lacks (crypto symbols) cannot be a `Money` and is refused the same way.
+//! number token, never through `f64` (scientific notation such as `1.5E+3` included). Amounts
+//! are sent as number tokens written with
+//! [`Money::to_major_string`](paymux_core::Money::to_major_string) (`10.50`), and refused
+//! before any request above the documented maximum of 1,000,000,000 (major units).
 //!
 //! `amount` in an answer is what was sent to the provider; `customerAmount` (set when the
 //! gateway converted the currency) is what was requested. [`Payment::amount`](paymux_core::Payment)
@@ -68,6 +64,17 @@
 //! payment methods the final transaction amount may be different from the initial requested
 //! amount".
 //!
+//! The spec's `currency` is an "ISO 4217 code for FIAT currencies or cryptocurrency symbol", and
+//! its amounts take up to 18 decimals whatever the currency. A figure `Money` cannot hold (`BTC`,
+//! `0.00012345`; `10.125 EUR`) is never rounded and never an error: when it is the requested
+//! amount, `Payment::amount` is `None` and
+//! [`Payment::gateway_amount`](paymux_core::Payment) holds it exactly; when only the provider-side
+//! `amount` cannot be held (converted to a cryptocurrency), `amount` is the request and
+//! `gateway_amount` the provider-side figure. Such a payment reads like any other in
+//! `get_payment`, `list_payments` and webhooks. A [`Refund`] or a
+//! [`Withdrawal`] keeps its amount as `Money` only: one `Money` cannot hold is an
+//! `InvalidResponse` (in a webhook, resource `Other` with a note).
+
 //! ## Idempotency (decision from NOTES.md)
 //! pay.tech documents no idempotency mechanism. Every create is therefore sent **unkeyed**: the
 //! transport never repeats it once it may have reached the gateway. The idempotency key (the
@@ -103,17 +110,21 @@
 //! `Processing` / `Pending` and stay in `raw_status`. A decline is HTTP 200 with
 //! `state: DECLINED` and an `errorCode` (`4.01`): it comes back as `Ok` with status `Failed`
 //! and a `Failure` whose `code` is from [`decline_code`] and whose `gateway_code` is the
-//! original. `CANCELLED` with `1.04` (Cancelled by Timeout) is `Expired`. `3.16` (Duplicate
-//! Payment) and `3.18` (Cancelled or abandoned transaction) have no normalized code: neither
-//! is a decline of the card.
+//! original (a `Failure` without codes when the answer has none: every failed payment has
+//! one). Each of these functions documents its table of every word the spec has, and the
+//! crate's tests check each row against it (`tests/contract.rs`). `CANCELLED` with `1.04`
+//! (Cancelled by Timeout) is `Expired`. `3.16` (Duplicate Payment) and `3.18` (Cancelled or
+//! abandoned transaction) have no normalized code: neither is a decline of the card.
 //!
 //! `next_action` is set on `RequiresAction` payments and on no other: a `CHECKOUT` deposit
-//! (the customer must go to `redirectUrl`), and a `PENDING` one whose answer says what the
-//! customer must do (its `externalRefs`, or the page the host-to-host step answers with).
+//! (the customer must go to `redirectUrl`; without any link it is `Processing`), and a
+//! `PENDING` one whose answer says what the customer must do (its `externalRefs`, or the page
+//! the host-to-host step answers with).
 //! A `PENDING` deposit read later with only a `redirectUrl` is `Processing`: that link is the
 //! checkout page the customer already went through. An `AUTHORIZED` deposit is
 //! `RequiresCapture` with `amount_capturable` = its `amount`, "the authorized payment amount"
-//! a capture takes at most (left out when it is in another currency than the payment).
+//! a capture takes at most (the requested amount when `amount` is in another currency:
+//! pay.tech authorizes the whole request).
 //!
 //! ## Refunds (decision)
 //! A refund with an amount asks for that amount, in its currency. A refund **without** an
@@ -137,11 +148,22 @@
 //!
 //! ## Webhooks
 //! Sent on final states; the body is the payment result itself. Verified over the raw bytes
-//! with [`PaytechConfig::signing_key`] (constant-time), then parsed. pay.tech sends no event id:
-//! the id is derived deterministically from payment id and state ([`webhook::event_id`]), so a
-//! redelivery deduplicates. Deposits become payment events, refunds refund events,
-//! withdrawals payout events (resource `Other`, see `raw`).
+//! with [`PaytechConfig::signing_key`] (constant-time): only this step gives
+//! `ErrorKind::WebhookSignature`. A verified body is then read with
+//! [`EventReader`](paymux_core::webhook::EventReader) and never refused for its content (only a
+//! body that is not JSON, with `ErrorKind::WebhookNotJson`); what cannot be read is noted in
+//! `WebhookEvent::unread`, and `raw` keeps the body.
 //!
+//! pay.tech sends no event id: the id is derived from payment id and state
+//! ([`webhook::event_id`]), so a redelivery deduplicates; a body without them is named by its
+//! bytes (`sha256:...`). Its type and state are its event words ([`webhook::event_kind`]):
+//! deposits are payment events with the payment, refunds refund events with the refund,
+//! withdrawals payout events (resource `Other`, see `raw`). The resource is `Other`, with the
+//! reason noted, when the body lacks `id`, `amount` or `currency`, for a refund without
+//! `parentPaymentId` (the spec does not require it), a refund in an amount `Money` cannot
+//! hold, or a type the spec does not document. A body without `paymentType` is read as a
+//! deposit (as every answer is), and noted; one without `state` is of kind `Other("")`.
+
 //! ## Lists
 //! `list_payments` returns deposits only: refunds and withdrawals, which share the route, are
 //! left out of `items` (the next offset still counts them). Without `created_from` the gateway

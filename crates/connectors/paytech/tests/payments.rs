@@ -8,10 +8,12 @@ use std::net::IpAddr;
 use common::{BEARER, bodies, envelope, setup};
 use paymux_core::{
     Address, BillingDetails, CancelPayment, CaptureMode, CapturePayment, Card, ConfirmPayment,
-    CreatePayment, Currency, CustomerDetails, DeclineCode, ErrorKind, IdempotencyKey, ListPayments,
-    Money, NextAction, Operation, PageCursor, PaymentId, PaymentProvider, PaymentStatus, Phone,
+    CreatePayment, Currency, CustomerDetails, DeclineCode, ErrorKind, GatewayAmount,
+    IdempotencyKey, ListPayments, Money, NextAction, Operation, PageCursor, Payment, PaymentId,
+    PaymentProvider, PaymentStatus, Phone,
 };
 use paymux_paytech::{ListDeposits, PaytechConfirmOptions, PaytechPaymentOptions, external_refs};
+use rust_decimal::Decimal;
 use serde_json::json;
 use time::macros::datetime;
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
@@ -147,7 +149,7 @@ async fn create_deposit_sends_the_exact_request_and_surfaces_the_redirect() {
     assert_eq!(payment.id, PaymentId::new(ID));
     assert_eq!(payment.status, PaymentStatus::RequiresAction);
     assert_eq!(payment.raw_status, "CHECKOUT");
-    assert_eq!(payment.amount, money(1112, Currency::GBP));
+    assert_eq!(payment.amount, Some(money(1112, Currency::GBP)));
     assert_eq!(payment.amount_received, None);
     assert_eq!(
         payment.next_action,
@@ -243,7 +245,7 @@ async fn three_decimal_amounts_are_sent_exactly() {
     let amount = Money::from_minor(1_234_567_891, Currency::KWD).unwrap();
     let payment =
         paytech.create_payment(CreatePayment::new(amount).with_reference("k-1")).await.unwrap();
-    assert_eq!(payment.amount.amount_minor(), 1_234_567_891);
+    assert_eq!(payment.amount.unwrap().amount_minor(), 1_234_567_891);
     let sent = bodies(&server, "POST", "/api/v1/payments").await;
     assert!(sent[0].contains(r#""amount":1234567.891,"currency":"KWD""#), "{}", sent[0]);
 }
@@ -266,7 +268,7 @@ async fn get_payment_parses_the_documented_decline() {
     assert_eq!(failure.gateway_code.as_deref(), Some("4.01"));
     assert_eq!(failure.message.as_deref(), Some("Insufficient Funds"));
     // Requested 15 USD (customerAmount), converted to 11.12 EUR; declined, so nothing received.
-    assert_eq!(p.amount, money(1500, Currency::USD));
+    assert_eq!(p.amount, Some(money(1500, Currency::USD)));
     assert_eq!(p.amount_received, None);
     assert_eq!(p.merchant_reference.as_deref(), Some("payment-123"));
     assert_eq!(p.customer_id.as_ref().map(|c| c.as_str()), Some("customer_123"));
@@ -287,13 +289,13 @@ async fn a_completed_converted_deposit_keeps_requested_and_received_amounts() {
         .await;
     let p = paytech.get_payment(&PaymentId::new(ID)).await.unwrap();
     assert_eq!(p.status, PaymentStatus::Succeeded);
-    assert_eq!(p.amount, money(1500, Currency::USD));
+    assert_eq!(p.amount, Some(money(1500, Currency::USD)));
     assert_eq!(p.amount_received, Some(money(1112, Currency::EUR)));
     assert_eq!(p.capture_mode, Some(CaptureMode::Automatic));
     assert_eq!(p.failure, None);
 }
 
-async fn amount_of(answer_amount: &str, currency: &str) -> paymux_core::Result<Money> {
+async fn read_with(answer_amount: &str, currency: &str) -> Payment {
     let (server, paytech) = setup().await;
     Mock::given(method("GET"))
         .and(path(format!("/api/v1/payments/{ID}")))
@@ -302,33 +304,49 @@ async fn amount_of(answer_amount: &str, currency: &str) -> paymux_core::Result<M
         ))))
         .mount(&server)
         .await;
-    paytech.get_payment(&PaymentId::new(ID)).await.map(|p| p.amount)
+    paytech.get_payment(&PaymentId::new(ID)).await.unwrap()
+}
+
+async fn amount_of(answer_amount: &str, currency: &str) -> Money {
+    let p = read_with(answer_amount, currency).await;
+    assert_eq!(p.gateway_amount, None, "Money holds {answer_amount} {currency}");
+    p.amount.unwrap()
 }
 
 #[tokio::test]
 async fn amounts_are_read_exactly() {
-    assert_eq!(amount_of("11.12", "EUR").await.unwrap().amount_minor(), 1112);
-    assert_eq!(amount_of("0.30", "EUR").await.unwrap().amount_minor(), 30);
-    assert_eq!(amount_of("1234567.891", "KWD").await.unwrap().amount_minor(), 1_234_567_891);
-    assert_eq!(amount_of("1234567.891", "BHD").await.unwrap().amount_minor(), 1_234_567_891);
-    assert_eq!(amount_of("2000", "CLP").await.unwrap().amount_minor(), 2000);
-    assert_eq!(amount_of("10.10000", "EUR").await.unwrap().amount_minor(), 1010);
-    assert_eq!(amount_of("1.5E+1", "EUR").await.unwrap().amount_minor(), 1500);
+    assert_eq!(amount_of("11.12", "EUR").await.amount_minor(), 1112);
+    assert_eq!(amount_of("0.30", "EUR").await.amount_minor(), 30);
+    assert_eq!(amount_of("1234567.891", "KWD").await.amount_minor(), 1_234_567_891);
+    assert_eq!(amount_of("1234567.891", "BHD").await.amount_minor(), 1_234_567_891);
+    assert_eq!(amount_of("2000", "CLP").await.amount_minor(), 2000);
+    assert_eq!(amount_of("10.10000", "EUR").await.amount_minor(), 1010);
+    assert_eq!(amount_of("1.5E+1", "EUR").await.amount_minor(), 1500);
     // Beyond f64's 53 bits: a float would turn this into ...992.
     assert_eq!(
-        amount_of("9007199254740993.01", "EUR").await.unwrap().amount_minor(),
+        amount_of("9007199254740993.01", "EUR").await.amount_minor(),
         900_719_925_474_099_301
     );
 }
 
 #[tokio::test]
-async fn amounts_with_more_decimals_than_the_currency_are_refused_not_rounded() {
-    for (amount, currency) in [("10.123", "EUR"), ("0.1", "CLP"), ("1.2345", "KWD")] {
-        let err = amount_of(amount, currency).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{amount} {currency}");
+async fn amounts_money_cannot_hold_are_kept_exactly_not_rounded() {
+    for (amount, currency, value) in [
+        ("10.125", "EUR", Decimal::new(10125, 3)),
+        ("10.123", "EUR", Decimal::new(10123, 3)),
+        ("0.1", "CLP", Decimal::new(1, 1)),
+        ("1.2345", "KWD", Decimal::new(12345, 4)),
+        // A cryptocurrency symbol is not an ISO 4217 currency.
+        ("0.00012345", "BTC", Decimal::new(12345, 8)),
+        ("0.001", "USDT", Decimal::new(1, 3)),
+    ] {
+        let p = read_with(amount, currency).await;
+        assert_eq!(p.amount, None, "{amount} {currency}");
+        assert_eq!(p.gateway_amount, Some(GatewayAmount::new(value, currency)));
+        assert_eq!(p.gateway_amount.unwrap().value.to_string(), amount);
+        assert_eq!(p.amount_received, None);
+        assert_eq!(p.status, PaymentStatus::Succeeded);
     }
-    // A crypto symbol is not an ISO 4217 currency.
-    assert_eq!(amount_of("0.001", "BTC").await.unwrap_err().kind(), ErrorKind::InvalidResponse);
 }
 
 #[tokio::test]
@@ -379,7 +397,7 @@ async fn list_payments_sends_filters_and_pages_by_offset() {
         .unwrap();
     assert!(page.has_more);
     assert_eq!(page.items.len(), 2, "the refund is not a payment");
-    assert_eq!(page.items[0].amount, money(1112, Currency::EUR));
+    assert_eq!(page.items[0].amount, Some(money(1112, Currency::EUR)));
     assert_eq!(page.items[1].status, PaymentStatus::Processing);
     assert_eq!(page.next, Some(PageCursor::Offset(53)));
 }
@@ -410,6 +428,59 @@ async fn list_deposits_sends_updated_filters_and_the_last_page_has_no_next() {
     assert!(!page.has_more);
     assert!(page.items.is_empty());
     assert_eq!(page.next, None);
+}
+
+#[tokio::test]
+async fn a_page_with_payments_money_cannot_hold_is_read_whole() {
+    let (server, paytech) = setup().await;
+    // A cryptocurrency deposit, one with more decimals than EUR has, one converted to a
+    // cryptocurrency, an authorized one converted, and an ordinary one: the page as sent.
+    let page = r#"{"timestamp":"x","status":200,"hasMore":false,"result":[
+        {"id":"a1","paymentType":"DEPOSIT","state":"COMPLETED","amount":11.12,"currency":"EUR"},
+        {"id":"a2","paymentType":"DEPOSIT","state":"COMPLETED","amount":0.00012345,"currency":"BTC"},
+        {"id":"a3","paymentType":"DEPOSIT","state":"DECLINED","amount":10.125,"currency":"EUR","errorCode":"4.01"},
+        {"id":"a4","paymentType":"DEPOSIT","state":"COMPLETED","amount":0.00025,"currency":"BTC","customerAmount":15,"customerCurrency":"USD"},
+        {"id":"a5","paymentType":"DEPOSIT","state":"AUTHORIZED","amount":11.12,"currency":"EUR","customerAmount":15,"customerCurrency":"USD"},
+        {"id":"a6","paymentType":"REFUND","state":"COMPLETED","amount":0.0001,"currency":"BTC"}
+    ]}"#;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(page.to_owned()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = paytech.list_payments(ListPayments::new()).await.unwrap();
+    let ids: Vec<_> = page.items.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["a1", "a2", "a3", "a4", "a5"], "deposits only, none lost");
+    let [ordinary, crypto, decimals, converted, authorized] = &page.items[..] else { panic!() };
+    assert_eq!(ordinary.amount, Some(money(1112, Currency::EUR)));
+    assert_eq!(ordinary.gateway_amount, None);
+    assert_eq!(crypto.amount, None);
+    assert_eq!(crypto.gateway_amount, Some(GatewayAmount::new(Decimal::new(12345, 8), "BTC")));
+    assert_eq!(decimals.amount, None);
+    assert_eq!(decimals.gateway_amount, Some(GatewayAmount::new(Decimal::new(10125, 3), "EUR")));
+    assert_eq!(decimals.decline_code(), Some(&DeclineCode::InsufficientFunds));
+    assert_eq!(converted.amount, Some(money(1500, Currency::USD)));
+    assert_eq!(converted.gateway_amount, Some(GatewayAmount::new(Decimal::new(25, 5), "BTC")));
+    assert_eq!(converted.amount_received, None);
+    // Authorized in another currency: the whole request is capturable.
+    assert_eq!(authorized.status, PaymentStatus::RequiresCapture);
+    assert_eq!(authorized.amount_capturable, Some(money(1500, Currency::USD)));
+}
+
+#[tokio::test]
+async fn a_checkout_deposit_with_nowhere_to_send_the_customer_is_processing() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{ID}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{ID}","paymentType":"DEPOSIT","state":"CHECKOUT","amount":10,"currency":"EUR"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let p = paytech.get_payment(&PaymentId::new(ID)).await.unwrap();
+    assert_eq!((p.status, p.raw_status.as_str()), (PaymentStatus::Processing, "CHECKOUT"));
+    assert_eq!(p.next_action, None);
 }
 
 #[tokio::test]
@@ -460,7 +531,7 @@ async fn confirm_payment_is_the_host_to_host_patch_and_keeps_external_refs() {
     let p = paytech.confirm_payment(&PaymentId::new(ID), req).await.unwrap();
     // The customer must follow the instructions: `next_action` goes with `RequiresAction` only.
     assert_eq!(p.status, PaymentStatus::RequiresAction);
-    assert_eq!(p.amount, money(10000, Currency::BRL));
+    assert_eq!(p.amount, Some(money(10000, Currency::BRL)));
     let refs = external_refs(&p);
     assert_eq!(refs.get("txId").map(String::as_str), Some("11483992398383"));
     assert_eq!(refs.get("providerSpecificInfo").map(String::as_str), Some("usefulInformation"));

@@ -22,6 +22,8 @@ async fn a_full_refund_after_a_partial_one_refunds_the_remainder() {
     paymux::sandbox::complete_redirect(&emulator, &created, None).await.unwrap();
     let paid = gateway.get_payment(&created.id).await.unwrap();
     assert_eq!(paid.status, PaymentStatus::Succeeded, "{paid:?}");
+    assert_eq!(paid.contract_breach(), None);
+    assert_eq!(created.contract_breach(), None);
 
     let partial = gateway
         .create_refund(CreateRefund::new(paid.id.clone()).with_amount(eur(3_000)))

@@ -1,7 +1,7 @@
-use paymux_core::http::HeaderValue;
+use paymux_core::http::{HeaderMap, HeaderValue};
 use paymux_core::{
     CaptureMode, CapturePayment, CreateRefund, ErrorKind, EventKind, Operation, PaymentProvider,
-    PaymentStatus, WebhookFailure, WebhookResource,
+    PaymentStatus, UnreadProblem, WebhookFailure, WebhookResource,
 };
 use paymux_mock::webhook::SIGNATURE_HEADER;
 use paymux_mock::{MockProvider, triggers::*};
@@ -97,11 +97,30 @@ async fn wrong_secret_missing_or_bad_header_is_refused() {
 }
 
 #[tokio::test]
-async fn signed_but_malformed_body_is_bad_payload() {
+async fn a_verified_body_missing_parts_is_read_with_notes() {
     let mock = MockProvider::new();
-    let body = br#"{"id":"evt_x","type":"payment_succeeded"}"#;
+    let body = br#"{"id":"evt_x","type":"payment_succeeded","data":{"type":"payment","object":{"id":"p"}}}"#;
+    let event = mock.parse_webhook(&mock.sign_webhook(body), body).unwrap();
+    assert_eq!(event.id.as_str(), "evt_x");
+    assert_eq!(event.kind, EventKind::PaymentSucceeded);
+    assert_eq!(event.resource, WebhookResource::Other);
+    assert_eq!(event.raw.as_str().as_bytes(), body);
+    let pointers: Vec<_> = event.unread.iter().map(|u| (u.pointer.as_str(), u.problem)).collect();
+    assert_eq!(
+        pointers,
+        [("/created_at", UnreadProblem::Missing), ("/data", UnreadProblem::Invalid)]
+    );
+}
+
+#[tokio::test]
+async fn a_verified_body_that_is_not_json_has_its_own_error() {
+    let mock = MockProvider::new();
+    let body = b"<xml/>";
     let e = mock.parse_webhook(&mock.sign_webhook(body), body).unwrap_err();
-    assert_eq!(e.webhook_failure(), Some(WebhookFailure::BadPayload));
+    assert_eq!(e.kind(), ErrorKind::WebhookNotJson);
+    assert_eq!(e.webhook_failure(), None);
+    let forged = mock.parse_webhook(&HeaderMap::new(), body).unwrap_err();
+    assert_eq!(forged.kind(), ErrorKind::WebhookSignature);
 }
 
 #[tokio::test]

@@ -446,8 +446,14 @@ pub(crate) async fn checkout(
         if !open {
             return false;
         }
-        if query_value(&q, "action").is_some_and(|a| a == "cancel") {
-            rec.error = Some(("2.00", "Cancelled by Customer"));
+        let ended = match query_value(&q, "action").as_deref() {
+            Some("cancel") => Some(("2.00", "Cancelled by Customer")),
+            // The customer never finished: what pay.tech does when the checkout times out.
+            Some("timeout") => Some(("1.04", "Cancelled by Timeout")),
+            _ => None,
+        };
+        if let Some(error) = ended {
+            rec.error = Some(error);
             rec.move_to(State::Cancelled, "CANCEL", now);
             return true;
         }

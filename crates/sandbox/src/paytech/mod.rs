@@ -36,7 +36,7 @@
 //!   `.../reject`.
 //! - `GET /sandbox/paytech/checkout/{id}` (no key): runs the deposit (`?cardNumber=` picks a
 //!   test card when it has none, default `4000000000000002`; `?action=cancel` cancels it,
-//!   `2.00`).
+//!   `2.00`; `?action=timeout` lets it time out, `1.04`).
 //! - `GET /sandbox/paytech/events`, `POST /sandbox/paytech/trigger/{event}`: see
 //!   [`crate::kit::control`]; events are named `{paymentType}.{state}` (`DEPOSIT.COMPLETED`).
 //!
@@ -59,6 +59,7 @@
 //! | refund of `13.13` | refund `DECLINED` `1.10` Insufficient Balance |
 //! | deposit >= 10,000,000; withdrawal or refund > 10,000 | `DECLINED` `3.28` Amount higher than maximum |
 //! | checkout `?action=cancel` | `CANCELLED` `2.00` Cancelled by Customer |
+//! | checkout `?action=timeout` | `CANCELLED` `1.04` Cancelled by Timeout (the connector's `Expired`) |
 //! | `void` of an `AUTHORIZED` deposit | `CANCELLED` |
 //! | withdrawal after [`SETTLE_DELAY`] | `AWAITING_APPROVAL` |
 //! | host-to-host step with an enrolled card or `PIX` | `PENDING` |

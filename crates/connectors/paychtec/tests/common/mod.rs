@@ -175,3 +175,36 @@ pub fn derived_payment_id(idempotency_key: &str) -> String {
         .unwrap_or_else(|| panic!("no payment_id vector for {idempotency_key}"));
     v["payment_id"].as_str().unwrap().to_owned()
 }
+
+/// The core contract on what the connector read: `kept()` asserts
+/// `Payment::contract_breach() == None` on every payment of a payment, a page or a webhook
+/// event, and gives it back.
+pub trait Kept {
+    /// `self`, after the contract check.
+    fn kept(self) -> Self;
+}
+
+impl Kept for paymux_core::Payment {
+    fn kept(self) -> Self {
+        assert_eq!(self.contract_breach(), None, "{self:?}");
+        self
+    }
+}
+
+impl Kept for paymux_core::Page<paymux_core::Payment> {
+    fn kept(self) -> Self {
+        for p in &self.items {
+            assert_eq!(p.contract_breach(), None, "{p:?}");
+        }
+        self
+    }
+}
+
+impl Kept for paymux_core::WebhookEvent {
+    fn kept(self) -> Self {
+        if let paymux_core::WebhookResource::Payment(p) = &self.resource {
+            assert_eq!(p.contract_breach(), None, "{p:?}");
+        }
+        self
+    }
+}

@@ -155,11 +155,17 @@ pub(crate) fn refunds_query(query: &ListRefunds) -> Result<Query> {
 /// Refuses `amount` when its currency is not `payment`'s: minor units sent against the wrong
 /// currency would move the wrong amount of money.
 pub(crate) fn same_currency(payment: &Payment, amount: Money) -> Result<()> {
-    if payment.amount.currency() != amount.currency() {
+    let held = payment.amount.map(|a| a.currency());
+    if held != Some(amount.currency()) {
+        // A payment in a currency Money cannot hold states it in `gateway_amount`.
+        let held = match (held, &payment.gateway_amount) {
+            (Some(c), _) => c.code().to_owned(),
+            (None, Some(g)) => g.currency.clone(),
+            (None, None) => "an unknown currency".to_owned(),
+        };
         return Err(Error::invalid_request(format!(
-            "payment {} is in {} but the amount is in {}",
+            "payment {} is in {held} but the amount is in {}",
             payment.id,
-            payment.amount.currency().code(),
             amount.currency().code()
         )));
     }

@@ -5,9 +5,9 @@ use std::str::FromStr;
 
 use paymux_core::transport::GatewayError;
 use paymux_core::{
-    CaptureMode, CreateRefund, CustomerId, DeclineCode, Error, Failure, Money, NextAction, Page,
-    PageCursor, Payment, PaymentId, PaymentStatus, ProviderId, Refund, RefundId, RefundStatus,
-    Result, parse_currency,
+    CaptureMode, CreateRefund, CustomerId, DeclineCode, Error, Failure, GatewayAmount, Money,
+    NextAction, Page, PageCursor, Payment, PaymentId, PaymentStatus, ProviderId, Refund, RefundId,
+    RefundStatus, Result,
 };
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
@@ -38,28 +38,126 @@ fn number_text(raw: &RawValue) -> (&str, &str) {
     (token, token.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(token))
 }
 
-/// An amount token plus a currency code from the gateway, as exact [`Money`]. Refuses (rather
-/// than rounds) more decimals than the currency has.
-pub(crate) fn wire_money(raw: &RawValue, currency: &str) -> Result<Money> {
-    let currency = parse_currency(currency).map_err(|e| {
-        Error::invalid_response(format!("currency {currency:?} is not ISO 4217: {e}"))
-    })?;
-    let (token, text) = number_text(raw);
-    let money = if text.contains(['e', 'E', '-']) {
-        // Scientific notation (and a sign, refused as negative) go through Decimal; a plain
-        // token is read straight into minor units.
-        Money::from_major(parse_amount(raw)?, currency)
-    } else {
-        Money::parse_major(text, currency)
-    };
-    money.map_err(|e| Error::invalid_response(format!("amount {token} {}: {e}", currency.code())))
+/// An amount token and a currency code exactly as the gateway wrote them. Fails only when the
+/// token is not a decimal number or is negative (an answer no payment can have); a figure
+/// [`Money`] cannot hold (a cryptocurrency, more decimals than ISO 4217 gives the currency) is
+/// read all the same.
+pub(crate) fn gateway_amount(raw: &RawValue, currency: &str) -> Result<GatewayAmount> {
+    let value = parse_amount(raw)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(Error::invalid_response(format!("amount {} is negative", number_text(raw).0)));
+    }
+    Ok(GatewayAmount::new(value, currency))
 }
 
-fn optional_money(raw: Option<&RawValue>, currency: Option<&str>) -> Result<Option<Money>> {
+/// A gateway figure as [`Money`], or why `Money` cannot hold it: an `InvalidResponse` whose
+/// source is the [`MoneyError`](paymux_core::MoneyError) (so that a webhook reader notes it
+/// as unsupported, not invalid).
+fn held(figure: &GatewayAmount) -> Result<Money> {
+    figure.to_money().map_err(|e| {
+        Error::invalid_response(format!("{figure} cannot be a Money: {e}")).with_source(e)
+    })
+}
+
+/// An amount token plus a currency code from the gateway, as exact [`Money`]. Refuses (rather
+/// than rounds) more decimals than the currency has, and a currency outside ISO 4217.
+pub(crate) fn wire_money(raw: &RawValue, currency: &str) -> Result<Money> {
+    held(&gateway_amount(raw, currency)?)
+}
+
+fn optional_figure(
+    raw: Option<&RawValue>,
+    currency: Option<&str>,
+) -> Result<Option<GatewayAmount>> {
     match (raw, currency) {
-        (Some(raw), Some(currency)) => wire_money(raw, currency).map(Some),
+        (Some(raw), Some(currency)) => gateway_amount(raw, currency).map(Some),
         _ => Ok(None),
     }
+}
+
+/// The pointer of the answer's `amount`, for notes on what a webhook could not hold.
+pub(crate) const AMOUNT: &str = "/amount";
+/// The pointer of the answer's `customerAmount`.
+pub(crate) const CUSTOMER_AMOUNT: &str = "/customerAmount";
+/// The pointer of the answer's `currency`.
+pub(crate) const CURRENCY: &str = "/currency";
+
+/// The amounts of a deposit, as far as [`Money`] holds them (the crate docs, "Amounts").
+pub(crate) struct Amounts {
+    /// The requested amount: the caller's, else `customerAmount`, else `amount`, else zero in
+    /// `currency`; `None` when `Money` cannot hold it (it is then in `gateway`).
+    pub requested: Option<Money>,
+    /// `amount`/`currency` (what went to the provider), when `Money` holds it.
+    pub wire: Option<Money>,
+    /// The gateway's own figure where `Money` cannot hold it: the requested one when
+    /// `requested` is `None`, else `amount`/`currency`.
+    pub gateway: Option<GatewayAmount>,
+    /// Each figure `Money` could not hold: where it is in the answer, and why.
+    pub unheld: Vec<(&'static str, Error)>,
+}
+
+/// Reads a deposit's amounts. Only an answer that states no amount at all (neither an amount
+/// nor a currency), or an amount that is not a non-negative number, is an error: a figure
+/// `Money` cannot hold is kept in [`Amounts::gateway`].
+pub(crate) fn amounts(r: &PaymentResult, requested: Option<Money>) -> Result<Amounts> {
+    let wire_figure = optional_figure(r.amount.as_deref(), r.currency.as_deref())?;
+    let customer_figure =
+        optional_figure(r.customer_amount.as_deref(), r.customer_currency.as_deref())?;
+    let mut unheld = Vec::new();
+    let mut gateway = None;
+    let wire = match &wire_figure {
+        Some(figure) => match held(figure) {
+            Ok(money) => Some(money),
+            Err(e) => {
+                unheld.push((AMOUNT, e));
+                None
+            }
+        },
+        None => None,
+    };
+    let requested = match (requested, customer_figure) {
+        (Some(money), _) => Some(money),
+        // The gateway converted the request: `customerAmount` is what was asked for.
+        (None, Some(figure)) => match held(&figure) {
+            Ok(money) => Some(money),
+            Err(e) => {
+                unheld.push((CUSTOMER_AMOUNT, e));
+                gateway = Some(figure);
+                None
+            }
+        },
+        (None, None) => match (&wire_figure, wire) {
+            (_, Some(money)) => Some(money),
+            // Already noted above: the requested figure is `amount` itself.
+            (Some(figure), None) => {
+                gateway = Some(figure.clone());
+                None
+            }
+            // A deposit created without an amount, whose checkout page collects it.
+            (None, None) => {
+                let code = r.currency.as_deref().ok_or_else(|| {
+                    Error::invalid_response(format!(
+                        "payment {} has neither amount nor currency",
+                        r.id
+                    ))
+                })?;
+                let zero = GatewayAmount::new(Decimal::ZERO, code);
+                match held(&zero) {
+                    Ok(money) => Some(money),
+                    Err(e) => {
+                        unheld.push((CURRENCY, e));
+                        gateway = Some(zero);
+                        None
+                    }
+                }
+            }
+        },
+    };
+    // `amount_received` cannot hold the provider-side figure: keep it here instead.
+    if gateway.is_none() && wire.is_none() {
+        gateway = wire_figure;
+    }
+    Ok(Amounts { requested, wire, gateway, unheld })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -69,7 +167,9 @@ fn optional_money(raw: Option<&RawValue>, currency: Option<&str>) -> Result<Opti
 /// The error code pay.tech sets on a deposit cancelled because the customer never finished.
 pub(crate) const CANCELLED_BY_TIMEOUT: &str = "1.04";
 
-/// A `PaymentState` (deposit view) as a [`PaymentStatus`], by the word alone.
+/// A `PaymentState` (deposit view) as a [`PaymentStatus`], by the word alone. Every state
+/// the spec documents has a row (the crate's tests check each against this function); a word
+/// it does not document is `Processing` (never final), kept in `raw_status`.
 ///
 /// | state | status |
 /// |---|---|
@@ -81,7 +181,6 @@ pub(crate) const CANCELLED_BY_TIMEOUT: &str = "1.04";
 /// | `DECLINED` | `Failed` |
 /// | `CANCELLED` with `errorCode` `1.04` (Cancelled by Timeout) | `Expired` |
 /// | `CANCELLED` | `Cancelled` |
-/// | anything else | `Processing` |
 ///
 /// A deposit read from an answer also takes what the answer says the customer must do
 /// (`next_action` is set on `RequiresAction` payments and on no other):
@@ -89,10 +188,12 @@ pub(crate) const CANCELLED_BY_TIMEOUT: &str = "1.04";
 /// | answer | status | `next_action` |
 /// |---|---|---|
 /// | `CHECKOUT` with `redirectUrl` | `RequiresAction` | `Redirect` to `redirectUrl` (the answer of the host-to-host step shows its `externalRefs` first) |
+/// | `CHECKOUT` with neither `redirectUrl` nor `externalRefs` | `Processing` (nowhere to send the customer) | none |
 /// | `PENDING` with `externalRefs` (the guide: "payment instructions to the customer") | `RequiresAction` | `Instructions` |
 /// | `PENDING` with `redirectUrl`, in the answer of the host-to-host step (`confirm_payment`) | `RequiresAction` | `Redirect` (its 3-D Secure or bank page) |
 /// | `PENDING` otherwise, `redirectUrl` included (the checkout page the customer already went through) | `Processing` | none |
-/// | `AUTHORIZED` | `RequiresCapture`, `amount_capturable` = `amount` (the authorized amount, where it is in the payment's currency) | none |
+/// | `AUTHORIZED` | `RequiresCapture`, `amount_capturable` = `amount` (the authorized amount; the requested amount when `amount` is in another currency, since pay.tech authorizes the whole request) | none |
+/// | `DECLINED` | `Failed`, with a `Failure` even when the answer has no `errorCode` | none |
 /// | any other state | as above | none |
 pub fn payment_status(state: &str, error_code: Option<&str>) -> PaymentStatus {
     match state {
@@ -107,8 +208,18 @@ pub fn payment_status(state: &str, error_code: Option<&str>) -> PaymentStatus {
     }
 }
 
-/// A `PaymentState` of a `REFUND` payment as a [`RefundStatus`]: `COMPLETED` succeeded,
-/// `DECLINED` failed, `CANCELLED` cancelled, everything else (and unknown words) pending.
+/// A `PaymentState` of a `REFUND` payment as a [`RefundStatus`]. Every documented state has
+/// a row (checked by the crate's tests); a word the spec does not document is `Pending`.
+///
+/// | state | refund status |
+/// |---|---|
+/// | `CHECKOUT` | `Pending` |
+/// | `PENDING` | `Pending` (where a refund starts) |
+/// | `AWAITING_APPROVAL` | `Pending` |
+/// | `AUTHORIZED` | `Pending` |
+/// | `COMPLETED` | `Succeeded` |
+/// | `DECLINED` | `Failed` |
+/// | `CANCELLED` | `Cancelled` |
 pub fn refund_status(state: &str) -> RefundStatus {
     match state {
         "COMPLETED" => RefundStatus::Succeeded,
@@ -118,7 +229,18 @@ pub fn refund_status(state: &str) -> RefundStatus {
     }
 }
 
-/// A `PaymentState` of a `WITHDRAWAL` as a [`WithdrawalStatus`]; unknown words are `Pending`.
+/// A `PaymentState` of a `WITHDRAWAL` as a [`WithdrawalStatus`]. Every documented state has a
+/// row (checked by the crate's tests); a word the spec does not document is `Pending`.
+///
+/// | state | withdrawal status |
+/// |---|---|
+/// | `CHECKOUT` | `Pending` |
+/// | `PENDING` | `Pending` (where a withdrawal starts) |
+/// | `AWAITING_APPROVAL` | `AwaitingApproval` |
+/// | `AUTHORIZED` | `Pending` |
+/// | `COMPLETED` | `Succeeded` |
+/// | `DECLINED` | `Failed` |
+/// | `CANCELLED` | `Cancelled` |
 pub fn withdrawal_status(state: &str) -> WithdrawalStatus {
     match state {
         "AWAITING_APPROVAL" => WithdrawalStatus::AwaitingApproval,
@@ -135,35 +257,137 @@ pub fn withdrawal_status(state: &str) -> WithdrawalStatus {
 
 /// pay.tech's `errorCode` (the spec's "Error codes" table) as a normalized [`DeclineCode`].
 ///
-/// Codes named below map as listed; any other code maps by its family (the part before the
-/// dot). `None` means no shared code says what happened: the payment was not declined (a
-/// timeout, the customer or the merchant cancelling, an abandoned payment) or it was refused
-/// for a reason the shared vocabulary lacks (a duplicate). The original code always stays in
+/// Every code the spec documents maps as the table says (the crate's tests check each row
+/// against this function, and that every documented code has one). A code the spec does not
+/// document maps by its family (the part before the dot): `1.xx` (gateway) `processing_error`;
+/// `2.xx` (customer) and `8.xx` (merchant) none; `3.xx` (acquirer), `4.xx` (issuer) and `5.xx`
+/// (3-D Secure) `card_declined`; `6.xx` (internal anti-fraud) and `7.xx` (external anti-fraud)
+/// `fraud_suspected`; anything else none. The original code always stays in
 /// `Failure::gateway_code`.
 ///
-/// | codes | decline code |
-/// |---|---|
-/// | `1.04` Cancelled by Timeout, `2.00` Cancelled by Customer, `3.18` Cancelled or abandoned transaction, `8.00` Rejected by Merchant | none (nobody declined: the payment was not finished) |
-/// | `3.16` Duplicate Payment | none (nothing is wrong with the card: the acquirer refused a repeat of an earlier payment; the shared vocabulary has no code for a duplicate) |
-/// | `1.05` Terminal not Found, `3.17` Channel not active | `config_error` |
-/// | `1.08`, `6.06` Invalid Amount, `3.27` below minimum, `3.28` above maximum | `invalid_amount` |
-/// | `1.09` Invalid Currency, `3.23` Bank not supported, `6.05` Restricted Currency, `6.15` Card Brand not supported | `unsupported_feature` |
-/// | `1.10` Insufficient Balance, `4.01` Insufficient Funds | `insufficient_funds` |
-/// | `3.01`, `4.09` Anti-fraud, `3.19` Card PAN blacklisted | `fraud_suspected` |
-/// | `3.02`, `3.03`, `3.04`, `3.31`, `4.15`, `5.01`, `5.02`, `7.01` (malfunctions, timeouts, retry requested) | `processing_error` |
-/// | `3.09` SCA required | `authentication_required` |
-/// | `4.03` Invalid Account Number | `incorrect_number` |
-/// | `4.13` Invalid card number | `invalid_number` |
-/// | `4.04` Invalid card expiration date | `invalid_expiry_date` |
-/// | `4.06` Card Lost or not active | `pick_up_card` |
-/// | `4.07` Invalid Security Code | `incorrect_cvc` |
-/// | `4.11` AVS failed | `incorrect_address` |
-/// | `4.14` PIN attempts limit exceeded | `incorrect_pin` |
-/// | family `1.xx` (gateway) | `processing_error` |
-/// | family `2.xx` (customer), `8.xx` (merchant) | none |
-/// | family `3.xx` (acquirer), `4.xx` (issuer), `5.xx` (3-D Secure) | `card_declined` |
-/// | family `6.xx` (internal anti-fraud), `7.xx` (external anti-fraud) | `fraud_suspected` |
-/// | anything else | none |
+/// "none" means no shared code says what happened: the payment was not declined (a timeout,
+/// the customer or the merchant cancelling, an abandoned payment) or it was refused for a
+/// reason the shared vocabulary lacks (`3.16`, a duplicate: nothing is wrong with the card, and
+/// `card_declined` would send the customer to another card for nothing).
+///
+/// | code | meaning (the spec's) | decline code |
+/// |---|---|---|
+/// | `1.00` | Illegal Workflow State | `processing_error` |
+/// | `1.01` | Not Found | `processing_error` |
+/// | `1.02` | Communication Problem | `processing_error` |
+/// | `1.03` | Internal Server Error | `processing_error` |
+/// | `1.04` | Cancelled by Timeout | none |
+/// | `1.05` | Terminal not Found | `config_error` |
+/// | `1.06` | Recurring Token not Found | `processing_error` |
+/// | `1.07` | Payer Unaccepted | `processing_error` |
+/// | `1.08` | Invalid Amount | `invalid_amount` |
+/// | `1.09` | Invalid Currency | `unsupported_feature` |
+/// | `1.10` | Insufficient Balance | `insufficient_funds` |
+/// | `1.11` | Processing Limits Reached | `processing_error` |
+/// | `2.00` | Cancelled by Customer | none |
+/// | `3.00` | Declined by Acquirer | `card_declined` |
+/// | `3.01` | Declined by Acquirer: Anti-fraud | `fraud_suspected` |
+/// | `3.02` | Invalid request format or missing required parameters | `processing_error` |
+/// | `3.03` | Acquirer Malfunction | `processing_error` |
+/// | `3.04` | Acquirer Timeout | `processing_error` |
+/// | `3.05` | Acquirer Limits Reached | `card_declined` |
+/// | `3.06` | Declined by Acquirer: Card Scheme | `card_declined` |
+/// | `3.07` | Declined by Acquirer: Card Data | `card_declined` |
+/// | `3.08` | Declined by Acquirer: Business Rules | `card_declined` |
+/// | `3.09` | SCA required | `authentication_required` |
+/// | `3.10` | Unknown Error Code | `card_declined` |
+/// | `3.11` | Payer cannot pay | `card_declined` |
+/// | `3.12` | Invalid ID Document | `card_declined` |
+/// | `3.13` | ID Document Restrictions | `card_declined` |
+/// | `3.14` | Declined Due to Age Requirements | `card_declined` |
+/// | `3.15` | ID Document Under Temporary Restrictions | `card_declined` |
+/// | `3.16` | Duplicate Payment | none |
+/// | `3.17` | Channel not active | `config_error` |
+/// | `3.18` | Cancelled or abandoned transaction | none |
+/// | `3.19` | Card PAN blacklisted | `fraud_suspected` |
+/// | `3.20` | Card PAN not whitelisted | `card_declined` |
+/// | `3.21` | Invalid phone number | `card_declined` |
+/// | `3.22` | Card BIN country not allowed | `card_declined` |
+/// | `3.23` | Bank does not exist or not supported | `unsupported_feature` |
+/// | `3.24` | Requisites Unavailable | `card_declined` |
+/// | `3.25` | Document type is required | `card_declined` |
+/// | `3.26` | Invalid document type and/or document | `card_declined` |
+/// | `3.27` | Amount lower than minimum | `invalid_amount` |
+/// | `3.28` | Amount higher than maximum | `invalid_amount` |
+/// | `3.29` | Transaction has chargeback already | `card_declined` |
+/// | `3.30` | Invalid Email | `card_declined` |
+/// | `3.31` | Bank is temporarily unavailable | `processing_error` |
+/// | `4.00` | Declined by Issuer | `card_declined` |
+/// | `4.01` | Insufficient Funds | `insufficient_funds` |
+/// | `4.02` | Do Not Honor | `card_declined` |
+/// | `4.03` | Invalid Account Number | `incorrect_number` |
+/// | `4.04` | Declined by Issuer: Invalid card expiration date | `invalid_expiry_date` |
+/// | `4.05` | Issuer Limits Reached | `card_declined` |
+/// | `4.06` | Card Lost or not active | `pick_up_card` |
+/// | `4.07` | Invalid Security Code | `incorrect_cvc` |
+/// | `4.08` | Declined by Issuer: Business Rules | `card_declined` |
+/// | `4.09` | Declined by Issuer: Anti-fraud | `fraud_suspected` |
+/// | `4.10` | Transaction not permitted to cardholder | `card_declined` |
+/// | `4.11` | AVS failed | `incorrect_address` |
+/// | `4.12` | Declined by Issuer: Invalid email | `card_declined` |
+/// | `4.13` | Declined by Issuer: Invalid card number | `invalid_number` |
+/// | `4.14` | Declined by Issuer: PIN attempts limit exceeded | `incorrect_pin` |
+/// | `4.15` | The bank has requested a retry of the transaction | `processing_error` |
+/// | `5.00` | Declined by 3DS | `card_declined` |
+/// | `5.01` | 3DS Timeout | `processing_error` |
+/// | `5.02` | ACS malfunction | `processing_error` |
+/// | `6.00` | Declined by Internal Anti-fraud | `fraud_suspected` |
+/// | `6.01` | Card PAN Blacklisted | `fraud_suspected` |
+/// | `6.02` | Customer Email Blacklisted | `fraud_suspected` |
+/// | `6.03` | Card Issuing Country Restricted | `fraud_suspected` |
+/// | `6.04` | IP Country Restricted | `fraud_suspected` |
+/// | `6.05` | Restricted Currency | `unsupported_feature` |
+/// | `6.06` | Invalid Amount | `invalid_amount` |
+/// | `6.07` | IP Country Must Be Equal to Billing Country | `fraud_suspected` |
+/// | `6.08` | IP Country Must Be Equal to Card Issuing Country | `fraud_suspected` |
+/// | `6.09` | Billing Country Must Be Equal to Card Issuing Country | `fraud_suspected` |
+/// | `6.10` | Payment Created Within Closed Period of Day | `fraud_suspected` |
+/// | `6.11` | Card PAN not Whitelisted | `fraud_suspected` |
+/// | `6.12` | Cardholder name is invalid | `fraud_suspected` |
+/// | `6.13` | The same card is used by different customers | `fraud_suspected` |
+/// | `6.14` | Customer Phone Blacklisted | `fraud_suspected` |
+/// | `6.15` | Card Brand not supported | `unsupported_feature` |
+/// | `6.21` | Limit exceeded: Number of completed deposits | `fraud_suspected` |
+/// | `6.22` | Limit exceeded: Number of completed deposits for card | `fraud_suspected` |
+/// | `6.23` | Limit exceeded: Number of declined deposits for card | `fraud_suspected` |
+/// | `6.24` | Limit exceeded: Number of cards for IP address | `fraud_suspected` |
+/// | `6.25` | Limit exceeded: Number of IP addresses for card | `fraud_suspected` |
+/// | `6.26` | Limit exceeded: IP country does not match card country | `fraud_suspected` |
+/// | `6.27` | Limit exceeded: Same amount and currency for card | `fraud_suspected` |
+/// | `6.28` | Limit exceeded: Amount of deposits in specified currency | `fraud_suspected` |
+/// | `6.29` | Limit exceeded: Amount of deposits for card and currency | `fraud_suspected` |
+/// | `6.30` | Limit exceeded: Amount of deposits in base currency | `fraud_suspected` |
+/// | `6.31` | Limit exceeded: Amount of deposits for card in base currency | `fraud_suspected` |
+/// | `6.32` | Limit exceeded: Number of IP countries for card | `fraud_suspected` |
+/// | `6.33` | Limit exceeded: Amount of deposits for customer in base currency | `fraud_suspected` |
+/// | `6.34` | Limit exceeded: Withdrawal amount for customer in base currency | `fraud_suspected` |
+/// | `6.35` | Billing Country Restricted | `fraud_suspected` |
+/// | `6.36` | Customer Citizenship Country Restricted | `fraud_suspected` |
+/// | `6.37` | Limit exceeded: Number of withdrawals | `fraud_suspected` |
+/// | `6.38` | Limit exceeded: Amount of withdrawals in specified currency | `fraud_suspected` |
+/// | `6.39` | Card BIN Blacklisted | `fraud_suspected` |
+/// | `6.40` | UPI VPA Blacklisted | `fraud_suspected` |
+/// | `6.41` | ID Document Blacklisted | `fraud_suspected` |
+/// | `6.42` | Limit exceeded: Decline deposits streak for card | `fraud_suspected` |
+/// | `6.43` | Limit exceeded: Incomplete deposits APM streak for email | `fraud_suspected` |
+/// | `6.44` | Customer email contains restricted word | `fraud_suspected` |
+/// | `6.45` | Limit exceeded: Pending deposits for customer | `fraud_suspected` |
+/// | `6.46` | Limit exceeded: Pending same amount deposits for customer | `fraud_suspected` |
+/// | `6.47` | Limit exceeded: Number of completed deposits for email | `fraud_suspected` |
+/// | `6.48` | Limit exceeded: Number of completed deposits for IP address | `fraud_suspected` |
+/// | `6.49` | Limit exceeded: Number of cards for customer | `fraud_suspected` |
+/// | `6.50` | Number of cards for customer | `fraud_suspected` |
+/// | `6.51` | Suspicious Email | `fraud_suspected` |
+/// | `6.52` | Blacklisted IP Address | `fraud_suspected` |
+/// | `6.53` | Limit exceeded: Number of error codes in deposits for email | `fraud_suspected` |
+/// | `7.00` | Declined by External Anti-fraud | `fraud_suspected` |
+/// | `7.01` | External Anti-fraud Communication Problem | `processing_error` |
+/// | `8.00` | Rejected by Merchant | none |
 pub fn decline_code(code: &str) -> Option<DeclineCode> {
     let code = code.trim();
     let specific = match code {
@@ -215,25 +439,18 @@ fn failure(r: &PaymentResult) -> Option<Failure> {
 // Resources
 // ---------------------------------------------------------------------------------------------
 
-/// The payment's requested amount: the caller's when known, else `customerAmount` (the amount
-/// of the request when the gateway converted it), else `amount`, else zero in the currency
-/// (a deposit created without an amount, whose amount the checkout page collects).
-fn requested_amount(r: &PaymentResult, requested: Option<Money>) -> Result<(Money, Option<Money>)> {
-    let wire = optional_money(r.amount.as_deref(), r.currency.as_deref())?;
-    let customer = optional_money(r.customer_amount.as_deref(), r.customer_currency.as_deref())?;
-    let amount = match requested.or(customer).or(wire) {
-        Some(m) => m,
-        None => {
-            let code = r.currency.as_deref().ok_or_else(|| {
-                Error::invalid_response(format!("payment {} has neither amount nor currency", r.id))
-            })?;
-            let currency = parse_currency(code).map_err(|e| {
-                Error::invalid_response(format!("currency {code:?} is not ISO 4217: {e}"))
-            })?;
-            Money::zero(currency)?
-        }
-    };
-    Ok((amount, wire))
+/// A refund's or withdrawal's requested amount, which the model keeps as [`Money`] only: as
+/// [`amounts`] reads it, and `InvalidResponse` (with the `MoneyError` as its source) when
+/// `Money` cannot hold it. The second value is `amount`/`currency` where `Money` holds it.
+fn requested_money(r: &PaymentResult, requested: Option<Money>) -> Result<(Money, Option<Money>)> {
+    let mut read = amounts(r, requested)?;
+    match read.requested {
+        Some(money) => Ok((money, read.wire)),
+        // The requested figure's own reason is the last one noted.
+        None => Err(read.unheld.pop().map(|(_, e)| e).unwrap_or_else(|| {
+            Error::invalid_response(format!("payment {} has no amount Money can hold", r.id))
+        })),
+    }
 }
 
 /// Which answer a deposit is read from, which decides what its links mean.
@@ -253,40 +470,60 @@ pub(crate) fn to_payment(
     r: PaymentResult,
     requested: Option<Money>,
 ) -> Result<Payment> {
-    payment(provider, r, requested, Shown::Checkout)
+    payment(provider, r, requested, Shown::Checkout).map(|(p, _)| p)
+}
+
+/// A deposit read from a webhook: the payment, and each figure of the body [`Money`] could
+/// not hold (its pointer and why), which the webhook notes as unread.
+pub(crate) fn to_webhook_payment(
+    provider: &ProviderId,
+    r: PaymentResult,
+) -> Result<(Payment, Vec<(&'static str, Error)>)> {
+    payment(provider, r, None, Shown::Checkout)
 }
 
 /// The deposit the host-to-host step answers: its `externalRefs` (payment instructions for
 /// the customer) become `NextAction::Instructions`.
 pub(crate) fn to_host_to_host_payment(provider: &ProviderId, r: PaymentResult) -> Result<Payment> {
-    payment(provider, r, None, Shown::Instructions)
+    payment(provider, r, None, Shown::Instructions).map(|(p, _)| p)
 }
 
-/// Takes the answer by value: its strings move into the payment.
+/// Takes the answer by value: its strings move into the payment. Keeps the contract's field
+/// rules (see [`Payment::contract_breach`]).
 fn payment(
     provider: &ProviderId,
     r: PaymentResult,
     requested: Option<Money>,
     shown: Shown,
-) -> Result<Payment> {
+) -> Result<(Payment, Vec<(&'static str, Error)>)> {
     let state = r.state.as_deref().unwrap_or_default();
     let word_status = payment_status(state, r.error_code.as_deref());
-    let (amount, wire) = requested_amount(&r, requested)?;
+    let Amounts { requested: amount, wire, gateway, unheld } = amounts(&r, requested)?;
     let created_at = r.created.as_deref().and_then(parse_time);
-    let failure = if word_status == PaymentStatus::Succeeded { None } else { failure(&r) };
+    let failure = match word_status {
+        PaymentStatus::Succeeded => None,
+        // Every failed payment says why, even when the gateway gives no code or message.
+        PaymentStatus::Failed => Some(failure(&r).unwrap_or_default()),
+        _ => failure(&r),
+    };
     let (status, next_action) =
         customer_step(word_status, state, r.redirect_url, r.external_refs, shown);
     let state = r.state.unwrap_or_default();
-    let mut p = Payment::new(PaymentId::new(r.id), provider.clone(), status, state, amount);
+    let mut p = Payment::with_amount(PaymentId::new(r.id), provider.clone(), status, state, amount);
+    p.gateway_amount = gateway;
     match status {
         // `amount`/`currency` is what was finally sent to (and settled by) the provider; for
         // some methods it differs from the request.
         PaymentStatus::Succeeded => p.amount_received = wire,
         // An `AUTHORIZED` deposit's `amount` is what a capture without an amount takes ("the
         // authorized payment amount"). In another currency than the payment's (conversion) it
-        // cannot be compared with `amount`, so it is left out.
+        // cannot be compared with `amount`; pay.tech authorizes the whole request, so the
+        // capturable amount is then the requested one.
         PaymentStatus::RequiresCapture => {
-            p.amount_capturable = wire.filter(|w| w.currency() == amount.currency());
+            p.amount_capturable = match (wire, amount) {
+                (Some(w), Some(a)) if w.currency() == a.currency() => Some(w),
+                (_, a) => a,
+            };
         }
         _ => {}
     }
@@ -298,7 +535,7 @@ fn payment(
     p.next_action = next_action;
     p.failure = failure;
     p.created_at = created_at;
-    Ok(p)
+    Ok((p, unheld))
 }
 
 /// The status and next action of a deposit, from its state word's status and what the answer
@@ -316,8 +553,15 @@ fn customer_step(
         .filter(|m| !m.is_empty())
         .map(|m| NextAction::Instructions { data: serde_json::Value::Object(m) });
     match (state, shown) {
-        ("CHECKOUT", Shown::Checkout) => (status, redirect.or(refs)),
-        ("CHECKOUT", Shown::Instructions) => (status, refs.or(redirect)),
+        // Waiting for the customer, but with nowhere to send them: nothing the caller can do.
+        ("CHECKOUT", Shown::Checkout) => match redirect.or(refs) {
+            Some(action) => (status, Some(action)),
+            None => (PaymentStatus::Processing, None),
+        },
+        ("CHECKOUT", Shown::Instructions) => match refs.or(redirect) {
+            Some(action) => (status, Some(action)),
+            None => (PaymentStatus::Processing, None),
+        },
         // After the checkout page (or the host-to-host step) the deposit waits for the
         // customer only where the answer says what they must do; a `redirectUrl` on a later
         // read is the checkout page they already went through.
@@ -478,7 +722,7 @@ pub(crate) fn to_refund(
             return Err(Error::invalid_response(format!("refund {} has no parentPaymentId", r.id)));
         }
     };
-    let (amount, _) = requested_amount(r, requested)?;
+    let (amount, _) = requested_money(r, requested)?;
     let mut refund =
         Refund::new(RefundId::new(&r.id), provider.clone(), payment_id, status, state, amount);
     refund.merchant_refund_id = r.reference_id.clone();
@@ -497,7 +741,7 @@ pub(crate) fn to_withdrawal(
 ) -> Result<Withdrawal> {
     let state = r.state.clone().unwrap_or_default();
     let status = withdrawal_status(&state);
-    let (amount, wire) = requested_amount(r, requested)?;
+    let (amount, wire) = requested_money(r, requested)?;
     Ok(Withdrawal {
         id: PaymentId::new(&r.id),
         provider: provider.clone(),

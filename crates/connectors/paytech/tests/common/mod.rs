@@ -1,11 +1,17 @@
 //! Shared test setup: a connector pointed at a local wiremock server.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::ops::Deref;
 use std::time::Duration;
 
-use paymux_core::SecretString;
+use paymux_core::connector::Connector;
 use paymux_core::transport::RetryPolicy;
-use paymux_paytech::{Environment, Paytech, PaytechConfig};
+use paymux_core::{
+    CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreatePayment, CreateRefund,
+    ListPayments, Page, Payment, PaymentId, ProviderId, Refund, RefundId, Result, SecretString,
+    WebhookEvent, WebhookResource,
+};
+use paymux_paytech::{Environment, ListDeposits, Paytech, PaytechConfig};
 use wiremock::MockServer;
 
 pub const API_KEY: &str = "sandbox-shop-api-key-0001";
@@ -21,11 +27,11 @@ pub fn config(uri: &str) -> PaytechConfig {
         )
 }
 
-pub fn connector(uri: &str) -> Paytech {
-    Paytech::new(config(uri)).unwrap()
+pub fn connector(uri: &str) -> Checked {
+    Checked(Paytech::new(config(uri)).unwrap())
 }
 
-pub async fn setup() -> (MockServer, Paytech) {
+pub async fn setup() -> (MockServer, Checked) {
     let server = MockServer::start().await;
     let paytech = connector(&server.uri());
     (server, paytech)
@@ -46,4 +52,88 @@ pub async fn bodies(server: &MockServer, method: &str, path: &str) -> Vec<String
         .filter(|r| r.method.as_str() == method && r.url.path() == path)
         .map(|r| String::from_utf8(r.body).unwrap())
         .collect()
+}
+
+/// Asserts the contract's field rules ([`Payment::contract_breach`]) on a payment a test reads.
+#[track_caller]
+pub fn kept(payment: Payment) -> Payment {
+    assert_eq!(payment.contract_breach(), None, "{payment:?}");
+    payment
+}
+
+/// The connector under test, with every payment it returns checked by [`kept`]: through the
+/// trait (the same layer as `Paytech`'s), and through `list_deposits`. Everything else of
+/// `Paytech` is reached through `Deref`.
+#[derive(Debug)]
+pub struct Checked(pub Paytech);
+
+impl Deref for Checked {
+    type Target = Paytech;
+    fn deref(&self) -> &Paytech {
+        &self.0
+    }
+}
+
+impl Checked {
+    /// [`Paytech::list_deposits`], every item checked.
+    pub async fn list_deposits(&self, query: ListDeposits) -> Result<Page<Payment>> {
+        self.0.list_deposits(query).await.map(page)
+    }
+}
+
+fn page(mut page: Page<Payment>) -> Page<Payment> {
+    page.items = page.items.into_iter().map(kept).collect();
+    page
+}
+
+impl Connector for Checked {
+    const GATEWAY: &'static str = Paytech::GATEWAY;
+
+    fn id(&self) -> &ProviderId {
+        self.0.id()
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        self.0.capabilities()
+    }
+
+    async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
+        Connector::create_payment(&self.0, req).await.map(kept)
+    }
+
+    async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
+        Connector::get_payment(&self.0, id).await.map(kept)
+    }
+
+    async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
+        Connector::confirm_payment(&self.0, id, req).await.map(kept)
+    }
+
+    async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
+        Connector::capture_payment(&self.0, id, req).await.map(kept)
+    }
+
+    async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
+        Connector::cancel_payment(&self.0, id, req).await.map(kept)
+    }
+
+    async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
+        Connector::list_payments(&self.0, query).await.map(page)
+    }
+
+    async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
+        Connector::create_refund(&self.0, req).await
+    }
+
+    async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
+        Connector::get_refund(&self.0, id).await
+    }
+
+    fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
+        let event = Connector::parse_webhook(&self.0, headers, raw_body)?;
+        if let WebhookResource::Payment(p) = &event.resource {
+            kept(p.clone());
+        }
+        Ok(event)
+    }
 }
