@@ -114,6 +114,50 @@ pub fn idempotency_key(caller: Option<IdempotencyKey>) -> IdempotencyKey {
     caller.unwrap_or_else(IdempotencyKey::generate)
 }
 
+/// The data rows of a table in a connector's docs, each as its trimmed cells, so that the
+/// crate's tests can check every row against the mapping it documents (the tables are tests).
+///
+/// The table is the first one whose header row starts with `header`, in the doc comment
+/// (`///`) right above the first line of `source` that starts with `item`, or in the crate
+/// docs (`//!`) when `item` is empty. `None` when there is no such table or it has no rows.
+///
+/// ```
+/// use paymux_core::connector::{doc_table, ticked};
+/// let source = "
+/// /// | word | status |
+/// /// |---|---|
+/// /// | `ok`, `fine` | `Succeeded` |
+/// pub fn status(word: &str) {}
+/// ";
+/// let rows = doc_table(source, "pub fn status(", "| word |").unwrap();
+/// assert_eq!(rows, [["`ok`, `fine`", "`Succeeded`"]]);
+/// assert_eq!(ticked(&rows[0][0]), ["ok", "fine"]);
+/// ```
+pub fn doc_table(source: &str, item: &str, header: &str) -> Option<Vec<Vec<String>>> {
+    let lines: Vec<&str> = source.lines().map(str::trim_start).collect();
+    let docs: Vec<&str> = if item.is_empty() {
+        lines.iter().filter_map(|l| l.strip_prefix("//!")).collect()
+    } else {
+        let at = lines.iter().position(|l| l.starts_with(item))?;
+        let start = lines[..at].iter().rposition(|l| !l.starts_with("///")).map_or(0, |i| i + 1);
+        lines[start..at].iter().filter_map(|l| l.strip_prefix("///")).collect()
+    };
+    let docs: Vec<&str> = docs.iter().map(|l| l.trim()).collect();
+    let head = docs.iter().position(|l| l.starts_with(header))?;
+    let rows: Vec<Vec<String>> = docs
+        .get(head + 2..)?
+        .iter()
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().to_owned()).collect())
+        .collect();
+    (!rows.is_empty()).then_some(rows)
+}
+
+/// The words between backticks in a table cell, in order: `` `a`, `b` `` gives `["a", "b"]`.
+pub fn ticked(cell: &str) -> Vec<&str> {
+    cell.split('`').skip(1).step_by(2).collect()
+}
+
 /// What a gateway crate implements: the operations of [`PaymentProvider`] as plain `async fn`s.
 /// Every `Connector` is a `PaymentProvider` through the layer described in the
 /// [module docs](self); operations the gateway lacks keep the defaults (and are left out of

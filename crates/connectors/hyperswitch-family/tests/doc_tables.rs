@@ -4,6 +4,7 @@
 //! `fixtures/make_documented_words.py`) has a row. One test per table.
 #![allow(clippy::unwrap_used)]
 
+use paymux_core::connector::{self, ticked};
 use paymux_core::http::StatusCode;
 use paymux_core::{DeclineCode, EventKind, PaymentStatus, ProviderId};
 use paymux_hyperswitch_family::mapping::decline_code;
@@ -28,28 +29,17 @@ struct Row {
     maps_to: String,
 }
 
-/// The table in the docs of the item that `item` starts (`"pub fn payment_status("`).
-fn doc_table(source: &str, item: &str) -> Vec<Row> {
-    let end = source.find(item).unwrap_or_else(|| panic!("{item} not in the source"));
-    let mut docs: Vec<&str> = source[..end]
-        .lines()
-        .rev()
-        .skip_while(|l| l.trim().is_empty())
-        .take_while(|l| l.trim_start().starts_with("///"))
-        .collect();
-    docs.reverse();
-    let rows: Vec<Row> = docs
-        .iter()
-        .filter_map(|l| l.trim_start().strip_prefix("/// |"))
-        .skip(2) // the header and the `|---|` line
-        .map(|row| {
-            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            let words = cells[0].split('`').skip(1).step_by(2).map(str::to_owned).collect();
-            Row { words, maps_to: cells[1].replace('`', "") }
+/// The table under `header` in the docs of the item that `item` starts
+/// (`"pub fn payment_status("`), as [`Row`]s.
+fn doc_table(source: &str, item: &str, header: &str) -> Vec<Row> {
+    let rows = connector::doc_table(source, item, header)
+        .unwrap_or_else(|| panic!("no table under {header} in the docs of {item}"));
+    rows.iter()
+        .map(|cells| Row {
+            words: ticked(&cells[0]).into_iter().map(str::to_owned).collect(),
+            maps_to: cells[1].replace('`', ""),
         })
-        .collect();
-    assert!(!rows.is_empty(), "no table in the docs of {item}");
-    rows
+        .collect()
 }
 
 fn documented(list: &str) -> Vec<String> {
@@ -74,7 +64,7 @@ fn covers(rows: &[Row], documented: &[String]) {
 
 #[test]
 fn payment_status_table() {
-    let rows = doc_table(STATUS_RS, "pub fn payment_status(word");
+    let rows = doc_table(STATUS_RS, "pub fn payment_status(word", "| word | status |");
     for row in &rows {
         let words = if row.words.is_empty() { vec![UNKNOWN.to_owned()] } else { row.words.clone() };
         for word in words {
@@ -97,7 +87,7 @@ fn payment_status_table() {
 
 #[test]
 fn refund_status_table() {
-    let rows = doc_table(STATUS_RS, "pub fn refund_status(word");
+    let rows = doc_table(STATUS_RS, "pub fn refund_status(word", "| word | status |");
     for row in &rows {
         let words = if row.words.is_empty() { vec![UNKNOWN.to_owned()] } else { row.words.clone() };
         for word in words {
@@ -109,7 +99,7 @@ fn refund_status_table() {
 
 #[test]
 fn event_type_table() {
-    let rows = doc_table(STATUS_RS, "pub fn event_kind(event_type");
+    let rows = doc_table(STATUS_RS, "pub fn event_kind(event_type", "| `event_type` |");
     for row in &rows {
         let words = if row.words.is_empty() { vec![UNKNOWN.to_owned()] } else { row.words.clone() };
         for word in words {
@@ -126,7 +116,7 @@ fn event_type_table() {
 
 #[test]
 fn error_type_table() {
-    let rows = doc_table(ERROR_RS, "pub fn error_kind(status");
+    let rows = doc_table(ERROR_RS, "pub fn error_kind(status", "| `type` |");
     for row in &rows {
         let words = if row.words.is_empty() { vec![UNKNOWN.to_owned()] } else { row.words.clone() };
         for word in words {
@@ -142,7 +132,7 @@ fn error_type_table() {
 
 #[test]
 fn error_code_table() {
-    let rows = doc_table(ERROR_RS, "pub fn error_kind_for_code(");
+    let rows = doc_table(ERROR_RS, "pub fn error_kind_for_code(", "| `code` |");
     for row in &rows {
         for error_type in documented("error_type") {
             for status in [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY] {
@@ -162,7 +152,7 @@ fn error_code_table() {
 
 #[test]
 fn decline_code_table() {
-    let rows = doc_table(MAPPING_RS, "pub fn decline_code(");
+    let rows = doc_table(MAPPING_RS, "pub fn decline_code(", "| `error_code` (any case) |");
     let mut words = 0;
     for row in &rows {
         if row.words.is_empty() {

@@ -4,38 +4,25 @@
 #![allow(clippy::unwrap_used)]
 
 use paymux_core::PaymentStatus;
+use paymux_core::connector::{doc_table, ticked};
 use paymux_paygentic::{event_kind, payment_status};
 
 /// The source file whose docs hold the tables.
 const SOURCE: &str = include_str!("../src/mapping.rs");
 
-/// The rows `/// | a | b |` of the doc table right above `pub fn <function>(`, header and
+/// The rows of the doc table under `header` right above `pub fn <function>(`, header and
 /// separator left out: (first cell, second cell).
-fn table(function: &str) -> Vec<(String, String)> {
-    let end = SOURCE.find(&format!("pub fn {function}(")).unwrap();
-    let docs: Vec<&str> = SOURCE[..end]
-        .lines()
-        .rev()
-        .skip(1)
-        .take_while(|l| l.trim_start().starts_with("///"))
-        .collect();
-    let rows: Vec<(String, String)> = docs
-        .iter()
-        .rev()
-        .filter_map(|l| l.trim_start().strip_prefix("/// |"))
-        .map(|row| {
-            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            (cells[0].to_owned(), cells[1].to_owned())
-        })
-        .skip(2)
-        .collect();
-    assert!(!rows.is_empty(), "no table above {function}");
-    rows
+fn table(function: &str, header: &str) -> Vec<(String, String)> {
+    doc_table(SOURCE, &format!("pub fn {function}("), header)
+        .unwrap_or_else(|| panic!("no table above {function}"))
+        .into_iter()
+        .map(|cells| (cells[0].clone(), cells[1].clone()))
+        .collect()
 }
 
 /// The word between backticks in a cell.
 fn word(cell: &str) -> &str {
-    let words: Vec<&str> = cell.split('`').skip(1).step_by(2).collect();
+    let words = ticked(cell);
     assert_eq!(words.len(), 1, "{cell}");
     words[0]
 }
@@ -46,7 +33,7 @@ const DOCUMENTED_STATUSES: &[&str] =
 
 #[test]
 fn the_payment_status_table_is_the_mapping() {
-    let rows = table("payment_status");
+    let rows = table("payment_status", "| word | status |");
     for (word_cell, status_cell) in &rows {
         let url = word_cell.contains("+ paymentUrl").then_some("https://pay.paygentic.io/p/x");
         let got = payment_status(word(word_cell), url);
@@ -62,7 +49,7 @@ fn the_payment_status_table_is_the_mapping() {
 
 #[test]
 fn the_event_type_table_is_the_mapping() {
-    let rows = table("event_kind");
+    let rows = table("event_kind", "| event type | kind |");
     for (word_cell, kind_cell) in &rows {
         let got = event_kind(word(word_cell));
         assert_eq!(format!("{got:?}"), word(kind_cell), "{word_cell}");

@@ -9,6 +9,7 @@
 mod common;
 
 use common::*;
+use paymux_core::connector::{doc_table, ticked};
 use paymux_core::{DeclineCode, PaymentId, PaymentProvider, PaymentStatus, RefundId};
 use paymux_hyperswitch_family::status::{PAYMENT_STATUS_WORDS, REFUND_STATUS_WORDS};
 use paymux_hyperswitch_family::{payment_status, refund_status};
@@ -75,20 +76,14 @@ async fn every_documented_refund_status_word() {
 
 /// The rows of the `error_code` table of the crate docs: (words, what they map to).
 fn decline_table() -> Vec<(Vec<String>, String)> {
-    let rows: Vec<_> = LIB_RS
-        .lines()
-        .map(|l| l.trim_start_matches("//!").trim())
-        .skip_while(|l| !l.starts_with("| `error_code` |"))
-        .skip(2)
-        .take_while(|l| l.starts_with('|'))
-        .map(|row| {
-            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            let words = cells[1].split('`').skip(1).step_by(2).map(str::to_owned).collect();
-            (words, cells[2].replace('`', ""))
-        })
-        .collect();
+    let rows = doc_table(LIB_RS, "", "| `error_code` |").expect("the decline table of src/lib.rs");
     assert_eq!(rows.len(), 5, "the decline table of src/lib.rs");
-    rows
+    rows.iter()
+        .map(|cells| {
+            let words = ticked(&cells[0]).into_iter().map(str::to_owned).collect();
+            (words, cells[1].replace('`', ""))
+        })
+        .collect()
 }
 
 #[tokio::test]

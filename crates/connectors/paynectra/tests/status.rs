@@ -6,6 +6,7 @@
 mod common;
 
 use common::{connector, payment};
+use paymux_core::connector::{doc_table, ticked};
 use paymux_core::{DeclineCode, NextAction, PaymentId, PaymentProvider, PaymentStatus};
 use paymux_paynectra::{decline_code, event_kind, payment_status, refund_status};
 use serde_json::json;
@@ -15,37 +16,19 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The source file whose docs hold the tables.
 const SOURCE: &str = include_str!("../src/mapping/response.rs");
 
-/// The rows `/// | a | b |` of the doc table right above `pub fn <function>(`, header and
+/// The rows of the doc table under `header` right above `pub fn <function>(`, header and
 /// separator left out: (first cell, second cell).
-fn table(function: &str) -> Vec<(String, String)> {
-    let end = SOURCE.find(&format!("pub fn {function}(")).unwrap();
-    let docs: Vec<&str> = SOURCE[..end]
-        .lines()
-        .rev()
-        .skip(1)
-        .take_while(|l| l.trim_start().starts_with("///"))
-        .collect();
-    let rows: Vec<(String, String)> = docs
-        .iter()
-        .rev()
-        .filter_map(|l| l.trim_start().strip_prefix("/// |"))
-        .map(|row| {
-            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            (cells[0].to_owned(), cells[1].to_owned())
-        })
-        .skip(2)
-        .collect();
-    assert!(!rows.is_empty(), "no table above {function}");
-    rows
+fn table(function: &str, header: &str) -> Vec<(String, String)> {
+    doc_table(SOURCE, &format!("pub fn {function}("), header)
+        .unwrap_or_else(|| panic!("no table above {function}"))
+        .into_iter()
+        .map(|cells| (cells[0].clone(), cells[1].clone()))
+        .collect()
 }
 
-/// The words between backticks in a cell.
-fn words(cell: &str) -> Vec<&str> {
-    cell.split('`').skip(1).step_by(2).collect()
-}
-
+/// The one word between backticks in a cell.
 fn one_word(cell: &str) -> &str {
-    let w = words(cell);
+    let w = ticked(cell);
     assert_eq!(w.len(), 1, "{cell}");
     w[0]
 }
@@ -63,7 +46,7 @@ const DOCUMENTED_PAYMENT_WORDS: &[&str] =
 
 #[test]
 fn the_payment_status_table_is_the_mapping() {
-    let rows = table("payment_status");
+    let rows = table("payment_status", "| word | status |");
     for (word_cell, status_cell) in &rows {
         let word = one_word(word_cell);
         let action = word_cell.contains("+ next action").then(redirect);
@@ -71,7 +54,7 @@ fn the_payment_status_table_is_the_mapping() {
         assert_eq!(format!("{got:?}"), one_word(status_cell), "{word_cell}");
     }
     for word in DOCUMENTED_PAYMENT_WORDS {
-        assert!(rows.iter().any(|(w, _)| words(w) == [*word]), "no row for {word}");
+        assert!(rows.iter().any(|(w, _)| ticked(w) == [*word]), "no row for {word}");
     }
     // The rule for words outside the table.
     for word in ["settled_maybe", "SUCCEEDED", ""] {
@@ -81,21 +64,21 @@ fn the_payment_status_table_is_the_mapping() {
 
 #[test]
 fn the_refund_status_table_is_the_mapping() {
-    let rows = table("refund_status");
+    let rows = table("refund_status", "| word | status |");
     for (word_cell, status_cell) in &rows {
         let got = refund_status(one_word(word_cell));
         assert_eq!(format!("{got:?}"), one_word(status_cell), "{word_cell}");
     }
     // Stripe's refund statuses, whose shape Paynectra's answers follow.
     for word in ["pending", "requires_action", "succeeded", "failed", "canceled"] {
-        assert!(rows.iter().any(|(w, _)| words(w) == [word]), "no row for {word}");
+        assert!(rows.iter().any(|(w, _)| ticked(w) == [word]), "no row for {word}");
     }
     assert_eq!(format!("{:?}", refund_status("in_transit")), "Pending");
 }
 
 #[test]
 fn the_event_type_table_is_the_mapping() {
-    let rows = table("event_kind");
+    let rows = table("event_kind", "| type | kind |");
     for (word_cell, kind_cell) in &rows {
         let got = event_kind(one_word(word_cell));
         assert_eq!(format!("{got:?}"), one_word(kind_cell), "{word_cell}");
@@ -112,7 +95,7 @@ fn the_event_type_table_is_the_mapping() {
         "refund.succeeded",
         "refund.failed",
     ] {
-        assert!(rows.iter().any(|(w, _)| words(w) == [word]), "no row for {word}");
+        assert!(rows.iter().any(|(w, _)| ticked(w) == [word]), "no row for {word}");
     }
     for other in ["payment.created", "dispute.created", ""] {
         assert_eq!(event_kind(other).as_str(), other);
@@ -172,11 +155,11 @@ const STRIPE_DECLINE_CODES: &[&str] = &[
 
 #[test]
 fn the_decline_code_table_is_the_mapping() {
-    let rows = table("decline_code");
+    let rows = table("decline_code", "| gateway code(s) |");
     let mut covered = Vec::new();
     for (codes_cell, normalized_cell) in &rows {
         let normalized = one_word(normalized_cell);
-        for code in words(codes_cell) {
+        for code in ticked(codes_cell) {
             assert_eq!(decline_code(code).as_str(), normalized, "{code}");
             covered.push(code);
         }

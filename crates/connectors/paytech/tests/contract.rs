@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use paymux_core::connector::{self, ticked};
 use paymux_core::{PaymentStatus, RefundStatus};
 use paymux_paytech::webhook::event_kind;
 use paymux_paytech::{decline_code, payment_status, refund_status, withdrawal_status};
@@ -22,27 +23,10 @@ fn documented_words(key: &str) -> Vec<String> {
     documented()[key].as_array().unwrap().iter().map(|w| w.as_str().unwrap().to_owned()).collect()
 }
 
-/// The data rows (as cells) of the doc table whose header row starts with `header`, in the
-/// doc comment right above the line that starts with `item`.
+/// The data rows (as cells) of the doc table under `header` right above `item`.
 fn doc_table(source: &str, item: &str, header: &str) -> Vec<Vec<String>> {
-    let lines: Vec<&str> = source.lines().map(str::trim_start).collect();
-    let at = lines.iter().position(|l| l.starts_with(item)).unwrap_or_else(|| panic!("{item}"));
-    let start = lines[..at].iter().rposition(|l| !l.starts_with("///")).map_or(0, |i| i + 1);
-    let doc: Vec<&str> =
-        lines[start..at].iter().map(|l| l.trim_start_matches("///").trim()).collect();
-    let head = doc.iter().position(|l| l.starts_with(header)).unwrap_or_else(|| panic!("{header}"));
-    let rows: Vec<Vec<String>> = doc[head + 2..]
-        .iter()
-        .take_while(|l| l.starts_with('|'))
-        .map(|l| l.trim_matches('|').split('|').map(|c| c.trim().to_owned()).collect())
-        .collect();
-    assert!(!rows.is_empty(), "{item}: no rows under {header}");
-    rows
-}
-
-/// The words in backticks in a cell, in order.
-fn ticked(cell: &str) -> Vec<&str> {
-    cell.split('`').skip(1).step_by(2).collect()
+    connector::doc_table(source, item, header)
+        .unwrap_or_else(|| panic!("{item}: no rows under {header}"))
 }
 
 /// The word a state cell maps, and the `errorCode` it names (`CANCELLED` with `errorCode`
