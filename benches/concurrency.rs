@@ -26,8 +26,9 @@ use tokio::sync::Semaphore;
 const PAYMENTS: usize = 10_000;
 const IN_FLIGHT_PER_INSTANCE: usize = 64;
 /// The emulators' answer time in the all-in-flight run. At 200 ms the first answers came back
-/// before the last connections were open (peak 2,416 in flight on 2 cores).
-const IN_FLIGHT_LATENCY: std::time::Duration = std::time::Duration::from_secs(3);
+/// before the last connections were open (peak 2,416 in flight on 2 cores), at 3 s 9,974 on
+/// a loaded machine.
+const IN_FLIGHT_LATENCY: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

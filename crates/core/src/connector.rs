@@ -54,9 +54,13 @@
 //! # }
 //! ```
 
+use std::cell::Cell;
 use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
+use tracing::Instrument;
 
 use crate::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
@@ -267,6 +271,250 @@ fn named<T, C: Connector + ?Sized>(connector: &C, result: Result<T>) -> Result<T
     result.map_err(|e| e.or_provider(connector.id()))
 }
 
+/// What the layer records of one operation: its span, and when it started.
+struct Observed {
+    span: tracing::Span,
+    started: Instant,
+    /// The caller's idempotency key is in the span.
+    key_shown: bool,
+}
+
+impl Observed {
+    /// Opens the operation's span. With no subscriber listening the span is disabled and
+    /// nothing below formats or allocates: the fields are recorded only into a live span.
+    fn start(instance: &ProviderId, operation: Operation) -> Observed {
+        let span = tracing::info_span!(
+            "paymux.operation",
+            instance = %instance,
+            operation = operation.as_str(),
+            merchant_reference = tracing::field::Empty,
+            idempotency_key = tracing::field::Empty,
+            payment_id = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        Observed { span, started: Instant::now(), key_shown: false }
+    }
+
+    /// Records the merchant reference and the caller's idempotency key, where given. (A key
+    /// the connector generates is recorded by the transport when it sends it.)
+    fn request(mut self, reference: Option<&str>, key: Option<&IdempotencyKey>) -> Self {
+        if !self.span.is_disabled() {
+            if let Some(reference) = reference {
+                self.span.record("merchant_reference", reference);
+            }
+            if let Some(key) = key {
+                self.span.record("idempotency_key", key.as_str());
+                self.key_shown = true;
+            }
+        }
+        self
+    }
+
+    /// Records the payment the operation is about, known before the call.
+    fn payment(self, id: &PaymentId) -> Self {
+        if !self.span.is_disabled() {
+            self.span.record("payment_id", id.as_str());
+        }
+        self
+    }
+
+    /// Runs `call` inside the span, counting the HTTP attempts the transport makes for it,
+    /// then reports how it ended: the span's last fields, one `INFO` event, the metrics.
+    async fn run<T: Finished>(
+        self,
+        instance: &ProviderId,
+        operation: Operation,
+        call: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let progress = Progress { attempts: Cell::new(0), key_shown: Cell::new(self.key_shown) };
+        let counted = PROGRESS.scope(progress, async {
+            let result = call.await;
+            (result, PROGRESS.with(|p| p.attempts.get()))
+        });
+        let (result, attempts) = counted.instrument(self.span.clone()).await;
+        finish(&self, instance, operation, attempts, &result);
+        result
+    }
+}
+
+/// What the transport reports to the operation in progress on its task.
+struct Progress {
+    /// HTTP attempts so far (see [`count_attempt`]).
+    attempts: Cell<u32>,
+    /// The span shows an idempotency key already (see [`show_key_once`]).
+    key_shown: Cell<bool>,
+}
+
+tokio::task_local! {
+    /// The operation of the layer in progress on this task, if any.
+    static PROGRESS: Progress;
+}
+
+/// Counts one HTTP attempt toward the operation in progress (the transport calls it before
+/// each attempt). Outside an operation of the layer (a transport used alone) it does nothing.
+pub(crate) fn count_attempt() {
+    let _ = PROGRESS.try_with(|p| p.attempts.set(p.attempts.get().saturating_add(1)));
+}
+
+/// `true` the first time in an operation whose caller gave no key that the transport sends
+/// one: it is then recorded in the operation's span, once (a span field recorded twice is
+/// shown twice by most subscribers).
+pub(crate) fn show_key_once() -> bool {
+    PROGRESS.try_with(|p| !p.key_shown.replace(true)).unwrap_or(false)
+}
+
+/// The name of the layer's span, which the transport recognizes as its parent.
+pub(crate) const OPERATION_SPAN: &str = "paymux.operation";
+
+/// What the layer reads of a result to report it.
+trait Finished {
+    /// The normalized status word (`"succeeded"`), for resources that have one.
+    fn status(&self) -> Option<&'static str> {
+        None
+    }
+    /// The outcome word when the resource itself says it failed: `declined` for a payment,
+    /// `failed` for a refund.
+    fn failed(&self) -> Option<&'static str> {
+        None
+    }
+    /// The normalized decline code, if the resource failed with one.
+    fn decline_code(&self) -> Option<&crate::DeclineCode> {
+        None
+    }
+    /// The payment it is about, once known.
+    fn payment_id(&self) -> Option<&PaymentId> {
+        None
+    }
+}
+
+impl Finished for Payment {
+    fn status(&self) -> Option<&'static str> {
+        Some(self.status.as_str())
+    }
+    fn failed(&self) -> Option<&'static str> {
+        (self.status == crate::PaymentStatus::Failed).then_some("declined")
+    }
+    fn decline_code(&self) -> Option<&crate::DeclineCode> {
+        Payment::decline_code(self)
+    }
+    fn payment_id(&self) -> Option<&PaymentId> {
+        Some(&self.id)
+    }
+}
+
+impl Finished for Refund {
+    fn status(&self) -> Option<&'static str> {
+        Some(self.status.as_str())
+    }
+    fn failed(&self) -> Option<&'static str> {
+        (self.status == crate::RefundStatus::Failed).then_some("failed")
+    }
+    fn decline_code(&self) -> Option<&crate::DeclineCode> {
+        self.failure.as_ref().and_then(|f| f.code.as_ref())
+    }
+    fn payment_id(&self) -> Option<&PaymentId> {
+        Some(&self.payment_id)
+    }
+}
+
+impl Finished for Customer {}
+impl Finished for Page<Payment> {}
+
+/// The `outcome` of an operation (see the metrics table in the crate docs): `ok`, the
+/// resource's own failure word, or the error kind (`declined` for a decline without a payment).
+fn outcome<T: Finished>(result: &Result<T>) -> &'static str {
+    match result {
+        Ok(resource) => resource.failed().unwrap_or("ok"),
+        Err(e) => e.kind().as_str(),
+    }
+}
+
+/// The `code` label of `paymux_declines_total`: the normalized word, `other` for a gateway
+/// word outside the vocabulary (so the label set stays bounded), `unknown` without a code.
+fn decline_label(code: Option<&crate::DeclineCode>) -> metrics::SharedString {
+    match code {
+        None => metrics::SharedString::const_str("unknown"),
+        Some(crate::DeclineCode::Other(_)) => metrics::SharedString::const_str("other"),
+        // Declines are the rare path: one small copy of the word is fine here.
+        Some(code) => metrics::SharedString::from_owned(code.as_str().to_owned()),
+    }
+}
+
+/// Reports a finished operation: the span's `payment_id` and `attempts`, one `INFO` event,
+/// and the metrics of the crate docs' table.
+#[inline(never)]
+fn finish<T: Finished>(
+    observed: &Observed,
+    instance: &ProviderId,
+    operation: Operation,
+    attempts: u32,
+    result: &Result<T>,
+) {
+    let elapsed = observed.started.elapsed();
+    let outcome = outcome(result);
+    let (status, decline) = match result {
+        Ok(resource) => (resource.status(), resource.decline_code()),
+        Err(e) => (None, e.decline_code()),
+    };
+    let declined = outcome == "declined";
+    let span = &observed.span;
+    if !span.is_disabled() {
+        if let Some(id) = result.as_ref().ok().and_then(Finished::payment_id) {
+            span.record("payment_id", id.as_str());
+        }
+        span.record("attempts", attempts);
+        let latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        let decline_code = decline.map(crate::DeclineCode::as_str);
+        match result {
+            Ok(_) => tracing::info!(
+                parent: span,
+                outcome,
+                status,
+                decline_code,
+                latency_ms,
+                "operation finished"
+            ),
+            // The error without its instance: the span names it already.
+            Err(e) => tracing::info!(
+                parent: span,
+                outcome,
+                decline_code,
+                latency_ms,
+                http_status = e.http_status(),
+                gateway_code = e.gateway_code(),
+                outcome_unknown = e.is_outcome_unknown(),
+                error = e.message(),
+                "operation finished"
+            ),
+        }
+    }
+    // One shared copy of the instance name for every label below (the label values must be
+    // owned: `metrics` keeps them in its registry).
+    let name: Arc<str> = Arc::from(instance.as_str());
+    let instance_label = || metrics::SharedString::from_shared(Arc::clone(&name));
+    metrics::counter!(
+        crate::observability::CALLS,
+        "instance" => instance_label(),
+        "operation" => operation.as_str(),
+        "outcome" => outcome,
+    )
+    .increment(1);
+    metrics::histogram!(
+        crate::observability::CALL_DURATION,
+        "instance" => instance_label(),
+        "operation" => operation.as_str(),
+    )
+    .record(elapsed);
+    if declined {
+        metrics::counter!(
+            crate::observability::DECLINES,
+            "instance" => instance_label(),
+            "code" => decline_label(decline),
+        )
+        .increment(1);
+    }
+}
+
 /// The one layer between every [`Connector`] and [`PaymentProvider`] (see the module docs).
 #[async_trait]
 impl<C: Connector> PaymentProvider for C {
@@ -279,63 +527,134 @@ impl<C: Connector> PaymentProvider for C {
     }
 
     async fn create_payment(&self, req: CreatePayment) -> Result<Payment> {
-        allowed(self, Operation::CreatePayment)?;
-        options_for(self, &req.extensions)?;
-        named(self, Connector::create_payment(self, req).await)
+        let op = Operation::CreatePayment;
+        let observed = Observed::start(Connector::id(self), op)
+            .request(req.merchant_reference.as_deref(), req.idempotency_key.as_ref());
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                options_for(self, &req.extensions)?;
+                named(self, Connector::create_payment(self, req).await)
+            })
+            .await
     }
 
     async fn get_payment(&self, id: &PaymentId) -> Result<Payment> {
-        allowed(self, Operation::GetPayment)?;
-        named(self, Connector::get_payment(self, id).await)
+        let op = Operation::GetPayment;
+        let observed = Observed::start(Connector::id(self), op).payment(id);
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::get_payment(self, id).await)
+            })
+            .await
     }
 
     async fn confirm_payment(&self, id: &PaymentId, req: ConfirmPayment) -> Result<Payment> {
-        allowed(self, Operation::ConfirmPayment)?;
-        options_for(self, &req.extensions)?;
-        named(self, Connector::confirm_payment(self, id, req).await)
+        let op = Operation::ConfirmPayment;
+        let observed = Observed::start(Connector::id(self), op)
+            .payment(id)
+            .request(None, req.idempotency_key.as_ref());
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                options_for(self, &req.extensions)?;
+                named(self, Connector::confirm_payment(self, id, req).await)
+            })
+            .await
     }
 
     async fn capture_payment(&self, id: &PaymentId, req: CapturePayment) -> Result<Payment> {
-        allowed(self, Operation::CapturePayment)?;
-        options_for(self, &req.extensions)?;
-        named(self, Connector::capture_payment(self, id, req).await)
+        let op = Operation::CapturePayment;
+        let observed = Observed::start(Connector::id(self), op)
+            .payment(id)
+            .request(None, req.idempotency_key.as_ref());
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                options_for(self, &req.extensions)?;
+                named(self, Connector::capture_payment(self, id, req).await)
+            })
+            .await
     }
 
     async fn cancel_payment(&self, id: &PaymentId, req: CancelPayment) -> Result<Payment> {
-        allowed(self, Operation::CancelPayment)?;
-        options_for(self, &req.extensions)?;
-        named(self, Connector::cancel_payment(self, id, req).await)
+        let op = Operation::CancelPayment;
+        let observed = Observed::start(Connector::id(self), op)
+            .payment(id)
+            .request(None, req.idempotency_key.as_ref());
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                options_for(self, &req.extensions)?;
+                named(self, Connector::cancel_payment(self, id, req).await)
+            })
+            .await
     }
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        allowed(self, Operation::ListPayments)?;
-        named(self, Connector::list_payments(self, query).await)
+        let op = Operation::ListPayments;
+        let observed = Observed::start(Connector::id(self), op);
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::list_payments(self, query).await)
+            })
+            .await
     }
 
     async fn create_refund(&self, req: CreateRefund) -> Result<Refund> {
-        allowed(self, Operation::CreateRefund)?;
-        options_for(self, &req.extensions)?;
-        named(self, Connector::create_refund(self, req).await)
+        let op = Operation::CreateRefund;
+        let observed = Observed::start(Connector::id(self), op)
+            .payment(&req.payment_id)
+            .request(req.merchant_refund_id.as_deref(), req.idempotency_key.as_ref());
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                options_for(self, &req.extensions)?;
+                named(self, Connector::create_refund(self, req).await)
+            })
+            .await
     }
 
     async fn get_refund(&self, id: &RefundId) -> Result<Refund> {
-        allowed(self, Operation::GetRefund)?;
-        named(self, Connector::get_refund(self, id).await)
+        let op = Operation::GetRefund;
+        let observed = Observed::start(Connector::id(self), op);
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::get_refund(self, id).await)
+            })
+            .await
     }
 
     async fn create_customer(&self, req: CreateCustomer) -> Result<Customer> {
-        allowed(self, Operation::CreateCustomer)?;
-        options_for(self, &req.extensions)?;
-        named(self, Connector::create_customer(self, req).await)
+        let op = Operation::CreateCustomer;
+        let observed =
+            Observed::start(Connector::id(self), op).request(None, req.idempotency_key.as_ref());
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                options_for(self, &req.extensions)?;
+                named(self, Connector::create_customer(self, req).await)
+            })
+            .await
     }
 
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
-        allowed(self, Operation::GetCustomer)?;
-        named(self, Connector::get_customer(self, id).await)
+        let op = Operation::GetCustomer;
+        let observed = Observed::start(Connector::id(self), op);
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::get_customer(self, id).await)
+            })
+            .await
     }
 
     // Not checked against the capabilities: nothing is sent, and the connector says why it
     // cannot verify (no secret configured is a `Configuration` error, not `Unsupported`).
+    // Receipt metrics belong to whoever stores the event (paymux-store's inbox).
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
         named(self, Connector::parse_webhook(self, headers, raw_body))
     }

@@ -13,12 +13,48 @@
 //! assert!(PaymentStatus::Succeeded.is_final());
 //! # Ok::<(), paymux_core::Error>(())
 //! ```
+//!
+//! # Observability
+//!
+//! **Tracing.** Every operation of a connector runs in one `INFO` span, `paymux.operation`,
+//! with the fields `instance`, `operation`, `merchant_reference`, `idempotency_key` (the
+//! caller's, or the one the transport sent), `payment_id` (once known) and `attempts` (HTTP
+//! attempts in all). Each HTTP exchange is a child span, `paymux.http`, with `method`, `path`
+//! (always with its leading `/`), `status`, `attempt` and `latency_ms`; a retry is one `WARN`
+//! event in it (`error`, `wait_ms`), without repeating the span's fields. When the operation
+//! ends, one `INFO` event, `operation finished`, gives `outcome`, `status` (the normalized
+//! status), `decline_code`, `latency_ms`, and for an error its `http_status`,
+//! `gateway_code`, `outcome_unknown` and message: a successful payment logs exactly one
+//! `INFO` line. Request and answer bodies are traced at `TRACE` only, after
+//! [`redact::for_log`]: card numbers, CVCs, keys, secrets, emails, names, address lines,
+//! postal codes and phone numbers are masked at every level. With no subscriber listening,
+//! spans are disabled and nothing is formatted.
+//!
+//! **Metrics**, through the [`metrics`](https://docs.rs/metrics) facade (install any
+//! recorder, e.g. `metrics-exporter-prometheus`; without one they cost a few small
+//! allocations per call). The names are constants in [`observability`].
+//!
+//! | metric | kind | labels | what |
+//! |---|---|---|---|
+//! | `paymux_calls_total` | counter | `instance`, `operation`, `outcome` | finished operations of a provider instance; `outcome` is `ok`, `declined` (a payment that came back failed, or a decline answered as an error), `failed` (a refund that came back failed), or the [`ErrorKind`] word (`timeout`, `provider_unavailable`, `unsupported`, ...) |
+//! | `paymux_call_duration_seconds` | histogram | `instance`, `operation` | how long an operation took, retries and their waits included |
+//! | `paymux_declines_total` | counter | `instance`, `code` | declines; `code` is the [`DeclineCode`] word, `other` for a gateway word outside it, `unknown` without one |
+//! | `paymux_retries_total` | counter | `instance`, `operation` | HTTP attempts repeated after a retryable failure (`operation` as the connector names the request, e.g. `create_payment`) |
+//! | `paymux_webhooks_received_total` | counter | `instance`, `outcome` | deliveries an inbox received (paymux-store); `outcome` is `stored`, `duplicate`, `not_json` (verified, stored raw), `rejected` (the signature did not verify) or `error` (the database failed, or the connector cannot verify, e.g. no secret) |
+//! | `paymux_webhook_processing_lag_seconds` | histogram | `instance` | from a webhook's receipt to its handler's success (paymux-store) |
+//! | `paymux_inbox_depth` | gauge | `state` | inbox events per state (`pending`, `processing`, `done`, `dead`), set by each `Inbox::counts` (paymux-store) |
+//! | `paymux_router_fallbacks_total` | counter | `from`, `to` | calls the router sent on to a fallback instance (paymux-router) |
+//! | `paymux_router_routed_total` | counter | `rule`, `instance` | calls the router routed, by the rule that matched and the instance it picked (paymux-router) |
+//!
+//! `operation` is the [`Operation`] word (`create_payment`, `get_payment`, ...); `instance`
+//! is the provider instance's name.
 
 pub mod connector;
 mod error;
 mod ids;
 mod model;
 mod money;
+pub mod observability;
 mod provider;
 mod raw_json;
 pub mod redact;

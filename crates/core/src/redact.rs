@@ -1,4 +1,5 @@
-//! Masks card numbers, CVCs, keys and signatures in text before it reaches a log or an error.
+//! Masks card numbers, CVCs, keys, signatures and personal data (emails, names, address
+//! lines, postal codes, phone numbers) in text before it reaches a log or an error.
 //!
 //! Every place where text from a gateway (or a request body) reaches an error or a log goes
 //! through [`snippet`], [`gateway_text`] or [`for_log`], which apply the same three steps in
@@ -8,13 +9,17 @@
 //!
 //! What is redacted:
 //! - in JSON, the value of every field whose name says secret or card data (`card_number`,
-//!   `cvc`, `api_key`, `signature`, ...) and card-shaped numbers in any other value;
+//!   `cvc`, `api_key`, `signature`, ...) or personal data ([`is_personal_field`]: `email`,
+//!   `first_name`, `name`, `line1`, `postal_code`, `phone`, ...), and card-shaped numbers
+//!   and emails in any other value;
+//! - in any text, email addresses;
 //! - in any text, card numbers of 13 to 19 digits that pass Luhn, written plain or in groups
 //!   separated by single spaces or dashes (`4242 4242 4242 4242`, `4242-4242-...`);
 //! - in any text, whatever follows a label that names it, whether or not it passes Luhn: 13 to
 //!   19 digits after a card label (`card`, `pan`, `number`, `card[number]`), 3 or 4 digits after
 //!   a CVC label (`cvc 917`, `"cvv":"123"`), the value after a secret label (`api_key=...`,
-//!   `Authorization: Bearer ...`).
+//!   `Authorization: Bearer ...`), the value after a personal-data label in `name: value`
+//!   or `name=value` form (`"first_name":"Jane"`, `billing[address][line1]=1 Main St`).
 //!
 //! ```
 //! use paymux_core::redact::{redact_body, redact_text};
@@ -26,6 +31,11 @@
 //!
 //! let text = redact_text("declined: card 4242 4242 4242 4241, cvc 917");
 //! assert!(!text.contains("4242 4241") && !text.contains("917"), "{text}");
+//!
+//! let body = br#"{"email":"jane@example.com","billing":{"line1":"1 Main St","postal_code":"94107","country":"US"}}"#;
+//! let safe = redact_body(body);
+//! assert!(!safe.contains("jane@") && !safe.contains("Main St") && !safe.contains("94107"));
+//! assert!(safe.contains("\"country\":\"US\""), "what identifies no one is kept: {safe}");
 //! ```
 
 use serde_json::Value;
@@ -58,6 +68,49 @@ pub fn is_sensitive_field(name: &str) -> bool {
     EXACT.contains(&n.as_str()) || CONTAINS.iter().any(|c| n.contains(c))
 }
 
+/// `true` for field names whose values are personal data: emails, names, address lines,
+/// postal codes and phone numbers, whatever their case or separators (`email`,
+/// `customer_email`, `first_name`, `cardholderName`, `name`, `line1`, `address_line2`,
+/// `street`, `postal_code`, `zip`, `phone`, `mobile`, ...). City, state and country are
+/// not: they identify no one and help to read a decline.
+pub fn is_personal_field(name: &str) -> bool {
+    let n = normalized(name);
+    const EXACT: &[&str] = &["name", "surname", "msisdn", "nameoncard", "holder"];
+    const CONTAINS: &[&str] = &[
+        "email",
+        "phone",
+        "mobile",
+        "firstname",
+        "lastname",
+        "fullname",
+        "middlename",
+        "givenname",
+        "familyname",
+        "holdername",
+        "customername",
+        "payername",
+        "billingname",
+        "shippingname",
+        "recipientname",
+        "beneficiaryname",
+        "contactname",
+        "postalcode",
+        "postcode",
+        "zipcode",
+        "addressline",
+        "streetaddress",
+        "streetname",
+        "housenumber",
+        "line1",
+        "line2",
+        "line3",
+    ];
+    const ENDS: &[&str] = &["address", "address1", "address2", "address3", "street", "zip"];
+    EXACT.contains(&n.as_str())
+        || CONTAINS.iter().any(|c| n.contains(c))
+        || ENDS.iter().any(|e| n.ends_with(e))
+}
+
 /// What a label in free text announces, and so what of the value after it is masked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Label {
@@ -67,6 +120,9 @@ enum Label {
     Cvc,
     /// A key, token, password or signature: the next word (two after `Bearer`/`Basic`).
     Secret,
+    /// Personal data (an email, a name, an address line): the value up to the next
+    /// delimiter, spaces included (`Jane Doe`, `1 Main St`).
+    Personal,
 }
 
 fn label(word: &str) -> Option<Label> {
@@ -82,7 +138,10 @@ fn label(word: &str) -> Option<Label> {
     {
         return Some(Label::Card);
     }
-    is_sensitive_field(&n).then_some(Label::Secret)
+    if is_sensitive_field(&n) {
+        return Some(Label::Secret);
+    }
+    is_personal_field(&n).then_some(Label::Personal)
 }
 
 /// `true` if `digits` (ASCII digits only) passes the Luhn check.
@@ -197,6 +256,18 @@ fn labelled_value(bytes: &[u8], value_at: usize, label: Label) -> Option<(usize,
             ((3..=4).contains(&(end - value_at)) && !followed_by_word)
                 .then(|| (value_at, end, MASK.to_owned()))
         }
+        Label::Personal => {
+            // An object or a list: its own fields are labelled, and masked one by one.
+            if matches!(bytes.get(value_at), Some(b'{' | b'[') | None) {
+                return None;
+            }
+            let end = run_end(bytes, value_at, |b| {
+                !matches!(b, b'"' | b'\'' | b'&' | b',' | b';' | b'<' | b'>' | b'\\' | b'}')
+                    && b != b'\n'
+                    && b != b'\r'
+            });
+            (end > value_at).then(|| (value_at, end, MASK.to_owned()))
+        }
         Label::Secret => {
             let mut end = run_end(bytes, value_at, is_value_byte);
             if end == value_at {
@@ -227,10 +298,12 @@ pub fn redact_text(text: &str) -> String {
         let end = run_end(bytes, i, is_word_byte);
         if let Some(label) = label(&text[i..end]) {
             let gap = bytes[end..].iter().take(8).take_while(|&&b| is_gap_byte(b)).count();
-            // Digits after a card or CVC label are masked after any gap; a secret only in
-            // `name: value` / `name=value` form, so prose ("authorization failed") stays.
+            // Digits after a card or CVC label are masked after any gap; a secret or personal
+            // data only in `name: value` / `name=value` form, so prose ("authorization
+            // failed", "the email address is invalid") stays.
             let keyed = bytes[end..end + gap].iter().any(|b| matches!(b, b':' | b'=' | b'"'));
-            if (label != Label::Secret || keyed)
+            let needs_key = matches!(label, Label::Secret | Label::Personal);
+            if (!needs_key || keyed)
                 && let Some(span) = labelled_value(bytes, end + gap, label)
             {
                 i = span.1;
@@ -239,6 +312,15 @@ pub fn redact_text(text: &str) -> String {
             }
         }
         i = end;
+    }
+    // Then email addresses anywhere.
+    for (at, _) in text.match_indices('@') {
+        if spans.covers(at) {
+            continue;
+        }
+        if let Some(span) = email_around(bytes, at) {
+            spans.0.push(span);
+        }
     }
     // Then card numbers anywhere: 13 to 19 digits passing Luhn, in one run or in groups.
     let mut i = 0;
@@ -264,6 +346,17 @@ pub fn redact_text(text: &str) -> String {
     spans.apply(text)
 }
 
+/// The email address around the `@` at `at`, if it is one: a local part of letters, digits
+/// and `._%+-`, and a domain with a dot in it.
+fn email_around(bytes: &[u8], at: usize) -> Option<(usize, usize, String)> {
+    let local = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+    let start = at - bytes[..at].iter().rev().take_while(|b| local(b)).count();
+    let end = run_end(bytes, at + 1, |b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    let domain = &bytes[at + 1..end];
+    let dotted = domain.contains(&b'.') && !domain.starts_with(b".");
+    (start < at && dotted).then(|| (start, end, MASK.to_owned()))
+}
+
 /// `true` for a scalar that holds 13 to 19 digits, grouped or not (a card number's shape).
 fn card_shaped(text: &str) -> bool {
     let bytes = text.trim().as_bytes();
@@ -283,7 +376,8 @@ fn redact_value(v: &mut Value) {
                         Value::Number(n) => card_shaped(&n.to_string()),
                         _ => false,
                     };
-                if (scalar && is_sensitive_field(k)) || card {
+                let named = is_sensitive_field(k) || is_personal_field(k);
+                if (scalar && named) || card {
                     *val = Value::String(MASK.to_owned());
                 } else {
                     redact_value(val);
@@ -451,8 +545,47 @@ mod tests {
         ] {
             assert!(!s.contains(secret), "{secret} in {s}");
         }
-        assert!(s.contains("6502530000"), "phone numbers are not card numbers: {s}");
+        assert!(!s.contains("6502530000"), "a phone number is personal data: {s}");
         assert!(s.contains("\"card_exp_month\":\"12\""));
+    }
+
+    #[test]
+    fn personal_data_masked_in_bodies_and_text() {
+        let body = br#"{"customer":{"email":"jane.doe+shop@example.com","name":"Jane Doe","phone":{"country_code":"+1","number":"6502530000"}},"billing":{"address":{"line1":"1 Main St","line2":"Apt 4","city":"Springfield","postal_code":"94107","country":"US","first_name":"Jane","last_name":"Doe"}},"shipping_address":"22 Side Rd","zip":94107,"cardholderName":"JANE DOE","note":"call jane.doe@example.org","amount":6540}"#;
+        let s = redact_body(body);
+        for personal in [
+            "jane.doe",
+            "Jane",
+            "Doe",
+            "JANE",
+            "6502530000",
+            "Main St",
+            "Apt 4",
+            "94107",
+            "Side Rd",
+        ] {
+            assert!(!s.contains(personal), "{personal} in {s}");
+        }
+        for kept in ["Springfield", "\"US\"", "6540", "+1"] {
+            assert!(s.contains(kept), "{kept} missing from {s}");
+        }
+
+        for (text, hidden) in [
+            ("email=jane@example.com&amount=10", "jane@example.com"),
+            ("refused for jane@example.com today", "jane@example"),
+            (r#"{"first_name":"Jane Ann","amount":"#, "Jane Ann"),
+            (r#"{\"last_name\":\"Doe\"}"#, "Doe"),
+            ("billing[address][line1]=1 Main St&x=1", "Main St"),
+            ("postal_code: 94107, country: US", "94107"),
+            ("phone_number=+16502530000", "6502530000"),
+        ] {
+            let s = redact_text(text);
+            assert!(!s.contains(hidden), "{text} -> {s}");
+        }
+        // Prose that names a field without a value is left alone.
+        for prose in ["the email address is invalid", "name is required", "user@host"] {
+            assert_eq!(redact_text(prose), prose);
+        }
     }
 
     #[test]
@@ -470,6 +603,15 @@ mod tests {
         }
         for name in ["amount", "currency", "phone", "payment_id"] {
             assert!(!is_sensitive_field(name), "{name}");
+        }
+        for name in ["email", "receipt_email", "firstName", "last_name", "name", "line1"] {
+            assert!(is_personal_field(name), "{name}");
+        }
+        for name in ["address_line2", "street", "postal_code", "zip", "phone", "mobile_number"] {
+            assert!(is_personal_field(name), "{name}");
+        }
+        for name in ["amount", "city", "country", "state", "payment_id", "status", "currency"] {
+            assert!(!is_personal_field(name), "{name}");
         }
     }
 

@@ -533,3 +533,38 @@ async fn a_callers_client_still_sends_auth_user_agent_and_keeps_the_timeout() {
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(started.elapsed() < Duration::from_millis(400), "the configured timeout applies");
 }
+
+/// Counts the log records (the `log` crate: rustls-platform-verifier writes through it) that
+/// announce a root store being loaded.
+struct RootStoreLoads(std::sync::atomic::AtomicUsize);
+
+impl log::Log for RootStoreLoads {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if record.args().to_string().contains("CA root certificates") {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    fn flush(&self) {}
+}
+
+static LOADS: RootStoreLoads = RootStoreLoads(std::sync::atomic::AtomicUsize::new(0));
+
+#[test]
+fn the_root_store_is_loaded_once_per_process_not_once_per_client() {
+    log::set_logger(&LOADS).unwrap();
+    log::set_max_level(log::LevelFilter::Trace);
+    for instance in ["a", "b", "c", "d"] {
+        let config = TransportConfig::new(
+            ProviderId::new(instance),
+            "https://api.example.invalid",
+            Auth::header("api-key", SecretString::from("snd_key")).unwrap(),
+        );
+        HttpTransport::new(config).unwrap();
+    }
+    // Another test of this binary may have built the first client before the logger was set.
+    let loads = LOADS.0.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(loads <= 1, "the root store was loaded {loads} times for 4 clients");
+}

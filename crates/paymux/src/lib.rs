@@ -8,7 +8,9 @@
 //! types, the status enums, the error, [`PaymentProvider`]. What connector authors and
 //! advanced users need lives under its own module: [`transport`] (retry policy, connection
 //! settings, an HTTP client of your own), [`webhook`] (the verification kit), [`connector`]
-//! (writing a connector), [`redact`]. Each connector is a module behind a cargo feature of its
+//! (writing a connector), [`redact`]. With the `axum` feature, `paymux::axum` holds a ready
+//! webhook endpoint (verified events into a `paymux_store::Inbox`, a worker that hands them to
+//! your handler) and a `VerifiedWebhook` extractor. Each connector is a module behind a cargo feature of its
 //! name; [`router`] and [`mock`] are features too (all on by default), so an application that
 //! uses one gateway builds only that:
 //!
@@ -75,6 +77,9 @@ pub use registry::registry;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+
+#[cfg(feature = "axum")]
+pub mod axum;
 
 /// The in-process mock gateway for tests.
 #[cfg(feature = "mock")]

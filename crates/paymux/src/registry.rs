@@ -28,17 +28,36 @@ pub fn registry() -> Registry {
             b = b.webhook_secret(paymux_core::ExposeSecret::expose_secret(secret).to_owned());
         }
         Ok(Arc::new(b.build()) as Arc<dyn PaymentProvider>)
-    });
+    })
+    .webhook_secret("webhook_secret");
     #[cfg(feature = "paychtec")]
-    r.register("paychtec", paychtec);
+    r.register("paychtec", paychtec)
+        .credential("api_key")
+        .webhook_secret("webhook_secret")
+        .option("profile_id")
+        .connection_options();
     #[cfg(feature = "paygentic")]
-    r.register("paygentic", paygentic);
+    r.register("paygentic", paygentic)
+        .credential("api_key")
+        .webhook_secret("webhook_secret")
+        .optional_option("merchant_id")
+        .connection_options();
     #[cfg(feature = "paymnt")]
-    r.register("paymnt", paymnt);
+    r.register("paymnt", paymnt)
+        .credential("api_key")
+        .webhook_secret("webhook_secret")
+        .optional_option("profile_id")
+        .connection_options();
     #[cfg(feature = "paytech")]
-    r.register("paytech", paytech);
+    r.register("paytech", paytech)
+        .credential("api_key")
+        .webhook_secret("webhook_secret")
+        .connection_options();
     #[cfg(feature = "paynectra")]
-    r.register("paynectra", paynectra);
+    r.register("paynectra", paynectra)
+        .credential("api_key")
+        .webhook_secret("webhook_secret")
+        .connection_options();
     r
 }
 

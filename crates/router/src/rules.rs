@@ -2,17 +2,23 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use paymux_core::{CaptureMode, CreatePayment, Currency, Decimal, PaymentCustomer, PaymentMethod};
+use paymux_core::{
+    CaptureMode, CreatePayment, Currency, Decimal, Operation, PaymentCustomer, PaymentMethod,
+};
 
 /// What a payment must look like for a rule to apply. Empty conditions match every payment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Conditions {
     /// The payment's currency is one of these.
     pub currencies: Option<BTreeSet<Currency>>,
-    /// The amount, in major units of the payment's currency, is at least this.
-    pub amount_min: Option<Decimal>,
-    /// The amount, in major units, is at most this.
-    pub amount_max: Option<Decimal>,
+    /// The amount, in major units of the payment's currency, is at least the threshold of
+    /// that currency. Thresholds are per currency because "100.00" is not the same sum in JPY
+    /// and in KWD: a payment in a currency without a threshold does not match. Empty: no
+    /// lower bound.
+    pub amount_min: BTreeMap<Currency, Decimal>,
+    /// The amount, in major units of the payment's currency, is at most the threshold of that
+    /// currency (a currency without one does not match). Empty: no upper bound.
+    pub amount_max: BTreeMap<Currency, Decimal>,
     /// The billing address country (ISO 3166 alpha-2) is one of these.
     pub countries: Option<BTreeSet<String>>,
     /// The payment method is one of these: `card`, `hosted_page`, or `none` (none given yet).
@@ -32,6 +38,7 @@ impl Conditions {
     /// Whether `req` satisfies every condition.
     pub fn matches(&self, req: &CreatePayment) -> bool {
         let amount = req.amount.to_major();
+        let currency = req.amount.currency();
         let country = req
             .billing
             .as_ref()
@@ -40,8 +47,10 @@ impl Conditions {
             .map(str::to_ascii_uppercase);
         let method = req.payment_method.as_ref().map_or("none", PaymentMethod::kind);
         self.currencies.as_ref().is_none_or(|c| c.contains(&req.amount.currency()))
-            && self.amount_min.is_none_or(|min| amount >= min)
-            && self.amount_max.is_none_or(|max| amount <= max)
+            && (self.amount_min.is_empty()
+                || self.amount_min.get(&currency).is_some_and(|min| amount >= *min))
+            && (self.amount_max.is_empty()
+                || self.amount_max.get(&currency).is_some_and(|max| amount <= *max))
             && self
                 .countries
                 .as_ref()
@@ -53,13 +62,38 @@ impl Conditions {
 
     /// Why the conditions can never hold, if they cannot.
     pub fn contradiction(&self) -> Option<String> {
-        if let (Some(min), Some(max)) = (self.amount_min, self.amount_max)
-            && min > max
-        {
-            return Some(format!("amount_min {min} is above amount_max {max}"));
+        for (currency, min) in &self.amount_min {
+            if let Some(max) = self.amount_max.get(currency)
+                && min > max
+            {
+                let code = currency.code();
+                return Some(format!("amount_min {min} {code} is above amount_max {max} {code}"));
+            }
         }
-        if self.amount_max.is_some_and(|max| max.is_sign_negative() && !max.is_zero()) {
-            return Some("amount_max is negative".into());
+        if let Some((c, _)) =
+            self.amount_max.iter().find(|(_, max)| max.is_sign_negative() && !max.is_zero())
+        {
+            return Some(format!("amount_max is negative for {}", c.code()));
+        }
+        // Both bounds set: a currency bounded on one side only has no threshold on the other,
+        // so it never matches; with no currency in both, nothing does.
+        if !self.amount_min.is_empty()
+            && !self.amount_max.is_empty()
+            && !self.amount_min.keys().any(|c| self.amount_max.contains_key(c))
+        {
+            return Some("amount_min and amount_max name no currency in common".into());
+        }
+        if let Some(currencies) = &self.currencies {
+            for (name, bounds) in
+                [("amount_min", &self.amount_min), ("amount_max", &self.amount_max)]
+            {
+                if !bounds.is_empty() && !currencies.iter().any(|c| bounds.contains_key(c)) {
+                    return Some(format!(
+                        "{name} sets no threshold for any of its currencies ({})",
+                        currencies.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
         }
         for (name, empty) in [
             ("currency", self.currencies.as_ref().is_some_and(BTreeSet::is_empty)),
@@ -130,6 +164,9 @@ pub struct Rule {
     pub when: Conditions,
     /// Where it sends.
     pub route: Route,
+    /// Operations every instance it routes to must support (`requires = ["webhooks"]`),
+    /// checked at start-up.
+    pub requires: BTreeSet<Operation>,
     /// Where it was written (`"routing.toml:12:1"`), for messages.
     pub(crate) position: Option<String>,
 }
@@ -137,7 +174,20 @@ pub struct Rule {
 impl Rule {
     /// A rule matching every payment, sending to `route`.
     pub fn new(name: impl Into<String>, route: Route) -> Self {
-        Rule { name: name.into(), when: Conditions::default(), route, position: None }
+        Rule {
+            name: name.into(),
+            when: Conditions::default(),
+            route,
+            requires: BTreeSet::new(),
+            position: None,
+        }
+    }
+
+    /// Requires every instance the rule routes to to support `op` (e.g.
+    /// [`Operation::Webhooks`] when the service learns outcomes by webhook).
+    pub fn requires(mut self, op: Operation) -> Self {
+        self.requires.insert(op);
+        self
     }
 
     /// Sets the conditions.

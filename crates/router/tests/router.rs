@@ -79,7 +79,7 @@ when = { currency = ["EUR"] }
 route = { instance = "b" }
 [[rules]]
 name = "big"
-when = { amount_min = "1000.00", amount_max = "5000.00" }
+when = { amount_min = { USD = "1000.00" }, amount_max = { USD = "5000.00" } }
 route = { instance = "b" }
 [[rules]]
 name = "german"
@@ -346,11 +346,11 @@ fn validation_messages_name_the_position() {
         "routing.toml:11:1: rule \"eur\": can never match: routing.toml:8:1: rule \"all\" before it matches every payment"
     );
     let empty_range = config_error(&format!(
-        "{TWO}[[rules]]\nname = \"odd\"\nwhen = {{ amount_min = \"10\", amount_max = \"5\" }}\nroute = {{ instance = \"a\" }}\n"
+        "{TWO}[[rules]]\nname = \"odd\"\nwhen = {{ amount_min = {{ USD = \"10\" }}, amount_max = {{ USD = \"5\" }} }}\nroute = {{ instance = \"a\" }}\n"
     ));
     assert_eq!(
         empty_range,
-        "routing.toml:8:1: rule \"odd\": can never match: amount_min 10 is above amount_max 5"
+        "routing.toml:8:1: rule \"odd\": can never match: amount_min 10 USD is above amount_max 5 USD"
     );
     let unknown_instance = config_error(&format!(
         "{TWO}[[rules]]\nname = \"ghost\"\nroute = {{ instance = \"zzz\" }}\n"

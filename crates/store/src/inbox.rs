@@ -636,6 +636,35 @@ impl Inbox {
         headers: &http::HeaderMap,
         raw_body: &[u8],
     ) -> Result<Receipt> {
+        let result = self.store_delivery(provider, headers, raw_body).await;
+        let outcome = match &result {
+            Ok(r) if r.duplicate => "duplicate",
+            Ok(r) if !r.parsed => "not_json",
+            Ok(_) => "stored",
+            Err(e) if e.kind() == ErrorKind::WebhookSignature => "rejected",
+            // The database, or a connector that cannot verify (no secret configured).
+            Err(_) => "error",
+        };
+        let instance = match &result {
+            Ok(receipt) => receipt.instance.as_str(),
+            Err(_) => provider.id().as_str(),
+        };
+        metrics::counter!(
+            paymux_core::observability::WEBHOOKS_RECEIVED,
+            "instance" => instance.to_owned(),
+            "outcome" => outcome,
+        )
+        .increment(1);
+        result
+    }
+
+    /// [`receive`](Inbox::receive) without its metric.
+    async fn store_delivery<P: PaymentProvider + ?Sized>(
+        &self,
+        provider: &P,
+        headers: &http::HeaderMap,
+        raw_body: &[u8],
+    ) -> Result<Receipt> {
         let parsed = match provider.parse_webhook(headers, raw_body) {
             Ok(event) => Some(event),
             Err(e) if e.kind() == ErrorKind::WebhookNotJson => None,
@@ -730,9 +759,22 @@ impl Inbox {
         let handler = &handler;
         let results = futures_util::future::join_all(claimed.into_iter().map(|event| async move {
             let (id, attempt, event_id) = (event.id, event.attempt, event.event_id.clone());
+            let (instance, received_at) = (event.instance.clone(), event.received_at);
             let result = handler(event).await.map_err(|e| clip(e.to_string()));
-            if let Err(e) = &result {
-                tracing::warn!(inbox_id = id, event = %event_id, attempt, error = %e, "webhook handler failed");
+            match &result {
+                Err(e) => {
+                    tracing::warn!(inbox_id = id, event = %event_id, attempt, error = %e, "webhook handler failed");
+                }
+                Ok(()) => {
+                    // From receipt to success: what a merchant waits for an event to take
+                    // effect, retries and backoff included.
+                    let lag = OffsetDateTime::now_utc() - received_at;
+                    metrics::histogram!(
+                        paymux_core::observability::WEBHOOK_PROCESSING_LAG,
+                        "instance" => instance.into_inner(),
+                    )
+                    .record(Duration::try_from(lag).unwrap_or(Duration::ZERO));
+                }
             }
             (id, attempt, result)
         }))
@@ -1042,7 +1084,10 @@ impl Inbox {
         Ok(event)
     }
 
-    /// How many events are in each state.
+    /// How many events are in each state, also published as the gauge `paymux_inbox_depth`
+    /// (label `state`; see the metrics table of paymux-core's docs): call it on a timer in
+    /// the worker to keep the gauge current. One `GROUP BY` over the inbox, so not on every
+    /// round of a busy worker.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -1069,6 +1114,16 @@ impl Inbox {
                 "done" => counts.done = n,
                 _ => counts.dead += n,
             }
+        }
+        for (state, n) in [
+            (InboxState::Pending, counts.pending),
+            (InboxState::Processing, counts.processing),
+            (InboxState::Done, counts.done),
+            (InboxState::Dead, counts.dead),
+        ] {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            metrics::gauge!(paymux_core::observability::INBOX_DEPTH, "state" => state.as_str())
+                .set(n);
         }
         Ok(counts)
     }

@@ -231,6 +231,63 @@ async fn a_verified_body_is_always_kept_and_a_forged_one_is_refused() {
     }
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn receipts_processing_lag_and_depth_are_published_as_metrics() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    use paymux_core::observability::{INBOX_DEPTH, WEBHOOK_PROCESSING_LAG, WEBHOOKS_RECEIVED};
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    // For this thread only: the current-thread runtime runs the inbox's calls on it.
+    let _guard = metrics::set_default_local_recorder(&recorder);
+
+    let db = TestDb::sqlite().await;
+    let mock = MockProvider::new();
+    let inbox = Inbox::new(db.store.clone());
+    let body = event_body("evt_m1", "pay_m1");
+    inbox.receive(&mock, &mock.sign_webhook(&body), &body).await.unwrap();
+    inbox.receive(&mock, &mock.sign_webhook(&body), &body).await.unwrap();
+    let plain = b"not json";
+    inbox.receive(&mock, &mock.sign_webhook(plain), plain).await.unwrap();
+    inbox.receive(&mock, &mock.sign_webhook(b"{}"), &body).await.unwrap_err();
+    inbox.drain(|_| async { Ok::<(), String>(()) }).await.unwrap();
+    let counts = inbox.counts().await.unwrap();
+    assert_eq!(counts.done, 2);
+
+    let snapshot = snapshotter.snapshot().into_vec();
+    let find = |name: &str, labels: &[(&str, &str)]| {
+        snapshot
+            .iter()
+            .find(|(k, _, _, _)| {
+                let key = k.key();
+                key.name() == name
+                    && key.labels().count() == labels.len()
+                    && labels
+                        .iter()
+                        .all(|(lk, lv)| key.labels().any(|l| l.key() == *lk && l.value() == *lv))
+            })
+            .map(|(_, _, _, value)| value)
+            .unwrap_or_else(|| panic!("no {name} {labels:?} in {snapshot:#?}"))
+    };
+    for outcome in ["stored", "duplicate", "not_json", "rejected"] {
+        let received = find(WEBHOOKS_RECEIVED, &[("instance", "mock"), ("outcome", outcome)]);
+        assert_eq!(received, &DebugValue::Counter(1), "{outcome}");
+    }
+    match find(WEBHOOK_PROCESSING_LAG, &[("instance", "mock")]) {
+        DebugValue::Histogram(lags) => {
+            assert_eq!(lags.len(), 2, "one per event handled");
+            assert!(lags.iter().all(|lag| lag.into_inner() >= 0.0 && lag.into_inner() < 60.0));
+        }
+        other => panic!("not a histogram: {other:?}"),
+    }
+    for (state, n) in [("pending", 0.0), ("processing", 0.0), ("done", 2.0), ("dead", 0.0)] {
+        match find(INBOX_DEPTH, &[("state", state)]) {
+            DebugValue::Gauge(v) => assert_eq!(v.into_inner(), n, "{state}"),
+            other => panic!("not a gauge: {other:?}"),
+        }
+    }
+    db.cleanup().await;
+}
+
 /// The child side: `PAYMUX_STORE_CHILD` says what to do.
 #[test]
 fn child_entry() {

@@ -277,11 +277,16 @@ impl Paynectra {
         let mut tc =
             config.connection.transport_config(id.clone(), base_url, Auth::bearer(config.api_key));
         tc.error_parser = Some(mapping::error_parser);
+        let mut capabilities = Capabilities::all().without(Operation::ConfirmPayment);
+        // Without a secret nothing can be verified: declared so a router refuses at start-up.
+        if config.webhook_secret.is_none() {
+            capabilities = capabilities.without(Operation::Webhooks);
+        }
         Ok(Paynectra {
             id,
             mode,
             client: client::Client::new(HttpTransport::new(tc)?),
-            capabilities: Capabilities::all().without(Operation::ConfirmPayment),
+            capabilities,
             webhook_secret: config.webhook_secret,
             webhook_tolerance: config.webhook_tolerance,
         })

@@ -404,6 +404,35 @@ fn install_crypto_provider() {
     });
 }
 
+/// The TLS settings of every client paymux builds, made once per process. reqwest would
+/// otherwise build them per client, loading the platform's root certificates from disk
+/// again each time (and logging "Loaded N CA root certificates" once per client through
+/// rustls-platform-verifier). These are reqwest's own defaults: the platform verifier, TLS
+/// 1.2 and 1.3, ALPN `h2` then `http/1.1`. The root store is the one read at the first
+/// client: a certificate installed later is seen after a restart, as with any long-lived
+/// client.
+fn shared_tls() -> Result<rustls::ClientConfig> {
+    static TLS: std::sync::OnceLock<std::result::Result<rustls::ClientConfig, String>> =
+        std::sync::OnceLock::new();
+    TLS.get_or_init(|| {
+        let provider = rustls::crypto::CryptoProvider::get_default()
+            .cloned()
+            .unwrap_or_else(|| std::sync::Arc::new(rustls::crypto::ring::default_provider()));
+        let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+            .map_err(|e| format!("the platform's root certificates: {e}"))?;
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS versions: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+            .with_no_client_auth();
+        tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(tls)
+    })
+    .clone()
+    .map_err(|e| Error::configuration(format!("HTTP client: {e}")))
+}
+
 impl HttpTransport {
     /// Builds the client. Fails on a base URL that is not http(s) or a key that cannot be a
     /// header value.
@@ -434,6 +463,7 @@ impl HttpTransport {
             }
             None => {
                 let client = reqwest::Client::builder()
+                    .tls_backend_preconfigured(shared_tls()?)
                     .user_agent(USER_AGENT)
                     .default_headers(defaults)
                     .timeout(config.timeout)
@@ -544,16 +574,7 @@ impl HttpTransport {
     pub fn execute(&self, req: Request) -> Exchange<'_> {
         Box::pin(async move {
             let url = self.url(&req).map_err(|e| e.with_provider(self.config.provider.clone()))?;
-            let span = tracing::info_span!(
-                "paymux.http",
-                provider = %self.config.provider,
-                operation = req.operation,
-                method = %req.method,
-                path = %req.path,
-                status = tracing::field::Empty,
-                attempt = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            );
+            let span = self.exchange_span(&req);
             if let (Some(body), true) = (&req.body, tracing::enabled!(tracing::Level::TRACE)) {
                 self.trace_body(&span, "request body", None, body);
             }
@@ -561,6 +582,7 @@ impl HttpTransport {
             // a boxed future of its own, so its state (backoff, timer, a second attempt) and
             // code stay out of this one.
             record(&span, "attempt", 1);
+            crate::connector::count_attempt();
             let result = match self.attempt(&req, &url, &span).instrument(span.clone()).await {
                 Ok(response) => Ok(response),
                 Err(err) => {
@@ -577,6 +599,41 @@ impl HttpTransport {
                 if req.idempotency == Idempotency::Read { e.with_outcome_known() } else { e }
             })
         })
+    }
+
+    /// The span of one exchange. Inside an operation of the connector layer (its span is the
+    /// current one), the instance and operation are that span's fields and are not repeated;
+    /// the idempotency key actually sent is recorded there. A transport used alone names
+    /// them in its own span.
+    fn exchange_span(&self, req: &Request) -> tracing::Span {
+        let parent = tracing::Span::current();
+        let in_operation =
+            parent.metadata().is_some_and(|m| m.name() == crate::connector::OPERATION_SPAN);
+        if !in_operation {
+            return tracing::info_span!(
+                "paymux.http",
+                provider = %self.config.provider,
+                operation = req.operation,
+                method = %req.method,
+                path = %SlashPath(&req.path),
+                status = tracing::field::Empty,
+                attempt = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+        }
+        if let Idempotency::Keyed { key, .. } = &req.idempotency
+            && crate::connector::show_key_once()
+        {
+            parent.record("idempotency_key", key.as_str());
+        }
+        tracing::info_span!(
+            "paymux.http",
+            method = %req.method,
+            path = %SlashPath(&req.path),
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        )
     }
 
     /// Retries after attempt 1 failed with `err`. The backoff schedule (exponential,
@@ -605,10 +662,19 @@ impl HttpTransport {
                 Some(wait) => wait,
                 None => delay,
             };
+            // The error does not name the instance yet (that is added when the call returns),
+            // so the warning repeats none of the spans' fields.
             tracing::warn!(error = %err, wait_ms = wait.as_millis(), "retrying");
+            metrics::counter!(
+                crate::observability::RETRIES,
+                "instance" => self.config.provider.as_str().to_owned(),
+                "operation" => req.operation,
+            )
+            .increment(1);
             tokio::time::sleep(wait).await;
             attempt += 1;
             record(span, "attempt", attempt);
+            crate::connector::count_attempt();
             err = match self.attempt(req, url, span).await {
                 Ok(response) => return Ok(response),
                 // Sticky: once an attempt may have reached the gateway, the call's outcome is
@@ -718,6 +784,20 @@ impl HttpTransport {
     fn trace_body(&self, span: &tracing::Span, what: &str, status: Option<u16>, body: &[u8]) {
         let redacted = crate::redact::for_log(body, &self.secrets());
         tracing::trace!(parent: span, status, body = %redacted, "{what}");
+    }
+}
+
+/// A request path as traced: always with its leading `/`, whichever way the connector wrote
+/// it (`payments` and `/payments` are one route below the base URL, and read as one in logs).
+/// Formatted only when a subscriber records the span.
+struct SlashPath<'a>(&'a str);
+
+impl fmt::Display for SlashPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.0.starts_with('/') {
+            f.write_str("/")?;
+        }
+        f.write_str(self.0)
     }
 }
 
