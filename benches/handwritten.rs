@@ -7,7 +7,8 @@
 //! carries the auth headers as defaults, a status check, and the answer parsed as JSON
 //! (`serde_json::Value`, as the floor does) with the id and status read from it. The
 //! benchmark checks once, before timing, that this sends the connector's request: the same
-//! path, headers and JSON body, but for the idempotency key.
+//! path, headers and JSON body, but for the idempotency key (and the Hyperswitch merchant
+//! `payment_id` derived from it).
 
 use serde::Serialize;
 
@@ -67,14 +68,16 @@ impl Gateway {
     pub async fn create(&self, client: &reqwest::Client, url: &str, order: &Order) -> Created {
         match self {
             Gateway::Paychtec { profile_id } => {
-                let body = hyperswitch_body(order, Some(profile_id), true);
                 let key = uuid::Uuid::new_v4().to_string();
+                let payment_id = merchant_payment_id(&key);
+                let body = hyperswitch_body(order, &payment_id, Some(profile_id), true);
                 let req = client.post(url).header("x-idempotency-key", key).json(&body);
                 created(&send(req).await, "payment_id", "status")
             }
             Gateway::Paymnt => {
-                let body = hyperswitch_body(order, None, false);
                 let key = uuid::Uuid::new_v4().to_string();
+                let payment_id = merchant_payment_id(&key);
+                let body = hyperswitch_body(order, &payment_id, None, false);
                 let req = client.post(url).header("idempotency-key", key).json(&body);
                 created(&send(req).await, "payment_id", "status")
             }
@@ -144,12 +147,22 @@ fn major(minor: i64) -> String {
     format!("{}.{:02}", minor / 100, minor % 100)
 }
 
+/// The merchant's `payment_id`, which makes a create idempotent on a Hyperswitch backend,
+/// derived from the idempotency key (a retry sends the same id): `pay_` and 26 of its hex
+/// digits.
+fn merchant_payment_id(key: &str) -> String {
+    let hex: String = key.chars().filter(|c| *c != '-').take(26).collect();
+    format!("pay_{hex}")
+}
+
 fn hyperswitch_body<'a>(
     order: &'a Order,
+    payment_id: &'a str,
     profile_id: Option<&'a str>,
     metadata_reference: bool,
 ) -> HyperswitchCreate<'a> {
     HyperswitchCreate {
+        payment_id,
         amount: order.amount_minor,
         currency: order.currency,
         profile_id,
@@ -181,6 +194,7 @@ fn hyperswitch_body<'a>(
 
 #[derive(Serialize)]
 struct HyperswitchCreate<'a> {
+    payment_id: &'a str,
     amount: i64,
     currency: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
