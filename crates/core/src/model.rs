@@ -1,6 +1,7 @@
 //! The normalized resources every provider returns.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -24,8 +25,8 @@ pub enum CaptureMode {
     Manual,
 }
 
-/// A postal address.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// A postal address. Its `Debug` shows the country only: the rest is personal data.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Address {
     /// Street and number.
     pub line1: Option<String>,
@@ -45,8 +46,8 @@ pub struct Address {
     pub last_name: Option<String>,
 }
 
-/// A phone number split the way gateways ask for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A phone number split the way gateways ask for it. Its `Debug` shows the country code only.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phone {
     /// Country calling code with the plus sign (`"+1"`).
     pub country_code: String,
@@ -84,16 +85,17 @@ impl Phone {
         if valid {
             Ok(all)
         } else {
+            // The number itself is personal data: not in the message.
             Err(crate::Error::invalid_request(format!(
-                "phone {:?} {:?} is not a valid E.164 number",
-                self.country_code, self.number
+                "the phone number (country code {:?}) is not a valid E.164 number",
+                self.country_code
             )))
         }
     }
 }
 
-/// Who pays, when no saved customer is used.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Who pays, when no saved customer is used. Its `Debug` hides email and name.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CustomerDetails {
     /// Email for receipts and fraud checks.
     pub email: Option<String>,
@@ -103,8 +105,9 @@ pub struct CustomerDetails {
     pub phone: Option<Phone>,
 }
 
-/// The payer's billing details (address and phone), as card gateways ask for them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The payer's billing details (address and phone), as card gateways ask for them. Its
+/// `Debug` hides the personal parts.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BillingDetails {
     /// Billing address.
     pub address: Option<Address>,
@@ -354,8 +357,8 @@ impl Refund {
     }
 }
 
-/// A customer record held by a gateway.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A customer record held by a gateway. Its `Debug` hides email, name, phone and address.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
     /// The gateway-issued id.
     pub id: CustomerId,
@@ -477,4 +480,112 @@ pub enum UnreadProblem {
     /// Well-formed, but outside what the model can hold (a currency outside ISO 4217, more
     /// decimals than the currency has).
     Unsupported,
+}
+
+/// How a personal field reads in `Debug`: whether it is set, never its value.
+pub(crate) fn hidden<T>(value: &Option<T>) -> &'static str {
+    if value.is_some() { "Some(<redacted>)" } else { "None" }
+}
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Address")
+            .field("line1", &format_args!("{}", hidden(&self.line1)))
+            .field("line2", &format_args!("{}", hidden(&self.line2)))
+            .field("city", &format_args!("{}", hidden(&self.city)))
+            .field("state", &format_args!("{}", hidden(&self.state)))
+            .field("postal_code", &format_args!("{}", hidden(&self.postal_code)))
+            .field("country", &self.country)
+            .field("first_name", &format_args!("{}", hidden(&self.first_name)))
+            .field("last_name", &format_args!("{}", hidden(&self.last_name)))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Phone")
+            .field("country_code", &self.country_code)
+            .field("number", &format_args!("<redacted>"))
+            .finish()
+    }
+}
+
+impl fmt::Debug for CustomerDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CustomerDetails")
+            .field("email", &format_args!("{}", hidden(&self.email)))
+            .field("name", &format_args!("{}", hidden(&self.name)))
+            .field("phone", &self.phone)
+            .finish()
+    }
+}
+
+impl fmt::Debug for BillingDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BillingDetails")
+            .field("address", &self.address)
+            .field("phone", &self.phone)
+            .field("email", &format_args!("{}", hidden(&self.email)))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Customer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Customer")
+            .field("id", &self.id)
+            .field("provider", &self.provider)
+            .field("email", &format_args!("{}", hidden(&self.email)))
+            .field("name", &format_args!("{}", hidden(&self.name)))
+            .field("phone", &self.phone)
+            .field("address", &self.address)
+            .field("description", &self.description)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_personal_data() {
+        let address = Address {
+            line1: Some("1 Secret Lane".into()),
+            postal_code: Some("SW1A 1AA".into()),
+            first_name: Some("Ada".into()),
+            country: Some("GB".into()),
+            ..Address::default()
+        };
+        let phone = Phone { country_code: "+44".into(), number: "7700900123".into() };
+        let details = CustomerDetails {
+            email: Some("ada@example.com".into()),
+            name: Some("Ada Lovelace".into()),
+            phone: Some(phone.clone()),
+        };
+        let billing = BillingDetails {
+            address: Some(address.clone()),
+            phone: Some(phone.clone()),
+            email: Some("ada@example.com".into()),
+        };
+        let customer = Customer {
+            id: crate::CustomerId::from_gateway("cus_1"),
+            provider: ProviderId::new("demo"),
+            email: Some("ada@example.com".into()),
+            name: Some("Ada Lovelace".into()),
+            phone: Some(phone),
+            address: Some(address),
+            description: None,
+            metadata: Metadata::new(),
+            created_at: None,
+        };
+        let printed = format!("{details:?} {billing:?} {customer:?}");
+        for secret in ["Secret Lane", "SW1A", "Ada", "ada@", "7700900123"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("GB") && printed.contains("+44") && printed.contains("cus_1"));
+    }
 }

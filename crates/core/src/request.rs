@@ -630,8 +630,9 @@ impl CreateRefund {
     }
 }
 
-/// A request to save a customer at the gateway.
-#[derive(Debug, Clone, Default)]
+/// A request to save a customer at the gateway. Its `Debug` hides email and name (address and
+/// phone hide themselves).
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateCustomer {
     /// Email.
@@ -773,6 +774,21 @@ impl ListPayments {
     pub fn with_merchant_reference(mut self, reference: impl Into<String>) -> Self {
         self.merchant_reference = Some(reference.into());
         self
+    }
+}
+
+impl fmt::Debug for CreateCustomer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateCustomer")
+            .field("email", &format_args!("{}", crate::model::hidden(&self.email)))
+            .field("name", &format_args!("{}", crate::model::hidden(&self.name)))
+            .field("phone", &self.phone)
+            .field("address", &self.address)
+            .field("description", &self.description)
+            .field("metadata", &self.metadata)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("extensions", &self.extensions)
+            .finish()
     }
 }
 
