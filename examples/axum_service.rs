@@ -28,8 +28,8 @@ use paymux::axum::{InboxWorker, WebhookRoute};
 use paymux::router::{Conditions, Route, Rule};
 use paymux::sandbox::{Sandbox, SentWebhook};
 use paymux::{
-    Address, BillingDetails, Card, CreatePayment, Currency, Decimal, EventKind, Money,
-    PaymentProvider, Phone, Router, WebhookResource,
+    Card, CreatePayment, Currency, Decimal, EventKind, Money, PaymentProvider, Router,
+    WebhookResource,
 };
 use paymux_store::{Inbox, InboxEvent, ProcessReport, Store};
 use serde::{Deserialize, Serialize};
@@ -100,32 +100,13 @@ async fn checkout(
     let req = CreatePayment::new(amount)
         .with_reference(order.reference)
         .with_card(card)
-        .with_billing(billing());
+        .with_billing(paymux::sandbox::test_billing());
     match router.create_payment(req).await {
         Ok(p) => {
             Ok(Json(CheckoutResult { payment_id: p.id.to_string(), status: p.status.to_string() }))
         }
         // The error says what failed at which gateway; it never carries the card.
         Err(e) => Err((StatusCode::BAD_GATEWAY, e.to_string())),
-    }
-}
-
-/// The customer's billing details, as the checkout form would send them (Paychtec and
-/// paymnt.cloud require an address and a phone with a card). Sandbox data.
-fn billing() -> BillingDetails {
-    BillingDetails {
-        address: Some(Address {
-            line1: Some("1600 Amphitheatre Parkway".into()),
-            city: Some("Mountain View".into()),
-            state: Some("CA".into()),
-            postal_code: Some("94043".into()),
-            country: Some("US".into()),
-            first_name: Some("Jane".into()),
-            last_name: Some("Customer".into()),
-            line2: None,
-        }),
-        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
-        email: Some("jane@example.com".into()),
     }
 }
 

@@ -9,7 +9,7 @@
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
 use paymux::sandbox::Sandbox;
-use paymux::{Address, BillingDetails, Card, CreatePayment, Currency, Money, PaymentId, Phone};
+use paymux::{Card, CreatePayment, Currency, Money, PaymentId};
 
 /// Buckets of the `_seconds` histograms (calls, webhook lag), from a fast answer to a
 /// gateway timing out; without buckets the exporter renders summaries.
@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let req = CreatePayment::new(Money::from_minor(6540, Currency::USD)?)
             .with_reference(reference)
             .with_card(Card::new(card, 12, 2030, "123")?)
-            .with_billing(billing());
+            .with_billing(paymux::sandbox::test_billing());
         match gateway.create_payment(req).await {
             Ok(payment) => println!("{reference}: {} {}", payment.id, payment.status),
             Err(e) => println!("{reference}: {e}"),
@@ -48,22 +48,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n# what a scrape of /metrics reads:\n{}", handle.render());
     Ok(())
-}
-
-/// Paychtec takes a card with the billing address and phone.
-fn billing() -> BillingDetails {
-    BillingDetails {
-        address: Some(Address {
-            line1: Some("1600 Amphitheatre Parkway".into()),
-            city: Some("Mountain View".into()),
-            state: Some("CA".into()),
-            postal_code: Some("94043".into()),
-            country: Some("US".into()),
-            first_name: Some("Jane".into()),
-            last_name: Some("Customer".into()),
-            line2: None,
-        }),
-        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
-        email: Some("jane@example.com".into()),
-    }
 }

@@ -16,8 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use paymux::sandbox::{EmulatorHandle, Sandbox};
 use paymux::{
-    Address, BillingDetails, Card, CreatePayment, CreateRefund, Currency, Money, Operation,
-    PaymentProvider, PaymentStatus, Phone,
+    Card, CreatePayment, CreateRefund, Currency, Money, Operation, PaymentProvider, PaymentStatus,
 };
 
 type Providers = Arc<BTreeMap<String, Arc<dyn PaymentProvider>>>;
@@ -63,7 +62,9 @@ async fn checkout(
     if matches!(emulator.name(), "paychtec" | "paymnt" | "paytech") {
         let card =
             if emulator.name() == "paytech" { "4000000000000408" } else { "4242424242424242" };
-        req = req.with_card(Card::new(card, 12, 2030, "123")?).with_billing(billing());
+        req = req
+            .with_card(Card::new(card, 12, 2030, "123")?)
+            .with_billing(paymux::sandbox::test_billing());
     } else {
         req = req.with_return_url("https://shop.example/return");
     }
@@ -91,23 +92,6 @@ async fn checkout(
         payment.amount.map_or_else(|| "-".to_owned(), |m| m.to_string()),
         refund,
     ])
-}
-
-fn billing() -> BillingDetails {
-    BillingDetails {
-        address: Some(Address {
-            line1: Some("1600 Amphitheatre Parkway".into()),
-            city: Some("Mountain View".into()),
-            state: Some("CA".into()),
-            postal_code: Some("94043".into()),
-            country: Some("US".into()),
-            first_name: Some("Jane".into()),
-            last_name: Some("Customer".into()),
-            line2: None,
-        }),
-        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
-        email: Some("jane@example.com".into()),
-    }
 }
 
 #[tokio::main(flavor = "current_thread")]

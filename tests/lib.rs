@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use paymux::sandbox::EmulatorHandle;
 use paymux::{
-    Address, BillingDetails, Card, CreatePayment, DeclineCode, Payment, PaymentId, PaymentProvider,
-    PaymentStatus, Phone,
+    Card, CreatePayment, DeclineCode, Payment, PaymentId, PaymentProvider, PaymentStatus,
 };
 
 /// How a gateway takes a card: in the API request, or on its hosted page.
@@ -86,23 +85,7 @@ pub fn profiles() -> [Profile; 5] {
     ]
 }
 
-/// Billing details every card gateway accepts.
-pub fn billing() -> BillingDetails {
-    BillingDetails {
-        address: Some(Address {
-            line1: Some("1600 Amphitheatre Parkway".into()),
-            city: Some("Mountain View".into()),
-            state: Some("CA".into()),
-            postal_code: Some("94043".into()),
-            country: Some("US".into()),
-            first_name: Some("Jane".into()),
-            last_name: Some("Customer".into()),
-            line2: None,
-        }),
-        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
-        email: Some("customer@example.com".into()),
-    }
-}
+pub use paymux::sandbox::test_billing as billing;
 
 /// A payment request paying with `card` the way the gateway takes cards.
 pub fn with_card(profile: &Profile, req: CreatePayment, card: &str) -> CreatePayment {

@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 pub use paymux_sandbox::*;
 
-use paymux_core::{Error, ErrorKind, NextAction, Payment, PaymentProvider, Result, SecretString};
+use paymux_core::{
+    Address, BillingDetails, Error, ErrorKind, NextAction, Payment, PaymentProvider, Phone, Result,
+    SecretString,
+};
 use paymux_router::{InstanceSpec, Registry};
 
 /// The routing-file instance spec that points a connector of the emulator's kind at it, with
@@ -32,6 +35,30 @@ pub fn instance_spec(emulator: &EmulatorHandle, name: &str) -> InstanceSpec {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     spec
+}
+
+/// Billing details every card gateway of the sandbox accepts (Paychtec and paymnt.cloud ask for
+/// an address and a phone with a card): made-up test data, for demos and tests.
+///
+/// ```
+/// let billing = paymux::sandbox::test_billing();
+/// assert_eq!(billing.address.and_then(|a| a.country).as_deref(), Some("US"));
+/// ```
+pub fn test_billing() -> BillingDetails {
+    BillingDetails {
+        address: Some(Address {
+            line1: Some("1600 Amphitheatre Parkway".into()),
+            city: Some("Mountain View".into()),
+            state: Some("CA".into()),
+            postal_code: Some("94043".into()),
+            country: Some("US".into()),
+            first_name: Some("Jane".into()),
+            last_name: Some("Customer".into()),
+            line2: None,
+        }),
+        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
+        email: Some("customer@example.com".into()),
+    }
 }
 
 /// The connector for the emulator's gateway, configured against it (test keys, its URL).

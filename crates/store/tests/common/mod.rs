@@ -11,8 +11,7 @@ use std::time::Duration;
 use paymux::router::InstanceSpec;
 use paymux::sandbox::EmulatorHandle;
 use paymux::{
-    Address, BillingDetails, Card, CreatePayment, Currency, ExposeSecret, ListPayments, Money,
-    PaymentProvider, Phone, SecretString,
+    Card, CreatePayment, Currency, ExposeSecret, ListPayments, Money, PaymentProvider, SecretString,
 };
 use paymux_store::Store;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
@@ -226,24 +225,6 @@ pub fn provider_from_spec(line: &str) -> Arc<dyn PaymentProvider> {
     factory(&spec).expect("provider")
 }
 
-/// Billing details every card gateway of the sandbox accepts.
-pub fn billing() -> BillingDetails {
-    BillingDetails {
-        address: Some(Address {
-            line1: Some("1600 Amphitheatre Parkway".into()),
-            city: Some("Mountain View".into()),
-            state: Some("CA".into()),
-            postal_code: Some("94043".into()),
-            country: Some("US".into()),
-            first_name: Some("Jane".into()),
-            last_name: Some("Customer".into()),
-            line2: None,
-        }),
-        phone: Some(Phone { country_code: "+1".into(), number: "6502530000".into() }),
-        email: Some("customer@example.com".into()),
-    }
-}
-
 /// A 10.50 USD payment as each gateway takes one: a card in the request (Paychtec,
 /// paymnt.cloud, pay.tech with its own sandbox card) or a hosted page (Paygentic, Paynectra).
 pub fn payment_request(kind: &str, reference: &str) -> CreatePayment {
@@ -251,8 +232,12 @@ pub fn payment_request(kind: &str, reference: &str) -> CreatePayment {
         .with_reference(reference);
     let card = |number: &str| Card::new(number, 12, 2030, "123").expect("card");
     match kind {
-        "paychtec" | "paymnt" => base.with_card(card("4242424242424242")).with_billing(billing()),
-        "paytech" => base.with_card(card("4000000000000408")).with_billing(billing()),
+        "paychtec" | "paymnt" => {
+            base.with_card(card("4242424242424242")).with_billing(paymux::sandbox::test_billing())
+        }
+        "paytech" => {
+            base.with_card(card("4000000000000408")).with_billing(paymux::sandbox::test_billing())
+        }
         _ => base.with_return_url("https://shop.example/return"),
     }
 }
