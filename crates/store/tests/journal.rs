@@ -326,12 +326,16 @@ async fn card_details_are_never_stored_and_a_card_entry_waits_for_the_callers_re
         let requests =
             common::column_texts(&db.spec, "paymux_journal", &["request"]).await.join("\n");
         for secret in ["987", "Cardholder"] {
-            assert!(!requests.contains(secret), "{secret} stored: {requests}");
+            assert!(!common::contains_word(&requests, secret), "{secret} stored: {requests}");
         }
         assert!(requests.contains("\"last4\":\"4242\""), "{requests}");
         let shown =
             format!("{:?} {:?}", restarted, restarted.entry(&by_ref("order_7")).await.unwrap());
-        assert!(!shown.contains("4242424242424242") && !shown.contains("987"), "{shown}");
+        // Word by word: a random key or timestamp may hold the CVC's digits inside a longer run.
+        assert!(
+            !shown.contains("4242424242424242") && !common::contains_word(&shown, "987"),
+            "{shown}"
+        );
         db.cleanup().await;
     }
 }

@@ -36,6 +36,12 @@ pub fn skip_pg(test: &str) {
     eprintln!("{test}: PostgreSQL part skipped (set CI=1, and DATABASE_URL if needed, to run it)");
 }
 
+/// Whether `word` stands in `text` on its own, not inside a longer run of letters and digits
+/// (a CVC's three digits turn up inside random keys and timestamps).
+pub fn contains_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == word)
+}
+
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// A name no other test (of this process or another) uses at the same time.
