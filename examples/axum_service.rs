@@ -116,7 +116,8 @@ async fn on_event(log: Log, event: InboxEvent) -> Result<(), String> {
     let payment_id = event.event.as_ref().and_then(|e| match &e.resource {
         WebhookResource::Payment(p) => Some(p.id.to_string()),
         WebhookResource::Refund(r) => Some(r.payment_id.to_string()),
-        WebhookResource::Other => None,
+        WebhookResource::Dispute(d) => d.payment_id.as_ref().map(ToString::to_string),
+        WebhookResource::Payout(_) | WebhookResource::Other => None,
     });
     let handled = Handled {
         instance: event.instance.to_string(),

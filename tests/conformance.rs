@@ -14,8 +14,9 @@ use paymux::sandbox::{EmulatorHandle, Sandbox};
 use paymux::webhook::{EventStore, InMemoryEventStore};
 use paymux::{
     CancelPayment, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, Currency, CustomerId, ErrorKind, IdempotencyKey, ListPayments, Money, NextAction,
-    Operation, PaymentId, PaymentProvider, PaymentStatus, RefundId, RefundStatus, WebhookResource,
+    CreatePayout, CreateRefund, Currency, CustomerId, DisputeEvidence, DisputeId, ErrorKind,
+    IdempotencyKey, ListDisputes, ListPayments, ListPayouts, Money, NextAction, Operation,
+    PaymentId, PaymentProvider, PaymentStatus, PayoutId, RefundId, RefundStatus, WebhookResource,
 };
 use paymux_tests::{CardEntry, Profile, pay, profiles, settle, visit_redirect, with_card};
 
@@ -417,6 +418,30 @@ async fn unsupported(c: &Ctx<'_>) -> Scenario {
             Operation::Webhooks => {
                 c.provider.parse_webhook(&http::HeaderMap::new(), b"{}").map(drop)
             }
+            Operation::CreatePayout => {
+                c.provider.create_payout(CreatePayout::new(usd(100))).await.map(drop)
+            }
+            Operation::GetPayout => c.provider.get_payout(&PayoutId::new("po_x")).await.map(drop),
+            Operation::ListPayouts => {
+                c.provider.list_payouts(ListPayouts::default()).await.map(drop)
+            }
+            Operation::CancelPayout => {
+                c.provider.cancel_payout(&PayoutId::new("po_x")).await.map(drop)
+            }
+            Operation::ListDisputes => {
+                c.provider.list_disputes(ListDisputes::default()).await.map(drop)
+            }
+            Operation::GetDispute => {
+                c.provider.get_dispute(&DisputeId::new("dp_x")).await.map(drop)
+            }
+            Operation::AcceptDispute => {
+                c.provider.accept_dispute(&DisputeId::new("dp_x")).await.map(drop)
+            }
+            Operation::SubmitDisputeEvidence => c
+                .provider
+                .submit_dispute_evidence(&DisputeId::new("dp_x"), DisputeEvidence::new())
+                .await
+                .map(drop),
             Operation::CreatePayment | Operation::GetPayment => continue,
             Operation::PartialCapture | Operation::PartialRefund => continue,
         };

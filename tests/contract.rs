@@ -261,6 +261,8 @@ impl Gw<'_> {
                 let resource = match &event.resource {
                     WebhookResource::Payment(p) => format!("payment {} {}", p.id, p.status),
                     WebhookResource::Refund(r) => format!("refund {} {}", r.id, r.status),
+                    WebhookResource::Payout(p) => format!("payout {} {}", p.id, p.status),
+                    WebhookResource::Dispute(d) => format!("dispute {} {}", d.id, d.status),
                     WebhookResource::Other => "other".to_owned(),
                 };
                 seen.push(format!("{:?} ({resource})", event.kind));

@@ -702,6 +702,8 @@ fn harness_reaches_every_parser() {
         let minor = match &event.resource {
             WebhookResource::Payment(p) => p.amount.map(|m| m.amount_minor()),
             WebhookResource::Refund(r) => Some(r.amount.amount_minor()),
+            WebhookResource::Payout(p) => p.amount.map(|m| m.amount_minor()),
+            WebhookResource::Dispute(d) => d.amount.map(|m| m.amount_minor()),
             WebhookResource::Other => panic!("{c:?}: sample event without its resource"),
         };
         assert_eq!(minor, Some(6540), "{c:?}");

@@ -301,6 +301,21 @@ pub fn check_signed(
             match &event.resource {
                 WebhookResource::Payment(p) => check_payment_shape(c, p),
                 WebhookResource::Refund(r) => check_refund_shape(c, r),
+                WebhookResource::Payout(p) => {
+                    assert_eq!(
+                        p.provider.as_str(),
+                        c.id(),
+                        "{c:?}: payout from the wrong provider"
+                    );
+                    assert!(p.contract_breach().is_none(), "{c:?}: {:?}", p.contract_breach());
+                }
+                WebhookResource::Dispute(d) => {
+                    assert_eq!(
+                        d.provider.as_str(),
+                        c.id(),
+                        "{c:?}: dispute from the wrong provider"
+                    );
+                }
                 WebhookResource::Other => {}
             }
             Some(event)

@@ -64,8 +64,9 @@ use tracing::Instrument;
 
 use crate::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, Customer, CustomerId, Error, IdempotencyKey, ListPayments, Operation, Page,
-    Payment, PaymentId, PaymentProvider, ProviderId, Refund, RefundId, Result, WebhookEvent,
+    CreatePayout, CreateRefund, Customer, CustomerId, Dispute, DisputeEvidence, DisputeId, Error,
+    IdempotencyKey, ListDisputes, ListPayments, ListPayouts, Operation, Page, Payment, PaymentId,
+    PaymentProvider, Payout, PayoutId, ProviderId, Refund, RefundId, Result, WebhookEvent,
 };
 
 pub use crate::connection_builders;
@@ -249,6 +250,64 @@ pub trait Connector: Send + Sync {
         async { Err(Error::unsupported("get_customer")) }
     }
 
+    /// See [`PaymentProvider::create_payout`].
+    fn create_payout(&self, req: CreatePayout) -> impl Future<Output = Result<Payout>> + Send {
+        let _ = req;
+        async { Err(Error::unsupported("create_payout")) }
+    }
+
+    /// See [`PaymentProvider::get_payout`].
+    fn get_payout(&self, id: &PayoutId) -> impl Future<Output = Result<Payout>> + Send {
+        let _ = id;
+        async { Err(Error::unsupported("get_payout")) }
+    }
+
+    /// See [`PaymentProvider::list_payouts`].
+    fn list_payouts(
+        &self,
+        query: ListPayouts,
+    ) -> impl Future<Output = Result<Page<Payout>>> + Send {
+        let _ = query;
+        async { Err(Error::unsupported("list_payouts")) }
+    }
+
+    /// See [`PaymentProvider::cancel_payout`].
+    fn cancel_payout(&self, id: &PayoutId) -> impl Future<Output = Result<Payout>> + Send {
+        let _ = id;
+        async { Err(Error::unsupported("cancel_payout")) }
+    }
+
+    /// See [`PaymentProvider::list_disputes`].
+    fn list_disputes(
+        &self,
+        query: ListDisputes,
+    ) -> impl Future<Output = Result<Page<Dispute>>> + Send {
+        let _ = query;
+        async { Err(Error::unsupported("list_disputes")) }
+    }
+
+    /// See [`PaymentProvider::get_dispute`].
+    fn get_dispute(&self, id: &DisputeId) -> impl Future<Output = Result<Dispute>> + Send {
+        let _ = id;
+        async { Err(Error::unsupported("get_dispute")) }
+    }
+
+    /// See [`PaymentProvider::accept_dispute`].
+    fn accept_dispute(&self, id: &DisputeId) -> impl Future<Output = Result<Dispute>> + Send {
+        let _ = id;
+        async { Err(Error::unsupported("accept_dispute")) }
+    }
+
+    /// See [`PaymentProvider::submit_dispute_evidence`].
+    fn submit_dispute_evidence(
+        &self,
+        id: &DisputeId,
+        evidence: DisputeEvidence,
+    ) -> impl Future<Output = Result<Dispute>> + Send {
+        let _ = (id, evidence);
+        async { Err(Error::unsupported("submit_dispute_evidence")) }
+    }
+
     /// See [`PaymentProvider::parse_webhook`]: verify over the raw bytes, then parse.
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
         let _ = (headers, raw_body);
@@ -417,8 +476,31 @@ impl Finished for Refund {
     }
 }
 
+impl Finished for Payout {
+    fn status(&self) -> Option<&'static str> {
+        Some(self.status.as_str())
+    }
+    fn failed(&self) -> Option<&'static str> {
+        (self.status == crate::PayoutStatus::Failed).then_some("failed")
+    }
+    fn decline_code(&self) -> Option<&crate::DeclineCode> {
+        self.failure.as_ref().and_then(|f| f.code.as_ref())
+    }
+}
+
+impl Finished for Dispute {
+    fn status(&self) -> Option<&'static str> {
+        Some(self.status.as_str())
+    }
+    fn payment_id(&self) -> Option<&PaymentId> {
+        self.payment_id.as_ref()
+    }
+}
+
 impl Finished for Customer {}
 impl Finished for Page<Payment> {}
+impl Finished for Page<Payout> {}
+impl Finished for Page<Dispute> {}
 
 /// The `outcome` of an operation (see the metrics table in the crate docs): `ok`, the
 /// resource's own failure word, or the error kind (`declined` for a decline without a payment).
@@ -648,6 +730,93 @@ impl<C: Connector> PaymentProvider for C {
             .run(Connector::id(self), op, async {
                 allowed(self, op)?;
                 named(self, Connector::get_customer(self, id).await)
+            })
+            .await
+    }
+
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        let op = Operation::CreatePayout;
+        let observed = Observed::start(Connector::id(self), op)
+            .request(req.merchant_reference.as_deref(), req.idempotency_key.as_ref());
+        observed
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                options_for(self, &req.extensions)?;
+                named(self, Connector::create_payout(self, req).await)
+            })
+            .await
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let op = Operation::GetPayout;
+        Observed::start(Connector::id(self), op)
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::get_payout(self, id).await)
+            })
+            .await
+    }
+
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        let op = Operation::ListPayouts;
+        Observed::start(Connector::id(self), op)
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::list_payouts(self, query).await)
+            })
+            .await
+    }
+
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let op = Operation::CancelPayout;
+        Observed::start(Connector::id(self), op)
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::cancel_payout(self, id).await)
+            })
+            .await
+    }
+
+    async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
+        let op = Operation::ListDisputes;
+        Observed::start(Connector::id(self), op)
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::list_disputes(self, query).await)
+            })
+            .await
+    }
+
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let op = Operation::GetDispute;
+        Observed::start(Connector::id(self), op)
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::get_dispute(self, id).await)
+            })
+            .await
+    }
+
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let op = Operation::AcceptDispute;
+        Observed::start(Connector::id(self), op)
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::accept_dispute(self, id).await)
+            })
+            .await
+    }
+
+    async fn submit_dispute_evidence(
+        &self,
+        id: &DisputeId,
+        evidence: DisputeEvidence,
+    ) -> Result<Dispute> {
+        let op = Operation::SubmitDisputeEvidence;
+        Observed::start(Connector::id(self), op)
+            .run(Connector::id(self), op, async {
+                allowed(self, op)?;
+                named(self, Connector::submit_dispute_evidence(self, id, evidence).await)
             })
             .await
     }

@@ -71,6 +71,14 @@ free_id!(
     RefundId
 );
 free_id!(
+    /// A payout's identifier as its gateway knows it.
+    PayoutId
+);
+free_id!(
+    /// A dispute's identifier as its gateway knows it.
+    DisputeId
+);
+free_id!(
     /// A webhook event's identifier: the gateway's, or derived where the gateway has none.
     EventId
 );

@@ -50,11 +50,13 @@
 //! is the provider instance's name.
 
 pub mod connector;
+mod dispute;
 mod error;
 mod ids;
 mod model;
 mod money;
 pub mod observability;
+mod payout;
 mod provider;
 mod raw_json;
 pub mod redact;
@@ -63,8 +65,11 @@ mod status;
 pub mod transport;
 pub mod webhook;
 
+pub use dispute::{Dispute, DisputeEvidence, EvidenceKind, ListDisputes};
 pub use error::{Error, ErrorKind, Result, WebhookFailure};
-pub use ids::{CustomerId, EventId, IdempotencyKey, PaymentId, ProviderId, RefundId};
+pub use ids::{
+    CustomerId, DisputeId, EventId, IdempotencyKey, PaymentId, PayoutId, ProviderId, RefundId,
+};
 pub use iso_currency::Currency;
 pub use model::{
     Address, BillingDetails, CaptureMode, Customer, CustomerDetails, Failure, Metadata, NextAction,
@@ -72,6 +77,7 @@ pub use model::{
     WebhookResource,
 };
 pub use money::{GatewayAmount, Money, MoneyError, currency_exponent, parse_currency};
+pub use payout::{CreatePayout, ListPayouts, Payout, PayoutDestination};
 pub use provider::{Capabilities, Operation, PaymentProvider};
 pub use raw_json::RawJson;
 pub use request::{
@@ -81,7 +87,9 @@ pub use request::{
 };
 pub use rust_decimal::Decimal;
 pub use secrecy::{ExposeSecret, SecretString};
-pub use status::{DeclineCode, EventKind, PaymentStatus, RefundStatus};
+pub use status::{
+    DeclineCode, DisputeStage, DisputeStatus, EventKind, PaymentStatus, PayoutStatus, RefundStatus,
+};
 
 /// Re-exported so connectors and users name the same `async_trait` (to implement
 /// [`PaymentProvider`] by hand) and `http` versions.

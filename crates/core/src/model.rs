@@ -415,7 +415,11 @@ pub enum WebhookResource {
     Payment(Payment),
     /// A refund.
     Refund(Refund),
-    /// Something outside the core model (dispute, payout, mandate...): see `raw`.
+    /// A payout.
+    Payout(crate::Payout),
+    /// A dispute.
+    Dispute(crate::Dispute),
+    /// Something outside the core model (mandate, subscription...): see `raw`.
     Other,
 }
 

@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use iso_currency::Currency;
 
 use crate::{
-    CancelPayment, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund,
-    Customer, CustomerId, Error, ListPayments, Page, Payment, PaymentId, ProviderId, Refund,
+    CancelPayment, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment, CreatePayout,
+    CreateRefund, Customer, CustomerId, Dispute, DisputeEvidence, DisputeId, Error, ListDisputes,
+    ListPayments, ListPayouts, Page, Payment, PaymentId, Payout, PayoutId, ProviderId, Refund,
     RefundId, Result, WebhookEvent,
 };
 
@@ -40,11 +41,27 @@ pub enum Operation {
     GetCustomer,
     /// `parse_webhook`.
     Webhooks,
+    /// `create_payout`.
+    CreatePayout,
+    /// `get_payout`.
+    GetPayout,
+    /// `list_payouts`.
+    ListPayouts,
+    /// `cancel_payout`.
+    CancelPayout,
+    /// `list_disputes`.
+    ListDisputes,
+    /// `get_dispute`.
+    GetDispute,
+    /// `accept_dispute`.
+    AcceptDispute,
+    /// `submit_dispute_evidence`.
+    SubmitDisputeEvidence,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Operation; 13] = [
+    pub const ALL: [Operation; 21] = [
         Self::CreatePayment,
         Self::GetPayment,
         Self::ConfirmPayment,
@@ -58,6 +75,14 @@ impl Operation {
         Self::CreateCustomer,
         Self::GetCustomer,
         Self::Webhooks,
+        Self::CreatePayout,
+        Self::GetPayout,
+        Self::ListPayouts,
+        Self::CancelPayout,
+        Self::ListDisputes,
+        Self::GetDispute,
+        Self::AcceptDispute,
+        Self::SubmitDisputeEvidence,
     ];
 
     /// The snake_case name.
@@ -76,6 +101,14 @@ impl Operation {
             Self::CreateCustomer => "create_customer",
             Self::GetCustomer => "get_customer",
             Self::Webhooks => "webhooks",
+            Self::CreatePayout => "create_payout",
+            Self::GetPayout => "get_payout",
+            Self::ListPayouts => "list_payouts",
+            Self::CancelPayout => "cancel_payout",
+            Self::ListDisputes => "list_disputes",
+            Self::GetDispute => "get_dispute",
+            Self::AcceptDispute => "accept_dispute",
+            Self::SubmitDisputeEvidence => "submit_dispute_evidence",
         }
     }
 }
@@ -228,6 +261,59 @@ pub trait PaymentProvider: Send + Sync {
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         let _ = id;
         Err(unsupported(self.id(), "get_customer"))
+    }
+
+    /// Sends money out (a payout; a withdrawal on pay.tech). Retry-safe with the request's
+    /// idempotency key, as `create_payment`.
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        let _ = req;
+        Err(unsupported(self.id(), "create_payout"))
+    }
+
+    /// Fetches a payout.
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let _ = id;
+        Err(unsupported(self.id(), "get_payout"))
+    }
+
+    /// Lists payouts, one page at a time.
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        let _ = query;
+        Err(unsupported(self.id(), "list_payouts"))
+    }
+
+    /// Cancels a payout before money moves.
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let _ = id;
+        Err(unsupported(self.id(), "cancel_payout"))
+    }
+
+    /// Lists disputes, one page at a time.
+    async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
+        let _ = query;
+        Err(unsupported(self.id(), "list_disputes"))
+    }
+
+    /// Fetches a dispute.
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let _ = id;
+        Err(unsupported(self.id(), "get_dispute"))
+    }
+
+    /// Accepts a dispute: the money stays with the cardholder and the dispute ends.
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let _ = id;
+        Err(unsupported(self.id(), "accept_dispute"))
+    }
+
+    /// Answers a dispute with evidence.
+    async fn submit_dispute_evidence(
+        &self,
+        id: &DisputeId,
+        evidence: DisputeEvidence,
+    ) -> Result<Dispute> {
+        let _ = (id, evidence);
+        Err(unsupported(self.id(), "submit_dispute_evidence"))
     }
 
     /// Verifies a webhook over its raw bytes, then parses it. Never parse before verifying.

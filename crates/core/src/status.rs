@@ -197,6 +197,179 @@ macro_rules! open_vocabulary {
     };
 }
 
+/// Where a payout stands, the same for every gateway.
+///
+/// | status | what it means | what the caller does |
+/// |---|---|---|
+/// | `RequiresAction` | someone must act before money moves: the merchant (confirm, fulfil, approve) or the recipient (details on a page) | do the step the gateway asks for |
+/// | `Processing` | on its way; the outcome is not known yet | wait for the webhook or poll |
+/// | `Succeeded` | paid out; final unless later `Reversed` | book it |
+/// | `Failed` | refused or errored (also: the recipient is not eligible); final; `failure` says why | pay another way |
+/// | `Cancelled` | cancelled before money moved; final | |
+/// | `Expired` | not completed in time; final | start a new payout |
+/// | `Reversed` | paid, then returned to the merchant | book the return |
+///
+/// **Rule for unknown words**: a word a connector does not know maps to `Processing`, so it is
+/// never mistaken for money sent; the word is kept in `raw_status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutStatus {
+    /// Waiting for the merchant or the recipient to act.
+    RequiresAction,
+    /// On its way.
+    Processing,
+    /// Paid out.
+    Succeeded,
+    /// Refused or errored. Final. `failure` says why.
+    Failed,
+    /// Cancelled before money moved. Final.
+    Cancelled,
+    /// Not completed in time. Final.
+    Expired,
+    /// Paid, then returned. Final.
+    Reversed,
+}
+
+impl PayoutStatus {
+    /// Every status, for table tests.
+    pub const ALL: [PayoutStatus; 7] = [
+        Self::RequiresAction,
+        Self::Processing,
+        Self::Succeeded,
+        Self::Failed,
+        Self::Cancelled,
+        Self::Expired,
+        Self::Reversed,
+    ];
+
+    /// `true` for states nothing follows, except that a `Succeeded` payout can still be
+    /// `Reversed` (so `Succeeded` is not final here).
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Failed | Self::Cancelled | Self::Expired | Self::Reversed)
+    }
+
+    /// The snake_case name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RequiresAction => "requires_action",
+            Self::Processing => "processing",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+            Self::Reversed => "reversed",
+        }
+    }
+}
+
+impl fmt::Display for PayoutStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a dispute stands, the same for every gateway.
+///
+/// | status | what it means | what the caller does |
+/// |---|---|---|
+/// | `NeedsResponse` | opened; the merchant may answer until `evidence_due_by` | `accept_dispute`, or `submit_dispute_evidence` |
+/// | `UnderReview` | answered or challenged; the issuer decides | wait |
+/// | `Accepted` | the merchant accepted it: the money stays with the cardholder; final | |
+/// | `Won` | decided for the merchant; final | |
+/// | `Lost` | decided for the cardholder; final | |
+/// | `Expired` | not answered in time (lost); final | |
+/// | `Cancelled` | withdrawn by the cardholder or the issuer; final | |
+///
+/// **Rule for unknown words**: a word a connector does not know maps to `UnderReview`, a
+/// non-final state that asks nothing of the merchant, and the word is kept in `raw_status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStatus {
+    /// Opened: accept it or submit evidence before the deadline.
+    NeedsResponse,
+    /// The issuer is deciding.
+    UnderReview,
+    /// Accepted by the merchant. Final.
+    Accepted,
+    /// Won by the merchant. Final.
+    Won,
+    /// Lost by the merchant. Final.
+    Lost,
+    /// Not answered in time. Final.
+    Expired,
+    /// Withdrawn. Final.
+    Cancelled,
+}
+
+impl DisputeStatus {
+    /// Every status, for table tests.
+    pub const ALL: [DisputeStatus; 7] = [
+        Self::NeedsResponse,
+        Self::UnderReview,
+        Self::Accepted,
+        Self::Won,
+        Self::Lost,
+        Self::Expired,
+        Self::Cancelled,
+    ];
+
+    /// `true` for terminal states.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::NeedsResponse | Self::UnderReview)
+    }
+
+    /// The snake_case name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NeedsResponse => "needs_response",
+            Self::UnderReview => "under_review",
+            Self::Accepted => "accepted",
+            Self::Won => "won",
+            Self::Lost => "lost",
+            Self::Expired => "expired",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl fmt::Display for DisputeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How far a dispute has gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStage {
+    /// An inquiry before a chargeback (a retrieval request; Hyperswitch `pre_dispute`).
+    Inquiry,
+    /// The chargeback itself (Hyperswitch `dispute`).
+    Chargeback,
+    /// A second chargeback after the merchant's answer (`pre_arbitration`).
+    PreArbitration,
+    /// Decided by the card network.
+    Arbitration,
+}
+
+impl DisputeStage {
+    /// The snake_case name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inquiry => "inquiry",
+            Self::Chargeback => "chargeback",
+            Self::PreArbitration => "pre_arbitration",
+            Self::Arbitration => "arbitration",
+        }
+    }
+}
+
+impl fmt::Display for DisputeStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 open_vocabulary! {
     /// What a webhook event says happened, the same for every gateway.
     ///
@@ -216,7 +389,9 @@ open_vocabulary! {
     /// | `PaymentActionRequired` | the customer must act | `RequiresAction` |
     /// | `PaymentExpired` | never completed in time | `Expired` |
     /// | `RefundSucceeded`, `RefundFailed` | a refund settled or failed | (a refund) |
-    /// | `Dispute*`, `Payout*`, `Mandate*` | about a dispute, payout or mandate | (resource `Other`: see `raw`) |
+    /// | `Payout*` | about a payout ([`EventKind::for_payout`]) | (resource `Payout`) |
+    /// | `Dispute*` | about a dispute ([`EventKind::for_dispute`]) | (resource `Dispute`) |
+    /// | `Mandate*` | about a mandate | (resource `Other`: see `raw`) |
     /// | `Other(word)` | a word outside this list, kept as sent (`""` when the body has none) | |
     pub enum EventKind {
         /// Payment completed: money taken.
@@ -255,6 +430,8 @@ open_vocabulary! {
         DisputeLost => "dispute_lost",
         /// A payout was initiated.
         PayoutInitiated => "payout_initiated",
+        /// A payout waits for the merchant or the recipient to act.
+        PayoutActionRequired => "payout_action_required",
         /// A payout is being processed.
         PayoutProcessing => "payout_processing",
         /// A payout arrived.
@@ -301,6 +478,38 @@ impl EventKind {
             PaymentStatus::Failed => EventKind::PaymentFailed,
             PaymentStatus::Cancelled => EventKind::PaymentCancelled,
             PaymentStatus::Expired => EventKind::PaymentExpired,
+        }
+    }
+
+    /// The kind of an event about a payout now in `status`, for events whose name says only
+    /// that something happened to a payout.
+    pub fn for_payout(status: PayoutStatus) -> EventKind {
+        match status {
+            PayoutStatus::RequiresAction => EventKind::PayoutActionRequired,
+            PayoutStatus::Processing => EventKind::PayoutProcessing,
+            PayoutStatus::Succeeded => EventKind::PayoutSucceeded,
+            PayoutStatus::Failed => EventKind::PayoutFailed,
+            PayoutStatus::Cancelled => EventKind::PayoutCancelled,
+            PayoutStatus::Expired => EventKind::PayoutExpired,
+            PayoutStatus::Reversed => EventKind::PayoutReversed,
+        }
+    }
+
+    /// The kind of an event about a dispute now in `status`.
+    ///
+    /// ```
+    /// use paymux_core::{DisputeStatus, EventKind};
+    /// assert_eq!(EventKind::for_dispute(DisputeStatus::UnderReview), EventKind::DisputeChallenged);
+    /// ```
+    pub fn for_dispute(status: DisputeStatus) -> EventKind {
+        match status {
+            DisputeStatus::NeedsResponse => EventKind::DisputeOpened,
+            DisputeStatus::UnderReview => EventKind::DisputeChallenged,
+            DisputeStatus::Accepted => EventKind::DisputeAccepted,
+            DisputeStatus::Won => EventKind::DisputeWon,
+            DisputeStatus::Lost => EventKind::DisputeLost,
+            DisputeStatus::Expired => EventKind::DisputeExpired,
+            DisputeStatus::Cancelled => EventKind::DisputeCancelled,
         }
     }
 }

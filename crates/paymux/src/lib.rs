@@ -40,13 +40,15 @@
 
 pub use paymux_core::{
     Address, BillingDetails, CancelPayment, Capabilities, CaptureMode, CapturePayment, Card,
-    ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund, Currency, Customer,
-    CustomerDetails, CustomerId, Decimal, DeclineCode, Error, ErrorKind, EventId, EventKind,
-    ExposeSecret, Failure, GatewayAmount, IdempotencyKey, ListPayments, Metadata, Money,
-    MoneyError, NextAction, Operation, OrderLine, Page, PageCursor, Payment, PaymentCustomer,
-    PaymentId, PaymentMethod, PaymentProvider, PaymentStatus, Phone, ProviderId, RawJson, Refund,
-    RefundId, RefundReason, RefundStatus, Result, SecretString, Unread, UnreadProblem,
-    WebhookEvent, WebhookFailure, WebhookResource,
+    ConfirmPayment, CreateCustomer, CreatePayment, CreatePayout, CreateRefund, Currency, Customer,
+    CustomerDetails, CustomerId, Decimal, DeclineCode, Dispute, DisputeEvidence, DisputeId,
+    DisputeStage, DisputeStatus, Error, ErrorKind, EventId, EventKind, EvidenceKind, ExposeSecret,
+    Failure, GatewayAmount, IdempotencyKey, ListDisputes, ListPayments, ListPayouts, Metadata,
+    Money, MoneyError, NextAction, Operation, OrderLine, Page, PageCursor, Payment,
+    PaymentCustomer, PaymentId, PaymentMethod, PaymentProvider, PaymentStatus, Payout,
+    PayoutDestination, PayoutId, PayoutStatus, Phone, ProviderId, RawJson, Refund, RefundId,
+    RefundReason, RefundStatus, Result, SecretString, Unread, UnreadProblem, WebhookEvent,
+    WebhookFailure, WebhookResource,
 };
 
 /// The `http` crate, for the headers of [`PaymentProvider::parse_webhook`].

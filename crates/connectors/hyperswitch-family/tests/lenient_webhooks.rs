@@ -96,6 +96,8 @@ fn every_documented_event_type_is_read_whole() {
                 assert!(t.starts_with("refund_"), "{t}");
                 assert_eq!(e.kind, event_kind(t), "{t}");
             }
+            WebhookResource::Payout(_) => assert!(t.starts_with("payout_"), "{t}"),
+            WebhookResource::Dispute(_) => assert!(t.starts_with("dispute_"), "{t}"),
             WebhookResource::Other => {
                 assert!(!t.starts_with("payment_") && !t.starts_with("refund_"), "{t}");
                 assert_eq!(e.kind, event_kind(t), "{t}");

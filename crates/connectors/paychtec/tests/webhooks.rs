@@ -166,6 +166,8 @@ async fn every_event_type_verifies_and_maps() {
                 };
                 assert_eq!(r.status, want);
             }
+            (WebhookResource::Payout(_), t) => assert!(t.starts_with("payout_"), "{t}"),
+            (WebhookResource::Dispute(_), t) => assert!(t.starts_with("dispute_"), "{t}"),
             (WebhookResource::Other, t) => {
                 assert!(!t.starts_with("payment_") && !t.starts_with("refund_"), "{t}");
             }
