@@ -1,8 +1,8 @@
 //! The record of every call made to a mock, for assertions.
 
 use paymux_core::{
-    Customer, CustomerId, ErrorKind, EventId, IdempotencyKey, Money, Operation, Page, Payment,
-    PaymentId, PaymentMethod, Refund, RefundId, WebhookEvent,
+    Customer, CustomerId, Dispute, DisputeId, ErrorKind, EventId, IdempotencyKey, Money, Operation,
+    Page, Payment, PaymentId, PaymentMethod, Payout, PayoutId, Refund, RefundId, WebhookEvent,
 };
 
 /// One call made to a [`MockProvider`](crate::MockProvider), in the order made.
@@ -21,6 +21,10 @@ pub struct RecordedCall {
     pub refund_id: Option<RefundId>,
     /// The customer named in the request, or the one created.
     pub customer_id: Option<CustomerId>,
+    /// The payout named in the request, or the one created.
+    pub payout_id: Option<PayoutId>,
+    /// The dispute named in the request.
+    pub dispute_id: Option<DisputeId>,
     /// The webhook event parsed.
     pub event_id: Option<EventId>,
     /// The amount in the request; `None` when the request gave none (full capture or refund).
@@ -42,6 +46,8 @@ impl RecordedCall {
             payment_id: None,
             refund_id: None,
             customer_id: None,
+            payout_id: None,
+            dispute_id: None,
             event_id: None,
             amount: None,
             card_last4: None,
@@ -103,4 +109,21 @@ impl Recordable for WebhookEvent {
     }
 }
 
+impl Recordable for Payout {
+    fn fill(&self, call: &mut RecordedCall) {
+        call.payout_id.get_or_insert_with(|| self.id.clone());
+    }
+}
+
+impl Recordable for Dispute {
+    fn fill(&self, call: &mut RecordedCall) {
+        call.dispute_id.get_or_insert_with(|| self.id.clone());
+        if let Some(id) = &self.payment_id {
+            call.payment_id.get_or_insert_with(|| id.clone());
+        }
+    }
+}
+
 impl Recordable for Page<Payment> {}
+impl Recordable for Page<Payout> {}
+impl Recordable for Page<Dispute> {}

@@ -5,7 +5,12 @@
 //! (see [below](crate#state-machine)) moves payments the way a gateway does, and refuses
 //! the moves a gateway refuses.
 //!
-//! - **Deterministic ids**, per instance: `pay_mock_1`, `re_mock_1`, `cus_mock_1`, `evt_mock_1`…
+//! - **Deterministic ids**, per instance: `pay_mock_1`, `re_mock_1`, `cus_mock_1`, `po_mock_1`,
+//!   `dp_mock_1`, `evt_mock_1`…
+//! - **Payouts and disputes**: a payout is `Processing` until the test settles it
+//!   ([`MockProvider::settle_payout`]); the test opens a dispute on a succeeded payment
+//!   ([`MockProvider::open_dispute`]), the code under test accepts it or answers with evidence,
+//!   and [`MockProvider::decide_dispute`] closes it.
 //! - **Test cards and amounts** steer outcomes: declines, 3-D Secure. See [`triggers`].
 //! - **Idempotency**: a mutation repeated with the same idempotency key returns the first
 //!   response and creates nothing; the same key with different parameters is refused
@@ -101,6 +106,7 @@
 mod builder;
 mod calls;
 mod payments;
+mod payouts;
 mod provider;
 mod refunds;
 mod state;

@@ -2,18 +2,13 @@
 
 use paymux_core::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, ConfirmPayment, CreatePayment, Error,
-    ErrorKind, Failure, ListPayments, Money, NextAction, Operation, Page, PageCursor, Payment,
-    PaymentCustomer, PaymentId, PaymentStatus, Result,
+    ErrorKind, Failure, ListPayments, Money, NextAction, Operation, Page, Payment, PaymentCustomer,
+    PaymentId, PaymentStatus, Result,
 };
 use time::OffsetDateTime;
 
-use crate::state::{PaymentRecord, State, conflict, remember, replay};
+use crate::state::{PaymentRecord, State, conflict, page, remember, replay};
 use crate::triggers;
-
-/// Page size when a list query gives none.
-const DEFAULT_LIMIT: u32 = 10;
-/// Largest page size.
-const MAX_LIMIT: u32 = 100;
 
 fn set_status(payment: &mut Payment, status: PaymentStatus) {
     payment.status = status;
@@ -242,13 +237,6 @@ impl State {
 
     /// Newest first; offset cursors only.
     pub(crate) fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
-        let offset = match &query.cursor {
-            None => 0,
-            Some(PageCursor::Offset(n)) => usize::try_from(*n).unwrap_or(usize::MAX),
-            Some(_) => return Err(invalid("the mock pages with offset cursors only".to_owned())),
-        };
-        let limit =
-            usize::try_from(query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)).unwrap_or(1);
         let matching: Vec<&Payment> = self
             .payments
             .iter()
@@ -263,15 +251,6 @@ impl State {
             .filter(|p| query.created_from.is_none_or(|t| p.created_at.is_some_and(|c| c >= t)))
             .filter(|p| query.created_to.is_none_or(|t| p.created_at.is_some_and(|c| c <= t)))
             .collect();
-        let items: Vec<Payment> =
-            matching.iter().skip(offset).take(limit).map(|p| (*p).clone()).collect();
-        let end = offset.saturating_add(items.len());
-        let has_more = end < matching.len();
-        Ok(Page {
-            next: has_more.then(|| PageCursor::Offset(u64::try_from(end).unwrap_or(u64::MAX))),
-            has_more,
-            total: u64::try_from(matching.len()).ok(),
-            items,
-        })
+        page(&matching, query.cursor.as_ref(), query.limit)
     }
 }

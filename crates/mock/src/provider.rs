@@ -5,9 +5,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use paymux_core::http::HeaderMap;
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, Customer, CustomerId, Error, ListPayments, Operation, Page, Payment,
-    PaymentCustomer, PaymentId, PaymentProvider, ProviderId, Refund, RefundId, Result,
-    WebhookEvent, async_trait,
+    CreatePayout, CreateRefund, Customer, CustomerId, Dispute, DisputeEvidence, DisputeId, Error,
+    ListDisputes, ListPayments, ListPayouts, Money, Operation, Page, Payment, PaymentCustomer,
+    PaymentId, PaymentProvider, Payout, PayoutId, PayoutStatus, ProviderId, Refund, RefundId,
+    Result, WebhookEvent, async_trait,
 };
 
 use crate::builder::MockProviderBuilder;
@@ -73,6 +74,26 @@ impl MockProvider {
     /// (edge cases, redeliveries) that `parse_webhook` accepts.
     pub fn sign_webhook(&self, body: &[u8]) -> HeaderMap {
         webhook::signed_headers(self.lock().secret(), body)
+    }
+
+    /// Test control: moves a payout on, as the gateway would after sending the money (a
+    /// `Processing` payout to any other status, a `Succeeded` one to `Reversed`), and queues
+    /// its webhook. Not recorded as a call.
+    pub fn settle_payout(&self, id: &PayoutId, to: PayoutStatus) -> Result<Payout> {
+        self.lock().settle_payout(id, to).map_err(|e| e.with_provider(self.id.clone()))
+    }
+
+    /// Test control: the cardholder disputes a succeeded payment (for `amount`, or all of it).
+    /// The dispute is `NeedsResponse`, due in seven days, and a `DisputeOpened` webhook is
+    /// queued. Not recorded as a call.
+    pub fn open_dispute(&self, payment: &PaymentId, amount: Option<Money>) -> Result<Dispute> {
+        self.lock().open_dispute(payment, amount).map_err(|e| e.with_provider(self.id.clone()))
+    }
+
+    /// Test control: the issuer decides an open or answered dispute (`Won` or `Lost`), and its
+    /// webhook is queued. Not recorded as a call.
+    pub fn decide_dispute(&self, id: &DisputeId, won: bool) -> Result<Dispute> {
+        self.lock().decide_dispute(id, won).map_err(|e| e.with_provider(self.id.clone()))
     }
 
     /// Capability check, scripted failure, the operation, then the call record.
@@ -178,6 +199,58 @@ impl PaymentProvider for MockProvider {
         let mut call = RecordedCall::new(Operation::GetCustomer);
         call.customer_id = Some(id.clone());
         self.run(call, |s, _| s.get_customer(id))
+    }
+
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        let mut call = RecordedCall::new(Operation::CreatePayout)
+            .amount(Some(req.amount))
+            .key(req.idempotency_key.as_ref());
+        call.card_last4 = req.card().map(|c| c.last4().to_owned());
+        call.merchant_reference.clone_from(&req.merchant_reference);
+        call.customer_id.clone_from(&req.customer);
+        self.run(call, |s, _| s.create_payout(req))
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let mut call = RecordedCall::new(Operation::GetPayout);
+        call.payout_id = Some(id.clone());
+        self.run(call, |s, _| s.get_payout(id))
+    }
+
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        self.run(RecordedCall::new(Operation::ListPayouts), |s, _| s.list_payouts(query))
+    }
+
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let mut call = RecordedCall::new(Operation::CancelPayout);
+        call.payout_id = Some(id.clone());
+        self.run(call, |s, _| s.cancel_payout(id))
+    }
+
+    async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
+        self.run(RecordedCall::new(Operation::ListDisputes), |s, _| s.list_disputes(query))
+    }
+
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let mut call = RecordedCall::new(Operation::GetDispute);
+        call.dispute_id = Some(id.clone());
+        self.run(call, |s, _| s.get_dispute(id))
+    }
+
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let mut call = RecordedCall::new(Operation::AcceptDispute);
+        call.dispute_id = Some(id.clone());
+        self.run(call, |s, _| s.accept_dispute(id))
+    }
+
+    async fn submit_dispute_evidence(
+        &self,
+        id: &DisputeId,
+        evidence: DisputeEvidence,
+    ) -> Result<Dispute> {
+        let mut call = RecordedCall::new(Operation::SubmitDisputeEvidence);
+        call.dispute_id = Some(id.clone());
+        self.run(call, |s, _| s.submit_dispute_evidence(id, &evidence))
     }
 
     fn parse_webhook(&self, headers: &HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

@@ -4,8 +4,9 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
 use paymux_core::{
-    Customer, Error, ErrorKind, EventId, EventKind, ExposeSecret, IdempotencyKey, Money, Operation,
-    Payment, PaymentId, PaymentStatus, ProviderId, Refund, Result, SecretString, WebhookResource,
+    Customer, Dispute, Error, ErrorKind, EventId, EventKind, ExposeSecret, IdempotencyKey, Money,
+    Operation, Page, PageCursor, Payment, PaymentId, PaymentStatus, Payout, ProviderId, Refund,
+    Result, SecretString, WebhookResource,
 };
 
 use crate::calls::RecordedCall;
@@ -32,6 +33,8 @@ struct Counters {
     payment: u64,
     refund: u64,
     customer: u64,
+    payout: u64,
+    dispute: u64,
     event: u64,
 }
 
@@ -46,6 +49,9 @@ pub(crate) struct State {
     pub(crate) payments: Vec<PaymentRecord>,
     pub(crate) refunds: Vec<Refund>,
     pub(crate) customers: Vec<Customer>,
+    pub(crate) payouts: Vec<Payout>,
+    pub(crate) disputes: Vec<Dispute>,
+    pub(crate) payout_replays: Replays<IdempotencyKey, Payout>,
     pub(crate) payment_replays: Replays<(Operation, IdempotencyKey), Payment>,
     pub(crate) refund_replays: Replays<IdempotencyKey, Refund>,
     pub(crate) customer_replays: Replays<IdempotencyKey, Customer>,
@@ -64,6 +70,9 @@ impl State {
             payments: Vec::new(),
             refunds: Vec::new(),
             customers: Vec::new(),
+            payouts: Vec::new(),
+            disputes: Vec::new(),
+            payout_replays: HashMap::new(),
             payment_replays: HashMap::new(),
             refund_replays: HashMap::new(),
             customer_replays: HashMap::new(),
@@ -87,6 +96,14 @@ impl State {
 
     pub(crate) fn next_customer_id(&mut self) -> String {
         format!("cus_mock_{}", bump(&mut self.counters.customer))
+    }
+
+    pub(crate) fn next_payout_id(&mut self) -> String {
+        format!("po_mock_{}", bump(&mut self.counters.payout))
+    }
+
+    pub(crate) fn next_dispute_id(&mut self) -> String {
+        format!("dp_mock_{}", bump(&mut self.counters.dispute))
     }
 
     /// The index of a payment, or [`ErrorKind::NotFound`].
@@ -181,4 +198,34 @@ pub(crate) fn remember<K: Eq + Hash, T>(
     if let Some(k) = key {
         replays.insert(k, (fingerprint, value));
     }
+}
+
+/// Page size when a query gives none, and the most the mock returns at once.
+const DEFAULT_LIMIT: u32 = 10;
+const MAX_LIMIT: u32 = 100;
+
+/// One page of `matching` (in list order) from an offset cursor.
+pub(crate) fn page<T: Clone>(
+    matching: &[&T],
+    cursor: Option<&PageCursor>,
+    limit: Option<u32>,
+) -> Result<Page<T>> {
+    let offset = match cursor {
+        None => 0,
+        Some(PageCursor::Offset(n)) => usize::try_from(*n).unwrap_or(usize::MAX),
+        Some(_) => {
+            return Err(Error::invalid_request("the mock pages with offset cursors only")
+                .with_http_status(400));
+        }
+    };
+    let limit = usize::try_from(limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)).unwrap_or(1);
+    let items: Vec<T> = matching.iter().skip(offset).take(limit).map(|t| (*t).clone()).collect();
+    let end = offset.saturating_add(items.len());
+    let has_more = end < matching.len();
+    Ok(Page {
+        next: has_more.then(|| PageCursor::Offset(u64::try_from(end).unwrap_or(u64::MAX))),
+        has_more,
+        total: u64::try_from(matching.len()).ok(),
+        items,
+    })
 }

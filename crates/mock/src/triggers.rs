@@ -18,6 +18,9 @@
 //!
 //! Amount triggers apply in any currency, to payments made with a succeeding card (4242 or
 //! unlisted) or a hosted page; a card trigger wins over an amount trigger.
+//!
+//! A payout to a card that declines payments fails the same way (`Failed` with that code);
+//! to any other card, or without a card, it is `Processing` until the test settles it.
 
 use paymux_core::{DeclineCode, ExposeSecret, Money, PaymentId, PaymentMethod};
 
@@ -87,6 +90,12 @@ pub(crate) fn plan(method: &PaymentMethod, amount: &Money) -> Plan {
         PaymentMethod::HostedPage => Plan { redirect: Some(Redirect::HostedPage), ..by_amount },
         _ => by_amount,
     }
+}
+
+/// Why a payout to `card` fails, if its number is a declining test card.
+pub(crate) fn payout_decline(card: &paymux_core::Card) -> Option<DeclineCode> {
+    card_plan(paymux_core::connector::card_number(card).expose_secret())
+        .and_then(|plan| if plan.redirect.is_none() { plan.decline } else { None })
 }
 
 fn card_plan(number: &str) -> Option<Plan> {

@@ -9,8 +9,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, Customer, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Operation,
-    Page, Payment, PaymentCustomer, PaymentId, PaymentProvider, ProviderId, Refund, RefundId,
+    CreatePayout, CreateRefund, Customer, CustomerId, Dispute, DisputeEvidence, DisputeId, Error,
+    ErrorKind, IdempotencyKey, ListDisputes, ListPayments, ListPayouts, Operation, Page, Payment,
+    PaymentCustomer, PaymentId, PaymentProvider, Payout, PayoutId, ProviderId, Refund, RefundId,
     Result, WebhookEvent, WebhookResource,
 };
 use tokio::time::Instant;
@@ -288,8 +289,12 @@ fn union_capabilities<'a>(caps: impl Iterator<Item = &'a Capabilities>) -> Capab
             (Some(_), None) => {}
         }
     }
-    // Listing across gateways has no single cursor: use `Router::list_payments_of`.
-    union = union.without(Operation::ListPayments);
+    // Listing across gateways has no single cursor: use `Router::list_payments_of` (and
+    // `list_payouts_of`, `list_disputes_of`).
+    union = union
+        .without(Operation::ListPayments)
+        .without(Operation::ListPayouts)
+        .without(Operation::ListDisputes);
     match currencies {
         Some(set) => union.with_currencies(set),
         None => union,
@@ -685,6 +690,30 @@ impl Router {
         })
     }
 
+    /// Lists one instance's payouts.
+    pub async fn list_payouts_of(
+        &self,
+        instance: &str,
+        query: ListPayouts,
+    ) -> Result<Page<Payout>> {
+        let state = self.state();
+        let (name, inst) = state.instance(instance)?;
+        let page = state.call(inst, inst.provider.list_payouts(query)).await?;
+        Ok(route_page(page, |p| route_payout(name, p)))
+    }
+
+    /// Lists one instance's disputes.
+    pub async fn list_disputes_of(
+        &self,
+        instance: &str,
+        query: ListDisputes,
+    ) -> Result<Page<Dispute>> {
+        let state = self.state();
+        let (name, inst) = state.instance(instance)?;
+        let page = state.call(inst, inst.provider.list_disputes(query)).await?;
+        Ok(route_page(page, |d| route_dispute(name, d)))
+    }
+
     /// Verifies and parses a webhook that arrived for `instance` (e.g. on `/webhooks/{instance}`).
     pub fn parse_webhook_from(
         &self,
@@ -887,6 +916,33 @@ fn route_refund(instance: &str, mut r: Refund) -> Refund {
     r
 }
 
+fn route_payout(instance: &str, mut p: Payout) -> Payout {
+    p.id = PayoutId::new(ids::join(instance, p.id.as_str()));
+    p.provider = ProviderId::new(instance);
+    if let Some(c) = p.customer_id.take() {
+        p.customer_id = Some(CustomerId::from_gateway(ids::join(instance, c.as_str())));
+    }
+    p
+}
+
+fn route_dispute(instance: &str, mut d: Dispute) -> Dispute {
+    d.id = DisputeId::new(ids::join(instance, d.id.as_str()));
+    d.provider = ProviderId::new(instance);
+    if let Some(p) = d.payment_id.take() {
+        d.payment_id = Some(PaymentId::new(ids::join(instance, p.as_str())));
+    }
+    d
+}
+
+fn route_page<T>(page: Page<T>, route: impl Fn(T) -> T) -> Page<T> {
+    Page {
+        items: page.items.into_iter().map(route).collect(),
+        has_more: page.has_more,
+        next: page.next,
+        total: page.total,
+    }
+}
+
 fn route_customer(instance: &str, mut c: Customer) -> Customer {
     c.id = CustomerId::from_gateway(ids::join(instance, c.id.as_str()));
     c.provider = ProviderId::new(instance);
@@ -898,6 +954,8 @@ fn route_event(instance: &str, mut e: WebhookEvent) -> WebhookEvent {
     e.resource = match e.resource {
         WebhookResource::Payment(p) => WebhookResource::Payment(route_payment(instance, p)),
         WebhookResource::Refund(r) => WebhookResource::Refund(route_refund(instance, r)),
+        WebhookResource::Payout(p) => WebhookResource::Payout(route_payout(instance, p)),
+        WebhookResource::Dispute(d) => WebhookResource::Dispute(route_dispute(instance, d)),
         other => other,
     };
     e
@@ -1002,6 +1060,71 @@ impl PaymentProvider for Router {
         Ok(route_customer(name, c))
     }
 
+    /// To the instance of a routed customer, else to the default instance: payouts are not
+    /// routed by rules (they have no payment to match); pin one with [`Router::instance`].
+    async fn create_payout(&self, mut req: CreatePayout) -> Result<Payout> {
+        let state = self.state();
+        let (name, inst) = match req.customer.as_ref().map(|c| c.as_str().parse::<RoutedId>()) {
+            Some(Ok(routed)) => {
+                let (name, inst) = state.instance(&routed.instance)?;
+                req.customer = Some(CustomerId::from_stored(routed.id));
+                (name, inst)
+            }
+            _ => {
+                let name = state.default_instance.as_deref().ok_or_else(|| {
+                    Error::invalid_request(
+                        "create_payout needs a routed customer or a default instance in the \
+                         router (or call it on Router::instance)",
+                    )
+                })?;
+                state.instance(name)?
+            }
+        };
+        req.idempotency_key.get_or_insert_with(IdempotencyKey::generate);
+        let payout = state.call(inst, inst.provider.create_payout(req)).await?;
+        Ok(route_payout(name, payout))
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let state = self.state();
+        let (name, inst, raw) = state.owner(id.as_str())?;
+        let p = state.call(inst, inst.provider.get_payout(&PayoutId::new(raw))).await?;
+        Ok(route_payout(name, p))
+    }
+
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let state = self.state();
+        let (name, inst, raw) = state.owner(id.as_str())?;
+        let p = state.call(inst, inst.provider.cancel_payout(&PayoutId::new(raw))).await?;
+        Ok(route_payout(name, p))
+    }
+
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let state = self.state();
+        let (name, inst, raw) = state.owner(id.as_str())?;
+        let d = state.call(inst, inst.provider.get_dispute(&DisputeId::new(raw))).await?;
+        Ok(route_dispute(name, d))
+    }
+
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let state = self.state();
+        let (name, inst, raw) = state.owner(id.as_str())?;
+        let d = state.call(inst, inst.provider.accept_dispute(&DisputeId::new(raw))).await?;
+        Ok(route_dispute(name, d))
+    }
+
+    async fn submit_dispute_evidence(
+        &self,
+        id: &DisputeId,
+        evidence: DisputeEvidence,
+    ) -> Result<Dispute> {
+        let state = self.state();
+        let (name, inst, raw) = state.owner(id.as_str())?;
+        let raw = DisputeId::new(raw);
+        let d = state.call(inst, inst.provider.submit_dispute_evidence(&raw, evidence)).await?;
+        Ok(route_dispute(name, d))
+    }
+
     /// Tries each instance's verification; the signature decides which gateway sent it, so
     /// instances must not share a webhook secret.
     /// Prefer [`Router::parse_webhook_from`] when the endpoint tells the instance.
@@ -1101,6 +1224,53 @@ impl PaymentProvider for RoutedInstance {
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         let raw = CustomerId::from_stored(self.raw(id.as_str()));
         Ok(route_customer(&self.name, self.provider.get_customer(&raw).await?))
+    }
+
+    async fn create_payout(&self, mut req: CreatePayout) -> Result<Payout> {
+        if let Some(c) = &req.customer {
+            req.customer = Some(CustomerId::from_stored(self.raw(c.as_str()).to_owned()));
+        }
+        Ok(route_payout(&self.name, self.provider.create_payout(req).await?))
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let raw = PayoutId::new(self.raw(id.as_str()));
+        Ok(route_payout(&self.name, self.provider.get_payout(&raw).await?))
+    }
+
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        let page = self.provider.list_payouts(query).await?;
+        Ok(route_page(page, |p| route_payout(&self.name, p)))
+    }
+
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let raw = PayoutId::new(self.raw(id.as_str()));
+        Ok(route_payout(&self.name, self.provider.cancel_payout(&raw).await?))
+    }
+
+    async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
+        let page = self.provider.list_disputes(query).await?;
+        Ok(route_page(page, |d| route_dispute(&self.name, d)))
+    }
+
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let raw = DisputeId::new(self.raw(id.as_str()));
+        Ok(route_dispute(&self.name, self.provider.get_dispute(&raw).await?))
+    }
+
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let raw = DisputeId::new(self.raw(id.as_str()));
+        Ok(route_dispute(&self.name, self.provider.accept_dispute(&raw).await?))
+    }
+
+    async fn submit_dispute_evidence(
+        &self,
+        id: &DisputeId,
+        evidence: DisputeEvidence,
+    ) -> Result<Dispute> {
+        let raw = DisputeId::new(self.raw(id.as_str()));
+        let dispute = self.provider.submit_dispute_evidence(&raw, evidence).await?;
+        Ok(route_dispute(&self.name, dispute))
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

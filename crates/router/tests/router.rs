@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use paymux_core::{
     Address, BillingDetails, Capabilities, CaptureMode, CapturePayment, Card, CreatePayment,
-    CreateRefund, Currency, Error, ErrorKind, Money, Operation, PaymentProvider, PaymentStatus,
+    CreatePayout, CreateRefund, Currency, DisputeEvidence, DisputeId, DisputeStatus, Error,
+    ErrorKind, ListDisputes, ListPayouts, Money, Operation, PaymentProvider, PaymentStatus,
+    PayoutStatus, WebhookResource,
 };
 use paymux_mock::MockProvider;
 use paymux_router::{Conditions, Registry, Route, Router, RouterConfig, Rule};
@@ -388,4 +390,74 @@ async fn the_router_is_a_payment_provider() {
     assert_eq!(router.get_payment(&p.id).await.unwrap().id, p.id);
     let conditions = Conditions { capture: Some(CaptureMode::Manual), ..Default::default() };
     assert!(!conditions.is_empty());
+}
+
+#[tokio::test]
+async fn payouts_and_disputes_are_routed_by_their_ids() {
+    let a = mock("a");
+    let b = mock("b");
+    let router = Router::builder()
+        .instance("a", a.clone())
+        .instance("b", b.clone())
+        .default_instance("b")
+        .build()
+        .unwrap();
+    // No routed customer: the default instance pays out.
+    let payout = router.create_payout(CreatePayout::new(usd(700))).await.unwrap();
+    assert_eq!(payout.id.as_str(), "b:po_mock_1");
+    assert_eq!(payout.provider.as_str(), "b");
+    assert!(
+        b.calls_of(Operation::CreatePayout)[0].idempotency_key.is_some(),
+        "one key per logical payout"
+    );
+    // A routed customer: the payout goes where the customer lives, with the gateway's id.
+    let at_a = router.instance("a").unwrap();
+    let customer = at_a.create_customer(Default::default()).await.unwrap();
+    assert_eq!(customer.id.as_str(), "a:cus_mock_1");
+    let to_customer = CreatePayout::new(usd(300)).with_customer(customer.id.clone());
+    let payout_a = router.create_payout(to_customer).await.unwrap();
+    assert_eq!(payout_a.id.as_str(), "a:po_mock_1");
+    assert_eq!(payout_a.customer_id.as_ref(), Some(&customer.id));
+    assert_eq!(
+        a.calls_of(Operation::CreatePayout)[0].customer_id.as_ref().unwrap().as_str(),
+        "cus_mock_1"
+    );
+    assert_eq!(router.get_payout(&payout_a.id).await.unwrap(), payout_a);
+    let cancelled = router.cancel_payout(&payout.id).await.unwrap();
+    assert_eq!((cancelled.id.as_str(), cancelled.status), ("b:po_mock_1", PayoutStatus::Cancelled));
+    // Lists have no cursor across gateways: per instance.
+    assert!(!router.capabilities().supports(Operation::ListPayouts));
+    let page = router.list_payouts_of("a", ListPayouts::new()).await.unwrap();
+    assert_eq!(page.items, vec![payout_a]);
+
+    let card = Card::new("4242424242424242", 12, 2030, "123").unwrap();
+    let paid = at_a.create_payment(CreatePayment::new(usd(900)).with_card(card)).await.unwrap();
+    let raw_payment = paymux_core::PaymentId::new("pay_mock_1");
+    let opened = a.open_dispute(&raw_payment, None).unwrap();
+    let disputes = router.list_disputes_of("a", ListDisputes::new()).await.unwrap();
+    assert_eq!(disputes.items[0].id.as_str(), "a:dp_mock_1");
+    assert_eq!(disputes.items[0].payment_id.as_ref(), Some(&paid.id));
+    let evidence = DisputeEvidence::new().with_text("delivered");
+    let answered = router.submit_dispute_evidence(&disputes.items[0].id, evidence).await.unwrap();
+    assert_eq!(answered.status, DisputeStatus::UnderReview);
+    assert_eq!(a.calls_of(Operation::SubmitDisputeEvidence)[0].dispute_id, Some(opened.id));
+    let hook = a.take_webhooks().pop().unwrap();
+    let event = router.parse_webhook(&hook.headers, &hook.body).unwrap();
+    match event.resource {
+        WebhookResource::Dispute(d) => {
+            assert_eq!(d.id.as_str(), "a:dp_mock_1");
+            assert_eq!(d.payment_id.as_ref(), Some(&paid.id));
+        }
+        other => panic!("{other:?}"),
+    }
+    let unknown = router.get_dispute(&DisputeId::new("c:dp_1")).await.unwrap_err();
+    assert_eq!(unknown.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn a_payout_without_a_default_instance_or_routed_customer_is_refused() {
+    let router = Router::builder().instance("a", mock("a")).build().unwrap();
+    let e = router.create_payout(CreatePayout::new(usd(100))).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    assert!(e.message().contains("Router::instance"), "{e}");
 }

@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, Customer, CustomerId, DeclineCode, Error, ErrorKind, IdempotencyKey,
-    ListPayments, Page, Payment, PaymentId, PaymentProvider, PaymentStatus, ProviderId, Refund,
-    RefundId, RefundStatus, Result, WebhookEvent,
+    CreatePayout, CreateRefund, Customer, CustomerId, DeclineCode, Dispute, DisputeEvidence,
+    DisputeId, Error, ErrorKind, IdempotencyKey, ListDisputes, ListPayments, ListPayouts, Page,
+    Payment, PaymentId, PaymentProvider, PaymentStatus, Payout, PayoutId, PayoutStatus, ProviderId,
+    Refund, RefundId, RefundStatus, Result, WebhookEvent,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -301,6 +302,8 @@ pub enum OperationKey {
     PaymentReference(String),
     /// The merchant refund id of a `create_refund` without a key.
     RefundReference(String),
+    /// The merchant reference of a `create_payout` without a key.
+    PayoutReference(String),
 }
 
 /// One journal entry as stored (see the crate docs for the columns).
@@ -481,6 +484,7 @@ enum Op {
     CancelPayment,
     CreateRefund,
     CreateCustomer,
+    CreatePayout,
 }
 
 impl Op {
@@ -492,6 +496,7 @@ impl Op {
             Op::CancelPayment => "cancel_payment",
             Op::CreateRefund => "create_refund",
             Op::CreateCustomer => "create_customer",
+            Op::CreatePayout => "create_payout",
         }
     }
 }
@@ -514,6 +519,7 @@ fn logical_key_text(op: Op, logical: &Logical) -> String {
     let (prefix, text) = match logical {
         Logical::Key(k) => ("key", k.as_str()),
         Logical::Reference(r) if op == Op::CreateRefund => ("refund_ref", r.as_str()),
+        Logical::Reference(r) if op == Op::CreatePayout => ("payout_ref", r.as_str()),
         Logical::Reference(r) => ("payment_ref", r.as_str()),
         Logical::Generated(k) => ("gen", k.as_str()),
     };
@@ -764,6 +770,10 @@ fn payment_ended_unpaid(p: &Payment) -> bool {
 
 fn refund_ended_undone(r: &Refund) -> bool {
     matches!(r.status, RefundStatus::Failed | RefundStatus::Cancelled)
+}
+
+fn payout_ended_unpaid(p: &Payout) -> bool {
+    matches!(p.status, PayoutStatus::Failed | PayoutStatus::Cancelled | PayoutStatus::Expired)
 }
 
 fn never<T>(_: &T) -> bool {
@@ -1223,6 +1233,7 @@ impl Journal {
             OperationKey::Idempotency(k) => (Op::CreatePayment, Logical::Key(k.clone())),
             OperationKey::PaymentReference(r) => (Op::CreatePayment, Logical::Reference(r.clone())),
             OperationKey::RefundReference(r) => (Op::CreateRefund, Logical::Reference(r.clone())),
+            OperationKey::PayoutReference(r) => (Op::CreatePayout, Logical::Reference(r.clone())),
         };
         Ok(self.load(&logical_key_text(op, &logical)).await?.map(|r| r.entry()))
     }
@@ -1363,6 +1374,9 @@ impl Journal {
             }
             Rebuilt::CreateCustomer(req) => {
                 self.settle(&ticket, &p.create_customer(req).await, never).await
+            }
+            Rebuilt::CreatePayout(req) => {
+                self.settle(&ticket, &p.create_payout(req).await, payout_ended_unpaid).await
             }
         };
         match state {
@@ -1568,6 +1582,61 @@ impl PaymentProvider for Journal {
 
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         self.inner.provider.get_customer(id).await
+    }
+
+    /// Journaled like `create_payment`: one payout per logical call (the idempotency key, else
+    /// the merchant reference), across retries, crashes and replicas.
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        let logical = match (&req.idempotency_key, &req.merchant_reference) {
+            (Some(k), _) => Logical::Key(k.clone()),
+            (None, Some(r)) => Logical::Reference(r.clone()),
+            (None, None) => Logical::Generated(IdempotencyKey::generate()),
+        };
+        let (record, holder) = Recorded::create_payout(&req);
+        let call = self.call(Op::CreatePayout, logical, &record, holder, req.is_retry)?;
+        let provider = &self.inner.provider;
+        self.journaled(call, payout_ended_unpaid, move |key, retry| {
+            let mut req = req;
+            req.idempotency_key = Some(key);
+            req.is_retry = retry;
+            provider.create_payout(req)
+        })
+        .await
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        self.inner.provider.get_payout(id).await
+    }
+
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        self.inner.provider.list_payouts(query).await
+    }
+
+    // Not journaled, like the dispute answers below: the call names the resource and moves it
+    // to one state, so repeating it changes nothing (a repeat answers the state, or a
+    // conflict), and the gateways take no idempotency key for them.
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        self.inner.provider.cancel_payout(id).await
+    }
+
+    async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
+        self.inner.provider.list_disputes(query).await
+    }
+
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        self.inner.provider.get_dispute(id).await
+    }
+
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        self.inner.provider.accept_dispute(id).await
+    }
+
+    async fn submit_dispute_evidence(
+        &self,
+        id: &DisputeId,
+        evidence: DisputeEvidence,
+    ) -> Result<Dispute> {
+        self.inner.provider.submit_dispute_evidence(id, evidence).await
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

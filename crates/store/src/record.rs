@@ -5,8 +5,8 @@
 use std::net::IpAddr;
 
 use paymux_core::{
-    Address, BillingDetails, CancelPayment, CaptureMode, CapturePayment, ConfirmPayment,
-    CreateCustomer, CreatePayment, CreateRefund, CustomerDetails, CustomerId, Error,
+    Address, BillingDetails, CancelPayment, CaptureMode, CapturePayment, Card, ConfirmPayment,
+    CreateCustomer, CreatePayment, CreatePayout, CreateRefund, CustomerDetails, CustomerId, Error,
     IdempotencyKey, Metadata, Money, OrderLine, PaymentCustomer, PaymentId, PaymentMethod, Phone,
     RefundReason, Result,
 };
@@ -23,6 +23,7 @@ pub(crate) enum Recorded {
     CancelPayment(CancelRecord),
     CreateRefund(RefundRecord),
     CreateCustomer(CustomerRecord),
+    CreatePayout(PayoutRecord),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -134,6 +135,24 @@ pub(crate) struct CustomerRecord {
     options_for: Vec<String>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct PayoutRecord {
+    amount: Money,
+    /// A card destination as its last four digits and expiry.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    card: Option<MethodRecord>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    customer: Option<CustomerId>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    merchant_reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Metadata::is_empty", default)]
+    metadata: Metadata,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    options_for: Vec<String>,
+}
+
 /// A request as the journal keeps it.
 pub(crate) struct Kept {
     /// The JSON stored in `request`.
@@ -144,16 +163,20 @@ pub(crate) struct Kept {
     pub(crate) replayable: bool,
 }
 
+/// A card as its last four digits and expiry, and its holder's name (which counts in the
+/// fingerprint but is not stored).
+fn card_record(card: &Card) -> (MethodRecord, Option<&str>) {
+    let record = MethodRecord::Card {
+        last4: card.last4().to_owned(),
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
+    };
+    (record, card.holder_name.as_deref())
+}
+
 fn method_record(method: &PaymentMethod) -> (MethodRecord, Option<&str>) {
     match method {
-        PaymentMethod::Card(card) => (
-            MethodRecord::Card {
-                last4: card.last4().to_owned(),
-                exp_month: card.exp_month,
-                exp_year: card.exp_year,
-            },
-            card.holder_name.as_deref(),
-        ),
+        PaymentMethod::Card(card) => card_record(card),
         PaymentMethod::HostedPage => (MethodRecord::HostedPage, None),
         other => (MethodRecord::Other { kind: other.kind().to_owned() }, None),
     }
@@ -255,6 +278,23 @@ impl Recorded {
         })
     }
 
+    pub(crate) fn create_payout(req: &CreatePayout) -> (Recorded, Option<&str>) {
+        let (card, holder) = match req.card().map(card_record) {
+            Some((card, holder)) => (Some(card), holder),
+            None => (None, None),
+        };
+        let record = Recorded::CreatePayout(PayoutRecord {
+            amount: req.amount,
+            card,
+            customer: req.customer.clone(),
+            merchant_reference: req.merchant_reference.clone(),
+            description: req.description.clone(),
+            metadata: req.metadata.clone(),
+            options_for: options_for(req.extensions.gateways()),
+        });
+        (record, holder)
+    }
+
     /// Whether the stored form rebuilds the whole request.
     fn replayable(&self) -> bool {
         let no_card = |m: &Option<MethodRecord>| {
@@ -267,6 +307,7 @@ impl Recorded {
             Recorded::CancelPayment(r) => r.options_for.is_empty(),
             Recorded::CreateRefund(r) => r.options_for.is_empty(),
             Recorded::CreateCustomer(r) => r.options_for.is_empty(),
+            Recorded::CreatePayout(r) => r.card.is_none() && r.options_for.is_empty(),
         }
     }
 
@@ -303,6 +344,7 @@ impl Recorded {
             Recorded::CancelPayment(r) => format!("cancel_payment of {}", r.payment_id),
             Recorded::CreateRefund(r) => format!("create_refund of {}", r.payment_id),
             Recorded::CreateCustomer(_) => "create_customer".to_owned(),
+            Recorded::CreatePayout(r) => format!("create_payout of {}", r.amount),
         }
     }
 }
@@ -315,6 +357,7 @@ pub(crate) enum Rebuilt {
     CancelPayment(PaymentId, CancelPayment),
     CreateRefund(CreateRefund),
     CreateCustomer(CreateCustomer),
+    CreatePayout(CreatePayout),
 }
 
 fn reason_from_text(text: String) -> RefundReason {
@@ -394,6 +437,14 @@ impl Recorded {
                 req.description = r.description;
                 req.metadata = r.metadata;
                 Rebuilt::CreateCustomer(req)
+            }
+            Recorded::CreatePayout(r) => {
+                let mut req = CreatePayout::new(r.amount).retrying(key);
+                req.customer = r.customer;
+                req.merchant_reference = r.merchant_reference;
+                req.description = r.description;
+                req.metadata = r.metadata;
+                Rebuilt::CreatePayout(req)
             }
         })
     }

@@ -13,8 +13,9 @@ use common::TestDb;
 use paymux::sandbox::Fault;
 use paymux::{
     CancelPayment, Capabilities, CaptureMode, CapturePayment, Card, ConfirmPayment, CreateCustomer,
-    CreatePayment, CreateRefund, Currency, Error, ErrorKind, IdempotencyKey, MockProvider, Money,
-    Operation, Payment, PaymentId, PaymentProvider, PaymentStatus, ProviderId,
+    CreatePayment, CreatePayout, CreateRefund, Currency, Error, ErrorKind, IdempotencyKey,
+    ListPayouts, MockProvider, Money, Operation, Payment, PaymentId, PaymentProvider,
+    PaymentStatus, Payout, ProviderId,
 };
 use paymux_store::{EntryState, Journal, JournalConfig, OperationKey, Stage, Store};
 
@@ -514,6 +515,110 @@ async fn prune_deletes_old_settled_entries_a_chunk_at_a_time_and_keeps_young_one
         assert_eq!(journal.prune(older_than).await.unwrap(), 2_100, "{}", db.spec.backend());
         assert!(journal.entry(&by_ref("young")).await.unwrap().is_some());
         assert!(journal.entry(&by_ref("old_7")).await.unwrap().is_none());
+        db.cleanup().await;
+    }
+}
+
+/// A gateway that pays out, then loses the answer of the first create (the payout exists,
+/// the caller sees a timeout).
+struct LosesFirstPayoutAnswer {
+    inner: Arc<MockProvider>,
+    lost: AtomicBool,
+    keys: Mutex<Vec<(Option<IdempotencyKey>, bool)>>,
+}
+
+#[async_trait]
+impl PaymentProvider for LosesFirstPayoutAnswer {
+    fn id(&self) -> &ProviderId {
+        self.inner.id()
+    }
+    fn capabilities(&self) -> &Capabilities {
+        self.inner.capabilities()
+    }
+    async fn create_payment(&self, req: CreatePayment) -> paymux::Result<Payment> {
+        self.inner.create_payment(req).await
+    }
+    async fn get_payment(&self, id: &PaymentId) -> paymux::Result<Payment> {
+        self.inner.get_payment(id).await
+    }
+    async fn create_payout(&self, req: CreatePayout) -> paymux::Result<Payout> {
+        self.keys.lock().unwrap().push((req.idempotency_key.clone(), req.is_retry));
+        let payout = self.inner.create_payout(req).await?;
+        if !self.lost.swap(true, Ordering::SeqCst) {
+            return Err(Error::new(ErrorKind::Timeout, "answer lost").with_outcome_unknown());
+        }
+        Ok(payout)
+    }
+}
+
+#[tokio::test]
+async fn one_payout_per_reference_across_a_lost_answer_a_restart_and_a_second_replica() {
+    for db in TestDb::all("one_payout_per_reference").await {
+        let mock = Arc::new(MockProvider::new());
+        let gateway = Arc::new(LosesFirstPayoutAnswer {
+            inner: mock.clone(),
+            lost: AtomicBool::new(false),
+            keys: Mutex::default(),
+        });
+        let journal = Journal::new(gateway.clone(), db.store.clone());
+        let card = Card::new("4242424242424242", 12, 2030, "987").unwrap();
+        let req = CreatePayout::new(usd(4200)).with_reference("seller_42").with_card(card);
+        let lost = journal.create_payout(req.clone()).await.unwrap_err();
+        assert!(lost.is_outcome_unknown(), "{lost}");
+        let key = OperationKey::PayoutReference("seller_42".into());
+        let entry = journal.entry(&key).await.unwrap().unwrap();
+        assert_eq!((entry.state, entry.operation.as_str()), (EntryState::Unknown, "create_payout"));
+        assert!(!entry.replayable, "a card payout is not rebuilt without the caller");
+        let stored = common::column_texts(&db.spec, "paymux_journal", &["request"]).await.join("");
+        assert!(stored.contains("\"last4\":\"4242\"") && !stored.contains("4242424242424242"));
+        assert!(!common::contains_word(&stored, "987"), "{stored}");
+
+        // The process restarts; the caller retries on another replica with the same reference.
+        let replica = Journal::with_config(
+            gateway.clone(),
+            db.spec.open().await,
+            JournalConfig::new().with_owner("replica-2"),
+        );
+        let paid = replica.create_payout(req.clone()).await.unwrap();
+        assert_eq!(journal.create_payout(req.clone()).await.unwrap(), paid);
+        assert_eq!(mock.list_payouts(ListPayouts::new()).await.unwrap().items, vec![paid.clone()]);
+        let keys = gateway.keys.lock().unwrap().clone();
+        assert_eq!(keys.len(), 2, "sent once, then once more as a marked retry");
+        assert_eq!(keys[0].0, keys[1].0, "with the same key");
+        assert_eq!((keys[0].1, keys[1].1), (false, true));
+        let entry = replica.entry(&key).await.unwrap().unwrap();
+        assert_eq!((entry.state, entry.attempt), (EntryState::Done, 2));
+        assert_eq!(entry.result::<Payout>().unwrap().unwrap(), paid);
+
+        // Another payout under the same reference is refused, not sent.
+        let other = CreatePayout::new(usd(10)).with_reference("seller_42");
+        assert_eq!(replica.create_payout(other).await.unwrap_err().kind(), ErrorKind::Conflict);
+        assert_eq!(mock.calls_of(Operation::CreatePayout).len(), 2);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn recover_resends_a_payout_it_can_rebuild_under_its_key() {
+    for db in TestDb::all("recover_resends_a_payout").await {
+        let mock = Arc::new(MockProvider::new());
+        let gateway = Arc::new(LosesFirstPayoutAnswer {
+            inner: mock.clone(),
+            lost: AtomicBool::new(false),
+            keys: Mutex::default(),
+        });
+        let config = || JournalConfig::new().with_owner("replica-1");
+        let journal = Journal::with_config(gateway.clone(), db.store.clone(), config());
+        let req = CreatePayout::new(usd(900)).with_reference("seller_9").with_description("May");
+        journal.create_payout(req).await.unwrap_err();
+        let restarted = Journal::with_config(gateway.clone(), db.spec.open().await, config());
+        let report = restarted.recover().await.unwrap();
+        assert_eq!(report.done, 1, "{report:?}");
+        let entry =
+            restarted.entry(&OperationKey::PayoutReference("seller_9".into())).await.unwrap();
+        let payout: Payout = entry.unwrap().result().unwrap().unwrap();
+        assert_eq!(payout.description.as_deref(), Some("May"));
+        assert_eq!(mock.list_payouts(ListPayouts::new()).await.unwrap().items, vec![payout]);
         db.cleanup().await;
     }
 }

@@ -2,6 +2,7 @@
 
 mod harness;
 mod payments;
+mod payouts;
 mod refunds;
 mod webhooks;
 
