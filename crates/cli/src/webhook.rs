@@ -47,6 +47,8 @@ pub(crate) fn verify(
             match &event.resource {
                 WebhookResource::Payment(p) => println!("payment:    {} ({})", p.id, p.status),
                 WebhookResource::Refund(r) => println!("refund:     {} ({})", r.id, r.status),
+                WebhookResource::Payout(p) => println!("payout:     {} ({})", p.id, p.status),
+                WebhookResource::Dispute(d) => println!("dispute:    {} ({})", d.id, d.status),
                 _ => println!("resource:   outside the core model (see the raw body)"),
             }
             if let Some(at) = event.occurred_at {
@@ -108,63 +110,36 @@ fn connector(
     let factory = registry.factory(kind).ok_or_else(|| {
         Failure::usage(format!("unknown kind {kind:?}; kinds: {}", registry.kinds().join(", ")))
     })?;
-    // Reported when every stand-in fails: the last one's error, past the key prefixes (a
+    let mut spec = InstanceSpec::new(kind, kind);
+    spec.options = options;
+    // What the kind requires but verification never reads (a profile id, an API key) gets a
+    // stand-in; the secret goes where the kind declares it.
+    let secret_name = match registry.keys(kind) {
+        Some(keys) => {
+            for name in keys.required_options() {
+                spec.options.entry(name.to_owned()).or_insert_with(|| UNUSED.to_owned());
+            }
+            for name in keys.required_credentials() {
+                spec.credentials.insert(name.to_owned(), SecretString::from(UNUSED.to_owned()));
+            }
+            keys.webhook_secret().unwrap_or("webhook_secret").to_owned()
+        }
+        None => "webhook_secret".to_owned(),
+    };
+    spec.credentials.insert(secret_name, secret);
+    // Reported when every stand-in key fails: the last one's error, past the key prefixes (a
     // mistake in the secret itself reads the same whatever the stand-in).
     let mut last_error = None;
     for key in UNUSED_KEYS {
-        let mut spec = InstanceSpec::new(kind, kind);
-        spec.credentials.insert("webhook_secret".into(), secret.clone());
+        let mut spec = spec.clone();
         spec.credentials.insert("api_key".into(), SecretString::from(key.to_owned()));
-        spec.options = options.clone();
-        match build(factory, spec) {
+        match factory(&spec) {
             Ok(provider) => return Ok(provider),
-            Err(e) => {
-                last_error = Some(e);
-            }
+            Err(e) => last_error = Some(e),
         }
     }
     let e = last_error.map_or_else(|| "no stand-in key".to_owned(), |e| e.to_string());
     Err(Failure::new(format!("cannot build the {kind} connector: {e}")))
-}
-
-/// Calls `factory`, filling in each option or credential it says is missing.
-fn build(
-    factory: &paymux::router::Factory,
-    mut spec: InstanceSpec,
-) -> paymux_core::Result<Arc<dyn PaymentProvider>> {
-    // The registry does not say which keys a kind requires; its factories name the first one
-    // missing (`InstanceSpec::option` / `credential`), so fill that in and build again. Each
-    // round adds one key, so the bound only guards against a factory that never settles.
-    let mut last = None;
-    for _ in 0..8 {
-        let e = match factory(&spec) {
-            Ok(provider) => return Ok(provider),
-            Err(e) => e,
-        };
-        let message = e.message();
-        if let Some(name) =
-            named_after(message, "needs the option ").filter(|n| !spec.options.contains_key(n))
-        {
-            spec.options.insert(name, UNUSED.to_owned());
-        } else if let Some(name) = named_after(message, "needs the credential ")
-            .filter(|n| !spec.credentials.contains_key(n))
-        {
-            spec.credentials.insert(name, SecretString::from(UNUSED.to_owned()));
-        } else {
-            return Err(e);
-        }
-        last = Some(e);
-    }
-    Err(last.unwrap_or_else(|| {
-        paymux_core::Error::configuration("the factory keeps asking for more keys")
-    }))
-}
-
-/// The quoted name after `prefix` in `message` (`... needs the option "profile_id"`).
-fn named_after(message: &str, prefix: &str) -> Option<String> {
-    let rest = &message[message.find(prefix)? + prefix.len()..];
-    let rest = rest.strip_prefix('"')?;
-    Some(rest[..rest.find('"')?].to_owned())
 }
 
 fn parse_headers(raw: &[String]) -> Result<HeaderMap, Failure> {
@@ -195,13 +170,6 @@ fn parse_options(raw: &[String]) -> Result<BTreeMap<String, String>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_name_a_factory_asks_for() {
-        let m = r#"instance "paychtec" (kind paychtec) needs the option "profile_id""#;
-        assert_eq!(named_after(m, "needs the option ").as_deref(), Some("profile_id"));
-        assert_eq!(named_after(m, "needs the credential "), None);
-    }
 
     #[test]
     fn headers_keep_every_value() {

@@ -161,6 +161,8 @@ mod rules;
 
 pub use config::{EnvLookup, RouterConfig, SecretSource};
 pub use ids::RoutedId;
-pub use registry::{CONNECTION_OPTIONS, Environment, Factory, InstanceSpec, KindKeys, Registry};
+pub use registry::{
+    CONNECTION_OPTIONS, Environment, Factory, InstanceSpec, Keys, KindKeys, Registry,
+};
 pub use router::{CUSTOMER_RULE, DEFAULT_RULE, InstanceStats, Router, RouterBuilder};
 pub use rules::{Conditions, Route, Rule};

@@ -92,9 +92,25 @@ enum Need {
     Optional,
 }
 
-/// The credential and option names a kind takes, as its factory declared them.
+/// The credential and option names a kind takes, as its factory declared them with
+/// [`KindKeys`] (see [`Registry::keys`]): what a tool that builds instances needs to know
+/// (`paymux webhook verify` fills in what verification never reads).
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use paymux::router::Registry;
+/// # use paymux::mock::MockProvider;
+/// let mut registry = Registry::new();
+/// registry
+///     .register("mock", |spec| Ok(Arc::new(MockProvider::builder().id(spec.name.clone()).build()) as _))
+///     .credential("api_key")
+///     .webhook_secret("webhook_secret");
+/// let keys = registry.keys("mock").expect("declared");
+/// assert_eq!(keys.required_credentials().collect::<Vec<_>>(), ["api_key"]);
+/// assert_eq!(keys.webhook_secret(), Some("webhook_secret"));
+/// ```
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Keys {
+pub struct Keys {
     credentials: BTreeMap<String, Need>,
     options: BTreeMap<String, Need>,
     /// The credential without which the kind verifies no webhook.
@@ -102,23 +118,28 @@ pub(crate) struct Keys {
 }
 
 impl Keys {
-    pub(crate) fn credentials(&self) -> impl Iterator<Item = &str> {
+    /// Every credential name, required or optional.
+    pub fn credentials(&self) -> impl Iterator<Item = &str> {
         self.credentials.keys().map(String::as_str)
     }
 
-    pub(crate) fn options(&self) -> impl Iterator<Item = &str> {
+    /// Every option name, required or optional.
+    pub fn options(&self) -> impl Iterator<Item = &str> {
         self.options.keys().map(String::as_str)
     }
 
-    pub(crate) fn required_credentials(&self) -> impl Iterator<Item = &str> {
+    /// The credentials without which the factory refuses to build.
+    pub fn required_credentials(&self) -> impl Iterator<Item = &str> {
         self.credentials.iter().filter(|(_, n)| **n == Need::Required).map(|(k, _)| k.as_str())
     }
 
-    pub(crate) fn required_options(&self) -> impl Iterator<Item = &str> {
+    /// The options without which the factory refuses to build.
+    pub fn required_options(&self) -> impl Iterator<Item = &str> {
         self.options.iter().filter(|(_, n)| **n == Need::Required).map(|(k, _)| k.as_str())
     }
 
-    pub(crate) fn webhook_secret(&self) -> Option<&str> {
+    /// The credential that holds the webhook secret, if the kind verifies webhooks.
+    pub fn webhook_secret(&self) -> Option<&str> {
         self.webhook_secret.as_deref()
     }
 }
@@ -240,8 +261,8 @@ impl Registry {
         self.kinds.get(kind).map(|k| &k.factory)
     }
 
-    /// The keys a kind declared, `None` when it declared none.
-    pub(crate) fn keys(&self, kind: &str) -> Option<&Keys> {
+    /// The keys a kind declared, `None` when it declared none (or the kind is unknown).
+    pub fn keys(&self, kind: &str) -> Option<&Keys> {
         self.kinds.get(kind).and_then(|k| k.keys.as_ref())
     }
 }

@@ -860,7 +860,12 @@ impl State {
                 if health.consecutive_unavailable >= self.cooldown_failures {
                     health.cooled_until = Some(Instant::now() + self.cooldown);
                     health.consecutive_unavailable = 0;
-                    tracing::warn!("instance cooling down after repeated unavailability");
+                    tracing::warn!(
+                        instance = %inst.provider.id(),
+                        failures = self.cooldown_failures,
+                        cooldown_secs = self.cooldown.as_secs(),
+                        "instance cooling down after repeated unavailability"
+                    );
                 }
             }
             Err(_) => health.consecutive_unavailable = 0,

@@ -219,6 +219,49 @@ async fn cooldown_skips_then_restores_an_instance() {
     assert!(p.id.as_str().starts_with("a:"), "a is tried again after the cooldown");
 }
 
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_cooldown_warning_names_the_instance() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .without_time()
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+    let a = mock("eu_primary");
+    let router = Router::builder()
+        .instance("eu_primary", a.clone())
+        .instance("b", mock("b"))
+        .rule(Rule::new("all", Route::Fallback(vec!["eu_primary".into(), "b".into()])))
+        .cooldown(2, Duration::from_secs(30))
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        a.fail_next(Operation::CreatePayment, Error::new(ErrorKind::Transport, "refused"));
+        router.create_payment(CreatePayment::new(usd(100))).await.unwrap();
+    }
+    let out = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let warning: Vec<&str> = out.lines().filter(|l| l.contains("cooling down")).collect();
+    assert_eq!(warning.len(), 1, "{out}");
+    assert!(warning[0].contains("instance=eu_primary"), "{}", warning[0]);
+    assert!(warning[0].contains("cooldown_secs=30"), "{}", warning[0]);
+}
+
 #[tokio::test]
 async fn owner_aware_ids_survive_rule_changes() {
     let old = mock("old");
