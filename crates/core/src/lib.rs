@@ -1,8 +1,9 @@
 //! # paymux-core
 //!
 //! The normalized model shared by every paymux connector: [`Money`], [`Payment`], [`Refund`],
-//! [`Customer`], [`WebhookEvent`], one status enum per resource, one [`Error`], and the
-//! [`PaymentProvider`] trait. Also the pieces every connector reuses so they are right once:
+//! [`Customer`], [`Payout`], [`Dispute`], [`WebhookEvent`], one status enum per resource
+//! ([`PaymentStatus`], [`RefundStatus`], [`PayoutStatus`], [`DisputeStatus`]), one [`Error`],
+//! and the [`PaymentProvider`] trait. Also the pieces every connector reuses so they are right once:
 //! the HTTP [`transport`] (retries, idempotency, error classification, redaction) and the
 //! [`webhook`] kit (HMAC verification, timestamp tolerance, deduplication).
 //!
@@ -13,6 +14,40 @@
 //! assert!(PaymentStatus::Succeeded.is_final());
 //! # Ok::<(), paymux_core::Error>(())
 //! ```
+//!
+//! # Payouts and disputes
+//!
+//! Three of the five gateways send money out and report chargebacks, so both are shared
+//! resources, each operation gated by [`Capabilities`] (a router checks them at start-up):
+//!
+//! ```
+//! use paymux_core::{
+//!     CreatePayout, DisputeEvidence, DisputeStatus, EvidenceKind, ListDisputes, Money,
+//!     PaymentProvider, PayoutStatus, Result,
+//! };
+//!
+//! async fn pay_seller(gateway: &dyn PaymentProvider, amount: Money) -> Result<bool> {
+//!     // The reference makes it one payout however often this runs (journal it with
+//!     // paymux-store to keep that across crashes).
+//!     let payout = gateway.create_payout(CreatePayout::new(amount).with_reference("seller_7_may")).await?;
+//!     Ok(payout.status != PayoutStatus::Failed)
+//! }
+//!
+//! async fn answer_disputes(gateway: &dyn PaymentProvider) -> Result<()> {
+//!     let open = gateway.list_disputes(ListDisputes::new().with_status(DisputeStatus::NeedsResponse)).await?;
+//!     for dispute in open.items {
+//!         let evidence = DisputeEvidence::new().with_document(EvidenceKind::Receipt, "file_123");
+//!         gateway.submit_dispute_evidence(&dispute.id, evidence).await?;
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Subscriptions stay gateway-specific, methods of the Paychtec and pay.tech connectors: the two
+//! differ in kind (Paychtec's is a resource of its own with plans and a lifecycle — create,
+//! confirm, pause, resume, cancel; pay.tech's is a schedule a payment request starts, which
+//! can only be read and patched), so a shared model would be their intersection, too little
+//! for business code to move between them.
 //!
 //! # Observability
 //!
