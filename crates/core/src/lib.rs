@@ -77,7 +77,7 @@
 //! | `paymux_retries_total` | counter | `instance`, `operation` | HTTP attempts repeated after a retryable failure (`operation` as the connector names the request, e.g. `create_payment`) |
 //! | `paymux_webhooks_received_total` | counter | `instance`, `outcome` | deliveries an inbox received (paymux-store); `outcome` is `stored`, `duplicate`, `not_json` (verified, stored raw), `rejected` (the signature did not verify) or `error` (the database failed, or the connector cannot verify, e.g. no secret) |
 //! | `paymux_webhook_processing_lag_seconds` | histogram | `instance` | from a webhook's receipt to its handler's success (paymux-store) |
-//! | `paymux_inbox_depth` | gauge | `state` | inbox events per state (`pending`, `processing`, `done`, `dead`), set by each `Inbox::counts` (paymux-store) |
+//! | `paymux_inbox_depth` | gauge | `state` | inbox events per state (`pending`, `processing`, `done`, `dead`), the whole inbox across replicas, set by each `Inbox::counts` (paymux-store), which an idle `paymux::axum::InboxWorker` calls every 15 s |
 //! | `paymux_router_fallbacks_total` | counter | `from`, `to` | calls the router sent on to a fallback instance (paymux-router) |
 //! | `paymux_router_routed_total` | counter | `rule`, `instance` | calls the router routed, by the rule that matched and the instance it picked (paymux-router) |
 //!

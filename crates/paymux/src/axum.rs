@@ -514,6 +514,7 @@ impl PaymentProvider for RoutedInstance {
 pub struct InboxWorker {
     inbox: Inbox,
     poll: Duration,
+    depth_every: Duration,
     wake: Arc<Notify>,
 }
 
@@ -522,6 +523,7 @@ impl fmt::Debug for InboxWorker {
         f.debug_struct("InboxWorker")
             .field("inbox", &self.inbox)
             .field("poll", &self.poll)
+            .field("depth_every", &self.depth_every)
             .finish_non_exhaustive()
     }
 }
@@ -539,7 +541,30 @@ impl InboxWorker {
     /// # Ok(()) }
     /// ```
     pub fn new(inbox: Inbox) -> Self {
-        InboxWorker { inbox, poll: Duration::from_millis(500), wake: Arc::new(Notify::new()) }
+        InboxWorker {
+            inbox,
+            poll: Duration::from_millis(500),
+            depth_every: Duration::from_secs(15),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// How often an idle worker refreshes the `paymux_inbox_depth` gauge with
+    /// [`Inbox::counts`] (default 15 s; one grouped count over the inbox table, so not at
+    /// every poll). The gauge says the whole inbox, every replica's events included.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> paymux::Result<()> {
+    /// # let inbox = paymux_store::Inbox::new(paymux_store::Store::sqlite_in_memory().await?);
+    /// use std::time::Duration;
+    /// let worker = paymux::axum::InboxWorker::new(inbox).with_depth_interval(Duration::from_secs(60));
+    /// # let _ = worker;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_depth_interval(mut self, every: Duration) -> Self {
+        self.depth_every = every;
+        self
     }
 
     /// How long an idle worker waits before looking again (at least 1 ms).
@@ -637,6 +662,7 @@ impl InboxWorker {
         if let Err(e) = self.inbox.recover().await {
             tracing::warn!(error = %e, "inbox worker: recovering interrupted events failed");
         }
+        let mut depth_at: Option<tokio::time::Instant> = None;
         loop {
             // A round, not `drain`: under steady traffic `drain` might never return, and the
             // shutdown signal must be seen between rounds.
@@ -658,6 +684,13 @@ impl InboxWorker {
                 }
             };
             if idle {
+                if depth_at.is_none_or(|at| at.elapsed() >= self.depth_every) {
+                    // `counts` sets the depth gauge; a failure only leaves it as it was.
+                    if let Err(e) = self.inbox.counts().await {
+                        tracing::debug!(error = %e, "inbox worker: counting the inbox failed");
+                    }
+                    depth_at = Some(tokio::time::Instant::now());
+                }
                 tokio::select! {
                     biased;
                     () = shutdown.as_mut() => return total,

@@ -56,6 +56,8 @@ pub use paymux_core::http;
 
 /// For connector authors: the `Connector` trait and the rules every connector shares.
 pub use paymux_core::connector;
+/// The names of the metrics paymux records (see the table in `paymux_core`'s docs).
+pub use paymux_core::observability;
 /// Masking of card data and secrets in text.
 pub use paymux_core::redact;
 /// The shared HTTP transport: retry policy, connection settings, an HTTP client of your own.

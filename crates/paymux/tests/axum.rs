@@ -256,3 +256,40 @@ async fn one_route_for_a_router_verifies_with_the_named_instance_and_routes_ids(
     let event = inbox.event(1).await.expect("read").expect("row 1");
     assert_eq!(event.instance.as_str(), "mock_eu");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_idle_worker_keeps_the_inbox_depth_gauge_current() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    // For this thread only: the current-thread runtime runs the worker on it.
+    let _guard = metrics::set_default_local_recorder(&recorder);
+    let (_store, inbox) = inbox().await;
+    let mock = Arc::new(MockProvider::new());
+    let app = app(&mock, &inbox);
+    // Two events stored before the worker starts: never handled (the handler fails).
+    for n in 0..2 {
+        let body = format!(r#"{{"id":"evt_depth_{n}","type":"payment_succeeded","data":{{}}}}"#);
+        let (status, _) = post(&app, &mock.sign_webhook(body.as_bytes()), body.into_bytes()).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let worker = InboxWorker::new(inbox.clone())
+        .with_poll_interval(Duration::from_millis(10))
+        .with_depth_interval(Duration::from_millis(20));
+    let handler = |_: InboxEvent| async { Err::<(), _>("down") };
+    worker.run(handler, tokio::time::sleep(Duration::from_millis(150))).await;
+    let depth = |state: &str| {
+        snapshotter
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .find(|(k, _, _, _)| {
+                k.key().name() == paymux::observability::INBOX_DEPTH
+                    && k.key().labels().any(|l| l.key() == "state" && l.value() == state)
+            })
+            .map(|(_, _, _, v)| v)
+    };
+    // Nobody called `counts`: the worker did. Both events wait for their retry.
+    assert_eq!(depth("pending"), Some(DebugValue::Gauge(2.0.into())));
+    assert_eq!(depth("done"), Some(DebugValue::Gauge(0.0.into())));
+}
