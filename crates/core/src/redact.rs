@@ -64,6 +64,11 @@ pub fn is_sensitive_field(name: &str) -> bool {
         "password",
         "signature",
         "token",
+        // Wallet payloads (Google Pay, Apple Pay), as pay.tech takes them decrypted.
+        "cryptogram",
+        "encrypted",
+        "emvdata",
+        "primaryaccountnumber",
     ];
     EXACT.contains(&n.as_str()) || CONTAINS.iter().any(|c| n.contains(c))
 }
@@ -598,6 +603,10 @@ mod tests {
             "api-key",
             "webhook_secret",
             "Authorization",
+            "onlinePaymentCryptogram",
+            "encryptedPINData",
+            "emvData",
+            "applicationPrimaryAccountNumber",
         ] {
             assert!(is_sensitive_field(name), "{name}");
         }
