@@ -666,7 +666,7 @@ fn paytech_answers(data: &[u8]) {
     let w = word(data);
     let _ = paymux::paytech::payment_status(&w, Some(&w));
     let _ = paymux::paytech::payment_status(&w, None);
-    let _ = (paymux::paytech::refund_status(&w), paymux::paytech::withdrawal_status(&w));
+    let _ = (paymux::paytech::refund_status(&w), paymux::paytech::payout_status(&w));
     let _ = paymux::paytech::decline_code(&w);
 }
 

@@ -11,11 +11,15 @@ use paymux_core::transport::{HttpTransport, Request};
 use paymux_core::{Error, PaymentId, Result};
 
 use crate::wire::{
-    CaptureRequest, DepositPatchRequest, Envelope, ListEnvelope, ListQuery, PaymentRequest,
-    PaymentResult, RejectPaymentRequest,
+    BalanceResult, CaptureRequest, CardTokenResult, CurrencyAmountResult, DepositPatchRequest,
+    Envelope, ListEnvelope, ListQuery, OperationResult, PaymentRequest, PaymentResult,
+    RegisterChargebackRequest, RejectPaymentRequest, SubscriptionPatchRequest, SubscriptionResult,
+    TerminalTokenResult,
 };
 
 const PAYMENTS: &str = "/api/v1/payments";
+const CUSTOMERS: &str = "/api/v1/customers";
+const SUBSCRIPTIONS: &str = "/api/v1/subscriptions";
 
 /// The gateway's host for `environment`.
 pub(crate) fn base_url(environment: Environment) -> &'static str {
@@ -67,9 +71,14 @@ impl Client {
         self.send(Request::get(operation, format!("{PAYMENTS}/{id}"))).await
     }
 
-    /// `GET /api/v1/payments` with filters.
-    pub(crate) async fn list_payments(&self, q: &ListQuery<'_>) -> Result<ListEnvelope> {
-        let req = Request::get("list_payments", PAYMENTS)
+    /// `GET /api/v1/payments` with filters (`list_payments`, `list_payouts`, the recovery
+    /// lookups), named `operation`.
+    pub(crate) async fn list_payments(
+        &self,
+        operation: &'static str,
+        q: &ListQuery<'_>,
+    ) -> Result<ListEnvelope> {
+        let req = Request::get(operation, PAYMENTS)
             .query_opt("offset", q.offset.map(|o| o.to_string()))
             .query_opt("limit", q.limit.map(|l| l.to_string()))
             .query_opt("created.gte", q.created_gte.as_deref())
@@ -109,25 +118,108 @@ impl Client {
     }
 
     /// `POST /api/v1/payments/{id}/approve`, without a body.
-    pub(crate) async fn approve_payment(&self, id: &PaymentId) -> Result<PaymentResult> {
-        let id = check_id(id.as_str())?;
+    pub(crate) async fn approve_payment(&self, id: &str) -> Result<PaymentResult> {
+        let id = check_id(id)?;
         self.send(Request::post("approve_withdrawal", format!("{PAYMENTS}/{id}/approve"))).await
     }
 
-    /// `POST /api/v1/payments/{id}/reject`.
+    /// `POST /api/v1/payments/{id}/reject` (`reject_withdrawal`, or `cancel_payout`).
     pub(crate) async fn reject_payment(
         &self,
-        id: &PaymentId,
+        operation: &'static str,
+        id: &str,
         body: &RejectPaymentRequest,
     ) -> Result<PaymentResult> {
-        let id = check_id(id.as_str())?;
+        let id = check_id(id)?;
         let path = format!("{PAYMENTS}/{id}/reject");
-        self.send(Request::post("reject_withdrawal", path).json(body)?).await
+        self.send(Request::post(operation, path).json(body)?).await
+    }
+
+    /// `POST /api/v1/payments/{id}/chargebacks`.
+    pub(crate) async fn register_chargeback(
+        &self,
+        id: &PaymentId,
+        body: &RegisterChargebackRequest<'_>,
+    ) -> Result<PaymentResult> {
+        let id = check_id(id.as_str())?;
+        let path = format!("{PAYMENTS}/{id}/chargebacks");
+        self.send(Request::post("register_chargeback", path).json(body)?).await
+    }
+
+    /// `GET /api/v1/payments/{id}/operations`.
+    pub(crate) async fn payment_operations(&self, id: &PaymentId) -> Result<Vec<OperationResult>> {
+        let id = check_id(id.as_str())?;
+        self.list(Request::get("payment_operations", format!("{PAYMENTS}/{id}/operations"))).await
+    }
+
+    /// `GET /api/v1/customers/{customer.referenceId}/card-tokens`, with `savedByCustomer.eq`
+    /// when given. `customer` is already checked (`mapping::customer_path_id`).
+    pub(crate) async fn customer_card_tokens(
+        &self,
+        customer: &str,
+        saved_by_customer: Option<&str>,
+    ) -> Result<Vec<CardTokenResult>> {
+        let req =
+            Request::get("customer_card_tokens", format!("{CUSTOMERS}/{customer}/card-tokens"))
+                .query_opt("savedByCustomer.eq", saved_by_customer);
+        self.list(req).await
+    }
+
+    /// `GET /api/v1/customers/{customerReferenceId}/terminals/{terminalId}/tokens`.
+    /// `customer` is already checked (`mapping::customer_path_id`).
+    pub(crate) async fn customer_terminal_tokens(
+        &self,
+        customer: &str,
+        terminal: u64,
+    ) -> Result<Vec<TerminalTokenResult>> {
+        let path = format!("{CUSTOMERS}/{customer}/terminals/{terminal}/tokens");
+        self.list(Request::get("customer_terminal_tokens", path)).await
+    }
+
+    /// `GET /api/v1/subscriptions/{id}` (subscription ids are written as payment ids are).
+    pub(crate) async fn get_subscription(&self, id: &str) -> Result<SubscriptionResult> {
+        let id = check_id(id)?;
+        self.envelope(Request::get("get_subscription", format!("{SUBSCRIPTIONS}/{id}"))).await
+    }
+
+    /// `PATCH /api/v1/subscriptions/{id}`.
+    pub(crate) async fn patch_subscription(
+        &self,
+        id: &str,
+        body: &SubscriptionPatchRequest,
+    ) -> Result<SubscriptionResult> {
+        let id = check_id(id)?;
+        let path = format!("{SUBSCRIPTIONS}/{id}");
+        self.envelope(Request::new(Method::PATCH, "cancel_subscription", path).json(body)?).await
+    }
+
+    /// `GET /api/v1/balances`.
+    pub(crate) async fn balances(&self) -> Result<Vec<BalanceResult>> {
+        self.list(Request::get("balances", "/api/v1/balances")).await
+    }
+
+    /// `GET /api/v1/available-withdrawal-balances`.
+    pub(crate) async fn available_withdrawal_balances(&self) -> Result<Vec<CurrencyAmountResult>> {
+        let req =
+            Request::get("available_withdrawal_balances", "/api/v1/available-withdrawal-balances");
+        self.list(req).await
     }
 
     /// Sends `req` and reads the `result` of the answer's envelope.
     async fn send(&self, req: Request) -> Result<PaymentResult> {
-        let answer: Envelope<PaymentResult> = self.transport.send_json(req).await?;
+        self.envelope(req).await
+    }
+
+    /// Sends `req` and reads the `result` of the answer's envelope as a `T`.
+    async fn envelope<T: serde::de::DeserializeOwned>(&self, req: Request) -> Result<T> {
+        let answer: Envelope<T> = self.transport.send_json(req).await?;
         Ok(answer.result)
+    }
+
+    /// Sends `req` and reads the array in the `result` of the answer's envelope (none is an
+    /// empty list: the schemas require no `result`).
+    async fn list<T: serde::de::DeserializeOwned>(&self, req: Request) -> Result<Vec<T>> {
+        let answer: Envelope<Option<Vec<T>>> = self.transport.send_json(req).await?;
+        Ok(answer.result.unwrap_or_default())
     }
 }

@@ -38,10 +38,11 @@
 //! | `capture_payment` | `POST /api/v1/payments/{id}/capture` (optional partial `amount`) |
 //! | `cancel_payment` | `POST /api/v1/payments/{id}/void` |
 //! | `create_refund` / `get_refund` | `POST /api/v1/payments` `paymentType: REFUND` + `parentPaymentId` (without an amount: what is left, see "Refunds") / `GET /api/v1/payments/{id}` |
-//! | [`Paytech::create_withdrawal`] and friends | `paymentType: WITHDRAWAL`, `/approve`, `/reject` |
+//! | `create_payout` / `get_payout` / `list_payouts` / `cancel_payout` | `POST /api/v1/payments` `paymentType: WITHDRAWAL` ([`PaytechPayoutOptions`]) / `GET /api/v1/payments/{id}` / the list's `WITHDRAWAL`s / `POST /api/v1/payments/{id}/reject`; [`Paytech::approve_withdrawal`], [`Paytech::reject_withdrawal`] (with a reason) |
 //! | `parse_webhook` | `Signature` header, hex HMAC-SHA256 of the raw body with the signing key |
+//! | beyond the trait | [`Paytech::register_chargeback`], [`Paytech::payment_operations`], [`Paytech::customer_card_tokens`], [`Paytech::customer_terminal_tokens`], [`Paytech::get_subscription`], [`Paytech::cancel_subscription`], [`Paytech::balances`], [`Paytech::available_withdrawal_balances`]; deposits by card token, Google Pay or Apple Pay, or starting a subscription: [`PaytechPaymentOptions`] |
 //!
-//! Customers (`create_customer`/`get_customer`) have no pay.tech route and are `Unsupported`.
+//! Customers and disputes (see "Chargebacks") have no pay.tech route: they are `Unsupported`.
 //!
 //! Ids sent in a body follow the rule of ids in a path, checked before any request:
 //! `parentPaymentId` is a pay.tech payment id (up to 32 letters and digits, as in a path), and
@@ -67,46 +68,41 @@
 //! The spec's `currency` is an "ISO 4217 code for FIAT currencies or cryptocurrency symbol", and
 //! its amounts take up to 18 decimals whatever the currency. A figure `Money` cannot hold (`BTC`,
 //! `0.00012345`; `10.125 EUR`) is never rounded and never an error: when it is the requested
-//! amount, `Payment::amount` is `None` and
-//! [`Payment::gateway_amount`](paymux_core::Payment) holds it exactly; when only the provider-side
-//! `amount` cannot be held (converted to a cryptocurrency), `amount` is the request and
-//! `gateway_amount` the provider-side figure. Such a payment reads like any other in
-//! `get_payment`, `list_payments` and webhooks. A [`Refund`] or a
-//! [`Withdrawal`] keeps its amount as `Money` only: one `Money` cannot hold is an
-//! `InvalidResponse` (in a webhook, resource `Other` with a note).
+//! amount, `Payment::amount` is `None` and `Payment::gateway_amount` holds it exactly; when only
+//! the provider-side `amount` cannot be held, `gateway_amount` is that figure. Such a payment
+//! reads like any other in `get_payment`, `list_payments` and webhooks. A [`Payout`] reads the
+//! same way, with the requested amount only (`Payout` has no field for what a `COMPLETED`
+//! withdrawal finally paid). A [`Refund`] keeps its amount as `Money` only: one `Money` cannot
+//! hold is an `InvalidResponse` (in a webhook, resource `Other` with a note).
 
 //! ## Idempotency (decision from NOTES.md)
-//! pay.tech documents no idempotency mechanism. Every create is therefore sent **unkeyed**: the
-//! transport never repeats it once it may have reached the gateway. The idempotency key (the
-//! caller's or a generated one) travels as `referenceId` when the caller gives no merchant
-//! reference. When a create fails with an outcome-unknown error (timeout, connection lost, 5xx,
-//! an unreadable answer), the connector looks the payment up with
-//! `GET /api/v1/payments?referenceId.eq=...` (with `created.gte` set
-//! [`PaytechConfig::recovery_lookback`] before the call, to allow for clock skew) and returns
-//! the payment it finds. When none is found (or the lookup fails) the original outcome-unknown
-//! error is returned and **nothing is re-sent**: the gateway may still be processing the first
-//! request.
+//! pay.tech documents no idempotency mechanism. Every create (deposit, refund, payout) is
+//! therefore sent **unkeyed**: the transport never repeats it once it may have reached the
+//! gateway. The idempotency key (the caller's or a generated one) travels as `referenceId`
+//! when the caller gives no merchant reference. When a create fails with an outcome-unknown
+//! error (timeout, connection lost, 5xx, an unreadable answer), the connector looks it up with
+//! `GET /api/v1/payments?referenceId.eq=...` (`created.gte` set
+//! [`PaytechConfig::recovery_lookback`] before the call, for clock skew) and returns what it
+//! finds. When nothing is found (or the lookup fails) the original outcome-unknown error is
+//! returned and **nothing is re-sent**: the gateway may still be processing the first request.
 //!
 //! To try such a call again, say so: [`CreatePayment::retrying`](paymux_core::CreatePayment::retrying),
 //! [`CreateRefund::retrying`](paymux_core::CreateRefund::retrying) or
-//! [`CreateWithdrawal::retrying`] with the same key (`is_retry: true`). A retry looks the
-//! payment up **before** sending and returns what the earlier call made; only when the lookup
-//! finds nothing is the create sent. When that lookup itself fails, nothing is sent and the
-//! error is outcome-unknown (whatever the lookup's own failure, it cannot tell whether the
-//! earlier call created the payment, so a router must not fall back to another gateway). A
-//! call that is not a retry is never looked up first, even with an idempotency key (the
-//! router sets one on every create): it costs one request and does not depend on the list
-//! route.
+//! [`CreatePayout::retrying`] with the same key. A retry looks **before** sending and returns
+//! what the earlier call made; only when the lookup finds nothing is the create sent. When
+//! that lookup fails, nothing is sent and the error is outcome-unknown (a router must not fall
+//! back to another gateway). A call that is not a retry is never looked up first, even with an
+//! idempotency key (the router sets one on every create): one request.
 //!
 //! So a retried create never makes two payments, as long as the reference is unique: **if you
 //! give a merchant reference, make it unique per attempt** (a found payment must also have the
 //! same type, currency and amount, and for refunds the same parent), and **mark a repeat with
 //! `retrying`**: the same key without it is a new call and is sent. Capture, void, the
-//! host-to-host step, approve and reject are single unkeyed calls; after an outcome-unknown
-//! error, fetch the payment before trying again.
+//! host-to-host step, approve, reject (`cancel_payout`), a chargeback and a subscription's
+//! cancellation are single unkeyed calls; after an outcome-unknown error, read it again first.
 //!
 //! ## States
-//! See [`payment_status`], [`refund_status`], [`withdrawal_status`]; unknown words map to
+//! See [`payment_status`], [`refund_status`], [`payout_status`]; unknown words map to
 //! `Processing` / `Pending` and stay in `raw_status`. A decline is HTTP 200 with
 //! `state: DECLINED` and an `errorCode` (`4.01`): it comes back as `Ok` with status `Failed`
 //! and a `Failure` whose `code` is from [`decline_code`] and whose `gateway_code` is the
@@ -150,41 +146,52 @@
 //! Sent on final states; the body is the payment result itself. Verified over the raw bytes
 //! with [`PaytechConfig::signing_key`] (constant-time): only this step gives
 //! `ErrorKind::WebhookSignature`. A verified body is then read with
-//! [`EventReader`](paymux_core::webhook::EventReader) and never refused for its content (only a
-//! body that is not JSON, with `ErrorKind::WebhookNotJson`); what cannot be read is noted in
-//! `WebhookEvent::unread`, and `raw` keeps the body.
+//! [`EventReader`](paymux_core::webhook::EventReader) and never refused for its content (but
+//! for a body that is not JSON, `WebhookNotJson`); what cannot be read is in `unread`.
 //!
 //! pay.tech sends no event id: the id is derived from payment id and state
 //! ([`webhook::event_id`]), so a redelivery deduplicates; a body without them is named by its
 //! bytes (`sha256:...`). Its type and state are its event words ([`webhook::event_kind`]):
 //! deposits are payment events with the payment, refunds refund events with the refund,
-//! withdrawals payout events (resource `Other`, see `raw`). The resource is `Other`, with the
-//! reason noted, when the body lacks `id`, `amount` or `currency`, for a refund without
-//! `parentPaymentId` (the spec does not require it), a refund in an amount `Money` cannot
-//! hold, or a type the spec does not document. A body without `paymentType` is read as a
-//! deposit (as every answer is), and noted; one without `state` is of kind `Other("")`.
+//! withdrawals payout events with the payout. The resource is `Other`, with the reason noted,
+//! when the body lacks `id`, `amount` or `currency`, for a refund without `parentPaymentId`
+//! (not required by the spec) or in an amount `Money` cannot hold, or a type the spec does not
+//! document. A body without `paymentType` is read as a deposit (as every answer is), and
+//! noted; one without `state` is of kind `Other("")`.
 
 //! ## Lists
-//! `list_payments` returns deposits only: refunds and withdrawals, which share the route, are
-//! left out of `items` (the next offset still counts them). Without `created_from` the gateway
-//! only returns the last 24 hours. Filters pay.tech lacks (status, customer) are refused with
-//! `InvalidRequest`. [`Paytech::list_deposits`] takes every filter the route has
-//! ([`ListDeposits`], `updated.*` included).
+//! `list_payments` returns deposits only and `list_payouts` withdrawals only: the route has no
+//! type filter, so the other types are left out of `items` (the next offset still counts them;
+//! a page may hold none). Without `created_from` the gateway returns the last 24 hours only.
+//! Filters pay.tech lacks (status, customer) are refused with `InvalidRequest`.
+//! [`Paytech::list_deposits`] takes every filter the route has.
+//!
+//! ## Chargebacks (decision)
+//! They stay outside the core `Dispute` (the dispute operations are `Unsupported`): the spec
+//! has one route, by which the *merchant* registers a chargeback against a completed deposit
+//! ([`Paytech::register_chargeback`]). It answers a `PaymentResult` whose `paymentType` has no
+//! chargeback word, and nothing reads or lists chargebacks, gives a reason, a stage or an
+//! evidence deadline, or accepts or challenges one: a `Dispute` would invent its id and status.
 //!
 //! ## Layout
 //! As every connector (`crates/connectors/CONVENTIONS.md`): this file holds the config, the
-//! connector and its [`Connector`] impl; `client.rs` one
-//! method per route, `wire.rs` the JSON, `mapping/` both directions, `options.rs` the
-//! pay.tech-only options, `recovery.rs` the create recovery, `refunds.rs` what a refund
-//! without an amount asks for, `withdrawals.rs` and `lists.rs` the operations beyond the
-//! trait, `webhook.rs` the webhooks.
+//! connector and its [`Connector`] impl; `client.rs` one method per route, `wire.rs` the JSON,
+//! `mapping/` both directions, `options.rs` the pay.tech-only options, `recovery.rs` the
+//! create recovery, `refunds.rs` what a refund without an amount asks for, `webhook.rs` the
+//! webhooks; the operations beyond the trait in `withdrawals.rs`, `lists.rs`,
+//! `chargebacks.rs`, `operations.rs`, `tokens.rs`, `subscriptions.rs` and `balances.rs`.
 
+mod balances;
+mod chargebacks;
 mod client;
 mod lists;
 mod mapping;
+mod operations;
 mod options;
 mod recovery;
 mod refunds;
+mod subscriptions;
+mod tokens;
 pub mod webhook;
 mod wire;
 mod withdrawals;
@@ -195,21 +202,20 @@ use std::time::Duration;
 use paymux_core::connector::{ConnectionSettings, Connector};
 use paymux_core::transport::{Auth, HttpTransport};
 use paymux_core::{
-    CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreatePayment, CreateRefund,
-    Error, ExposeSecret, ListPayments, Operation, Page, Payment, PaymentId, ProviderId, Refund,
-    RefundId, Result, SecretString, WebhookEvent,
+    CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreatePayment, CreatePayout,
+    CreateRefund, Error, ExposeSecret, ListPayments, ListPayouts, Operation, Page, Payment,
+    PaymentId, Payout, PayoutId, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
 };
 
 use crate::client::Client;
 use crate::recovery::Lookup;
 use crate::wire::PaymentType;
 
-pub use crate::lists::ListDeposits;
 pub use crate::mapping::{
-    decline_code, external_refs, payment_status, refund_status, withdrawal_status,
+    decline_code, external_refs, payment_status, payout_status, refund_status, subscription_state,
 };
-pub use crate::options::*;
-pub use crate::withdrawals::{CreateWithdrawal, Withdrawal, WithdrawalStatus};
+pub use crate::{balances::*, chargebacks::*, lists::*, operations::*, options::*};
+pub use crate::{subscriptions::*, tokens::*};
 /// Sandbox or production: the one environment type of every connector.
 pub use paymux_core::connector::Environment;
 
@@ -299,6 +305,10 @@ impl Paytech {
             Operation::CreateRefund,
             Operation::PartialRefund,
             Operation::GetRefund,
+            Operation::CreatePayout,
+            Operation::GetPayout,
+            Operation::ListPayouts,
+            Operation::CancelPayout,
         ]);
         if config.signing_key.is_some() {
             capabilities = capabilities.with(Operation::Webhooks);
@@ -398,6 +408,40 @@ impl Connector for Paytech {
         let found = self.client.get_payment("get_refund", id.as_str()).await?;
         mapping::expect_type(&found, PaymentType::Refund)?;
         mapping::to_refund(&self.id, &found, None, None)
+    }
+
+    /// `POST /api/v1/payments` with `paymentType: WITHDRAWAL` and [`PaytechPayoutOptions`],
+    /// recovered like a deposit (see "Idempotency"). Withdrawals start `PENDING`.
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        let reference =
+            mapping::reference_id(req.merchant_reference.as_deref(), req.idempotency_key.as_ref());
+        let body = mapping::payout_body(&req, &reference)?;
+        let lookup = Lookup::withdrawal(&req, &reference);
+        let created = self.create_recovering("create_payout", &body, lookup).await?;
+        mapping::to_payout(&self.id, created, Some(req.amount))
+    }
+
+    /// `GET /api/v1/payments/{id}` of a `WITHDRAWAL`; `InvalidRequest` for another type.
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let found = self.client.get_payment("get_payout", id.as_str()).await?;
+        mapping::expect_type(&found, PaymentType::Withdrawal)?;
+        mapping::to_payout(&self.id, found, None)
+    }
+
+    /// `GET /api/v1/payments`, keeping its `WITHDRAWAL`s (see "Lists").
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        let query = mapping::payouts_query(query)?;
+        let answer =
+            self.client.list_payments("list_payouts", &mapping::list_query(&query)?).await?;
+        mapping::to_payout_page(&self.id, answer, query.offset.unwrap_or(0))
+    }
+
+    /// `POST /api/v1/payments/{id}/reject` without a reason: only a withdrawal waiting in
+    /// `AWAITING_APPROVAL` (`RequiresAction`) can be cancelled; it becomes `CANCELLED`.
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let body = mapping::reject_body(None);
+        let rejected = self.client.reject_payment("cancel_payout", id.as_str(), &body).await?;
+        mapping::to_payout(&self.id, rejected, None)
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

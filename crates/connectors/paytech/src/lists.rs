@@ -90,7 +90,7 @@ impl Paytech {
     pub async fn list_deposits(&self, query: ListDeposits) -> Result<Page<Payment>> {
         let page = async {
             let wire = mapping::list_query(&query)?;
-            let answer = self.client.list_payments(&wire).await?;
+            let answer = self.client.list_payments("list_payments", &wire).await?;
             mapping::to_deposit_page(&self.id, answer, query.offset.unwrap_or(0))
         };
         page.await.map_err(|e| e.or_provider(&self.id))

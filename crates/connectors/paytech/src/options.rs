@@ -1,14 +1,21 @@
 //! The pay.tech-only options of the core requests (`Paytech<Request>Options`, handed over with
-//! `with_options`), and the pay.tech customer record they and withdrawals carry.
+//! `with_options`), the pay.tech customer record deposits and withdrawals carry, and what a
+//! deposit can carry beyond a card: a saved card's token, a Google Pay or Apple Pay payment
+//! (`wallets`), a subscription.
+
+mod wallets;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use paymux_core::GatewayOptions;
 use paymux_core::connector::Connector;
+use paymux_core::{Address, GatewayOptions, Money};
+use secrecy::SecretString;
 use serde::Serialize;
+use time::OffsetDateTime;
 
 use crate::Paytech;
+pub use wallets::*;
 
 /// A customer as pay.tech takes it (`Customer` in the spec). Gateway-only fields (documents,
 /// bank accounts for withdrawals) go here; `Debug` hides the account and document numbers and
@@ -108,9 +115,10 @@ impl fmt::Debug for PaytechCustomer {
 ///     });
 /// assert!(req.extensions.get::<PaytechPaymentOptions>().is_some());
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct PaytechPaymentOptions {
-    /// `paymentMethod` (`BASIC_CARD`, `PIX`, ...); a card payment sends `BASIC_CARD` by itself.
+    /// `paymentMethod` (`BASIC_CARD`, `PIX`, ...). Without it a card or a card token sends
+    /// `BASIC_CARD`, Google Pay `GOOGLEPAY` and Apple Pay `APPLEPAY`.
     pub payment_method: Option<String>,
     /// `webhookUrl`, overriding the shop setting.
     pub webhook_url: Option<String>,
@@ -124,9 +132,77 @@ pub struct PaytechPaymentOptions {
     pub recurring_token: Option<String>,
     /// `checkoutStyle`.
     pub checkout_style: Option<String>,
+    /// `card.cardToken`: a saved card (see [`Paytech::customer_card_tokens`]) instead of the
+    /// card's number; not with a card in the request itself.
+    pub card_token: Option<PaytechCardToken>,
+    /// `googlePay`: a Google Pay payment.
+    pub google_pay: Option<PaytechGooglePay>,
+    /// `applePay`: an Apple Pay payment.
+    pub apple_pay: Option<PaytechApplePay>,
+    /// `subscription`: bill the customer again at regular intervals; the deposit then starts
+    /// the recurring chain (`startRecurring: true` is sent with it).
+    pub subscription: Option<PaytechSubscription>,
+}
+
+impl fmt::Debug for PaytechPaymentOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaytechPaymentOptions")
+            .field("payment_method", &self.payment_method)
+            .field("webhook_url", &self.webhook_url)
+            .field("customer", &self.customer)
+            .field("additional_parameters", &self.additional_parameters.keys().collect::<Vec<_>>())
+            .field("start_recurring", &self.start_recurring)
+            .field("recurring_token", &self.recurring_token.as_ref().map(|_| "[REDACTED]"))
+            .field("checkout_style", &self.checkout_style)
+            .field("card_token", &self.card_token)
+            .field("google_pay", &self.google_pay)
+            .field("apple_pay", &self.apple_pay)
+            .field("subscription", &self.subscription)
+            .finish()
+    }
 }
 
 impl GatewayOptions for PaytechPaymentOptions {
+    const GATEWAY: &'static str = <Paytech as Connector>::GATEWAY;
+}
+
+/// pay.tech-only options of a withdrawal (`CreatePayout::with_options`): what a payout needs
+/// beyond an amount and a card, by payment method (a bank account or documents in
+/// [`PaytechCustomer`], a method word, parameters).
+///
+/// ```
+/// use paymux::{CreatePayout, Currency, Money};
+/// use paymux::paytech::{PaytechCustomer, PaytechPayoutOptions};
+/// let pix = CreatePayout::new(Money::from_minor(10000, Currency::BRL).unwrap())
+///     .with_reference("payout-41")
+///     .with_options(PaytechPayoutOptions {
+///         payment_method: Some("PIX".into()),
+///         customer: Some(PaytechCustomer {
+///             document_type: Some("BR_CPF".into()),
+///             document_number: Some("65745728000".into()),
+///             ..Default::default()
+///         }),
+///         ..Default::default()
+///     });
+/// assert!(pix.extensions.get::<PaytechPayoutOptions>().is_some());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PaytechPayoutOptions {
+    /// `paymentMethod` (`BASIC_CARD`, `PIX`, `IMPS`...); a card payout sends `BASIC_CARD` by
+    /// itself.
+    pub payment_method: Option<String>,
+    /// The beneficiary (bank account, documents...); `CreatePayout::customer` fills its
+    /// `referenceId` when it has none.
+    pub customer: Option<PaytechCustomer>,
+    /// `billingAddress`.
+    pub billing: Option<Address>,
+    /// `webhookUrl`, overriding the shop setting.
+    pub webhook_url: Option<String>,
+    /// `additionalParameters`.
+    pub additional_parameters: BTreeMap<String, String>,
+}
+
+impl GatewayOptions for PaytechPayoutOptions {
     const GATEWAY: &'static str = <Paytech as Connector>::GATEWAY;
 }
 
@@ -159,4 +235,182 @@ pub struct PaytechConfirmOptions {
 
 impl GatewayOptions for PaytechConfirmOptions {
     const GATEWAY: &'static str = <Paytech as Connector>::GATEWAY;
+}
+
+/// A saved card to charge by its token (`Card.cardToken`, "can be used instead of full card
+/// number"), with its security code when the payment needs one. `Debug` shows neither.
+///
+/// ```
+/// use paymux::paytech::{PaytechCardToken, PaytechPaymentOptions};
+/// let options = PaytechPaymentOptions {
+///     card_token: Some(PaytechCardToken::new("3529d42227424875af8722cbf54d7073")),
+///     ..Default::default()
+/// };
+/// assert!(!format!("{options:?}").contains("3529d422"));
+/// ```
+#[derive(Clone)]
+pub struct PaytechCardToken {
+    /// The token (`cardToken`, up to 32 characters).
+    pub token: String,
+    /// `cardSecurityCode` (3 or 4 digits), when the saved card is charged with it.
+    pub security_code: Option<SecretString>,
+}
+
+impl PaytechCardToken {
+    /// The saved card `token`, without a security code.
+    pub fn new(token: impl Into<String>) -> Self {
+        PaytechCardToken { token: token.into(), security_code: None }
+    }
+
+    /// Sends the card's security code with the token.
+    pub fn with_security_code(mut self, code: SecretString) -> Self {
+        self.security_code = Some(code);
+        self
+    }
+}
+
+impl fmt::Debug for PaytechCardToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaytechCardToken")
+            .field("token", &"[REDACTED]")
+            .field("security_code", &self.security_code.as_ref().map(|_| "[REDACTED]"))
+            .finish()
+    }
+}
+
+/// How often a subscription bills (`frequencyUnit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaytechFrequencyUnit {
+    /// `MINUTE`: for tests only, the spec says.
+    Minute,
+    /// `DAY`.
+    Day,
+    /// `WEEK`.
+    Week,
+    /// `MONTH`.
+    Month,
+}
+
+impl PaytechFrequencyUnit {
+    /// The word on the wire (`DAY`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaytechFrequencyUnit::Minute => "MINUTE",
+            PaytechFrequencyUnit::Day => "DAY",
+            PaytechFrequencyUnit::Week => "WEEK",
+            PaytechFrequencyUnit::Month => "MONTH",
+        }
+    }
+}
+
+/// A subscription started by a deposit (`subscription`, the spec's `SubscriptionRequest`):
+/// pay.tech bills the customer every `frequency` `frequency_unit`s with the recurring token of
+/// the deposit. Read it later with [`Paytech::get_subscription`].
+///
+/// ```
+/// use paymux::{Currency, Money};
+/// use paymux::paytech::{PaytechFrequencyUnit, PaytechSubscription};
+/// let monthly = PaytechSubscription::new(1, PaytechFrequencyUnit::Month)
+///     .with_amount(Money::from_minor(999, Currency::EUR).unwrap())
+///     .with_number_of_cycles(12);
+/// assert_eq!(monthly.number_of_cycles, Some(12));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PaytechSubscription {
+    /// `frequency`: billed every this many units (at least 1).
+    pub frequency: u32,
+    /// `frequencyUnit`.
+    pub frequency_unit: Option<PaytechFrequencyUnit>,
+    /// `amount` of each later payment, in the deposit's currency; the deposit's own amount
+    /// when `None`.
+    pub amount: Option<Money>,
+    /// `description` of the later payments (at most 512 characters).
+    pub description: Option<String>,
+    /// `startTime`: when the first cycle runs; the gateway's default is the deposit's time
+    /// plus one period. Sent in UTC, whole seconds.
+    pub start_time: Option<OffsetDateTime>,
+    /// `numberOfCycles`: how many later payments (at least 1); unlimited when `None`.
+    pub number_of_cycles: Option<u32>,
+    /// `retryStrategy`: without it the subscription is cancelled after the first failed
+    /// payment.
+    pub retry_strategy: Option<PaytechRetryStrategy>,
+}
+
+impl PaytechSubscription {
+    /// Bills every `frequency` `unit`s, with nothing else set.
+    pub fn new(frequency: u32, unit: PaytechFrequencyUnit) -> Self {
+        PaytechSubscription {
+            frequency,
+            frequency_unit: Some(unit),
+            amount: None,
+            description: None,
+            start_time: None,
+            number_of_cycles: None,
+            retry_strategy: None,
+        }
+    }
+
+    /// Bills `amount` each time instead of the deposit's amount.
+    pub fn with_amount(mut self, amount: Money) -> Self {
+        self.amount = Some(amount);
+        self
+    }
+
+    /// Sets the description of the later payments.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Runs the first cycle at `start`.
+    pub fn with_start_time(mut self, start: OffsetDateTime) -> Self {
+        self.start_time = Some(start);
+        self
+    }
+
+    /// Stops after `cycles` later payments.
+    pub fn with_number_of_cycles(mut self, cycles: u32) -> Self {
+        self.number_of_cycles = Some(cycles);
+        self
+    }
+
+    /// Retries a failed payment as `strategy` says.
+    pub fn with_retry_strategy(mut self, strategy: PaytechRetryStrategy) -> Self {
+        self.retry_strategy = Some(strategy);
+        self
+    }
+}
+
+/// How a subscription retries a failed payment (`retryStrategy`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PaytechRetryStrategy {
+    /// `frequency`: retried after this many units (at least 1).
+    pub frequency: u32,
+    /// `frequencyUnit`.
+    pub frequency_unit: Option<PaytechFrequencyUnit>,
+    /// `numberOfCycles`: how many retries (at least 1).
+    pub number_of_cycles: u32,
+    /// `amountAdjustments`: the n-th entry is the percentage of the first amount the n-th
+    /// retry charges (each at least 1).
+    pub amount_adjustments: Vec<u32>,
+}
+
+impl PaytechRetryStrategy {
+    /// Retries `retries` times, every `frequency` `unit`s, for the full amount.
+    pub fn new(frequency: u32, unit: PaytechFrequencyUnit, retries: u32) -> Self {
+        PaytechRetryStrategy {
+            frequency,
+            frequency_unit: Some(unit),
+            number_of_cycles: retries,
+            amount_adjustments: Vec::new(),
+        }
+    }
+
+    /// Charges these percentages of the first amount on the retries, in order.
+    pub fn with_amount_adjustments(mut self, percentages: impl IntoIterator<Item = u32>) -> Self {
+        self.amount_adjustments = percentages.into_iter().collect();
+        self
+    }
 }

@@ -10,13 +10,12 @@
 
 use std::time::SystemTime;
 
-use paymux_core::{CreatePayment, CreateRefund, Error, Money, ProviderId, Result};
+use paymux_core::{CreatePayment, CreatePayout, CreateRefund, Error, Money, ProviderId, Result};
 use time::OffsetDateTime;
 
 use crate::Paytech;
 use crate::mapping;
 use crate::wire::{PaymentRequest, PaymentResult, PaymentType};
-use crate::withdrawals::CreateWithdrawal;
 
 /// How a create is found again: what the payment it made must match, and whether to look
 /// before sending.
@@ -61,8 +60,8 @@ impl<'a> Lookup<'a> {
         Lookup { amount: Some(amount), is_retry: false, ..self }
     }
 
-    /// The withdrawal of `req`.
-    pub(crate) fn withdrawal(req: &CreateWithdrawal, reference: &'a str) -> Self {
+    /// The withdrawal of `req` (a payout).
+    pub(crate) fn withdrawal(req: &CreatePayout, reference: &'a str) -> Self {
         Lookup {
             payment_type: PaymentType::Withdrawal,
             reference,
@@ -184,7 +183,7 @@ impl Paytech {
     ) -> Result<Option<PaymentResult>> {
         let since = OffsetDateTime::from(started) - self.recovery_lookback;
         let query = mapping::lookup_query(lookup.reference, since)?;
-        let page = self.client.list_payments(&query).await?;
+        let page = self.client.list_payments("list_payments", &query).await?;
         Ok(page.result.unwrap_or_default().into_iter().find(|r| lookup.matches(r)))
     }
 }

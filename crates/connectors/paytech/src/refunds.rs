@@ -35,7 +35,7 @@ impl Paytech {
         let mut offset = 0_u64;
         for _ in 0..MAX_REFUND_SCAN_PAGES {
             let query = mapping::refund_scan_query(since, offset)?;
-            let page = self.client.list_payments(&query).await?;
+            let page = self.client.list_payments("list_payments", &query).await?;
             let results = page.result.unwrap_or_default();
             refunded = mapping::add_refunds(refunded, &results, &req.payment_id)?;
             if !page.has_more.unwrap_or(false) || results.is_empty() {

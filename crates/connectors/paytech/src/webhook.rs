@@ -17,11 +17,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::mapping::{
-    AMOUNT, CURRENCY, CUSTOMER_AMOUNT, gateway_amount, payment_status, refund_status, to_refund,
-    to_webhook_payment, withdrawal_status,
+    AMOUNT, CURRENCY, CUSTOMER_AMOUNT, gateway_amount, payment_status, payout_status,
+    refund_status, to_refund, to_webhook_payment, to_webhook_payout,
 };
 use crate::wire::{PaymentResult, PaymentType, ResponseCustomer};
-use crate::withdrawals::WithdrawalStatus;
 
 /// The header carrying the signature.
 pub const SIGNATURE_HEADER: &str = "Signature";
@@ -36,7 +35,8 @@ pub fn event_id(payment_id: &str, state: &str) -> EventId {
 /// payment itself, so its type and state are the event's words. Every documented pair has a
 /// row (checked by the crate's tests). A deposit's kind agrees with the status of the payment
 /// the event carries (the contract table of [`EventKind`]), so `parse_webhook` takes it from
-/// that payment (a `CHECKOUT` deposit with nowhere to send the customer is `Processing`).
+/// that payment (a `CHECKOUT` deposit with nowhere to send the customer is `Processing`); a
+/// withdrawal's is [`EventKind::for_payout`] of its [`payout_status`].
 /// A state the spec does not document is processing (`refund_pending` for a refund); a type
 /// it does not document is `Other("<type>_<state>")` in lower case.
 ///
@@ -57,9 +57,9 @@ pub fn event_id(payment_id: &str, state: &str) -> EventId {
 /// | `REFUND` | `COMPLETED` | `RefundSucceeded` |
 /// | `REFUND` | `DECLINED` | `RefundFailed` |
 /// | `REFUND` | `CANCELLED` | `RefundFailed` |
-/// | `WITHDRAWAL` | `CHECKOUT` | `PayoutProcessing` |
+/// | `WITHDRAWAL` | `CHECKOUT` | `PayoutActionRequired` |
 /// | `WITHDRAWAL` | `PENDING` | `PayoutProcessing` |
-/// | `WITHDRAWAL` | `AWAITING_APPROVAL` | `PayoutProcessing` |
+/// | `WITHDRAWAL` | `AWAITING_APPROVAL` | `PayoutActionRequired` |
 /// | `WITHDRAWAL` | `AUTHORIZED` | `PayoutProcessing` |
 /// | `WITHDRAWAL` | `COMPLETED` | `PayoutSucceeded` |
 /// | `WITHDRAWAL` | `DECLINED` | `PayoutFailed` |
@@ -71,14 +71,7 @@ pub fn event_kind(payment_type: &str, state: &str, error_code: Option<&str>) -> 
             RefundStatus::Failed | RefundStatus::Cancelled => EventKind::RefundFailed,
             RefundStatus::Pending => EventKind::Other("refund_pending".into()),
         },
-        "WITHDRAWAL" => match withdrawal_status(state) {
-            WithdrawalStatus::Succeeded => EventKind::PayoutSucceeded,
-            WithdrawalStatus::Failed => EventKind::PayoutFailed,
-            WithdrawalStatus::Cancelled => EventKind::PayoutCancelled,
-            WithdrawalStatus::Pending | WithdrawalStatus::AwaitingApproval => {
-                EventKind::PayoutProcessing
-            }
-        },
+        "WITHDRAWAL" => EventKind::for_payout(payout_status(state)),
         "DEPOSIT" => deposit_kind(payment_status(state, error_code)),
         other => EventKind::Other(format!("{other}_{state}").to_ascii_lowercase()),
     }
@@ -122,7 +115,8 @@ pub(crate) fn parse(
 /// Reads a verified body. Never refuses it for its content (only a body that is not JSON, with
 /// `WebhookNotJson`): what the model cannot take is noted in `unread`, and the resource is
 /// `Other` when the body does not say enough for one (no `id`, `amount` or `currency`, a
-/// refund without `parentPaymentId`, a type outside the model).
+/// refund without `parentPaymentId`, a type outside the model). A `WITHDRAWAL` is a
+/// [`Payout`](paymux_core::Payout).
 fn read(provider: &ProviderId, body: &[u8]) -> Result<WebhookEvent> {
     let mut reader = EventReader::new(body)?;
     let payment_id = reader.get("/id").and_then(Value::as_str).filter(|id| !id.is_empty());
@@ -193,15 +187,22 @@ fn read(provider: &ProviderId, body: &[u8]) -> Result<WebhookEvent> {
             },
             None => WebhookResource::Other,
         },
-        (Some(ty @ "WITHDRAWAL"), _) => {
-            let detail = format!(
-                "a {ty} is a payout, which the model has no resource for: see raw, or \
-                 Paytech::get_withdrawal"
-            );
-            reader.note("/paymentType", UnreadProblem::Unsupported, detail);
-            WebhookResource::Other
-        }
-        (Some(ty), _) if ty != "DEPOSIT" && ty != "REFUND" => {
+        (Some("WITHDRAWAL"), Some(id)) => match read_result(&mut reader, id, state, error_code) {
+            Some(result) => match to_webhook_payout(provider, result, None) {
+                Ok((payout, unheld)) => {
+                    for (pointer, e) in unheld {
+                        reader.mapped::<()>(pointer, Err(e));
+                    }
+                    WebhookResource::Payout(payout)
+                }
+                Err(e) => {
+                    reader.mapped::<()>("", Err(e));
+                    WebhookResource::Other
+                }
+            },
+            None => WebhookResource::Other,
+        },
+        (Some(ty), _) if !matches!(ty, "DEPOSIT" | "REFUND" | "WITHDRAWAL") => {
             reader.note(
                 "/paymentType",
                 UnreadProblem::Unsupported,
@@ -215,9 +216,9 @@ fn read(provider: &ProviderId, body: &[u8]) -> Result<WebhookEvent> {
     Ok(reader.finish(id, provider.clone(), kind, None, resource))
 }
 
-/// The payment result of a deposit or refund event, read field by field so that one bad field
-/// is a note, not a lost event. Amounts are read from the raw number tokens (exact, never
-/// `f64`). `None`, with the reason noted, when the body lacks `amount` or `currency`: a
+/// The payment result of a deposit, refund or withdrawal event, read field by field so that one
+/// bad field is a note, not a lost event. Amounts are read from the raw number tokens (exact,
+/// never `f64`). `None`, with the reason noted, when the body lacks `amount` or `currency`: a
 /// webhook is sent on a final state, where a placeholder amount would mislead.
 fn read_result(
     reader: &mut EventReader,
@@ -248,7 +249,6 @@ fn read_result(
         redirect_url: reader.optional("/redirectUrl"),
         error_code,
         error_message: reader.optional("/errorMessage"),
-        external_result_code: reader.optional("/externalResultCode"),
         customer: reader
             .optional::<String>("/customer/referenceId")
             .map(|id| ResponseCustomer { reference_id: Some(id) }),

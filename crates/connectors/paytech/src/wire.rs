@@ -12,7 +12,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::options::PaytechCustomer;
+use crate::options::{PaytechApplePay, PaytechCustomer, PaytechGooglePay};
 
 /// `PaymentType`: `DEPOSIT`, `WITHDRAWAL`, `REFUND`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,38 +71,51 @@ pub(crate) struct PaymentRequest<'a> {
     pub additional_parameters: Option<&'a BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_style: Option<&'a str>,
+    /// Its own wire form (see `options::wallets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_pay: Option<&'a PaytechGooglePay>,
+    /// Its own wire form (see `options::wallets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apple_pay: Option<&'a PaytechApplePay>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<SubscriptionRequest<'a>>,
 }
 
-/// `Card`. Borrows the secrets and exposes them only while serializing; no `Debug`.
+/// `Card`: a card's number and expiry, or a saved card's `cardToken`. Borrows the secrets and
+/// exposes them only while serializing; no `Debug`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CardRequest<'a> {
-    #[serde(serialize_with = "expose")]
-    pub card_number: &'a SecretString,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose_opt")]
+    pub card_number: Option<&'a SecretString>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cardholder_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose_opt")]
     pub card_security_code: Option<&'a SecretString>,
     /// `"01"` to `"12"`.
-    #[serde(serialize_with = "two_digits")]
-    pub expiry_month: u8,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "two_digits")]
+    pub expiry_month: Option<u8>,
     /// `"2030"`.
-    #[serde(serialize_with = "four_digits")]
-    pub expiry_year: u16,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "four_digits")]
+    pub expiry_year: Option<u16>,
 }
 
 /// A month as the two-digit string pay.tech takes, written straight into the body.
-fn two_digits<S: Serializer>(month: &u8, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&format_args!("{month:02}"))
+fn two_digits<S: Serializer>(month: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match month {
+        Some(month) => s.collect_str(&format_args!("{month:02}")),
+        None => s.serialize_none(),
+    }
 }
 
 /// A year as the four-digit string pay.tech takes, written straight into the body.
-fn four_digits<S: Serializer>(year: &u16, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&format_args!("{year:04}"))
-}
-
-fn expose<S: Serializer>(secret: &&SecretString, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(secret.expose_secret())
+fn four_digits<S: Serializer>(year: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+    match year {
+        Some(year) => s.collect_str(&format_args!("{year:04}")),
+        None => s.serialize_none(),
+    }
 }
 
 fn expose_opt<S: Serializer>(secret: &Option<&SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -110,6 +123,38 @@ fn expose_opt<S: Serializer>(secret: &Option<&SecretString>, s: S) -> Result<S::
         Some(secret) => s.serialize_str(secret.expose_secret()),
         None => s.serialize_none(),
     }
+}
+
+/// `SubscriptionRequest` (the `subscription` of a deposit).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SubscriptionRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Box<RawValue>>,
+    /// `YYYY-MM-DDTHH:MM:SS`, UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    pub frequency: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_unit: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_cycles: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_strategy: Option<RetryStrategyRequest<'a>>,
+}
+
+/// `SubscriptionRetryStrategy` (request).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RetryStrategyRequest<'a> {
+    pub frequency: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_unit: Option<&'static str>,
+    pub number_of_cycles: u32,
+    #[serde(skip_serializing_if = "<[u32]>::is_empty")]
+    pub amount_adjustments: &'a [u32],
 }
 
 /// `BillingAddress` (request and response).
@@ -163,6 +208,30 @@ pub(crate) struct DepositPatchRequest {
 pub(crate) struct CaptureRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Box<RawValue>>,
+}
+
+/// `RegisterChargebackRequest` (`POST /api/v1/payments/{id}/chargebacks`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RegisterChargebackRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    /// `YYYY-MM-DDTHH:MM:SS`, UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// `CANCELLED`, `DECLINED` or `COMPLETED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<&'a str>,
+}
+
+/// `SubscriptionPatchRequest` (`PATCH /api/v1/subscriptions/{id}`): the only documented change
+/// is `state: CANCELLED`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SubscriptionPatchRequest {
+    pub state: &'static str,
 }
 
 /// `RejectPaymentRequest` (`POST /api/v1/payments/{id}/reject`).
@@ -252,8 +321,6 @@ pub(crate) struct PaymentResult {
     #[serde(default)]
     pub error_message: Option<String>,
     #[serde(default)]
-    pub external_result_code: Option<String>,
-    #[serde(default)]
     pub customer: Option<ResponseCustomer>,
     #[serde(default)]
     pub pre_auth: Option<bool>,
@@ -292,4 +359,148 @@ pub(crate) struct FieldError {
     pub field: Option<String>,
     #[serde(default)]
     pub default_message: Option<String>,
+}
+
+/// `PaymentOperation` (`GET /api/v1/payments/{id}/operations`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OperationResult {
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub operation: Option<String>,
+    #[serde(default)]
+    pub started: Option<String>,
+    #[serde(default)]
+    pub completed: Option<String>,
+    #[serde(default)]
+    pub payment_state: Option<String>,
+    /// Documented as a string; read as the raw token in case it comes as JSON.
+    #[serde(default)]
+    pub outgoing_messages: Option<Box<RawValue>>,
+    #[serde(default)]
+    pub incoming_messages: Option<Box<RawValue>>,
+}
+
+/// `CustomerCardToken` (`GET /api/v1/customers/{customer.referenceId}/card-tokens`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CardTokenResult {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub cardholder_name: Option<String>,
+    #[serde(default)]
+    pub pan_masked: Option<String>,
+    /// A string in the schema, a number in its example: read as the raw token.
+    #[serde(default)]
+    pub expiry_month: Option<Box<RawValue>>,
+    #[serde(default)]
+    pub expiry_year: Option<Box<RawValue>>,
+    #[serde(default)]
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub saved_by_customer: Option<bool>,
+}
+
+/// `CustomerTerminalToken`
+/// (`GET /api/v1/customers/{customerReferenceId}/terminals/{terminalId}/tokens`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TerminalTokenResult {
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// `Subscription` (`GET` and `PATCH /api/v1/subscriptions/{id}`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SubscriptionResult {
+    pub id: String,
+    #[serde(default)]
+    pub customer_reference_id: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub amount: Option<Box<RawValue>>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub create_time: Option<String>,
+    #[serde(default)]
+    pub start_time: Option<String>,
+    #[serde(default)]
+    pub frequency: Option<u32>,
+    #[serde(default)]
+    pub frequency_unit: Option<String>,
+    #[serde(default)]
+    pub requested_number_of_cycles: Option<u32>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub recurring_token: Option<String>,
+    #[serde(default)]
+    pub retry_strategy: Option<RetryStrategyResult>,
+    #[serde(default)]
+    pub cycles: Option<Vec<CycleResult>>,
+}
+
+/// `SubscriptionRetryStrategy` (answer).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RetryStrategyResult {
+    #[serde(default)]
+    pub frequency: Option<u32>,
+    #[serde(default)]
+    pub frequency_unit: Option<String>,
+    #[serde(default)]
+    pub number_of_cycles: Option<u32>,
+    #[serde(default)]
+    pub amount_adjustments: Option<Vec<u32>>,
+}
+
+/// `SubscriptionCycle`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CycleResult {
+    #[serde(default)]
+    pub sequence: Option<u32>,
+    #[serde(default, rename = "type")]
+    pub cycle_type: Option<String>,
+    #[serde(default)]
+    pub start_time: Option<String>,
+    #[serde(default)]
+    pub payment_id: Option<String>,
+    #[serde(default)]
+    pub payment_state: Option<String>,
+    #[serde(default)]
+    pub amount: Option<Box<RawValue>>,
+}
+
+/// `Balance` (`GET /api/v1/balances`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BalanceResult {
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub account_type: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub amount: Option<Box<RawValue>>,
+}
+
+/// `CurrencyAmount` (`GET /api/v1/available-withdrawal-balances`); both fields required.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CurrencyAmountResult {
+    pub currency: String,
+    pub amount: Box<RawValue>,
 }

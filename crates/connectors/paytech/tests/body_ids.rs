@@ -7,9 +7,10 @@ mod common;
 
 use common::setup;
 use paymux_core::{
-    CreatePayment, CreateRefund, Currency, CustomerId, ErrorKind, Money, PaymentId, PaymentProvider,
+    CreatePayment, CreatePayout, CreateRefund, Currency, CustomerId, ErrorKind, Money, PaymentId,
+    PaymentProvider,
 };
-use paymux_paytech::{CreateWithdrawal, PaytechCustomer, PaytechPaymentOptions};
+use paymux_paytech::{PaytechCustomer, PaytechPaymentOptions, PaytechPayoutOptions};
 use wiremock::Mock;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::any;
@@ -49,8 +50,13 @@ async fn ids_in_bodies_are_checked_before_sending() {
             ..Default::default()
         });
         assert_refused(paytech.create_payment(req).await, "customer.referenceId", &bad);
-        let req = CreateWithdrawal::new(eur(1000)).with_customer(customer(&bad));
-        assert_refused(paytech.create_withdrawal(req).await, "customer.referenceId", &bad);
+        let req = CreatePayout::new(eur(1000)).with_options(PaytechPayoutOptions {
+            customer: Some(customer(&bad)),
+            ..Default::default()
+        });
+        assert_refused(paytech.create_payout(req).await, "customer.referenceId", &bad);
+        let req = CreatePayout::new(eur(1000)).with_customer(CustomerId::from_stored(bad.clone()));
+        assert_refused(paytech.create_payout(req).await, "customer.referenceId", &bad);
         // `parentPaymentId`.
         let req = CreateRefund::new(PaymentId::new(bad.clone())).with_amount(eur(100));
         assert_refused(paytech.create_refund(req).await, "parentPaymentId", &bad);

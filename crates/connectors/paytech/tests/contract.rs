@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 
 use paymux_core::connector::{self, ticked};
-use paymux_core::{PaymentStatus, RefundStatus};
+use paymux_core::{PaymentStatus, PayoutStatus, RefundStatus};
 use paymux_paytech::webhook::event_kind;
-use paymux_paytech::{decline_code, payment_status, refund_status, withdrawal_status};
+use paymux_paytech::{decline_code, payment_status, payout_status, refund_status};
 use serde_json::Value;
 
 const MAPPING: &str = include_str!("../src/mapping/response.rs");
@@ -73,15 +73,16 @@ fn the_refund_state_table_is_the_mapping() {
 }
 
 #[test]
-fn the_withdrawal_state_table_is_the_mapping() {
-    let rows = doc_table(MAPPING, "pub fn withdrawal_status(", "| state | withdrawal status |");
+fn the_payout_state_table_is_the_mapping() {
+    let rows = doc_table(MAPPING, "pub fn payout_status(", "| state | payout status |");
     let mut words = BTreeSet::new();
     for row in &rows {
         let word = ticked(&row[0])[0];
-        assert_eq!(format!("{:?}", withdrawal_status(word)), ticked(&row[1])[0], "{row:?}");
+        assert_eq!(format!("{:?}", payout_status(word)), ticked(&row[1])[0], "{row:?}");
         words.insert(word.to_owned());
     }
-    every_word_has_a_row("withdrawal_status", &words, &documented_words("payment_states"));
+    every_word_has_a_row("payout_status", &words, &documented_words("payment_states"));
+    assert_eq!(payout_status("REVERSED"), PayoutStatus::Processing);
 }
 
 #[test]

@@ -1,10 +1,8 @@
 //! Table tests of every state word and of the decline-code table.
 #![allow(clippy::unwrap_used)]
 
-use paymux_core::{DeclineCode, PaymentStatus, RefundStatus};
-use paymux_paytech::{
-    WithdrawalStatus, decline_code, payment_status, refund_status, withdrawal_status,
-};
+use paymux_core::{DeclineCode, PaymentStatus, PayoutStatus, RefundStatus};
+use paymux_paytech::{decline_code, payment_status, payout_status, refund_status};
 
 #[test]
 fn every_payment_state_is_mapped() {
@@ -44,21 +42,23 @@ fn every_refund_state_is_mapped() {
 }
 
 #[test]
-fn every_withdrawal_state_is_mapped() {
+fn every_withdrawal_state_is_a_payout_status() {
     for (state, status) in [
-        ("CHECKOUT", WithdrawalStatus::Pending),
-        ("PENDING", WithdrawalStatus::Pending),
-        ("AWAITING_APPROVAL", WithdrawalStatus::AwaitingApproval),
-        ("AUTHORIZED", WithdrawalStatus::Pending),
-        ("COMPLETED", WithdrawalStatus::Succeeded),
-        ("DECLINED", WithdrawalStatus::Failed),
-        ("CANCELLED", WithdrawalStatus::Cancelled),
-        ("SOMETHING_NEW", WithdrawalStatus::Pending),
+        ("CHECKOUT", PayoutStatus::RequiresAction),
+        ("PENDING", PayoutStatus::Processing),
+        ("AWAITING_APPROVAL", PayoutStatus::RequiresAction),
+        ("AUTHORIZED", PayoutStatus::Processing),
+        ("COMPLETED", PayoutStatus::Succeeded),
+        ("DECLINED", PayoutStatus::Failed),
+        ("CANCELLED", PayoutStatus::Cancelled),
+        // Unknown words are never final.
+        ("SOMETHING_NEW", PayoutStatus::Processing),
+        ("completed", PayoutStatus::Processing),
     ] {
-        assert_eq!(withdrawal_status(state), status, "{state}");
+        assert_eq!(payout_status(state), status, "{state}");
     }
-    assert!(!WithdrawalStatus::AwaitingApproval.is_final());
-    assert!(WithdrawalStatus::Cancelled.is_final());
+    assert!(!payout_status("AWAITING_APPROVAL").is_final());
+    assert!(payout_status("CANCELLED").is_final());
 }
 
 #[test]

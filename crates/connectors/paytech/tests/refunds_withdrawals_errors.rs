@@ -1,4 +1,4 @@
-//! Refunds, withdrawals (approve/reject), error shapes, and the create recovery after an
+//! Refunds, payouts (withdrawals: create, get, list, cancel, approve/reject), error shapes, and the create recovery after an
 //! ambiguous failure.
 #![allow(clippy::unwrap_used)]
 
@@ -9,10 +9,11 @@ use std::time::Duration;
 use common::{BEARER, bodies, envelope, setup};
 use paymux_core::transport::RetryPolicy;
 use paymux_core::{
-    Card, CreatePayment, CreateRefund, Currency, DeclineCode, ErrorKind, IdempotencyKey, Money,
-    PaymentId, PaymentProvider, PaymentStatus, RefundId, RefundReason, RefundStatus,
+    Address, Card, CreatePayment, CreatePayout, CreateRefund, Currency, CustomerId, DeclineCode,
+    ErrorKind, IdempotencyKey, ListPayouts, Money, Operation, PageCursor, PaymentId,
+    PaymentProvider, PaymentStatus, PayoutId, PayoutStatus, RefundId, RefundReason, RefundStatus,
 };
-use paymux_paytech::{CreateWithdrawal, Paytech, PaytechCustomer, WithdrawalStatus};
+use paymux_paytech::{Paytech, PaytechCustomer, PaytechPayoutOptions};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -364,7 +365,7 @@ async fn get_refund_of_a_deposit_is_refused() {
 }
 
 #[tokio::test]
-async fn card_withdrawal_sends_card_without_cvc_and_beneficiary() {
+async fn card_payout_sends_card_without_cvc_and_beneficiary() {
     let (server, paytech) = setup().await;
     Mock::given(method("POST"))
         .and(path("/api/v1/payments"))
@@ -375,13 +376,17 @@ async fn card_withdrawal_sends_card_without_cvc_and_beneficiary() {
             "paymentMethod": "BASIC_CARD",
             "amount": 10.01,
             "currency": "GBP",
+            "description": "Seller payout 41",
             "card": {
                 "cardNumber": "4000000000000002",
                 "cardholderName": "John Watson",
                 "expiryMonth": "01",
                 "expiryYear": "2030"
             },
-            "customer": {"email": "jw@mail.com", "phone": "44 02072243688"}
+            "customer": {"referenceId": "seller_41", "email": "jw@mail.com", "phone": "44 02072243688"},
+            "billingAddress": {"addressLine1": "221B Baker Street", "city": "London", "countryCode": "GB"},
+            "webhookUrl": "https://shop.example/hooks",
+            "additionalParameters": {"bankCode": "ABHY0065032"}
         })))
         .respond_with(ok(envelope(CREATE_WITHDRAWAL_RESULT)))
         .expect(1)
@@ -389,24 +394,42 @@ async fn card_withdrawal_sends_card_without_cvc_and_beneficiary() {
         .await;
     let card =
         Card::new("4000000000000002", 1, 2030, "999").unwrap().with_holder_name("John Watson");
-    let req = CreateWithdrawal::new(money(1001, Currency::GBP))
-        .with_reference("payout-1")
-        .with_card(card)
-        .with_customer(PaytechCustomer {
+    let mut options = PaytechPayoutOptions {
+        customer: Some(PaytechCustomer {
             email: Some("jw@mail.com".into()),
             phone: Some("44 02072243688".into()),
             ..PaytechCustomer::default()
-        });
-    let w = paytech.create_withdrawal(req).await.unwrap();
-    assert_eq!(w.status, WithdrawalStatus::Pending);
-    assert_eq!(w.raw_status, "PENDING");
-    assert_eq!(w.amount, money(1001, Currency::GBP));
+        }),
+        billing: Some(Address {
+            line1: Some("221B Baker Street".into()),
+            city: Some("London".into()),
+            country: Some("gb".into()),
+            ..Address::default()
+        }),
+        webhook_url: Some("https://shop.example/hooks".into()),
+        ..Default::default()
+    };
+    options.additional_parameters.insert("bankCode".into(), "ABHY0065032".into());
+    let req = CreatePayout::new(money(1001, Currency::GBP))
+        .with_reference("payout-1")
+        .with_description("Seller payout 41")
+        .with_card(card)
+        .with_customer(CustomerId::from_stored("seller_41"))
+        // pay.tech keeps no metadata: routing only, not sent.
+        .with_metadata("channel", "web")
+        .with_options(options);
+    let p = paytech.create_payout(req).await.unwrap();
+    assert_eq!(p.id, PayoutId::new("96365a23dca04a5a9bcbb0031e7b06ac"));
+    assert_eq!(p.status, PayoutStatus::Processing);
+    assert_eq!(p.raw_status, "PENDING");
+    assert_eq!(p.amount, Some(money(1001, Currency::GBP)));
+    assert_eq!(p.failure, None);
     let sent = bodies(&server, "POST", "/api/v1/payments").await;
     assert!(!sent[0].contains("999"), "CVC must not be sent: {}", sent[0]);
 }
 
 #[tokio::test]
-async fn bank_withdrawal_with_method_and_account() {
+async fn bank_payout_with_method_and_account() {
     let (server, paytech) = setup().await;
     Mock::given(method("POST"))
         .and(path("/api/v1/payments"))
@@ -419,7 +442,8 @@ async fn bank_withdrawal_with_method_and_account() {
             "customer": {"documentType": "BR_CPF", "documentNumber": "65745728000", "accountNumber": "123-4"}
         })))
         .respond_with(ok(envelope(&format!(
-            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"AWAITING_APPROVAL","currency":"BRL","amount":100}}"#
+            r#"{{"id":"{WD}","referenceId":"payout-2","paymentType":"WITHDRAWAL","state":"AWAITING_APPROVAL","currency":"BRL","amount":100,
+                "created":"2030-12-25T10:11:12","customer":{{"referenceId":"seller_41"}}}}"#
         ))))
         .expect(1)
         .mount(&server)
@@ -430,20 +454,43 @@ async fn bank_withdrawal_with_method_and_account() {
         account_number: Some("123-4".into()),
         ..PaytechCustomer::default()
     };
-    let dbg = format!("{customer:?}");
+    let options = PaytechPayoutOptions {
+        payment_method: Some("PIX".into()),
+        customer: Some(customer),
+        ..Default::default()
+    };
+    let dbg = format!("{options:?}");
     assert!(!dbg.contains("65745728000") && !dbg.contains("123-4"), "{dbg}");
-    let req = CreateWithdrawal::new(money(10000, Currency::BRL))
+    let req = CreatePayout::new(money(10000, Currency::BRL))
         .with_reference("payout-2")
-        .with_payment_method("PIX")
-        .with_customer(customer);
-    let w = paytech.create_withdrawal(req).await.unwrap();
-    assert_eq!(w.status, WithdrawalStatus::AwaitingApproval);
+        .with_options(options);
+    let p = paytech.create_payout(req).await.unwrap();
+    assert_eq!(p.status, PayoutStatus::RequiresAction, "the merchant approves or rejects it");
+    assert_eq!(p.merchant_reference.as_deref(), Some("payout-2"));
+    assert_eq!(p.customer_id, Some(CustomerId::from_gateway("seller_41")));
+    assert_eq!(p.created_at, Some(time::macros::datetime!(2030-12-25 10:11:12 UTC)));
     let sent = bodies(&server, "POST", "/api/v1/payments").await;
     assert!(sent[0].contains(r#""amount":100.00,"#), "{}", sent[0]);
 }
 
 #[tokio::test]
-async fn approve_reject_and_get_withdrawal() {
+async fn payouts_check_what_the_spec_limits_before_sending() {
+    let (server, paytech) = setup().await;
+    let cases = [
+        CreatePayout::new(money(1001, Currency::GBP)).with_reference("r".repeat(257)),
+        CreatePayout::new(money(1001, Currency::GBP)).with_description("d".repeat(513)),
+        CreatePayout::new(Money::from_minor(100_000_000_001, Currency::EUR).unwrap()),
+        CreatePayout::new(money(0, Currency::GBP)),
+    ];
+    for req in cases {
+        let err = paytech.create_payout(req).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn approve_reject_cancel_and_get_payout() {
     let (server, paytech) = setup().await;
     Mock::given(method("POST"))
         .and(path(format!("/api/v1/payments/{WD}/approve")))
@@ -454,14 +501,24 @@ async fn approve_reject_and_get_withdrawal() {
         .expect(1)
         .mount(&server)
         .await;
+    let rejected_answer = envelope(&format!(
+        r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"CANCELLED","currency":"GBP","amount":10.01,
+            "errorCode":"8.00","errorMessage":"Rejected by Merchant","externalResultCode":"Suspicious activity"}}"#
+    ));
     Mock::given(method("POST"))
         .and(path(format!("/api/v1/payments/{WD}/reject")))
         .and(header("authorization", BEARER))
         .and(body_json(json!({"rejectReason": "Suspicious activity"})))
-        .respond_with(ok(envelope(&format!(
-            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"CANCELLED","currency":"GBP","amount":10.01,
-                "errorCode":"8.00","errorMessage":"Rejected by Merchant","externalResultCode":"Suspicious activity"}}"#
-        ))))
+        .respond_with(ok(rejected_answer.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // `cancel_payout` is the same route without a reason.
+    Mock::given(method("POST"))
+        .and(path(format!("/api/v1/payments/{WD}/reject")))
+        .and(header("authorization", BEARER))
+        .and(body_json(json!({})))
+        .respond_with(ok(rejected_answer))
         .expect(1)
         .mount(&server)
         .await;
@@ -473,22 +530,162 @@ async fn approve_reject_and_get_withdrawal() {
         .expect(1)
         .mount(&server)
         .await;
-    let id = PaymentId::new(WD);
+    let id = PayoutId::new(WD);
     let approved = paytech.approve_withdrawal(&id).await.unwrap();
-    assert_eq!(approved.status, WithdrawalStatus::Pending);
+    assert_eq!(approved.status, PayoutStatus::Processing);
     let sent = bodies(&server, "POST", &format!("/api/v1/payments/{WD}/approve")).await;
     assert_eq!(sent, vec![String::new()]);
     let rejected =
         paytech.reject_withdrawal(&id, Some("Suspicious activity".into())).await.unwrap();
-    assert_eq!(rejected.status, WithdrawalStatus::Cancelled);
+    assert_eq!(rejected.status, PayoutStatus::Cancelled);
     assert!(rejected.status.is_final());
-    assert_eq!(rejected.external_result_code.as_deref(), Some("Suspicious activity"));
-    let failure = rejected.failure.unwrap();
-    assert_eq!(failure.gateway_code.as_deref(), Some("8.00"));
-    assert_eq!(failure.code, None, "a merchant rejection is not a decline");
-    let done = paytech.get_withdrawal(&id).await.unwrap();
-    assert_eq!(done.status, WithdrawalStatus::Succeeded);
-    assert_eq!(done.amount_sent, Some(money(1001, Currency::GBP)));
+    assert_eq!(rejected.failure, None, "a merchant's rejection is not a failure");
+    let cancelled = paytech.cancel_payout(&id).await.unwrap();
+    assert_eq!(
+        (cancelled.status, cancelled.raw_status.as_str()),
+        (PayoutStatus::Cancelled, "CANCELLED")
+    );
+    let done = paytech.get_payout(&id).await.unwrap();
+    assert_eq!(done.status, PayoutStatus::Succeeded);
+    assert_eq!(done.amount, Some(money(1001, Currency::GBP)));
+}
+
+#[tokio::test]
+async fn a_declined_payout_says_why() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{WD}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"DECLINED","currency":"EUR","amount":10000.01,
+                "errorCode":"3.28","errorMessage":"Amount higher than maximum"}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let p = paytech.get_payout(&PayoutId::new(WD)).await.unwrap();
+    assert_eq!(p.status, PayoutStatus::Failed);
+    let failure = p.failure.unwrap();
+    assert_eq!(failure.gateway_code.as_deref(), Some("3.28"));
+    assert_eq!(failure.code, Some(DeclineCode::InvalidAmount));
+    assert_eq!(failure.message.as_deref(), Some("Amount higher than maximum"));
+}
+
+#[tokio::test]
+async fn a_payout_the_model_cannot_hold_as_money_keeps_the_gateways_figure() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{WD}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"COMPLETED","currency":"USDT","amount":12.345678}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let p = paytech.get_payout(&PayoutId::new(WD)).await.unwrap();
+    assert_eq!(p.amount, None);
+    assert_eq!(
+        p.gateway_amount,
+        Some(paymux_core::GatewayAmount::new("12.345678".parse().unwrap(), "USDT"))
+    );
+}
+
+#[tokio::test]
+async fn get_payout_refuses_another_payment_type_and_get_payment_a_withdrawal() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{PARENT}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{PARENT}","paymentType":"DEPOSIT","state":"COMPLETED","currency":"GBP","amount":10.01}}"#
+        ))))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/payments/{WD}")))
+        .respond_with(ok(envelope(&format!(
+            r#"{{"id":"{WD}","paymentType":"WITHDRAWAL","state":"COMPLETED","currency":"GBP","amount":10.01}}"#
+        ))))
+        .mount(&server)
+        .await;
+    let err = paytech.get_payout(&PayoutId::new(PARENT)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    let err = paytech.get_payment(&PaymentId::new(WD)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    let err = paytech.get_payout(&PayoutId::new("../x")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    let err = paytech.cancel_payout(&PayoutId::new("../x")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+}
+
+#[tokio::test]
+async fn list_payouts_sends_the_documented_query_and_keeps_the_withdrawals() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(header("authorization", BEARER))
+        .and(query_param("offset", "100"))
+        .and(query_param("limit", "3"))
+        .and(query_param("created.gte", "2030-12-25T10:00:00"))
+        // `created_to` is inclusive; `created.lt` is not.
+        .and(query_param("created.lt", "2030-12-25T11:00:01"))
+        .respond_with(ok(format!(
+            r#"{{"timestamp":"x","status":200,"hasMore":true,"result":[
+                {{"id":"{WD}","paymentType":"WITHDRAWAL","state":"PENDING","currency":"GBP","amount":10.01}},
+                {{"id":"{PARENT}","paymentType":"DEPOSIT","state":"COMPLETED","currency":"GBP","amount":10.01}},
+                {{"id":"{REFUND}","paymentType":"REFUND","state":"COMPLETED","currency":"GBP","amount":1,"parentPaymentId":"{PARENT}"}}]}}"#
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let query =
+        ListPayouts::new().with_limit(3).with_cursor(PageCursor::Offset(100)).created_between(
+            time::macros::datetime!(2030-12-25 10:00:00 UTC),
+            time::macros::datetime!(2030-12-25 11:00:00.5 UTC),
+        );
+    let page = paytech.list_payouts(query).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].id, PayoutId::new(WD));
+    assert_eq!(page.items[0].status, PayoutStatus::Processing);
+    assert!(page.has_more);
+    assert_eq!(page.next, Some(PageCursor::Offset(103)), "every payment of the page counts");
+    let received = server.received_requests().await.unwrap();
+    let names: Vec<String> = received[0].url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(names, ["offset", "limit", "created.gte", "created.lt"]);
+}
+
+#[tokio::test]
+async fn list_payouts_refuses_what_the_route_cannot_filter() {
+    let (server, paytech) = setup().await;
+    let err = paytech
+        .list_payouts(ListPayouts::new().with_status(PayoutStatus::Succeeded))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    let cursor = ListPayouts::new().with_cursor(PageCursor::After("x".into()));
+    let err = paytech.list_payouts(cursor).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn payouts_are_declared_and_disputes_are_not() {
+    let (_server, paytech) = setup().await;
+    let caps = paymux_core::connector::Connector::capabilities(&paytech.0);
+    for op in [
+        Operation::CreatePayout,
+        Operation::GetPayout,
+        Operation::ListPayouts,
+        Operation::CancelPayout,
+    ] {
+        assert!(caps.supports(op), "{op:?}");
+    }
+    for op in [
+        Operation::ListDisputes,
+        Operation::GetDispute,
+        Operation::AcceptDispute,
+        Operation::SubmitDisputeEvidence,
+    ] {
+        assert!(!caps.supports(op), "{op:?}");
+    }
+    let err = paytech.list_disputes(paymux_core::ListDisputes::default()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -772,4 +969,62 @@ async fn a_refund_that_timed_out_is_found_by_reference_and_parent() {
         .unwrap();
     assert_eq!(refund.id, RefundId::new(REFUND));
     assert_eq!(bodies(&server, "POST", "/api/v1/payments").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_payout_whose_create_failed_ambiguously_is_found_not_sent_twice() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ResponseTemplate::new(502))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The older withdrawal with this reference and another amount is not ours; the one with
+    // ours is, whatever its place in the page.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .and(header("authorization", BEARER))
+        .and(query_param("referenceId.eq", "payout-idem-1"))
+        .and(query_param("limit", "100"))
+        .respond_with(ok(format!(
+            r#"{{"timestamp":"x","status":200,"hasMore":false,"result":[
+                {{"id":"{PARENT}","referenceId":"payout-idem-1","paymentType":"WITHDRAWAL","state":"PENDING","amount":99.00,"currency":"BRL"}},
+                {{"id":"{REFUND}","referenceId":"payout-idem-1","paymentType":"DEPOSIT","state":"CHECKOUT","amount":100.00,"currency":"BRL"}},
+                {{"id":"{WD}","referenceId":"payout-idem-1","paymentType":"WITHDRAWAL","state":"PENDING","amount":100.00,"currency":"BRL"}}]}}"#
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let paytech = slow_connector(&server);
+    let req = CreatePayout::new(money(10000, Currency::BRL))
+        .with_idempotency_key(IdempotencyKey::new("payout-idem-1").unwrap());
+    let payout = paytech.create_payout(req).await.unwrap();
+    assert_eq!(payout.id, PayoutId::new(WD));
+    assert_eq!(payout.status, PayoutStatus::Processing);
+    let order: Vec<_> =
+        server.received_requests().await.unwrap().iter().map(|r| r.method.to_string()).collect();
+    assert_eq!(order, ["POST", "GET"], "one create, looked up after the ambiguous failure");
+}
+
+#[tokio::test]
+async fn a_payout_not_found_after_an_ambiguous_failure_stays_outcome_unknown() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ResponseTemplate::new(502))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/payments"))
+        .respond_with(ok(r#"{"timestamp":"x","status":200,"hasMore":false,"result":[]}"#.into()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let paytech = slow_connector(&server);
+    let req = CreatePayout::new(money(10000, Currency::BRL)).with_reference("payout-idem-2");
+    let err = paytech.create_payout(req).await.unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert!(err.provider().is_some(), "{err}");
 }

@@ -7,10 +7,10 @@ mod common;
 
 use common::{bodies, envelope, setup};
 use paymux_core::{
-    CreatePayment, CreateRefund, Currency, IdempotencyKey, Money, PaymentId, PaymentProvider,
-    PaymentStatus, RefundId, RefundStatus,
+    CreatePayment, CreatePayout, CreateRefund, Currency, IdempotencyKey, Money, PaymentId,
+    PaymentProvider, PaymentStatus, PayoutId, PayoutStatus, RefundId, RefundStatus,
 };
-use paymux_paytech::{CreateWithdrawal, WithdrawalStatus};
+use paymux_paytech::PaytechPayoutOptions;
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -26,6 +26,10 @@ fn ok(body: String) -> ResponseTemplate {
 
 fn money(minor: i64, currency: Currency) -> Money {
     Money::from_minor(minor, currency).unwrap()
+}
+
+fn pix() -> PaytechPayoutOptions {
+    PaytechPayoutOptions { payment_method: Some("PIX".into()), ..Default::default() }
 }
 
 fn key(k: &str) -> IdempotencyKey {
@@ -153,10 +157,11 @@ async fn a_keyed_withdrawal_that_is_not_a_retry_is_one_post_and_no_lookup() {
         .mount(&server)
         .await;
     mount_empty_list(&server, 0).await;
-    let mut req = CreateWithdrawal::new(money(10000, Currency::BRL)).with_payment_method("PIX");
-    req.idempotency_key = Some(key("payout-first-1"));
-    let w = paytech.create_withdrawal(req).await.unwrap();
-    assert_eq!(w.id, PaymentId::new(WD));
+    let req = CreatePayout::new(money(10000, Currency::BRL))
+        .with_options(pix())
+        .with_idempotency_key(key("payout-first-1"));
+    let w = paytech.create_payout(req).await.unwrap();
+    assert_eq!(w.id, PayoutId::new(WD));
     assert_eq!(received(&server).await, [("POST".to_owned(), LIST.to_owned())]);
 }
 
@@ -224,13 +229,14 @@ async fn a_retried_withdrawal_is_found_by_its_key_and_not_sent_again() {
         .expect(1)
         .mount(&server)
         .await;
-    let req = CreateWithdrawal::new(money(10000, Currency::BRL))
-        .with_payment_method("PIX")
+    let req = CreatePayout::new(money(10000, Currency::BRL))
+        .with_options(pix())
         .retrying(key("retry-wd-1"));
     assert!(req.is_retry);
-    let w = paytech.create_withdrawal(req).await.unwrap();
-    assert_eq!(w.id, PaymentId::new(WD));
-    assert_eq!(w.status, WithdrawalStatus::AwaitingApproval);
+    let w = paytech.create_payout(req).await.unwrap();
+    assert_eq!(w.id, PayoutId::new(WD));
+    assert_eq!(w.status, PayoutStatus::RequiresAction);
+    assert_eq!(w.raw_status, "AWAITING_APPROVAL");
     assert_eq!(received(&server).await, [("GET".to_owned(), LIST.to_owned())]);
 }
 
@@ -305,10 +311,10 @@ async fn a_retried_withdrawal_whose_lookup_fails_is_outcome_unknown_and_not_sent
     let (server, paytech) = setup().await;
     mount_no_create(&server).await;
     mount_failing_list(&server).await;
-    let req = CreateWithdrawal::new(money(10000, Currency::BRL))
-        .with_payment_method("PIX")
+    let req = CreatePayout::new(money(10000, Currency::BRL))
+        .with_options(pix())
         .retrying(key("retry-wd-3"));
-    let err = paytech.create_withdrawal(req).await.unwrap_err();
+    let err = paytech.create_payout(req).await.unwrap_err();
     assert!(err.is_outcome_unknown(), "{err}");
     assert!(bodies(&server, "POST", LIST).await.is_empty(), "no create was sent");
 }

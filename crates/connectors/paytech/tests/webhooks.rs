@@ -6,8 +6,8 @@ mod common;
 use http::{HeaderMap, HeaderValue};
 use paymux_core::{
     Currency, DeclineCode, ErrorKind, EventId, EventKind, Failure, GatewayAmount, Money,
-    PaymentProvider, PaymentStatus, RefundStatus, UnreadProblem, WebhookEvent, WebhookFailure,
-    WebhookResource,
+    PaymentProvider, PaymentStatus, PayoutId, PayoutStatus, RefundStatus, UnreadProblem,
+    WebhookEvent, WebhookFailure, WebhookResource,
 };
 use paymux_paytech::Paytech;
 use rust_decimal::Decimal;
@@ -123,9 +123,50 @@ fn refund_states_are_refund_events() {
 fn withdrawals_are_payout_events() {
     let e = parse("withdrawal_declined");
     assert_eq!(e.kind, EventKind::PayoutFailed);
+    assert_eq!(e.id, EventId::new("7a1ca455643c41fab7c611f003907ad8:DECLINED"));
+    let WebhookResource::Payout(p) = &e.resource else { panic!("{:?}", e.resource) };
+    assert_eq!(p.id, PayoutId::new("7a1ca455643c41fab7c611f003907ad8"));
+    assert_eq!((p.status, p.raw_status.as_str()), (PayoutStatus::Failed, "DECLINED"));
+    assert_eq!(p.amount, Some(money(1001, Currency::GBP)));
+    let failure = p.failure.as_ref().unwrap();
+    assert_eq!(failure.gateway_code.as_deref(), Some("1.10"));
+    assert_eq!(failure.message.as_deref(), Some("Insufficient Balance"));
+    assert!(unread(&e).is_empty(), "{:?}", e.unread);
+
+    let e = parse("withdrawal_completed");
+    assert_eq!(e.kind, EventKind::PayoutSucceeded);
+    let WebhookResource::Payout(p) = &e.resource else { panic!("{:?}", e.resource) };
+    assert_eq!(p.status, PayoutStatus::Succeeded);
+    assert_eq!(p.amount, Some(money(10000, Currency::BRL)));
+    assert_eq!(p.merchant_reference.as_deref(), Some("payout-1"));
+    assert_eq!(p.customer_id.as_ref().map(|c| c.as_str()), Some("seller_41"));
+    assert_eq!(p.created_at, Some(time::macros::datetime!(2030-12-25 10:11:12 UTC)));
+    assert_eq!(p.failure, None);
+
+    // A merchant's rejection is a cancellation, not a failure.
+    let e = parse("withdrawal_rejected");
+    assert_eq!(e.kind, EventKind::PayoutCancelled);
+    let WebhookResource::Payout(p) = &e.resource else { panic!("{:?}", e.resource) };
+    assert_eq!((p.status, p.failure.as_ref()), (PayoutStatus::Cancelled, None));
+}
+
+#[test]
+fn a_payout_money_cannot_hold_is_read_with_the_gateways_figure_and_noted() {
+    let e = parse("withdrawal_in_usdt");
+    assert_eq!(e.kind, EventKind::PayoutSucceeded);
+    let WebhookResource::Payout(p) = &e.resource else { panic!("{:?}", e.resource) };
+    assert_eq!(p.amount, None);
+    let figure = GatewayAmount::new(Decimal::new(12_345_678, 6), "USDT");
+    assert_eq!(p.gateway_amount, Some(figure));
+    assert_eq!(unread(&e), [("/amount", UnreadProblem::Unsupported)]);
+}
+
+#[test]
+fn a_payout_event_without_its_amount_is_other_with_a_note() {
+    let e = parse("withdrawal_without_amount");
+    assert_eq!(e.kind, EventKind::PayoutSucceeded);
     assert_eq!(e.resource, WebhookResource::Other);
-    assert_eq!(unread(&e), [("/paymentType", UnreadProblem::Unsupported)]);
-    assert_eq!(e.raw["errorCode"], "1.10");
+    assert_eq!(unread(&e), [("/amount", UnreadProblem::Missing)]);
 }
 
 #[test]
@@ -381,7 +422,11 @@ fn event_kinds_per_type_and_state() {
         ("WITHDRAWAL", "COMPLETED", None, EventKind::PayoutSucceeded),
         ("WITHDRAWAL", "DECLINED", None, EventKind::PayoutFailed),
         ("WITHDRAWAL", "CANCELLED", None, EventKind::PayoutCancelled),
-        ("WITHDRAWAL", "AWAITING_APPROVAL", None, EventKind::PayoutProcessing),
+        ("WITHDRAWAL", "AWAITING_APPROVAL", None, EventKind::PayoutActionRequired),
+        ("WITHDRAWAL", "CHECKOUT", None, EventKind::PayoutActionRequired),
+        ("WITHDRAWAL", "PENDING", None, EventKind::PayoutProcessing),
+        ("WITHDRAWAL", "AUTHORIZED", None, EventKind::PayoutProcessing),
+        ("WITHDRAWAL", "SOMETHING_NEW", None, EventKind::PayoutProcessing),
         ("CHARGEBACK", "COMPLETED", None, EventKind::Other("chargeback_completed".into())),
     ] {
         assert_eq!(event_kind(ty, state, code), kind, "{ty} {state}");

@@ -3,20 +3,25 @@
 use paymux_core::connector::{card_cvc, card_number, idempotency_key};
 use paymux_core::{
     Address, BillingDetails, CaptureMode, CapturePayment, Card, ConfirmPayment, CreatePayment,
-    CreateRefund, Error, IdempotencyKey, ListPayments, Money, PageCursor, PaymentCustomer,
-    PaymentMethod, Phone, Result,
+    CreatePayout, CreateRefund, Error, IdempotencyKey, ListPayments, ListPayouts, Money,
+    PageCursor, PaymentCustomer, PaymentMethod, Phone, Result,
 };
 use serde_json::value::RawValue;
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::chargebacks::RegisterChargeback;
 use crate::client::check_id;
 use crate::lists::ListDeposits;
-use crate::options::{PaytechConfirmOptions, PaytechCustomer, PaytechPaymentOptions};
+use crate::options::{
+    PaytechCardToken, PaytechConfirmOptions, PaytechCustomer, PaytechPaymentOptions,
+    PaytechPayoutOptions, PaytechRetryStrategy, PaytechSubscription,
+};
+use crate::tokens::CardTokenFilter;
 use crate::wire::{
     BillingAddress, CaptureRequest, CardRequest, DepositPatchRequest, ListQuery, PaymentRequest,
-    PaymentType, RejectPaymentRequest,
+    PaymentType, RegisterChargebackRequest, RejectPaymentRequest, RetryStrategyRequest,
+    SubscriptionPatchRequest, SubscriptionRequest,
 };
-use crate::withdrawals::CreateWithdrawal;
 
 /// The largest amount pay.tech accepts, in major units (`maximum: 1000000000`).
 pub(crate) const MAX_AMOUNT_MAJOR: i64 = 1_000_000_000;
@@ -119,6 +124,9 @@ fn payment_request(
         recurring_token: None,
         additional_parameters: None,
         checkout_style: None,
+        google_pay: None,
+        apple_pay: None,
+        subscription: None,
     })
 }
 
@@ -138,6 +146,10 @@ pub(crate) fn create_body<'a>(
         start_recurring: None,
         recurring_token: None,
         checkout_style: None,
+        card_token: None,
+        google_pay: None,
+        apple_pay: None,
+        subscription: None,
     };
     let options = req.extensions.get::<PaytechPaymentOptions>().unwrap_or(NO_OPTIONS);
     check_create(
@@ -151,25 +163,181 @@ pub(crate) fn create_body<'a>(
         Some(PaymentMethod::Card(card)) => Some(card),
         _ => None,
     };
+    let method = deposit_method(card, options)?;
+    let card = match (card, &options.card_token) {
+        (Some(card), _) => Some(card_with_cvc(card)),
+        (None, Some(token)) => Some(card_token(token)?),
+        (None, None) => None,
+    };
+    if options.subscription.is_some() && options.start_recurring == Some(false) {
+        return Err(Error::invalid_request(
+            "a pay.tech subscription starts a recurring chain: it cannot go with \
+             start_recurring: false",
+        ));
+    }
+    let subscription =
+        options.subscription.as_ref().map(|s| subscription_body(s, req.amount)).transpose()?;
     let customer =
         merge_customer(options.customer.clone(), req.customer.as_ref(), req.billing.as_ref());
     check_customer(customer.as_ref())?;
     Ok(PaymentRequest {
-        payment_method: options.payment_method.as_deref().or(card.map(|_| "BASIC_CARD")),
+        payment_method: options.payment_method.as_deref().or(method),
         description: req.description.as_deref(),
-        card: card.map(card_with_cvc),
+        card,
         customer,
         billing_address: req.billing.as_ref().and_then(|b| b.address.as_ref()).map(billing_address),
         return_url: req.return_url.as_deref(),
         webhook_url: options.webhook_url.as_deref(),
-        start_recurring: options.start_recurring,
+        start_recurring: options.start_recurring.or(subscription.as_ref().map(|_| true)),
         pre_auth: (req.capture == CaptureMode::Manual).then_some(true),
         recurring_token: options.recurring_token.as_deref(),
         additional_parameters: (!options.additional_parameters.is_empty())
             .then_some(&options.additional_parameters),
         checkout_style: options.checkout_style.as_deref(),
+        google_pay: options.google_pay.as_ref(),
+        apple_pay: options.apple_pay.as_ref(),
+        subscription,
         ..payment_request(PaymentType::Deposit, reference, req.amount)?
     })
+}
+
+/// The `paymentMethod` a deposit's means of payment implies, when the options name none: a
+/// card or a card token `BASIC_CARD`, Google Pay `GOOGLEPAY`, Apple Pay `APPLEPAY`. One means
+/// at most: two of them are refused (the gateway would have to pick one).
+fn deposit_method(
+    card: Option<&Card>,
+    options: &PaytechPaymentOptions,
+) -> Result<Option<&'static str>> {
+    let given = [
+        (card.is_some(), "a card", "BASIC_CARD"),
+        (options.card_token.is_some(), "a card token", "BASIC_CARD"),
+        (options.google_pay.is_some(), "Google Pay", "GOOGLEPAY"),
+        (options.apple_pay.is_some(), "Apple Pay", "APPLEPAY"),
+    ];
+    let mut given = given.into_iter().filter(|(set, _, _)| *set);
+    let first = given.next();
+    if let (Some((_, a, _)), Some((_, b, _))) = (first, given.next()) {
+        return Err(Error::invalid_request(format!(
+            "a pay.tech deposit is paid one way: {a} and {b} were both given"
+        )));
+    }
+    Ok(first.map(|(_, _, method)| method))
+}
+
+/// A saved card by its token: an id in the body (up to 32 characters, as the spec's
+/// `cardToken`), checked like one.
+fn card_token(token: &PaytechCardToken) -> Result<CardRequest<'_>> {
+    paymux_core::transport::path_segment("card token", &token.token, 32)?;
+    Ok(CardRequest {
+        card_number: None,
+        card_token: Some(&token.token),
+        cardholder_name: None,
+        card_security_code: token.security_code.as_ref(),
+        expiry_month: None,
+        expiry_year: None,
+    })
+}
+
+/// `subscription`: the documented minimums (frequency, cycles and each adjustment at least 1),
+/// the description's length, and an amount in the deposit's currency (the spec's amount has no
+/// currency of its own).
+fn subscription_body(s: &PaytechSubscription, deposit: Money) -> Result<SubscriptionRequest<'_>> {
+    let at_least_one = |value: u32, field: &str| {
+        if value == 0 {
+            return Err(Error::invalid_request(format!(
+                "pay.tech subscription {field} must be at least 1"
+            )));
+        }
+        Ok(())
+    };
+    at_least_one(s.frequency, "frequency")?;
+    if let Some(cycles) = s.number_of_cycles {
+        at_least_one(cycles, "numberOfCycles")?;
+    }
+    check_len(s.description.as_deref(), 512, "subscription description")?;
+    let amount = match s.amount {
+        Some(amount) if amount.currency() != deposit.currency() => {
+            return Err(Error::invalid_request(format!(
+                "a pay.tech subscription bills in the deposit's currency ({}), not {}",
+                deposit.currency().code(),
+                amount.currency().code()
+            )));
+        }
+        Some(amount) => {
+            check_amount(amount, "subscription")?;
+            Some(amount_token(amount)?)
+        }
+        None => None,
+    };
+    let retry_strategy = match &s.retry_strategy {
+        Some(r) => Some(retry_body(r, at_least_one)?),
+        None => None,
+    };
+    Ok(SubscriptionRequest {
+        description: s.description.as_deref(),
+        amount,
+        start_time: s.start_time.map(query_time).transpose()?,
+        frequency: s.frequency,
+        frequency_unit: s.frequency_unit.map(|u| u.as_str()),
+        number_of_cycles: s.number_of_cycles,
+        retry_strategy,
+    })
+}
+
+fn retry_body(
+    r: &PaytechRetryStrategy,
+    at_least_one: impl Fn(u32, &str) -> Result<()>,
+) -> Result<RetryStrategyRequest<'_>> {
+    at_least_one(r.frequency, "retryStrategy.frequency")?;
+    at_least_one(r.number_of_cycles, "retryStrategy.numberOfCycles")?;
+    for adjustment in &r.amount_adjustments {
+        at_least_one(*adjustment, "retryStrategy.amountAdjustments entry")?;
+    }
+    Ok(RetryStrategyRequest {
+        frequency: r.frequency,
+        frequency_unit: r.frequency_unit.map(|u| u.as_str()),
+        number_of_cycles: r.number_of_cycles,
+        amount_adjustments: &r.amount_adjustments,
+    })
+}
+
+/// `RegisterChargebackRequest`: description and webhook URL within their documented lengths,
+/// `created` in the gateway's format (UTC, whole seconds).
+pub(crate) fn chargeback_body(req: &RegisterChargeback) -> Result<RegisterChargebackRequest<'_>> {
+    check_len(req.description.as_deref(), 512, "chargeback description")?;
+    check_len(req.webhook_url.as_deref(), 512, "chargeback webhookUrl")?;
+    Ok(RegisterChargebackRequest {
+        description: req.description.as_deref(),
+        created: req.created.map(query_time).transpose()?,
+        state: req.state.map(|s| s.as_str()),
+        webhook_url: req.webhook_url.as_deref(),
+    })
+}
+
+/// The one documented change of a subscription: `{"state": "CANCELLED"}`.
+pub(crate) fn cancel_subscription_body() -> SubscriptionPatchRequest {
+    SubscriptionPatchRequest { state: "CANCELLED" }
+}
+
+/// A customer's `referenceId` in the path of the customer routes, as their spec pattern has
+/// it: 1 to 128 letters, digits, `-` and `_` (no `.` or `~`, which body ids may have).
+pub(crate) fn customer_path_id(id: &str) -> Result<&str> {
+    let id = paymux_core::transport::path_segment("customer referenceId", id, MAX_CUSTOMER_ID_LEN)?;
+    if id.contains(['.', '~']) {
+        return Err(Error::invalid_request(
+            "pay.tech's customer routes take a referenceId of letters, digits, '-' and '_' only",
+        ));
+    }
+    Ok(id)
+}
+
+/// `savedByCustomer.eq`: `true`, `false`, or absent for every token.
+pub(crate) fn saved_by_customer(filter: CardTokenFilter) -> Option<&'static str> {
+    match filter {
+        CardTokenFilter::All => None,
+        CardTokenFilter::SavedByCustomer => Some("true"),
+        CardTokenFilter::SavedAutomatically => Some("false"),
+    }
 }
 
 /// What a refund is checked for before anything is sent, the parent fetched included: the
@@ -192,29 +360,44 @@ pub(crate) fn refund_body<'a>(
     })
 }
 
-/// A `WITHDRAWAL`; a card payout sends the card without its CVC.
-pub(crate) fn withdrawal_body<'a>(
-    req: &'a CreateWithdrawal,
+/// The `WITHDRAWAL` of `create_payout`: a card payout sends the card without its CVC; the
+/// payout's customer fills the beneficiary's `referenceId` when [`PaytechPayoutOptions`] names
+/// none. pay.tech keeps no metadata: `CreatePayout::metadata` (routing) is not sent.
+pub(crate) fn payout_body<'a>(
+    req: &'a CreatePayout,
     reference: &'a str,
 ) -> Result<PaymentRequest<'a>> {
+    const NO_OPTIONS: &PaytechPayoutOptions = &PaytechPayoutOptions {
+        payment_method: None,
+        customer: None,
+        billing: None,
+        webhook_url: None,
+        additional_parameters: std::collections::BTreeMap::new(),
+    };
+    let options = req.extensions.get::<PaytechPayoutOptions>().unwrap_or(NO_OPTIONS);
     check_create(
         req.amount,
         req.merchant_reference.as_deref(),
         req.description.as_deref(),
         None,
-        req.webhook_url.as_deref(),
+        options.webhook_url.as_deref(),
     )?;
-    let customer = req.customer.clone().filter(|c| *c != PaytechCustomer::default());
+    let mut customer = options.customer.clone().unwrap_or_default();
+    if let Some(id) = &req.customer {
+        customer.reference_id.get_or_insert_with(|| id.as_str().to_owned());
+    }
+    let customer = Some(customer).filter(|c| *c != PaytechCustomer::default());
     check_customer(customer.as_ref())?;
+    let card = req.card();
     Ok(PaymentRequest {
-        payment_method: req.payment_method.as_deref().or(req.card.as_ref().map(|_| "BASIC_CARD")),
+        payment_method: options.payment_method.as_deref().or(card.map(|_| "BASIC_CARD")),
         description: req.description.as_deref(),
-        card: req.card.as_ref().map(card_without_cvc),
+        card: card.map(card_without_cvc),
         customer,
-        billing_address: req.billing.as_ref().map(billing_address),
-        webhook_url: req.webhook_url.as_deref(),
-        additional_parameters: (!req.additional_parameters.is_empty())
-            .then_some(&req.additional_parameters),
+        billing_address: options.billing.as_ref().map(billing_address),
+        webhook_url: options.webhook_url.as_deref(),
+        additional_parameters: (!options.additional_parameters.is_empty())
+            .then_some(&options.additional_parameters),
         ..payment_request(PaymentType::Withdrawal, reference, req.amount)?
     })
 }
@@ -266,9 +449,7 @@ pub(crate) fn reject_body(reason: Option<String>) -> RejectPaymentRequest {
     RejectPaymentRequest { reject_reason: reason }
 }
 
-/// `list_payments` in pay.tech's terms. It pages by offset, cannot filter by status or
-/// customer, and its `created.lt` is exclusive with whole seconds, so an inclusive
-/// `created_to` is sent one second later.
+/// `list_payments` in pay.tech's terms (see [`list_filters`]).
 pub(crate) fn deposits_query(query: ListPayments) -> Result<ListDeposits> {
     if query.status.is_some() {
         return Err(Error::invalid_request("pay.tech cannot filter payments by status"));
@@ -276,26 +457,48 @@ pub(crate) fn deposits_query(query: ListPayments) -> Result<ListDeposits> {
     if query.customer.is_some() {
         return Err(Error::invalid_request("pay.tech cannot filter payments by customer"));
     }
-    let offset = match query.cursor {
+    let mut filters =
+        list_filters(query.cursor, query.limit, query.created_from, query.created_to)?;
+    filters.reference_id = query.merchant_reference;
+    Ok(filters)
+}
+
+/// `list_payouts` in pay.tech's terms: the same list route (see [`list_filters`]); it cannot
+/// filter by status either.
+pub(crate) fn payouts_query(query: ListPayouts) -> Result<ListDeposits> {
+    if query.status.is_some() {
+        return Err(Error::invalid_request("pay.tech cannot filter payouts by status"));
+    }
+    list_filters(query.cursor, query.limit, query.created_from, query.created_to)
+}
+
+/// The list route pages by offset, and its `created.lt` is exclusive with whole seconds, so an
+/// inclusive `created_to` is sent one second later.
+fn list_filters(
+    cursor: Option<PageCursor>,
+    limit: Option<u32>,
+    created_from: Option<OffsetDateTime>,
+    created_to: Option<OffsetDateTime>,
+) -> Result<ListDeposits> {
+    let offset = match cursor {
         None => None,
         Some(PageCursor::Offset(n)) => Some(n),
         Some(_) => {
             return Err(Error::invalid_request("pay.tech pages by offset: use PageCursor::Offset"));
         }
     };
-    let created_before = query
-        .created_to
+    let created_before = created_to
         .map(|t| t.replace_nanosecond(0).map(|t| t + time::Duration::SECOND))
         .transpose()
         .map_err(|e| Error::invalid_request(format!("created_to: {e}")))?;
     Ok(ListDeposits {
         offset,
-        limit: query.limit,
-        created_from: query.created_from,
+        limit,
+        created_from,
         created_before,
         updated_from: None,
         updated_before: None,
-        reference_id: query.merchant_reference,
+        reference_id: None,
     })
 }
 
@@ -345,7 +548,8 @@ pub(crate) fn refund_scan_query(since: OffsetDateTime, offset: u64) -> Result<Li
     })
 }
 
-/// A query time in the gateway's format (`2021-10-13T10:26:18`, UTC, whole seconds).
+/// A time in the gateway's format (`2021-10-13T10:26:18`, UTC, whole seconds), for queries and
+/// bodies alike.
 fn query_time(t: OffsetDateTime) -> Result<String> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     t.to_offset(UtcOffset::UTC)
@@ -377,11 +581,12 @@ fn card_with_cvc(card: &Card) -> CardRequest<'_> {
 /// A card to pay out to: pay.tech does not take its CVC.
 fn card_without_cvc(card: &Card) -> CardRequest<'_> {
     CardRequest {
-        card_number: card_number(card),
+        card_number: Some(card_number(card)),
+        card_token: None,
         cardholder_name: card.holder_name.as_deref(),
         card_security_code: None,
-        expiry_month: card.exp_month,
-        expiry_year: card.exp_year,
+        expiry_month: Some(card.exp_month),
+        expiry_year: Some(card.exp_year),
     }
 }
 

@@ -5,16 +5,15 @@ use std::str::FromStr;
 
 use paymux_core::transport::GatewayError;
 use paymux_core::{
-    CaptureMode, CreateRefund, CustomerId, DeclineCode, Error, Failure, GatewayAmount, Money,
-    NextAction, Page, PageCursor, Payment, PaymentId, PaymentStatus, ProviderId, Refund, RefundId,
-    RefundStatus, Result,
+    CaptureMode, CreateRefund, CustomerId, DeclineCode, Error, Failure, GatewayAmount, Metadata,
+    Money, NextAction, Page, PageCursor, Payment, PaymentId, PaymentStatus, Payout, PayoutId,
+    PayoutStatus, ProviderId, Refund, RefundId, RefundStatus, Result,
 };
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
 use crate::wire::{ErrorBody, ListEnvelope, PaymentResult, PaymentType};
-use crate::withdrawals::{Withdrawal, WithdrawalStatus};
 
 // ---------------------------------------------------------------------------------------------
 // Amounts
@@ -229,25 +228,26 @@ pub fn refund_status(state: &str) -> RefundStatus {
     }
 }
 
-/// A `PaymentState` of a `WITHDRAWAL` as a [`WithdrawalStatus`]. Every documented state has a
-/// row (checked by the crate's tests); a word the spec does not document is `Pending`.
+/// A `PaymentState` of a `WITHDRAWAL` (a payout) as a [`PayoutStatus`]. Every documented
+/// state has a row (checked by the crate's tests); a word the spec does not document is
+/// `Processing` (never final), kept in `raw_status`.
 ///
-/// | state | withdrawal status |
+/// | state | payout status |
 /// |---|---|
-/// | `CHECKOUT` | `Pending` |
-/// | `PENDING` | `Pending` (where a withdrawal starts) |
-/// | `AWAITING_APPROVAL` | `AwaitingApproval` |
-/// | `AUTHORIZED` | `Pending` |
+/// | `CHECKOUT` | `RequiresAction` (the recipient gives details on a page) |
+/// | `PENDING` | `Processing` (where a withdrawal starts) |
+/// | `AWAITING_APPROVAL` | `RequiresAction` (the merchant approves or rejects it) |
+/// | `AUTHORIZED` | `Processing` |
 /// | `COMPLETED` | `Succeeded` |
 /// | `DECLINED` | `Failed` |
-/// | `CANCELLED` | `Cancelled` |
-pub fn withdrawal_status(state: &str) -> WithdrawalStatus {
+/// | `CANCELLED` | `Cancelled` (a rejected withdrawal too) |
+pub fn payout_status(state: &str) -> PayoutStatus {
     match state {
-        "AWAITING_APPROVAL" => WithdrawalStatus::AwaitingApproval,
-        "COMPLETED" => WithdrawalStatus::Succeeded,
-        "DECLINED" => WithdrawalStatus::Failed,
-        "CANCELLED" => WithdrawalStatus::Cancelled,
-        _ => WithdrawalStatus::Pending,
+        "CHECKOUT" | "AWAITING_APPROVAL" => PayoutStatus::RequiresAction,
+        "COMPLETED" => PayoutStatus::Succeeded,
+        "DECLINED" => PayoutStatus::Failed,
+        "CANCELLED" => PayoutStatus::Cancelled,
+        _ => PayoutStatus::Processing,
     }
 }
 
@@ -424,7 +424,8 @@ pub fn decline_code(code: &str) -> Option<DeclineCode> {
     Some(specific)
 }
 
-fn failure(r: &PaymentResult) -> Option<Failure> {
+/// The answer's `errorCode`/`errorMessage` as a [`Failure`], when it has either.
+pub(crate) fn failure(r: &PaymentResult) -> Option<Failure> {
     if r.error_code.is_none() && r.error_message.is_none() {
         return None;
     }
@@ -439,13 +440,12 @@ fn failure(r: &PaymentResult) -> Option<Failure> {
 // Resources
 // ---------------------------------------------------------------------------------------------
 
-/// A refund's or withdrawal's requested amount, which the model keeps as [`Money`] only: as
-/// [`amounts`] reads it, and `InvalidResponse` (with the `MoneyError` as its source) when
-/// `Money` cannot hold it. The second value is `amount`/`currency` where `Money` holds it.
-fn requested_money(r: &PaymentResult, requested: Option<Money>) -> Result<(Money, Option<Money>)> {
+/// A refund's requested amount, which the model keeps as [`Money`] only: as [`amounts`] reads
+/// it, and `InvalidResponse` (with the `MoneyError` as its source) when `Money` cannot hold it.
+fn requested_money(r: &PaymentResult, requested: Option<Money>) -> Result<Money> {
     let mut read = amounts(r, requested)?;
     match read.requested {
-        Some(money) => Ok((money, read.wire)),
+        Some(money) => Ok(money),
         // The requested figure's own reason is the last one noted.
         None => Err(read.unheld.pop().map(|(_, e)| e).unwrap_or_else(|| {
             Error::invalid_response(format!("payment {} has no amount Money can hold", r.id))
@@ -722,7 +722,7 @@ pub(crate) fn to_refund(
             return Err(Error::invalid_response(format!("refund {} has no parentPaymentId", r.id)));
         }
     };
-    let (amount, _) = requested_money(r, requested)?;
+    let amount = requested_money(r, requested)?;
     let mut refund =
         Refund::new(RefundId::new(&r.id), provider.clone(), payment_id, status, state, amount);
     refund.merchant_refund_id = r.reference_id.clone();
@@ -733,26 +733,67 @@ pub(crate) fn to_refund(
     Ok(refund)
 }
 
-/// A `WITHDRAWAL` payment as a [`Withdrawal`].
-pub(crate) fn to_withdrawal(
+/// A `WITHDRAWAL` payment as a core [`Payout`]. `requested` is the amount the caller asked
+/// for, when this connector created it. Its amount is read as a deposit's (the requested one:
+/// the caller's, else `customerAmount`, else `amount`), and a figure [`Money`] cannot hold is
+/// kept in `gateway_amount`; `failure` is set exactly when it failed (a rejection, `CANCELLED`
+/// with `8.00`, is not a failure).
+pub(crate) fn to_payout(
     provider: &ProviderId,
-    r: &PaymentResult,
+    r: PaymentResult,
     requested: Option<Money>,
-) -> Result<Withdrawal> {
-    let state = r.state.clone().unwrap_or_default();
-    let status = withdrawal_status(&state);
-    let (amount, wire) = requested_money(r, requested)?;
-    Ok(Withdrawal {
-        id: PaymentId::new(&r.id),
+) -> Result<Payout> {
+    to_webhook_payout(provider, r, requested).map(|(p, _)| p)
+}
+
+/// A payout read from a webhook: the payout, and each figure of the body [`Money`] could not
+/// hold (its pointer and why), which the webhook notes as unread.
+pub(crate) fn to_webhook_payout(
+    provider: &ProviderId,
+    r: PaymentResult,
+    requested: Option<Money>,
+) -> Result<(Payout, Vec<(&'static str, Error)>)> {
+    let Amounts { requested: amount, wire: _, gateway, unheld } = amounts(&r, requested)?;
+    let raw_status = r.state.clone().unwrap_or_default();
+    let status = payout_status(&raw_status);
+    let failure = (status == PayoutStatus::Failed).then(|| failure(&r).unwrap_or_default());
+    let payout = Payout {
+        id: PayoutId::new(r.id),
         provider: provider.clone(),
         status,
-        raw_status: state,
+        raw_status,
         amount,
-        amount_sent: if status == WithdrawalStatus::Succeeded { wire } else { None },
-        merchant_reference: r.reference_id.clone(),
-        failure: if status == WithdrawalStatus::Succeeded { None } else { failure(r) },
-        external_result_code: r.external_result_code.clone(),
+        gateway_amount: gateway,
+        customer_id: r.customer.and_then(|c| c.reference_id).map(CustomerId::from_gateway),
+        merchant_reference: r.reference_id,
+        description: r.description,
+        failure,
+        metadata: Metadata::new(),
         created_at: r.created.as_deref().and_then(parse_time),
+    };
+    Ok((payout, unheld))
+}
+
+/// One page of the list route as payouts: deposits and refunds share the route and are left
+/// out of `items`, but counted in the next offset.
+pub(crate) fn to_payout_page(
+    provider: &ProviderId,
+    answer: ListEnvelope,
+    offset: u64,
+) -> Result<Page<Payout>> {
+    let results = answer.result.unwrap_or_default();
+    let has_more = answer.has_more.unwrap_or(false);
+    let count = u64::try_from(results.len()).unwrap_or(u64::MAX);
+    let items = results
+        .into_iter()
+        .filter(|r| r.payment_type.as_deref() == Some(PaymentType::Withdrawal.as_str()))
+        .map(|r| to_payout(provider, r, None))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        has_more,
+        next: has_more.then(|| PageCursor::Offset(offset.saturating_add(count))),
+        total: None,
     })
 }
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 use paymux_core::connector::Connector;
 use paymux_core::transport::RetryPolicy;
 use paymux_core::{
-    CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreatePayment, CreateRefund,
-    ListPayments, Page, Payment, PaymentId, ProviderId, Refund, RefundId, Result, SecretString,
-    WebhookEvent, WebhookResource,
+    CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreatePayment, CreatePayout,
+    CreateRefund, ListPayments, ListPayouts, Page, Payment, PaymentId, Payout, PayoutId,
+    ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent, WebhookResource,
 };
 use paymux_paytech::{Environment, ListDeposits, Paytech, PaytechConfig};
 use wiremock::MockServer;
@@ -61,7 +61,15 @@ pub fn kept(payment: Payment) -> Payment {
     payment
 }
 
-/// The connector under test, with every payment it returns checked by [`kept`]: through the
+/// Asserts the contract's field rules ([`Payout::contract_breach`]) on a payout a test reads.
+#[track_caller]
+pub fn kept_payout(payout: Payout) -> Payout {
+    assert_eq!(payout.contract_breach(), None, "{payout:?}");
+    payout
+}
+
+/// The connector under test, with every payment and payout it returns checked by [`kept`]
+/// and [`kept_payout`]: through the
 /// trait (the same layer as `Paytech`'s), and through `list_deposits`. Everything else of
 /// `Paytech` is reached through `Deref`.
 #[derive(Debug)]
@@ -78,6 +86,16 @@ impl Checked {
     /// [`Paytech::list_deposits`], every item checked.
     pub async fn list_deposits(&self, query: ListDeposits) -> Result<Page<Payment>> {
         self.0.list_deposits(query).await.map(page)
+    }
+
+    /// [`Paytech::approve_withdrawal`], checked.
+    pub async fn approve_withdrawal(&self, id: &PayoutId) -> Result<Payout> {
+        self.0.approve_withdrawal(id).await.map(kept_payout)
+    }
+
+    /// [`Paytech::reject_withdrawal`], checked.
+    pub async fn reject_withdrawal(&self, id: &PayoutId, reason: Option<String>) -> Result<Payout> {
+        self.0.reject_withdrawal(id, reason).await.map(kept_payout)
     }
 }
 
@@ -129,10 +147,34 @@ impl Connector for Checked {
         Connector::get_refund(&self.0, id).await
     }
 
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        Connector::create_payout(&self.0, req).await.map(kept_payout)
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        Connector::get_payout(&self.0, id).await.map(kept_payout)
+    }
+
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        let mut page = Connector::list_payouts(&self.0, query).await?;
+        page.items = page.items.into_iter().map(kept_payout).collect();
+        Ok(page)
+    }
+
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        Connector::cancel_payout(&self.0, id).await.map(kept_payout)
+    }
+
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {
         let event = Connector::parse_webhook(&self.0, headers, raw_body)?;
-        if let WebhookResource::Payment(p) = &event.resource {
-            kept(p.clone());
+        match &event.resource {
+            WebhookResource::Payment(p) => {
+                kept(p.clone());
+            }
+            WebhookResource::Payout(p) => {
+                kept_payout(p.clone());
+            }
+            _ => {}
         }
         Ok(event)
     }
