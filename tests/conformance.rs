@@ -13,10 +13,11 @@ use std::sync::Arc;
 use paymux::sandbox::{EmulatorHandle, Sandbox};
 use paymux::webhook::{EventStore, InMemoryEventStore};
 use paymux::{
-    CancelPayment, CaptureMode, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreatePayout, CreateRefund, Currency, CustomerId, DisputeEvidence, DisputeId, ErrorKind,
-    IdempotencyKey, ListDisputes, ListPayments, ListPayouts, Money, NextAction, Operation,
-    PaymentId, PaymentProvider, PaymentStatus, PayoutId, RefundId, RefundStatus, WebhookResource,
+    CancelPayment, CaptureMode, CapturePayment, Card, ConfirmPayment, CreateCustomer,
+    CreatePayment, CreatePayout, CreateRefund, Currency, CustomerId, DisputeEvidence, DisputeId,
+    DisputeStatus, ErrorKind, EvidenceKind, IdempotencyKey, ListDisputes, ListPayments,
+    ListPayouts, Money, NextAction, Operation, PaymentId, PaymentProvider, PaymentStatus, PayoutId,
+    PayoutStatus, RefundId, RefundStatus, WebhookResource,
 };
 use paymux_tests::{CardEntry, Profile, pay, profiles, settle, visit_redirect, with_card};
 
@@ -514,7 +515,7 @@ async fn errors_name_their_provider(c: &Ctx<'_>) -> Scenario {
     Ok(Outcome::Pass)
 }
 
-const SCENARIOS: [&str; 15] = [
+const SCENARIOS: [&str; 17] = [
     "create and succeed",
     "manual capture, full",
     "manual capture, partial",
@@ -530,7 +531,105 @@ const SCENARIOS: [&str; 15] = [
     "webhook verified, parsed, deduped",
     "unsupported where declared",
     "errors name their provider",
+    "payout",
+    "dispute",
 ];
+
+/// A payout: created once per key (a repeat returns it), read back, listed; cancelled while
+/// it has not moved, refused cleanly once final.
+async fn payout(c: &Ctx<'_>) -> Scenario {
+    if let Some(skip) = c.gate(&[Operation::CreatePayout, Operation::GetPayout]) {
+        return Ok(skip);
+    }
+    let key = IdempotencyKey::generate();
+    // Hyperswitch asks a card payout for its holder's name.
+    let card =
+        Card::new(c.profile.success_card, 12, 2030, "123").unwrap().with_holder_name("Jane Seller");
+    let req = CreatePayout::new(usd(1500))
+        .with_card(card)
+        .with_reference(format!("conformance_payout_{}", c.profile.kind))
+        .with_idempotency_key(key.clone());
+    let payout = c.provider.create_payout(req.clone()).await.map_err(|e| e.to_string())?;
+    ensure!(payout.contract_breach().is_none(), "{:?}", payout.contract_breach());
+    ensure!(payout.amount == Some(usd(1500)), "payout amount {:?}", payout.amount);
+    ensure!(payout.status != PayoutStatus::Failed, "payout failed: {:?}", payout.failure);
+    let again = c.provider.create_payout(req.retrying(key)).await.map_err(|e| e.to_string())?;
+    ensure!(again.id == payout.id, "a retry made a second payout: {} {}", payout.id, again.id);
+    let read = c.provider.get_payout(&payout.id).await.map_err(|e| e.to_string())?;
+    ensure!(read.id == payout.id && read.amount == payout.amount, "read back {read:?}");
+    if c.supports(Operation::ListPayouts) {
+        let page = c.provider.list_payouts(ListPayouts::new()).await.map_err(|e| e.to_string())?;
+        ensure!(page.items.iter().any(|p| p.id == payout.id), "payout {} not listed", payout.id);
+    }
+    if c.supports(Operation::CancelPayout) {
+        match c.provider.cancel_payout(&payout.id).await {
+            Ok(cancelled) => ensure!(
+                cancelled.status == PayoutStatus::Cancelled,
+                "cancel answered {} ({})",
+                cancelled.status,
+                cancelled.raw_status
+            ),
+            // It may have moved on since it was read: then the gateway refuses, as a conflict.
+            Err(e) => {
+                ensure!(e.kind() == ErrorKind::Conflict, "cancel of a {} payout: {e}", read.status)
+            }
+        }
+    }
+    Ok(Outcome::Pass)
+}
+
+/// A dispute the gateway opens (its sandbox trigger): listed as `NeedsResponse`, read, then
+/// answered: accepted, or challenged with evidence.
+async fn dispute(c: &Ctx<'_>) -> Scenario {
+    if let Some(skip) = c.gate(&[Operation::ListDisputes, Operation::GetDispute]) {
+        return Ok(skip);
+    }
+    let mut answered = Vec::new();
+    for answer in [Operation::AcceptDispute, Operation::SubmitDisputeEvidence] {
+        if !c.supports(answer) {
+            continue;
+        }
+        trigger(c.emulator, "dispute_opened").await?;
+        let open = ListDisputes::new().with_status(DisputeStatus::NeedsResponse);
+        let page = c.provider.list_disputes(open).await.map_err(|e| e.to_string())?;
+        let Some(listed) = page.items.into_iter().find(|d| !answered.contains(&d.id)) else {
+            return Err("the opened dispute is not listed as needs_response".to_owned());
+        };
+        ensure!(listed.status == DisputeStatus::NeedsResponse, "listed as {}", listed.status);
+        let read = c.provider.get_dispute(&listed.id).await.map_err(|e| e.to_string())?;
+        ensure!(read.id == listed.id && read.amount.is_some(), "read back {read:?}");
+        let (done, want) = if answer == Operation::AcceptDispute {
+            (c.provider.accept_dispute(&read.id).await, DisputeStatus::Accepted)
+        } else {
+            let evidence = DisputeEvidence::new()
+                .with_document(EvidenceKind::Receipt, "file_conformance_receipt")
+                .with_text("Delivered and signed for.");
+            (
+                c.provider.submit_dispute_evidence(&read.id, evidence).await,
+                DisputeStatus::UnderReview,
+            )
+        };
+        let done = done.map_err(|e| format!("{}: {e}", answer.as_str()))?;
+        ensure!(
+            done.status == want,
+            "{} left it {} ({})",
+            answer.as_str(),
+            done.status,
+            done.raw_status
+        );
+        answered.push(read.id);
+    }
+    ensure!(!answered.is_empty(), "disputes are listed but cannot be answered");
+    Ok(Outcome::Pass)
+}
+
+/// Makes the emulator emit `event` (its sandbox control route), creating what it is about.
+async fn trigger(emulator: &EmulatorHandle, event: &str) -> Result<(), String> {
+    let url = format!("{}/sandbox/{}/trigger/{event}", emulator.base_url(), emulator.name());
+    let answer = reqwest::Client::new().post(&url).send().await.map_err(|e| e.to_string())?;
+    ensure!(answer.status().is_success(), "{url}: {}", answer.status());
+    Ok(())
+}
 
 async fn run(i: usize, c: &Ctx<'_>) -> Scenario {
     match i {
@@ -548,7 +647,9 @@ async fn run(i: usize, c: &Ctx<'_>) -> Scenario {
         11 => idempotent_retry(c).await,
         12 => webhook(c).await,
         13 => unsupported(c).await,
-        _ => errors_name_their_provider(c).await,
+        14 => errors_name_their_provider(c).await,
+        15 => payout(c).await,
+        _ => dispute(c).await,
     }
 }
 

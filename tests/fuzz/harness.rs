@@ -579,8 +579,9 @@ fn family_answers(c: Connector, data: &[u8]) {
 /// Paychtec's other answers: the public answer types of its operations beyond the trait, and
 /// the customer and dispute lists (a bare array or a `{data}` wrapper).
 fn paychtec_only_answers(data: &[u8]) {
-    use family::{CustomerResponse, ListResponse};
-    use paymux::paychtec::{DeletedCustomer, Dispute, PaymentLink, Payout};
+    use family::PayoutResponse as Payout;
+    use family::{CustomerResponse, DisputeResponse as Dispute, ListResponse};
+    use paymux::paychtec::{DeletedCustomer, PaymentLink};
     let c = Connector::Paychtec;
     let id = ProviderId::new(c.id());
     let customers = parse_answer::<Vec<CustomerResponse>>(data)

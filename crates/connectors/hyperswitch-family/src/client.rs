@@ -19,6 +19,10 @@
 //! body asks for (same amount and currency; for a refund, same payment and, when given, amount).
 //! Otherwise the duplicate stands as a [`Conflict`](paymux_core::ErrorKind::Conflict).
 //!
+//! The routes beyond creating and reading payments, refunds and customers (updates, reviews,
+//! customer lists, payment links, payouts, disputes) are in `client/extras.rs`: Hyperswitch
+//! takes no merchant payout id, so a payout create is guarded by the idempotency header alone.
+//!
 //! A connector keeps its hosts, its transport settings (headers, error parser), its
 //! idempotency header and the routes only its gateway serves; it writes those with the same
 //! helpers ([`Routes::keyed`], [`Routes::send_keyed`], [`Routes::read`],
@@ -28,6 +32,10 @@ use paymux_core::transport::{HttpTransport, Request};
 use paymux_core::{Error, IdempotencyKey, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+mod extras;
+
+pub use extras::PaymentReview;
 
 use crate::error::is_duplicate;
 use crate::mapping::check_id;

@@ -16,6 +16,23 @@ use paymux_core::{
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
+mod disputes;
+mod operations;
+mod payouts;
+
+pub(crate) use disputes::dispute_from_parts;
+pub use disputes::{
+    delete_evidence_body, dispute_list_query, evidence_body, evidence_type, to_dispute,
+};
+pub use operations::{
+    customer_list_query, customer_page, payment_link_list_body, refund_update_body, update_body,
+};
+pub(crate) use payouts::payout_from_parts;
+pub use payouts::{
+    DEFAULT_PAYOUT_LIST_LIMIT, MAX_PAYOUT_LIST_LIMIT, PayoutType, payout_body, payout_list_body,
+    payout_update_body, to_payout,
+};
+
 use crate::status::{payment_status, payment_status_filter, refund_status, refund_status_filter};
 use crate::wire::{
     AddressData, BillingData, CardData, CustomerRequest, CustomerResponse, ListResponse,

@@ -1,7 +1,9 @@
-//! Hyperswitch status words (IntentStatus, RefundStatus, webhook `event_type`) onto the
-//! core vocabularies.
+//! Hyperswitch status words (IntentStatus, RefundStatus, PayoutStatus, DisputeStatus,
+//! DisputeStage, webhook `event_type`) onto the core vocabularies.
 
-use paymux_core::{EventKind, PaymentStatus, RefundStatus};
+use paymux_core::{
+    DisputeStage, DisputeStatus, EventKind, PaymentStatus, PayoutStatus, RefundStatus,
+};
 
 /// Every payment status word the family documents (Hyperswitch `IntentStatus` plus the
 /// `requires_redirection` and `pending` that the Paychtec guide names), for table tests.
@@ -49,6 +51,40 @@ pub const INTENT_STATUS_WORDS: [&str; 15] = [
 /// Every refund status word the family documents (Hyperswitch's `RefundStatus` enum, which a
 /// refund list filter takes).
 pub const REFUND_STATUS_WORDS: [&str; 4] = ["succeeded", "failed", "pending", "review"];
+
+/// Every payout status word the family documents: Hyperswitch's `PayoutStatus` enum, in its
+/// order (its published v1 OpenAPI document), which a payout list filter takes.
+pub const PAYOUT_STATUS_WORDS: [&str; 13] = [
+    "success",
+    "failed",
+    "cancelled",
+    "initiated",
+    "expired",
+    "reversed",
+    "pending",
+    "ineligible",
+    "requires_creation",
+    "requires_confirmation",
+    "requires_payout_method_data",
+    "requires_fulfillment",
+    "requires_vendor_account_creation",
+];
+
+/// Every dispute status word the family documents: Hyperswitch's `DisputeStatus` enum, in its
+/// order, which a dispute list filter takes.
+pub const DISPUTE_STATUS_WORDS: [&str; 7] = [
+    "dispute_opened",
+    "dispute_expired",
+    "dispute_accepted",
+    "dispute_cancelled",
+    "dispute_challenged",
+    "dispute_won",
+    "dispute_lost",
+];
+
+/// Every dispute stage word the family documents: Hyperswitch's `DisputeStage` enum.
+pub const DISPUTE_STAGE_WORDS: [&str; 5] =
+    ["pre_dispute", "dispute", "pre_arbitration", "arbitration", "dispute_reversal"];
 
 /// Every webhook `event_type` the family documents.
 pub const EVENT_TYPES: [&str; 29] = [
@@ -174,6 +210,95 @@ pub fn refund_status(word: &str) -> RefundStatus {
         "failed" => RefundStatus::Failed,
         // pending, review, unknown words.
         _ => RefundStatus::Pending,
+    }
+}
+
+/// Maps a Hyperswitch payout status word onto [`PayoutStatus`].
+///
+/// | word | status | why |
+/// |---|---|---|
+/// | `success` | `Succeeded` | paid out |
+/// | `failed` | `Failed` | `failure` says why, where the gateway does |
+/// | `ineligible` | `Failed` | the recipient cannot receive this payout: final, nothing was sent |
+/// | `cancelled` | `Cancelled` | |
+/// | `expired` | `Expired` | |
+/// | `reversed` | `Reversed` | paid, then returned |
+/// | `initiated`, `pending` | `Processing` | sent to the processor, the outcome is not known yet |
+/// | `requires_creation`, `requires_confirmation`, `requires_payout_method_data`, `requires_fulfillment`, `requires_vendor_account_creation` | `RequiresAction` | the merchant must create, confirm, give the method or fulfill it (the connector's `fulfill_payout`), or onboard the recipient, before money moves |
+/// | anything else | `Processing` | the core rule for unknown payout words: never read as money sent (the word stays in `raw_status`) |
+pub fn payout_status(word: &str) -> PayoutStatus {
+    match word {
+        "success" => PayoutStatus::Succeeded,
+        "failed" | "ineligible" => PayoutStatus::Failed,
+        "cancelled" => PayoutStatus::Cancelled,
+        "expired" => PayoutStatus::Expired,
+        "reversed" => PayoutStatus::Reversed,
+        "requires_creation"
+        | "requires_confirmation"
+        | "requires_payout_method_data"
+        | "requires_fulfillment"
+        | "requires_vendor_account_creation" => PayoutStatus::RequiresAction,
+        // initiated, pending, unknown words.
+        _ => PayoutStatus::Processing,
+    }
+}
+
+/// The words a payout list filter (`status: [..]`) sends for a core status: every
+/// [`PAYOUT_STATUS_WORDS`] word that [`payout_status`] reads as `status` (`Failed`: `failed`,
+/// `ineligible`; `Processing`: `initiated`, `pending`; `RequiresAction`: the five
+/// `requires_*` words). Never empty.
+pub fn payout_status_filter(status: PayoutStatus) -> Vec<&'static str> {
+    PAYOUT_STATUS_WORDS.into_iter().filter(|w| payout_status(w) == status).collect()
+}
+
+/// Maps a Hyperswitch dispute status word onto [`DisputeStatus`].
+///
+/// | word | status | why |
+/// |---|---|---|
+/// | `dispute_opened` | `NeedsResponse` | accept it or submit evidence before `challenge_required_by` |
+/// | `dispute_challenged` | `UnderReview` | evidence submitted; the issuer decides |
+/// | `dispute_accepted` | `Accepted` | |
+/// | `dispute_won` | `Won` | |
+/// | `dispute_lost` | `Lost` | |
+/// | `dispute_expired` | `Expired` | |
+/// | `dispute_cancelled` | `Cancelled` | |
+/// | anything else | `UnderReview` | the core rule for unknown dispute words: not final, nothing asked of the merchant (the word stays in `raw_status`) |
+pub fn dispute_status(word: &str) -> DisputeStatus {
+    match word {
+        "dispute_opened" => DisputeStatus::NeedsResponse,
+        "dispute_accepted" => DisputeStatus::Accepted,
+        "dispute_won" => DisputeStatus::Won,
+        "dispute_lost" => DisputeStatus::Lost,
+        "dispute_expired" => DisputeStatus::Expired,
+        "dispute_cancelled" => DisputeStatus::Cancelled,
+        // dispute_challenged, unknown words.
+        _ => DisputeStatus::UnderReview,
+    }
+}
+
+/// The words a dispute list filter (`dispute_status=a,b`) sends for a core status: every
+/// [`DISPUTE_STATUS_WORDS`] word that [`dispute_status`] reads as `status` (one word each).
+pub fn dispute_status_filter(status: DisputeStatus) -> Vec<&'static str> {
+    DISPUTE_STATUS_WORDS.into_iter().filter(|w| dispute_status(w) == status).collect()
+}
+
+/// Maps a Hyperswitch dispute stage word onto [`DisputeStage`].
+///
+/// | word | stage | why |
+/// |---|---|---|
+/// | `pre_dispute` | `Inquiry` | a retrieval request before any chargeback |
+/// | `dispute` | `Chargeback` | |
+/// | `pre_arbitration` | `PreArbitration` | |
+/// | `arbitration` | `Arbitration` | |
+/// | `dispute_reversal` | `Chargeback` | the chargeback, reversed by the network: still that stage; the status says how it ended |
+/// | anything else | none | no stage is guessed |
+pub fn dispute_stage(word: &str) -> Option<DisputeStage> {
+    match word {
+        "pre_dispute" => Some(DisputeStage::Inquiry),
+        "dispute" | "dispute_reversal" => Some(DisputeStage::Chargeback),
+        "pre_arbitration" => Some(DisputeStage::PreArbitration),
+        "arbitration" => Some(DisputeStage::Arbitration),
+        _ => None,
     }
 }
 

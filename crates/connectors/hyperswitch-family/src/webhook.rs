@@ -13,9 +13,13 @@ use paymux_core::{
     UnreadProblem, WebhookEvent, WebhookResource, currency_exponent, parse_currency,
 };
 
-use crate::mapping::{parse_time, payment_from_parts, to_refund};
+use crate::mapping::{
+    dispute_from_parts, parse_time, payment_from_parts, payout_from_parts, to_refund,
+};
 use crate::status::{event_kind_for, payment_status};
-use crate::wire::{NextActionData, PaymentResponse, RefundResponse};
+use crate::wire::{
+    DisputeResponse, NextActionData, PaymentResponse, PayoutResponse, RefundResponse,
+};
 
 /// The signature header.
 pub const SIGNATURE_HEADER: &str = "x-webhook-signature-512";
@@ -48,8 +52,7 @@ pub fn verify_signature(
 
 /// The documented `content.type`s whose object the core model has no resource for: their
 /// events carry [`WebhookResource::Other`] (the object is in `raw`), without a note.
-pub const OTHER_CONTENT_TYPES: [&str; 4] =
-    ["dispute_details", "mandate_details", "payout_details", "subscription_details"];
+pub const OTHER_CONTENT_TYPES: [&str; 2] = ["mandate_details", "subscription_details"];
 
 /// Where the resource of an event is.
 const OBJECT: &str = "/content/object";
@@ -69,6 +72,8 @@ const OBJECT: &str = "/content/object";
 /// | `timestamp` | `occurred_at` | `None`, noted `Invalid` when present but not a time |
 /// | `content.type` `payment_details` | [`WebhookResource::Payment`] | see below |
 /// | `content.type` `refund_details` | [`WebhookResource::Refund`] | `Other` when the id, payment id, status, amount or currency is missing or not money |
+/// | `content.type` `payout_details` | [`WebhookResource::Payout`] | `Other` when the id, status, amount or currency is missing or not money |
+/// | `content.type` `dispute_details` | [`WebhookResource::Dispute`] | `Other` when the id, payment id, status, amount (digits, as a string or a number) or currency is missing or not money |
 /// | another documented `content.type` ([`OTHER_CONTENT_TYPES`]) | `Other` | |
 /// | an undocumented or missing `content.type` | `Other` | noted `Unsupported` / `Missing` |
 ///
@@ -106,6 +111,8 @@ pub fn parse_event(provider: &ProviderId, raw_body: &[u8]) -> Result<WebhookEven
     let (status, resource) = match content.as_deref() {
         Some("payment_details") => read_payment(&mut r, provider),
         Some("refund_details") => (None, read_refund(&mut r, provider)),
+        Some("payout_details") => (None, read_payout(&mut r, provider)),
+        Some("dispute_details") => (None, read_dispute(&mut r, provider)),
         Some(word) if OTHER_CONTENT_TYPES.contains(&word) => (None, WebhookResource::Other),
         Some(_) => {
             r.note(
@@ -259,6 +266,100 @@ fn read_refund(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
         Some(refund) => WebhookResource::Refund(refund),
         None => WebhookResource::Other,
     }
+}
+
+/// The payout object of a `payout_details` event, or `Other` when its id, status, amount or
+/// currency cannot be read. The kind stays the event type's ([`event_kind`](crate::event_kind):
+/// `payout_success` is `PayoutSucceeded`, ...).
+fn read_payout(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
+    if !has_object(r) {
+        return WebhookResource::Other;
+    }
+    let payout_id = r.required::<String>(&at("payout_id"));
+    let status = r.required::<String>(&at("status"));
+    let minor = r.required::<i64>(&at("amount"));
+    let currency = read_currency(r);
+    let amount = match (minor, &currency) {
+        (Some(minor), Some((_, c))) => read_money(r, "amount", minor, *c),
+        _ => None,
+    };
+    let (Some(payout_id), Some(status), Some(amount), Some((code, _))) =
+        (payout_id, status, amount, currency)
+    else {
+        return WebhookResource::Other;
+    };
+    let wire = PayoutResponse {
+        payout_id,
+        amount: amount.amount_minor(),
+        currency: code,
+        status,
+        customer_id: r.optional(&at("customer_id")),
+        payout_type: r.optional(&at("payout_type")),
+        description: r.optional(&at("description")),
+        merchant_order_reference_id: r.optional(&at("merchant_order_reference_id")),
+        metadata: r
+            .optional::<serde_json::Map<String, serde_json::Value>>(&at("metadata"))
+            .map(serde_json::Value::Object),
+        error_code: r.optional(&at("error_code")),
+        error_message: r.optional(&at("error_message")),
+        created: r.optional(&at("created")).or_else(|| r.optional(&at("created_at"))),
+    };
+    WebhookResource::Payout(payout_from_parts(provider, &wire, amount))
+}
+
+/// A dispute amount: Hyperswitch writes minor units as a string of digits, a number is read
+/// too.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum MinorUnits {
+    Int(i64),
+    Text(String),
+}
+
+/// The dispute object of a `dispute_details` event, or `Other` when its id, payment id,
+/// status, amount or currency cannot be read.
+fn read_dispute(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
+    if !has_object(r) {
+        return WebhookResource::Other;
+    }
+    let dispute_id = r.required::<String>(&at("dispute_id"));
+    let payment_id = r.required::<String>(&at("payment_id"));
+    let status = r.required::<String>(&at("dispute_status"));
+    let minor = match r.required::<MinorUnits>(&at("amount")) {
+        Some(MinorUnits::Int(minor)) => Some(minor),
+        Some(MinorUnits::Text(text)) => {
+            let minor = text.trim().parse::<i64>().ok();
+            if minor.is_none() {
+                r.note(&at("amount"), UnreadProblem::Invalid, "not minor units");
+            }
+            minor
+        }
+        None => None,
+    };
+    let currency = read_currency(r);
+    let amount = match (minor, &currency) {
+        (Some(minor), Some((_, c))) => read_money(r, "amount", minor, *c),
+        _ => None,
+    };
+    let (Some(dispute_id), Some(payment_id), Some(status), Some(amount), Some((code, _))) =
+        (dispute_id, payment_id, status, amount, currency)
+    else {
+        return WebhookResource::Other;
+    };
+    let wire = DisputeResponse {
+        dispute_id,
+        payment_id,
+        amount: amount.amount_minor(),
+        currency: code,
+        dispute_stage: r.optional(&at("dispute_stage")),
+        dispute_status: status,
+        connector_status: r.optional(&at("connector_status")),
+        connector_reason: r.optional(&at("connector_reason")),
+        connector_reason_code: r.optional(&at("connector_reason_code")),
+        challenge_required_by: r.optional(&at("challenge_required_by")),
+        created_at: r.optional(&at("created_at")),
+    };
+    WebhookResource::Dispute(dispute_from_parts(provider, &wire, amount))
 }
 
 /// [`verify_signature`], then [`parse_event`]: never reads an unverified body. Only the first

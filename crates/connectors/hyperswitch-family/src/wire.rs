@@ -13,6 +13,9 @@ use paymux_core::{Card, ExposeSecret, Metadata, SecretString};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod extras;
+pub use extras::*;
+
 /// A payment as the gateway answers it (`POST /payments`, `GET /payments/{id}`, confirm,
 /// capture, cancel, list entries, `payment_details` webhook objects).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,11 +109,11 @@ pub struct RefundResponse {
     pub metadata: Option<serde_json::Value>,
 }
 
-/// A list answer: `{count, total_count, data}`.
+/// A list answer: `{count, total_count, data}` (the payout list names its `count` `size`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListResponse<T> {
     /// Items on this page.
-    #[serde(default)]
+    #[serde(default, alias = "size")]
     pub count: Option<u64>,
     /// Items matching the filter in all.
     #[serde(default)]
@@ -636,6 +639,34 @@ impl PaymentResponse {
 impl Amounts for RefundResponse {
     fn check_amounts(&self) -> paymux_core::Result<()> {
         crate::mapping::money(self.amount, &self.currency).map(drop)
+    }
+}
+
+impl Amounts for PayoutResponse {
+    fn check_amounts(&self) -> paymux_core::Result<()> {
+        crate::mapping::money(self.amount, &self.currency).map(drop)
+    }
+}
+
+impl Amounts for DisputeResponse {
+    fn check_amounts(&self) -> paymux_core::Result<()> {
+        crate::mapping::money(self.amount, &self.currency).map(drop)
+    }
+}
+
+impl PayoutResponse {
+    /// The amount as [`Money`](paymux_core::Money); an
+    /// [`InvalidResponse`](paymux_core::ErrorKind::InvalidResponse) when it cannot be one.
+    pub fn money(&self) -> paymux_core::Result<paymux_core::Money> {
+        crate::mapping::money(self.amount, &self.currency)
+    }
+}
+
+impl DisputeResponse {
+    /// The disputed amount as [`Money`](paymux_core::Money); an
+    /// [`InvalidResponse`](paymux_core::ErrorKind::InvalidResponse) when it cannot be one.
+    pub fn money(&self) -> paymux_core::Result<paymux_core::Money> {
+        crate::mapping::money(self.amount, &self.currency)
     }
 }
 

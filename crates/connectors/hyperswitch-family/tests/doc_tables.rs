@@ -6,17 +6,24 @@
 
 use paymux_core::connector::{self, ticked};
 use paymux_core::http::StatusCode;
-use paymux_core::{DeclineCode, EventKind, PaymentStatus, ProviderId};
-use paymux_hyperswitch_family::mapping::decline_code;
+use paymux_core::{
+    DeclineCode, DisputeStage, DisputeStatus, EventKind, EvidenceKind, PaymentStatus, PayoutStatus,
+    ProviderId,
+};
+use paymux_hyperswitch_family::mapping::{decline_code, evidence_type, to_payout};
+use paymux_hyperswitch_family::status::{
+    DISPUTE_STAGE_WORDS, DISPUTE_STATUS_WORDS, PAYOUT_STATUS_WORDS,
+};
 use paymux_hyperswitch_family::{
-    PaymentResponse, error_kind, error_kind_for_code, event_kind, payment_status, refund_status,
-    to_payment,
+    PaymentResponse, PayoutResponse, dispute_stage, dispute_status, error_kind,
+    error_kind_for_code, event_kind, payment_status, payout_status, refund_status, to_payment,
 };
 use serde_json::{Value, json};
 
 const STATUS_RS: &str = include_str!("../src/status.rs");
 const ERROR_RS: &str = include_str!("../src/error.rs");
 const MAPPING_RS: &str = include_str!("../src/mapping.rs");
+const DISPUTES_RS: &str = include_str!("../src/mapping/disputes.rs");
 
 /// A word no gateway documents, for the "anything else" rows.
 const UNKNOWN: &str = "word_nobody_documents";
@@ -95,6 +102,92 @@ fn refund_status_table() {
         }
     }
     covers(&rows, &documented("refund_status"));
+}
+
+#[test]
+fn payout_status_table() {
+    let rows = doc_table(STATUS_RS, "pub fn payout_status(word", "| word | status |");
+    for row in &rows {
+        let words = if row.words.is_empty() { vec![UNKNOWN.to_owned()] } else { row.words.clone() };
+        for word in words {
+            assert_eq!(format!("{:?}", payout_status(&word)), row.maps_to, "{word}");
+            // The contract holds for every word, with the least an answer can carry.
+            let wire: PayoutResponse = serde_json::from_value(
+                json!({"payout_id": "po_1", "status": word, "amount": 100, "currency": "USD"}),
+            )
+            .unwrap();
+            let p = to_payout(&ProviderId::new("p"), &wire).unwrap();
+            assert_eq!(p.contract_breach(), None, "{word}");
+            assert_eq!(p.raw_status, word);
+        }
+    }
+    covers(&rows, &documented("payout_status"));
+    assert_eq!(PAYOUT_STATUS_WORDS.to_vec(), documented("payout_status"));
+    assert!(PayoutStatus::ALL.iter().all(|s| rows.iter().any(|r| r.maps_to == format!("{s:?}"))));
+}
+
+#[test]
+fn dispute_status_table() {
+    let rows = doc_table(STATUS_RS, "pub fn dispute_status(word", "| word | status |");
+    for row in &rows {
+        let words = if row.words.is_empty() { vec![UNKNOWN.to_owned()] } else { row.words.clone() };
+        for word in words {
+            assert_eq!(format!("{:?}", dispute_status(&word)), row.maps_to, "{word}");
+        }
+    }
+    covers(&rows, &documented("dispute_status"));
+    assert_eq!(DISPUTE_STATUS_WORDS.to_vec(), documented("dispute_status"));
+    assert!(DisputeStatus::ALL.iter().all(|s| rows.iter().any(|r| r.maps_to == format!("{s:?}"))));
+    // Each documented word is its event type's, and the event's kind the status's.
+    for word in DISPUTE_STATUS_WORDS {
+        assert_eq!(EventKind::for_dispute(dispute_status(word)), event_kind(word), "{word}");
+    }
+}
+
+#[test]
+fn dispute_stage_table() {
+    let rows = doc_table(STATUS_RS, "pub fn dispute_stage(word", "| word | stage |");
+    for row in &rows {
+        let words = if row.words.is_empty() { vec![UNKNOWN.to_owned()] } else { row.words.clone() };
+        for word in words {
+            let stage = dispute_stage(&word);
+            match stage {
+                Some(stage) => assert_eq!(format!("{stage:?}"), row.maps_to, "{word}"),
+                None => assert_eq!(row.maps_to, "none", "{word}"),
+            }
+        }
+    }
+    covers(&rows, &documented("dispute_stage"));
+    assert_eq!(DISPUTE_STAGE_WORDS.to_vec(), documented("dispute_stage"));
+    let every = [
+        DisputeStage::Inquiry,
+        DisputeStage::Chargeback,
+        DisputeStage::PreArbitration,
+        DisputeStage::Arbitration,
+    ];
+    assert!(every.iter().all(|s| rows.iter().any(|r| r.maps_to == format!("{s:?}"))));
+}
+
+#[test]
+fn evidence_type_table() {
+    let rows = doc_table(DISPUTES_RS, "pub fn evidence_type(kind", "| kind | word |");
+    let every = [
+        EvidenceKind::CancellationPolicy,
+        EvidenceKind::CustomerCommunication,
+        EvidenceKind::CustomerSignature,
+        EvidenceKind::Receipt,
+        EvidenceKind::RefundPolicy,
+        EvidenceKind::ServiceDocumentation,
+        EvidenceKind::ShippingDocumentation,
+        EvidenceKind::InvoiceShowingDistinctTransactions,
+        EvidenceKind::RecurringTransactionAgreement,
+        EvidenceKind::Uncategorized,
+    ];
+    assert_eq!(rows.len(), every.len());
+    for kind in every {
+        let row = rows.iter().find(|r| r.words == [format!("{kind:?}")]).unwrap();
+        assert_eq!(evidence_type(kind), Some(row.maps_to.as_str()), "{kind:?}");
+    }
 }
 
 #[test]

@@ -7,8 +7,8 @@
 
 use paymux_core::http::{HeaderMap, HeaderValue};
 use paymux_core::{
-    Currency, DeclineCode, ErrorKind, EventKind, Money, PaymentStatus, ProviderId, Result,
-    SecretString, UnreadProblem, WebhookEvent, WebhookResource,
+    Currency, DeclineCode, DisputeStage, DisputeStatus, ErrorKind, EventKind, Money, PaymentStatus,
+    PayoutStatus, ProviderId, Result, SecretString, UnreadProblem, WebhookEvent, WebhookResource,
 };
 use paymux_hyperswitch_family::status::EVENT_TYPES;
 use paymux_hyperswitch_family::webhook::DEFAULT_MAX_BODY;
@@ -96,10 +96,30 @@ fn every_documented_event_type_is_read_whole() {
                 assert!(t.starts_with("refund_"), "{t}");
                 assert_eq!(e.kind, event_kind(t), "{t}");
             }
-            WebhookResource::Payout(_) => assert!(t.starts_with("payout_"), "{t}"),
-            WebhookResource::Dispute(_) => assert!(t.starts_with("dispute_"), "{t}"),
+            WebhookResource::Payout(p) => {
+                assert!(t.starts_with("payout_"), "{t}");
+                assert_eq!(p.contract_breach(), None, "{t}");
+                assert_eq!(e.kind, event_kind(t), "{t}");
+                // The payout agrees with the type (`payout_initiated` is a kind of its own,
+                // its payout `Processing`).
+                let expected = match e.kind {
+                    EventKind::PayoutInitiated => EventKind::PayoutProcessing,
+                    ref kind => kind.clone(),
+                };
+                assert_eq!(EventKind::for_payout(p.status), expected, "{t}");
+                assert_eq!(p.amount, Some(usd(5000)), "{t}");
+            }
+            WebhookResource::Dispute(d) => {
+                assert!(t.starts_with("dispute_"), "{t}");
+                assert_eq!(e.kind, event_kind(t), "{t}");
+                assert_eq!(EventKind::for_dispute(d.status), e.kind, "{t}");
+                assert_eq!(d.raw_status, t, "{t}");
+                assert_eq!(d.amount, Some(usd(6540)), "{t}");
+            }
             WebhookResource::Other => {
-                assert!(!t.starts_with("payment_") && !t.starts_with("refund_"), "{t}");
+                for family in ["payment_", "refund_", "payout_", "dispute_"] {
+                    assert!(!t.starts_with(family), "{t}");
+                }
                 assert_eq!(e.kind, event_kind(t), "{t}");
             }
         }
@@ -274,8 +294,69 @@ fn check(name: &str, body: &str, result: Result<WebhookEvent>) {
         }
         "dispute" => {
             kind(EventKind::DisputeOpened);
-            other();
             assert!(e.unread.is_empty(), "{name}: {:?}", e.unread);
+            let WebhookResource::Dispute(d) = &e.resource else { panic!("{name}: {e:?}") };
+            assert_eq!(d.id.as_str(), "dp_1");
+            assert_eq!(d.payment_id.as_ref().map(|p| p.as_str()), Some("pay_order_123"));
+            assert_eq!(
+                (d.status, d.raw_status.as_str()),
+                (DisputeStatus::NeedsResponse, "dispute_opened")
+            );
+            assert_eq!(d.stage, Some(DisputeStage::Chargeback));
+            assert_eq!(d.amount, Some(usd(6540)), "{name}: the string of digits read exactly");
+            assert_eq!(d.reason.as_deref(), Some("fraudulent"));
+            assert_eq!(d.reason_code.as_deref(), Some("10.4"));
+            assert_eq!(d.evidence_due_by.map(|t| t.unix_timestamp()), Some(1_707_523_200));
+            assert_eq!(d.created_at.map(|t| t.unix_timestamp()), Some(1_706_140_800));
+        }
+        "dispute_amount_as_number" => {
+            kind(EventKind::DisputeWon);
+            let WebhookResource::Dispute(d) = &e.resource else { panic!("{name}: {e:?}") };
+            assert_eq!((d.status, d.amount), (DisputeStatus::Won, Some(usd(6540))));
+        }
+        "dispute_without_payment" => {
+            kind(EventKind::DisputeOpened);
+            other();
+            noted("payment_id", Missing);
+        }
+        "dispute_amount_not_minor_units" => {
+            kind(EventKind::DisputeOpened);
+            other();
+            noted("amount", Invalid);
+        }
+        "payout" => {
+            kind(EventKind::PayoutSucceeded);
+            assert!(e.unread.is_empty(), "{name}: {:?}", e.unread);
+            let WebhookResource::Payout(p) = &e.resource else { panic!("{name}: {e:?}") };
+            assert_eq!(p.contract_breach(), None, "{name}");
+            assert_eq!(p.id.as_str(), "po_1");
+            assert_eq!((p.status, p.raw_status.as_str()), (PayoutStatus::Succeeded, "success"));
+            assert_eq!(p.amount, Some(usd(5000)));
+            assert_eq!(p.customer_id.as_ref().map(|c| c.as_str()), Some("cus_acme_42"));
+            assert_eq!(p.description.as_deref(), Some("Vendor payout"));
+            assert_eq!(p.metadata["vendor_id"], "vendor_123");
+            assert_eq!(p.created_at.map(|t| t.unix_timestamp()), Some(1_705_917_600));
+            assert_eq!(p.failure, None);
+        }
+        "payout_without_status" => {
+            kind(EventKind::PayoutSucceeded);
+            other();
+            noted("status", Missing);
+        }
+        "payout_in_btc" => {
+            kind(EventKind::PayoutFailed);
+            other();
+            noted("currency", Unsupported);
+        }
+        "payout_failed_with_error" => {
+            kind(EventKind::PayoutFailed);
+            let WebhookResource::Payout(p) = &e.resource else { panic!("{name}: {e:?}") };
+            assert_eq!(p.contract_breach(), None, "{name}");
+            assert_eq!(p.status, PayoutStatus::Failed);
+            let failure = p.failure.clone().unwrap();
+            assert_eq!(failure.gateway_code.as_deref(), Some("insufficient_funds"));
+            assert_eq!(failure.message.as_deref(), Some("Not enough balance"));
+            assert_eq!(failure.code, Some(DeclineCode::InsufficientFunds));
         }
         "unknown_content_type" => {
             kind(EventKind::Other("wallet_topped_up".into()));

@@ -111,3 +111,28 @@ fn every_event_type() {
     }
     assert_eq!(event_kind("subscription_created"), EventKind::Other("subscription_created".into()));
 }
+
+#[test]
+fn payout_and_dispute_filters_name_every_word_that_reads_as_the_status() {
+    use paymux_core::{DisputeStatus, PayoutStatus};
+    use paymux_hyperswitch_family::status::{DISPUTE_STATUS_WORDS, PAYOUT_STATUS_WORDS};
+    use paymux_hyperswitch_family::{
+        dispute_status, dispute_status_filter, payout_status, payout_status_filter,
+    };
+    for status in PayoutStatus::ALL {
+        let words = payout_status_filter(status);
+        assert!(!words.is_empty(), "{status}");
+        let expected: Vec<&str> =
+            PAYOUT_STATUS_WORDS.into_iter().filter(|w| payout_status(w) == status).collect();
+        assert_eq!(words, expected);
+    }
+    assert_eq!(payout_status_filter(PayoutStatus::Failed), ["failed", "ineligible"]);
+    assert_eq!(payout_status_filter(PayoutStatus::Processing), ["initiated", "pending"]);
+    assert_eq!(payout_status_filter(PayoutStatus::RequiresAction).len(), 5);
+    for status in DisputeStatus::ALL {
+        let words = dispute_status_filter(status);
+        assert_eq!(words.len(), 1, "{status}: one word each");
+        assert_eq!(dispute_status(words[0]), status);
+    }
+    assert_eq!(DISPUTE_STATUS_WORDS.len(), DisputeStatus::ALL.len());
+}

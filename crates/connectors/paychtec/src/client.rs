@@ -1,28 +1,20 @@
 //! Paychtec's side of its routes, all through the core [`HttpTransport`]. The routes Paychtec
-//! shares with paymnt.cloud (payments, refunds, customers, the lists) are the family's
-//! [`Routes`]; here are Paychtec's hosts, its `X-Idempotency-Key` header, and one method per
-//! route only Paychtec serves (payment updates and reviews, customer update, delete and list,
-//! payment links, payouts, disputes), written with the family's helpers: every mutation
-//! carries the key, the same on every attempt of one logical call; reads are plain `GET`s;
+//! shares with paymnt.cloud (payments and their updates and reviews, refunds and their
+//! updates, customers, the lists, reading and listing payment links, payouts, disputes) are
+//! the family's [`Routes`]; here are Paychtec's hosts, its `X-Idempotency-Key` header, and one
+//! method per route only Paychtec serves (creating a payment link), written with the family's
+//! helpers: every mutation carries the key, the same on every attempt of one logical call;
 //! every id is checked before it goes into a path, so it can never reach another route.
-//! Payment answers are parsed [`Checked`]: one whose amounts cannot be money is unreadable,
-//! and the transport reports an unreadable answer to a mutation as outcome-unknown.
 
 use std::ops::Deref;
 
-use http::Method;
 use paymux_core::connector::Environment;
-use paymux_core::transport::{HttpTransport, Request};
+use paymux_core::transport::HttpTransport;
 use paymux_core::{IdempotencyKey, Result};
 use paymux_hyperswitch_family::Routes;
-use paymux_hyperswitch_family::mapping::check_id;
 
-use crate::wire::{
-    Checked, CustomerListResponse, CustomerRequest, CustomerResponse, DisputeListResponse,
-    PaymentLinkCreateRequest, PaymentResponse, PaymentReviewRequest, PaymentUpdateRequest,
-    PayoutCreateRequest,
-};
-use crate::{DeletedCustomer, Dispute, DisputeListQuery, PaymentLink, Payout};
+use crate::PaymentLink;
+use crate::wire::PaymentLinkCreateRequest;
 
 /// The header carrying the idempotency key (the guide's name, not `Idempotency-Key`).
 const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
@@ -33,15 +25,6 @@ pub(crate) fn base_url(environment: Environment) -> &'static str {
         Environment::Sandbox => "https://api.sandbox.paychtec.com",
         Environment::Production => "https://api.v2.paychtec.com",
     }
-}
-
-/// A decision on a payment held for review, and so the route it goes to.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Review {
-    /// `POST /payments/:payment_id/approve`.
-    Approve,
-    /// `POST /payments/:payment_id/reject`.
-    Reject,
 }
 
 /// Paychtec's routes: the family's ([`Routes`], reached through `Deref`) with the key in
@@ -64,72 +47,6 @@ impl Client {
         Client { routes: Routes::new(transport, IDEMPOTENCY_HEADER) }
     }
 
-    // ---- payments ----
-
-    /// `POST /payments/:payment_id` (update).
-    pub(crate) async fn update_payment(
-        &self,
-        id: &str,
-        body: &PaymentUpdateRequest,
-        key: IdempotencyKey,
-    ) -> Result<PaymentResponse> {
-        let path = format!("/payments/{}", check_id("payment id", id)?);
-        let Checked(answer) = self.routes.keyed("update_payment", path, body, key).await?;
-        Ok(answer)
-    }
-
-    /// `POST /payments/:payment_id/approve` or `/reject`, as `review` decides.
-    pub(crate) async fn review_payment(
-        &self,
-        id: &str,
-        review: Review,
-        body: &PaymentReviewRequest,
-        key: IdempotencyKey,
-    ) -> Result<PaymentResponse> {
-        let (operation, route) = match review {
-            Review::Approve => ("approve_payment", "approve"),
-            Review::Reject => ("reject_payment", "reject"),
-        };
-        let path = format!("/payments/{}/{route}", check_id("payment id", id)?);
-        let Checked(answer) = self.routes.keyed(operation, path, body, key).await?;
-        Ok(answer)
-    }
-
-    // ---- customers ----
-
-    /// `POST /customers/:customer_id` (update).
-    pub(crate) async fn update_customer(
-        &self,
-        id: &str,
-        body: &CustomerRequest,
-        key: IdempotencyKey,
-    ) -> Result<CustomerResponse> {
-        let path = format!("/customers/{}", check_id("customer id", id)?);
-        self.routes.keyed("update_customer", path, body, key).await
-    }
-
-    /// `DELETE /customers/:customer_id`.
-    pub(crate) async fn delete_customer(
-        &self,
-        id: &str,
-        key: IdempotencyKey,
-    ) -> Result<DeletedCustomer> {
-        let path = format!("/customers/{}", check_id("customer id", id)?);
-        self.routes.send_keyed(Request::new(Method::DELETE, "delete_customer", path), key).await
-    }
-
-    /// `GET /customers/list?limit=&offset=`.
-    pub(crate) async fn list_customers(
-        &self,
-        limit: u32,
-        offset: Option<u64>,
-    ) -> Result<CustomerListResponse> {
-        let req = Request::get("list_customers", "/customers/list")
-            .query("limit", limit.to_string())
-            .query_opt("offset", offset.map(|v| v.to_string()));
-        self.routes.transport().send_json(req).await
-    }
-
     // ---- payment links ----
 
     /// `POST /payment_link`.
@@ -140,45 +57,191 @@ impl Client {
     ) -> Result<PaymentLink> {
         self.routes.keyed("create_payment_link", "/payment_link", body, key).await
     }
+}
 
-    /// `GET /payment_link/:payment_link_id`.
-    pub(crate) async fn get_payment_link(&self, id: &str) -> Result<PaymentLink> {
-        let path = format!("/payment_link/{}", check_id("link id", id)?);
-        self.routes.read("get_payment_link", path).await
-    }
+// ---- subscriptions (every route with `X-Profile-Id`) and the merchant's routes ----
 
-    // ---- payouts ----
+/// The routes of `subscriptions.rs` and `merchant.rs`, with their own imports.
+mod subscription_and_merchant_routes {
+    use http::Method;
+    use paymux_core::transport::Request;
+    use paymux_core::{IdempotencyKey, Result};
+    use paymux_hyperswitch_family::mapping::check_id;
 
-    /// `POST /payouts/create`.
-    pub(crate) async fn create_payout(
-        &self,
-        body: &PayoutCreateRequest,
-        key: IdempotencyKey,
-    ) -> Result<Payout> {
-        self.routes.keyed("create_payout", "/payouts/create", body, key).await
-    }
+    use super::Client;
+    use crate::merchant::{ApiKeyBody, Metrics, MetricsBody, key_id};
+    use crate::subscriptions::{
+        Schedule, SubscriptionConfirmBody, SubscriptionCreateBody, SubscriptionScheduleBody,
+        SubscriptionUpdateBody, subscription_id,
+    };
+    use crate::{
+        ApiKey, BusinessProfile, CreatedApiKey, MetricsReport, RevokedApiKey, Subscription,
+    };
 
-    /// `GET /payouts/:payout_id`.
-    pub(crate) async fn get_payout(&self, id: &str) -> Result<Payout> {
-        self.routes.read("get_payout", format!("/payouts/{}", check_id("payout id", id)?)).await
-    }
+    /// The header naming the business profile of a subscription route.
+    const PROFILE_HEADER: &str = "X-Profile-Id";
 
-    // ---- disputes ----
+    impl Client {
+        /// `POST /subscriptions/create`.
+        pub(crate) async fn create_subscription(
+            &self,
+            profile_id: &str,
+            body: &SubscriptionCreateBody,
+            key: IdempotencyKey,
+        ) -> Result<Subscription> {
+            let req = Request::post("create_subscription", "/subscriptions/create").json(body)?;
+            self.routes.send_keyed(req.header(PROFILE_HEADER, profile_id)?, key).await
+        }
 
-    /// `GET /disputes/list`.
-    pub(crate) async fn list_disputes(
-        &self,
-        query: &DisputeListQuery,
-    ) -> Result<DisputeListResponse> {
-        let req = Request::get("list_disputes", "/disputes/list")
-            .query_opt("limit", query.limit.map(|v| v.to_string()))
-            .query_opt("dispute_status", query.dispute_status.clone())
-            .query_opt("dispute_stage", query.dispute_stage.clone());
-        self.routes.transport().send_json(req).await
-    }
+        /// `POST /subscriptions` (create and confirm).
+        pub(crate) async fn create_and_confirm_subscription(
+            &self,
+            profile_id: &str,
+            body: &SubscriptionCreateBody,
+            key: IdempotencyKey,
+        ) -> Result<Subscription> {
+            let req =
+                Request::post("create_and_confirm_subscription", "/subscriptions").json(body)?;
+            self.routes.send_keyed(req.header(PROFILE_HEADER, profile_id)?, key).await
+        }
 
-    /// `GET /disputes/:dispute_id`.
-    pub(crate) async fn get_dispute(&self, id: &str) -> Result<Dispute> {
-        self.routes.read("get_dispute", format!("/disputes/{}", check_id("dispute id", id)?)).await
+        /// `GET /subscriptions/:subscription_id`.
+        pub(crate) async fn get_subscription(
+            &self,
+            profile_id: &str,
+            id: &str,
+        ) -> Result<Subscription> {
+            let path = format!("/subscriptions/{}", subscription_id(id)?);
+            let req = Request::get("get_subscription", path).header(PROFILE_HEADER, profile_id)?;
+            self.routes.transport().send_json(req).await
+        }
+
+        /// `PUT /subscriptions/:subscription_id/update`.
+        pub(crate) async fn update_subscription(
+            &self,
+            profile_id: &str,
+            id: &str,
+            body: &SubscriptionUpdateBody,
+            key: IdempotencyKey,
+        ) -> Result<Subscription> {
+            let path = format!("/subscriptions/{}/update", subscription_id(id)?);
+            let req = Request::new(Method::PUT, "update_subscription", path).json(body)?;
+            self.routes.send_keyed(req.header(PROFILE_HEADER, profile_id)?, key).await
+        }
+
+        /// `POST /subscriptions/:subscription_id/confirm`.
+        pub(crate) async fn confirm_subscription(
+            &self,
+            profile_id: &str,
+            id: &str,
+            body: &SubscriptionConfirmBody,
+            key: IdempotencyKey,
+        ) -> Result<Subscription> {
+            let path = format!("/subscriptions/{}/confirm", subscription_id(id)?);
+            let req = Request::post("confirm_subscription", path).json(body)?;
+            self.routes.send_keyed(req.header(PROFILE_HEADER, profile_id)?, key).await
+        }
+
+        /// `POST /subscriptions/:subscription_id/pause`, `/resume` or `/cancel`, as `schedule`
+        /// decides.
+        pub(crate) async fn schedule_subscription(
+            &self,
+            profile_id: &str,
+            id: &str,
+            schedule: Schedule,
+            body: &SubscriptionScheduleBody,
+            key: IdempotencyKey,
+        ) -> Result<Subscription> {
+            let (operation, route) = match schedule {
+                Schedule::Pause => ("pause_subscription", "pause"),
+                Schedule::Resume => ("resume_subscription", "resume"),
+                Schedule::Cancel => ("cancel_subscription", "cancel"),
+            };
+            let path = format!("/subscriptions/{}/{route}", subscription_id(id)?);
+            let req = Request::post(operation, path).json(body)?;
+            self.routes.send_keyed(req.header(PROFILE_HEADER, profile_id)?, key).await
+        }
+
+        /// `GET /account/:merchant_id/business_profile`.
+        pub(crate) async fn list_business_profiles(
+            &self,
+            merchant_id: &str,
+        ) -> Result<Vec<BusinessProfile>> {
+            let path =
+                format!("/account/{}/business_profile", check_id("merchant id", merchant_id)?);
+            self.routes.read("list_business_profiles", path).await
+        }
+
+        /// `POST /api_keys/:merchant_id`.
+        pub(crate) async fn create_api_key(
+            &self,
+            merchant_id: &str,
+            body: &ApiKeyBody,
+            key: IdempotencyKey,
+        ) -> Result<CreatedApiKey> {
+            let path = format!("/api_keys/{}", check_id("merchant id", merchant_id)?);
+            self.routes.keyed("create_api_key", path, body, key).await
+        }
+
+        /// `GET /api_keys/:merchant_id/list?limit=&skip=`.
+        pub(crate) async fn list_api_keys(
+            &self,
+            merchant_id: &str,
+            limit: Option<u32>,
+            skip: Option<u32>,
+        ) -> Result<Vec<ApiKey>> {
+            let path = format!("/api_keys/{}/list", check_id("merchant id", merchant_id)?);
+            let req = Request::get("list_api_keys", path)
+                .query_opt("limit", limit.map(|v| v.to_string()))
+                .query_opt("skip", skip.map(|v| v.to_string()));
+            self.routes.transport().send_json(req).await
+        }
+
+        /// `GET /api_keys/:merchant_id/:key_id`.
+        pub(crate) async fn get_api_key(&self, merchant_id: &str, id: &str) -> Result<ApiKey> {
+            let merchant = check_id("merchant id", merchant_id)?;
+            let path = format!("/api_keys/{merchant}/{}", key_id(id)?);
+            self.routes.read("get_api_key", path).await
+        }
+
+        /// `POST /api_keys/:merchant_id/:key_id` (update).
+        pub(crate) async fn update_api_key(
+            &self,
+            merchant_id: &str,
+            id: &str,
+            body: &ApiKeyBody,
+            key: IdempotencyKey,
+        ) -> Result<ApiKey> {
+            let merchant = check_id("merchant id", merchant_id)?;
+            let path = format!("/api_keys/{merchant}/{}", key_id(id)?);
+            self.routes.keyed("update_api_key", path, body, key).await
+        }
+
+        /// `DELETE /api_keys/:merchant_id/:key_id` (revoke).
+        pub(crate) async fn revoke_api_key(
+            &self,
+            merchant_id: &str,
+            id: &str,
+            key: IdempotencyKey,
+        ) -> Result<RevokedApiKey> {
+            let merchant = check_id("merchant id", merchant_id)?;
+            let path = format!("/api_keys/{merchant}/{}", key_id(id)?);
+            self.routes.send_keyed(Request::new(Method::DELETE, "revoke_api_key", path), key).await
+        }
+
+        /// `POST /analytics/v1/merchant/metrics/payments`, `/refunds` or `/disputes`, as `metrics`
+        /// decides: reads sent as `POST`, without a key.
+        pub(crate) async fn metrics(
+            &self,
+            metrics: Metrics,
+            body: &MetricsBody,
+        ) -> Result<MetricsReport> {
+            let (operation, path) = match metrics {
+                Metrics::Payments => ("payment_metrics", "/analytics/v1/merchant/metrics/payments"),
+                Metrics::Refunds => ("refund_metrics", "/analytics/v1/merchant/metrics/refunds"),
+                Metrics::Disputes => ("dispute_metrics", "/analytics/v1/merchant/metrics/disputes"),
+            };
+            self.routes.list(operation, path, body).await
+        }
     }
 }

@@ -2,30 +2,14 @@
 
 use paymux_core::connector::idempotency_key;
 use paymux_core::{CreateCustomer, Customer, CustomerId, IdempotencyKey, Page, PageCursor, Result};
-use serde::Deserialize;
+use paymux_hyperswitch_family::mapping::{customer_list_query, customer_page};
 
-use crate::{Paychtec, mapping};
-
-/// The answer to `DELETE /customers/:customer_id`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct DeletedCustomer {
-    /// The deleted customer.
-    pub customer_id: String,
-    /// Whether the customer record was deleted.
-    #[serde(default)]
-    pub customer_deleted: Option<bool>,
-    /// Whether the address was deleted.
-    #[serde(default)]
-    pub address_deleted: Option<bool>,
-    /// Whether saved payment methods were deleted.
-    #[serde(default)]
-    pub payment_methods_deleted: Option<bool>,
-}
+use crate::{DeletedCustomer, Paychtec, mapping};
 
 impl Paychtec {
-    /// Changes a saved customer (`POST /customers/:id`); only the fields set are sent. A
-    /// [`PaychtecCustomerOptions::customer_id`](crate::PaychtecCustomerOptions) is refused:
-    /// an id cannot be changed.
+    /// Changes a saved customer (`POST /customers/:customer_id`); only the fields set are
+    /// sent. A [`PaychtecCustomerOptions::customer_id`](crate::PaychtecCustomerOptions) is
+    /// refused: an id cannot be changed.
     pub async fn update_customer(&self, id: &CustomerId, req: CreateCustomer) -> Result<Customer> {
         let body = mapping::update_customer_body(&req)?;
         let key = idempotency_key(req.idempotency_key);
@@ -33,14 +17,13 @@ impl Paychtec {
         Ok(mapping::to_customer(&self.provider, &answer))
     }
 
-    /// Deletes a saved customer (`DELETE /customers/:id`).
+    /// Deletes a saved customer (`DELETE /customers/:customer_id`).
     pub async fn delete_customer(
         &self,
         id: &CustomerId,
         key: Option<IdempotencyKey>,
     ) -> Result<DeletedCustomer> {
-        let key = idempotency_key(key);
-        self.client.delete_customer(id.as_str(), key).await
+        self.client.delete_customer(id.as_str(), idempotency_key(key)).await
     }
 
     /// Lists saved customers (`GET /customers/list?limit=&offset=`). The answer has no total,
@@ -50,8 +33,8 @@ impl Paychtec {
         limit: Option<u32>,
         cursor: Option<PageCursor>,
     ) -> Result<Page<Customer>> {
-        let (limit, offset) = mapping::customer_list_query(limit, cursor.as_ref())?;
+        let (limit, offset) = customer_list_query(limit, cursor.as_ref())?;
         let list = self.client.list_customers(limit, offset).await?;
-        mapping::customer_page(&self.provider, list, offset.unwrap_or(0), limit)
+        customer_page(&self.provider, list, offset.unwrap_or(0), limit)
     }
 }

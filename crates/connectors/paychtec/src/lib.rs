@@ -1,13 +1,9 @@
 //! # paymux-paychtec
 //!
 //! The paymux connector for [Paychtec](https://docs.v2.paychtec.com/docs/INTEGRATION_API), a
-//! gateway speaking the Hyperswitch API shape. Status words, the error body, webhook
-//! verification and the payment/refund/customer answers are mapped by the shared
-//! [`paymux_hyperswitch_family`] crate, so Paychtec and paymnt.cloud read them identically;
-//! the request bodies are the family's Hyperswitch shapes, which this crate fills as
-//! Paychtec's own guide writes them; the routes both gateways serve are the family's
-//! [`Routes`](paymux_hyperswitch_family::Routes); the hosts, headers and the routes only
-//! Paychtec serves are this crate's.
+//! gateway speaking the Hyperswitch API shape. What it shares with paymnt.cloud (routes, JSON,
+//! status words, errors, webhooks) is the [`paymux_hyperswitch_family`] crate's, filled as
+//! Paychtec's guide writes it; its hosts, headers and own routes are this crate's.
 //!
 //! ```no_run
 //! use paymux::paychtec::{Paychtec, PaychtecConfig};
@@ -49,108 +45,74 @@
 //!
 //! ## The guide's rules, made hard to break
 //!
-//! - **Keys and environments.** A `snd_` key only against sandbox, a `prd_` key only against
-//!   production; any other pairing (or a key with neither prefix) is refused by
-//!   [`Paychtec::new`] with [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration).
-//!   Hosts: sandbox `https://api.sandbox.paychtec.com`, production
-//!   `https://api.v2.paychtec.com` ([`Environment`], [`PaychtecConfig::resolved_base_url`]). A
-//!   `base_url` override (tests, a local sandbox) is accepted with the sandbox environment
-//!   only, so a production key can never be sent anywhere but the production host.
+//! - **Keys and hosts.** A `snd_` key only with sandbox (`https://api.sandbox.paychtec.com`),
+//!   a `prd_` key only with production (`https://api.v2.paychtec.com`), else [`Paychtec::new`]
+//!   fails (`Configuration`); a `base_url` override only with sandbox, so a production key
+//!   never goes anywhere but the production host.
 //! - **Headers.** `api-key` and `Content-Type: application/json` on every request;
-//!   `X-Idempotency-Key` on every mutation (the caller's `idempotency_key`, else one generated
-//!   once per call), the same on every retry of that call.
-//! - **Idempotent creates** (the guide: `payment_id` "recommended for merchant-side
-//!   reconciliation and idempotent retries"; a Hyperswitch backend dedupes on the merchant's id,
-//!   not on the header). Every `POST /payments` carries a `payment_id`:
-//!   [`PaychtecPaymentOptions::payment_id`], else one derived from the call's idempotency key
-//!   (`pay_` and 26 hex digits of an HMAC-SHA256 of the key, 30 characters as Hyperswitch's
-//!   `payment_id`); every refund a `refund_id` (below). A create answered duplicate (`HE_01`)
-//!   for that id is read as already created (an earlier attempt of the call, or an earlier call
-//!   with the same key, went through): the payment (or refund) is fetched and returned when it
-//!   is the one asked for (same amount and currency; for a refund same payment and amount),
-//!   else the duplicate stands as a `Conflict`.
-//! - **`profile_id`** from [`PaychtecConfig::profile_id`] on every `POST /payments`.
-//! - **Order contents** go out as `order_details` (`name`, `quantity`, `amount` = unit price in
-//!   minor units, `currency`); there is no way to send `items`, `line_items` or `cart_items`.
-//! - **Customers.** `customer_id` is only sent from a core [`CustomerId`], which cannot be
-//!   made from a plain string (it comes from [`PaymentProvider::create_customer`](paymux_core::PaymentProvider::create_customer) or another
-//!   answer, or explicitly through `CustomerId::from_stored`).
-//!   [`PaymentCustomer::Inline`](paymux_core::PaymentCustomer) details go out top level as
-//!   `email`, `name`, `phone`, `phone_country_code`.
-//! - **Billing travels with the payment method.** Decision: on every request (create or
-//!   confirm), `billing` is sent if and only if `payment_method_data` is. A card without
-//!   billing, billing without a card, or billing without an address or a phone (the guide
-//!   marks both required) is refused before any request with `InvalidRequest`. A one-step
-//!   payment (`confirm: true`) without a payment method is refused too (the guide requires
-//!   `payment_method` when confirming in the same request). For a two-step flow create with
+//!   `X-Idempotency-Key` on every mutation (the caller's key, else one generated per call),
+//!   the same on every retry.
+//! - **Idempotent creates** (Hyperswitch dedupes on the merchant's id). Every payment carries
+//!   a `payment_id` ([`PaychtecPaymentOptions`], else `pay_` and 26 hex digits of an
+//!   HMAC-SHA256 of the idempotency key), every refund a `refund_id` (`merchant_refund_id`, 1
+//!   to 30 characters, else `ref_` likewise). A duplicate answer (`HE_01`) for that id is
+//!   fetched and returned when it is the one asked for, else it stands as a `Conflict`.
+//! - **Bodies.** `profile_id` ([`PaychtecConfig::profile_id`]) on every `POST /payments`;
+//!   order contents as `order_details` (`name`, `quantity`, unit `amount`, `currency`), never
+//!   `items`; `customer_id` only from a core [`CustomerId`] (issued by the gateway), inline
+//!   details top level (`email`, `name`, `phone`, `phone_country_code`); refund `reason` at
+//!   most 255 characters, `refund_type` `Instant` unless [`PaychtecRefundOptions`] says
+//!   `Scheduled`.
+//! - **Billing travels with the payment method** (decision): `billing` (with an address and a
+//!   phone, both required by the guide) is sent if and only if `payment_method_data` is; a
+//!   one-step payment without a payment method is refused. For two steps, create with
 //!   `with_confirm(false)` and pass card and billing to `confirm_payment`.
-//! - **Ids** that go into a body (`payment_id`, `customer_id`, `profile_id`, a refund's
-//!   `payment_id` and `refund_id`, list filters) are held to the rule of ids in a path
-//!   ([`path_segment`](paymux_core::transport::path_segment): 1 to 64 letters, digits, `-`,
-//!   `_`, `.`, `~`; 30 for `refund_id`) and refused with `InvalidRequest` before any request;
-//!   a `profile_id` that is not such an id is refused by [`Paychtec::new`].
-//! - **Amounts** above 999,999,999 minor units (the `MAX_ALLOWED_AMOUNT` of the Hyperswitch
-//!   server, [`paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR`], shared with
-//!   paymnt.cloud) are refused with `InvalidRequest` before any request: payments, updates,
-//!   captures, refunds, order lines, payment links, payouts.
-//! - **Refunds** carry a retry-safe `refund_id`: the caller's `merchant_refund_id` (1 to 30
-//!   characters), else one derived from the call's idempotency key
-//!   (`ref_` and 26 hex digits of an HMAC-SHA256 of the key, so every retry of one refund
-//!   names the same refund); `reason` is free text of at most 255 characters; `refund_type` is
-//!   `Instant` unless [`PaychtecRefundOptions`] says `Scheduled`.
+//! - **Ids** in a body or path (payment, customer, profile, refund, payout, dispute ids, list
+//!   filters) follow [`path_segment`](paymux_core::transport::path_segment) (1 to 64 of
+//!   letters, digits, `-`, `_`, `.`, `~`; 30 for `refund_id`); **amounts** above 999,999,999
+//!   minor units ([`MAX_AMOUNT_MINOR`](paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR))
+//!   are refused. Both before any request.
 //!
 //! ## Decisions where the guide is silent
 //!
-//! - The merchant reference travels as `metadata.order_id` (the guide's own example, which
-//!   webhooks echo back), and is read back from there. A different `order_id` already in the
-//!   metadata is refused.
-//! - Cards go out with `payment_method_type: "credit"` unless [`PaychtecPaymentOptions`] /
-//!   [`PaychtecConfirmOptions`] say [`CardType::Debit`]; `authentication_type` is only sent when
-//!   the options set it; the expiry month is zero-padded (`"05"`).
-//! - [`PaymentMethod::HostedPage`](paymux_core::PaymentMethod) is `Unsupported` on
-//!   `create_payment`: Paychtec's hosted checkout is a payment link
+//! - The merchant reference of a payment travels as `metadata.order_id` (the guide's example,
+//!   echoed by webhooks) and is read back from there; a different `order_id` is refused.
+//! - Cards go out as `payment_method_type: "credit"` unless the options say
+//!   [`CardType::Debit`]; `authentication_type` only when set; the month zero-padded.
+//!   `HostedPage` is `Unsupported`: the hosted checkout is a payment link
 //!   ([`Paychtec::create_payment_link`]).
-//! - `CapturePayment::statement_descriptor` is the `statement_descriptor_suffix`; the prefix
-//!   comes from [`PaychtecCaptureOptions`]. The capture amount's currency is not checked against
-//!   the payment's (that would cost a read before every capture): only the minor units go out.
-//! - `ConfirmPayment::customer_ip` becomes `browser_info.ip_address`.
-//! - The list routes are reads sent as `POST`: no `X-Idempotency-Key` is sent, and the
-//!   transport may retry them. Lists page by offset ([`PageCursor::Offset`](paymux_core::PageCursor::Offset)); limit 1 to 100,
-//!   default 10. The filter bodies are Hyperswitch's (`PaymentListFilterConstraints`,
-//!   `RefundListRequest`): the creation window as `start_time`/`end_time` (RFC 3339, UTC; an
-//!   end alone goes with the Unix epoch as start, since Hyperswitch drops a range without its
-//!   start), `status`/`refund_status` and `currency` as arrays. A status filter names every
-//!   gateway word that reads as the core status (`Processing`: `processing`,
-//!   `requires_merchant_action`, `conflicted`; `Succeeded`: `succeeded`,
-//!   `partially_captured`; refunds `Pending`: `pending`, `review`); a refund filter by
-//!   `Cancelled`, which no Paychtec refund can be, is refused. A merchant reference filter is
-//!   refused: the reference travels as `metadata.order_id`, which the list cannot filter by.
-//! - Approve/reject review send `{}` (the guide names no review fields), or `{"reason"}` when a
-//!   reason is given.
-//! - Capabilities: every core operation. Webhooks are declared only when a webhook secret is
-//!   configured; without one, `parse_webhook` answers
-//!   [`ErrorKind::Configuration`](paymux_core::ErrorKind::Configuration).
-//! - An answer to a payment or refund that parses but whose amount cannot be money (negative,
-//!   an unknown currency) is `InvalidResponse`, outcome unknown for a mutation.
+//! - `statement_descriptor` is the `statement_descriptor_suffix` (prefix:
+//!   [`PaychtecCaptureOptions`]); `customer_ip` becomes `browser_info.ip_address`.
+//! - Lists are reads sent as `POST` (no key; retried like reads), paged by offset
+//!   ([`PageCursor::Offset`](paymux_core::PageCursor::Offset); limit 1 to 100, default 10;
+//!   payouts at most 20) with Hyperswitch's filter bodies: the window as `start_time`/`end_time`
+//!   (RFC 3339 UTC; an end alone starts at the Unix epoch, which Hyperswitch needs), statuses
+//!   and currencies as arrays naming every word that reads as the core status. A refund filter
+//!   by `Cancelled` and a payment filter by merchant reference are refused.
+//! - Approve/reject and dispute accept send `{}` (or `{"reason"}`); payout cancel and fulfill
+//!   `{payout_id}`. Capabilities: every core operation, webhooks only with a webhook secret.
+//!   An answer whose amount cannot be money is `InvalidResponse` (outcome unknown if mutating).
+//!
+//! ## Payouts and disputes
+//!
+//! `create_payout` sends the guide's body, the reference as `merchant_order_reference_id`, a
+//! card as `payout_method_data.card` (holder's name required); it then waits for confirmation,
+//! or [`PaychtecPayoutOptions`] confirm it (for [`fulfill_payout`](Paychtec::fulfill_payout))
+//! or send it at once. No merchant payout id exists: only `X-Idempotency-Key` guards a retried
+//! create. Evidence goes by file id, its text as `uncategorized_text`.
 //!
 //! ## Statuses, events, errors, declines: the contract (from the family crate)
 //!
-//! Every word Paychtec documents is mapped onto the core contract
-//! ([`PaymentStatus`](paymux_core::PaymentStatus), [`EventKind`](paymux_core::EventKind)) by
-//! the family crate's tables, which are this connector's: payment status words
-//! ([`payment_status`](paymux_hyperswitch_family::payment_status): `requires_merchant_action`
-//! and `conflicted` are `Processing`, never a customer action; unknown words `Processing`),
-//! refund words ([`refund_status`](paymux_hyperswitch_family::refund_status)), webhook
-//! `event_type`s ([`event_kind`](paymux_hyperswitch_family::event_kind); `action_required`
-//! is `PaymentActionRequired` only for a payment in `RequiresAction`,
-//! [`event_kind_for`](paymux_hyperswitch_family::event_kind_for)), error types and codes
-//! ([`error_kind_for_code`](paymux_hyperswitch_family::error_kind_for_code): `IR_14` and
-//! `HE_01` are `Conflict` whatever generic 4xx they come with). `tests/contract_tables.rs`
-//! reads every documented word through this connector. Payments keep the contract's fields:
-//! `next_action` exactly when `RequiresAction`; `amount_capturable` when `RequiresCapture`
-//! (the amount when the gateway leaves it out); a [`Failure`](paymux_core::Failure) on every
-//! `Failed` payment, with the gateway's `error_code`/`error_message` where it sends them and a
-//! normalized code from this table (read by the tests from this file):
+//! The family's tables map every documented word and are this connector's
+//! (`tests/contract_tables.rs`): payment, refund, payout and dispute status words, dispute
+//! stages, webhook `event_type`s and error codes ([`payment_status`](paymux_hyperswitch_family::payment_status),
+//! [`payout_status`](paymux_hyperswitch_family::payout_status),
+//! [`dispute_status`](paymux_hyperswitch_family::dispute_status),
+//! [`event_kind_for`](paymux_hyperswitch_family::event_kind_for),
+//! [`error_kind_for_code`](paymux_hyperswitch_family::error_kind_for_code), ...). Payments keep
+//! the contract (`next_action` exactly when `RequiresAction`, `amount_capturable` when
+//! `RequiresCapture`, a [`Failure`](paymux_core::Failure) on every `Failed` payment; payouts:
+//! exactly then), its code from this table (read by the tests from this file):
 //!
 //! | `error_code` | `DeclineCode` |
 //! |---|---|
@@ -160,45 +122,37 @@
 //! | `fraudulent`, `suspected_fraud` | `fraud_suspected` |
 //! | anything else | none (only `gateway_code`) |
 //!
-//! Webhooks are read in two steps: the signature (the only step that gives
-//! [`ErrorKind::WebhookSignature`](paymux_core::ErrorKind::WebhookSignature)), then the body,
-//! which is never refused once verified ("payload fields can vary by event type", the guide):
-//! what cannot be read is noted in [`WebhookEvent::unread`](paymux_core::WebhookEvent) and
-//! the resource is partial or `Other`
-//! ([`parse_event`](paymux_hyperswitch_family::parse_event)); a verified body that is not
-//! JSON is [`ErrorKind::WebhookNotJson`](paymux_core::ErrorKind::WebhookNotJson).
+//! Webhooks: the signature first (the only step giving `WebhookSignature`), then the body,
+//! never refused once verified (what cannot be read is noted in `unread`; not JSON:
+//! `WebhookNotJson`); `payout_*` and `dispute_*` events carry the payout or dispute.
 //!
 //! ## Beyond the trait
 //!
-//! Inherent methods of [`Paychtec`]: [`update_payment`](Paychtec::update_payment),
-//! [`list_payments_filtered`](Paychtec::list_payments_filtered) (with `currency`),
-//! [`approve_payment`](Paychtec::approve_payment) / [`reject_payment`](Paychtec::reject_payment)
-//! (manual review), [`list_refunds`](Paychtec::list_refunds) (status, currency, window),
-//! [`update_customer`](Paychtec::update_customer), [`delete_customer`](Paychtec::delete_customer),
-//! [`list_customers`](Paychtec::list_customers), payment links
-//! ([`create_payment_link`](Paychtec::create_payment_link)), payouts
-//! ([`create_payout`](Paychtec::create_payout)) and disputes
-//! ([`list_disputes`](Paychtec::list_disputes)).
+//! Inherent methods of [`Paychtec`], one file per family (`payments.rs`, `reviews.rs`,
+//! `refunds.rs`, `customers.rs`, `payment_links.rs`, `payouts.rs`, `disputes.rs`, ...): payment
+//! update, filtered list and review; refund list and update; customer update, delete and list;
+//! payment link create, get and list; payout [`update_payout`](Paychtec::update_payout) and
+//! [`fulfill_payout`](Paychtec::fulfill_payout); dispute evidence read and delete.
 //!
-//! ## Layout
+//! ## Subscriptions and merchant routes
 //!
-//! `lib.rs` (this: configuration, connector, the `Connector` impl), `client.rs` (the hosts,
-//! `X-Idempotency-Key`, the family's routes and one method per route only Paychtec serves),
-//! `wire.rs` (the JSON), `mapping.rs` (both directions), `options.rs` (the
-//! `Paychtec*Options`), `webhook.rs`, and one file per family of operations beyond the trait:
-//! `payments.rs`, `reviews.rs`, `refunds.rs`, `customers.rs`, `payment_links.rs`,
-//! `payouts.rs`, `disputes.rs`.
+//! Subscriptions ([`create_subscription`](Paychtec::create_subscription) and the seven
+//! routes after it) carry `X-Profile-Id` = [`PaychtecConfig::profile_id`]; merchant routes
+//! ([`list_business_profiles`](Paychtec::list_business_profiles), API keys, metrics) take the
+//! merchant id. A created API key and a profile's hash key are [`SecretString`]s.
 
 mod client;
 mod customers;
 mod disputes;
 mod mapping;
+mod merchant;
 mod options;
 mod payment_links;
 mod payments;
 mod payouts;
 mod refunds;
 mod reviews;
+mod subscriptions;
 mod webhook;
 mod wire;
 
@@ -206,21 +160,37 @@ use paymux_core::connector::{ConnectionSettings, Connector, idempotency_key};
 use paymux_core::transport::{Auth, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, Customer, CustomerId, Error, ExposeSecret, ListPayments, Operation, Page,
-    Payment, PaymentId, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
+    CreatePayout, CreateRefund, Customer, CustomerId, Dispute, DisputeEvidence, DisputeId, Error,
+    ExposeSecret, ListDisputes, ListPayments, ListPayouts, Operation, Page, Payment, PaymentId,
+    Payout, PayoutId, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
 };
 
-pub use customers::DeletedCustomer;
-pub use disputes::{Dispute, DisputeListQuery};
+pub use merchant::{
+    ApiKey, ApiKeyExpiration, BusinessProfile, CreateApiKey, CreatedApiKey, MetricsBucket,
+    MetricsQuery, MetricsReport, ProfileWebhookDetails, RevokedApiKey, UpdateApiKey,
+};
 pub use options::{
     AuthenticationType, BrowserInfo, CardType, PaychtecCaptureOptions, PaychtecConfirmOptions,
-    PaychtecCustomerOptions, PaychtecPaymentOptions, PaychtecRefundOptions, RefundType,
+    PaychtecCustomerOptions, PaychtecPaymentOptions, PaychtecPayoutOptions, PaychtecRefundOptions,
+    PayoutFlow, PayoutType, RefundType,
 };
-pub use payment_links::{CreatePaymentLink, PaymentLink, PaymentLinkConfig};
-pub use payments::{PaymentListQuery, UpdatePayment};
+pub use payment_links::{CreatePaymentLink, PaymentLinkConfig};
 pub use paymux_core::connector::Environment;
-pub use payouts::{CreatePayout, Payout};
+/// The requests and answers Paychtec shares with paymnt.cloud, from the family crate.
+pub use paymux_hyperswitch_family::{
+    CustomerDeleteResponse as DeletedCustomer, DisputeEvidenceBlock, FileMetadataResponse,
+    ListPaymentLinks, PaymentLinkResponse as PaymentLink, PaymentListQuery, UpdatePayment,
+    UpdatePayout, UpdateRefund,
+};
 pub use refunds::RefundListQuery;
+pub use subscriptions::{
+    AccountReceivablesHandling, CancelAt, CancelSubscription, ChargesHandling, ConfirmSubscription,
+    CreateAndConfirmSubscription, CreateSubscription, CurrentTermCredit, CustomerAcceptance,
+    FutureUsage, OnlineAcceptance, PauseAt, PauseSubscription, RefundableCreditsHandling, ResumeAt,
+    ResumeSubscription, Subscription, SubscriptionInvoice, SubscriptionPayment,
+    SubscriptionPaymentMethod, SubscriptionPaymentType, SubscriptionStatus, UnbilledCharges,
+    UnpaidInvoicesHandling, UpdateSubscription,
+};
 
 /// Settings of one Paychtec connector instance. `Debug` never shows the key or the secret.
 #[derive(Debug, Clone)]
@@ -427,6 +397,51 @@ impl Connector for Paychtec {
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         let answer = self.client.get_customer(id.as_str()).await?;
         Ok(mapping::to_customer(&self.provider, &answer))
+    }
+
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        let body = mapping::payout_body(&req)?;
+        let answer = self.client.create_payout(&body, idempotency_key(req.idempotency_key)).await?;
+        mapping::to_payout(&self.provider, &answer)
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        mapping::to_payout(&self.provider, &self.client.get_payout(id.as_str()).await?)
+    }
+
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        let body = mapping::payout_list_body(&query)?;
+        let list = self.client.list_payouts(&body).await?;
+        let offset = body.offset.unwrap_or(0);
+        mapping::to_page(&list, offset, body.limit, |p| mapping::to_payout(&self.provider, p))
+    }
+
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let answer = self.client.cancel_payout(id.as_str(), idempotency_key(None)).await?;
+        mapping::to_payout(&self.provider, &answer)
+    }
+
+    async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
+        let q = mapping::dispute_list_query(&query)?;
+        let list = self.client.list_disputes(&q).await?.into_list();
+        mapping::to_page(&list, q.offset.unwrap_or(0), q.limit, |d| {
+            mapping::to_dispute(&self.provider, d)
+        })
+    }
+
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        mapping::to_dispute(&self.provider, &self.client.get_dispute(id.as_str()).await?)
+    }
+
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let answer = self.client.accept_dispute(id.as_str(), idempotency_key(None)).await?;
+        mapping::to_dispute(&self.provider, &answer)
+    }
+
+    async fn submit_dispute_evidence(&self, id: &DisputeId, e: DisputeEvidence) -> Result<Dispute> {
+        let body = mapping::evidence_body(id, &e)?;
+        let answer = self.client.submit_dispute_evidence(&body, idempotency_key(None)).await?;
+        mapping::to_dispute(&self.provider, &answer)
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

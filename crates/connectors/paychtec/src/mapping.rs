@@ -5,28 +5,30 @@
 //! guide names.
 
 use paymux_core::{
-    BillingDetails, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment, CreateRefund,
-    Currency, Customer, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Metadata,
-    OrderLine, Page, PageCursor, Payment, PaymentMethod, ProviderId, Result,
+    BillingDetails, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment, CreatePayout,
+    CreateRefund, Currency, CustomerId, Error, ErrorKind, IdempotencyKey, ListPayments, Metadata,
+    OrderLine, Payment, PaymentMethod, ProviderId, Result,
 };
 use paymux_hyperswitch_family as family;
 use paymux_hyperswitch_family::mapping::{
     RefundFilter, billing_to_wire, capture_method_word, card_data, check_id, currency_filter,
-    format_time, id_from_key, metadata_to_wire, positive_amount, positive_wire_amount, wire_amount,
+    format_time, id_from_key, metadata_to_wire, positive_wire_amount, wire_amount,
 };
 
 use crate::wire::{
-    BillingData, CustomerListResponse, CustomerRequest, ListResponse, OrderDetail,
-    PaymentCaptureRequest, PaymentConfirmRequest, PaymentCreateRequest, PaymentLinkCreateRequest,
-    PaymentListRequest, PaymentMethodData, PaymentResponse, PaymentUpdateRequest,
-    PayoutCreateRequest, RefundCreateRequest, RefundListRequest,
+    BillingData, CustomerRequest, OrderDetail, PaymentCaptureRequest, PaymentConfirmRequest,
+    PaymentCreateRequest, PaymentLinkCreateRequest, PaymentListRequest, PaymentMethodData,
+    PaymentResponse, PaymentUpdateRequest, RefundCreateRequest, RefundListRequest,
 };
 use crate::{
-    BrowserInfo, CardType, CreatePaymentLink, CreatePayout, PaychtecCaptureOptions,
-    PaychtecConfirmOptions, PaychtecCustomerOptions, PaychtecPaymentOptions, PaychtecRefundOptions,
+    BrowserInfo, CardType, CreatePaymentLink, PaychtecCaptureOptions, PaychtecConfirmOptions,
+    PaychtecCustomerOptions, PaychtecPaymentOptions, PaychtecPayoutOptions, PaychtecRefundOptions,
     RefundListQuery, UpdatePayment,
 };
 
+pub(crate) use paymux_hyperswitch_family::mapping::{
+    dispute_list_query, evidence_body, payout_list_body, to_dispute, to_payout,
+};
 pub(crate) use paymux_hyperswitch_family::{
     cancel_body, error_parser, to_customer, to_page, to_refund,
 };
@@ -297,57 +299,15 @@ pub(crate) fn refund_list_body(query: &RefundListQuery) -> Result<RefundListRequ
     })
 }
 
-/// The `limit` and `offset` of `GET /customers/list`.
-pub(crate) fn customer_list_query(
-    limit: Option<u32>,
-    cursor: Option<&PageCursor>,
-) -> Result<(u32, Option<u64>)> {
-    let offset = family::mapping::offset(cursor)?;
-    Ok((family::mapping::page_limit(limit), offset))
-}
-
-/// A customer list as a page; the answer has no total, so a full page may have more.
-pub(crate) fn customer_page(
-    provider: &ProviderId,
-    list: CustomerListResponse,
-    offset: u64,
-    limit: u32,
-) -> Result<Page<Customer>> {
-    let list = ListResponse { count: None, total_count: None, data: list.into_vec() };
-    to_page(&list, offset, limit, |c| Ok(to_customer(provider, c)))
-}
-
-/// The body of `POST /payments/:id`: only the fields set, the amount positive and at most
-/// the family's maximum, order lines in its currency.
+/// The body of `POST /payments/:id`: the family's ([`family::mapping::update_body`]: only the
+/// fields set, the amount positive and at most the family's maximum, order lines in its
+/// currency) with the order lines as the guide's `order_details`.
 pub(crate) fn update_body(req: &UpdatePayment) -> Result<PaymentUpdateRequest> {
-    let amount = positive_amount(req.amount, "payment")?;
-    if let (Some(amount), Some(lines)) = (req.amount, &req.order_lines)
-        && let Some(line) = lines.iter().find(|l| l.unit_amount.currency() != amount.currency())
-    {
-        return Err(Error::invalid_request(format!(
-            "order line {:?} is in {} but the payment is in {}",
-            line.name,
-            line.unit_amount.currency().code(),
-            amount.currency().code()
-        )));
-    }
-    let details = req.customer_details.clone().unwrap_or_default();
-    Ok(PaymentUpdateRequest {
-        amount,
-        currency: req.amount.map(|a| a.currency().code().to_owned()),
-        capture_method: req.capture.map(capture_method_word),
-        description: req.description.clone(),
-        return_url: req.return_url.clone(),
-        email: details.email,
-        name: details.name,
-        phone: details.phone.as_ref().map(|p| p.number.clone()),
-        phone_country_code: details.phone.map(|p| p.country_code),
-        order_details: match &req.order_lines {
-            Some(lines) => order_details(lines)?,
-            None => None,
-        },
-        metadata: req.metadata.clone(),
-    })
+    let order_details = match &req.order_lines {
+        Some(lines) => order_details(lines)?,
+        None => None,
+    };
+    Ok(PaymentUpdateRequest { order_details, ..family::mapping::update_body(req)? })
 }
 
 /// The body of `POST /payment_link`.
@@ -368,16 +328,11 @@ pub(crate) fn payment_link_body(req: CreatePaymentLink) -> Result<PaymentLinkCre
     })
 }
 
-/// The body of `POST /payouts/create`.
-pub(crate) fn payout_body(req: CreatePayout) -> Result<PayoutCreateRequest> {
-    Ok(PayoutCreateRequest {
-        amount: positive_wire_amount(req.amount, "payout")?,
-        currency: req.amount.currency().code().to_owned(),
-        customer_id: customer_id(req.customer)?,
-        payout_type: req.payout_type,
-        description: req.description,
-        metadata: metadata_to_wire(&req.metadata),
-    })
+/// The body of `POST /payouts/create`: the family's ([`family::mapping::payout_body`]) with
+/// the [`PaychtecPayoutOptions`] (`payout_type`, `confirm` / `auto_fulfill`).
+pub(crate) fn payout_body(req: &CreatePayout) -> Result<family::PayoutCreateRequest> {
+    let options = req.extensions.get::<PaychtecPayoutOptions>().cloned().unwrap_or_default();
+    family::mapping::payout_body(req, options.flow, options.payout_type)
 }
 
 /// A payment answer as a core [`Payment`]: the family mapping, with the merchant reference

@@ -9,6 +9,10 @@ use crate::Paychtec;
 pub use paymux_hyperswitch_family::AuthenticationType;
 /// `browser_info`, strongly recommended by the guide for cards and 3-D Secure.
 pub use paymux_hyperswitch_family::BrowserInfo;
+/// How far a payout goes when it is created (`confirm`, `auto_fulfill`), the family's.
+pub use paymux_hyperswitch_family::PayoutFlow;
+/// `payout_type` (`card`, `bank`, `wallet`, `bank_redirect`), the family's.
+pub use paymux_hyperswitch_family::mapping::PayoutType;
 
 /// Options of `create_payment`.
 ///
@@ -67,6 +71,32 @@ pub struct PaychtecCustomerOptions {
     /// A merchant-supplied customer id for `POST /customers` (use the id Paychtec returns
     /// afterwards).
     pub customer_id: Option<String>,
+}
+
+/// Options of `create_payout`.
+///
+/// ```
+/// use paymux::paychtec::{PaychtecPayoutOptions, PayoutFlow, PayoutType};
+/// use paymux::{CreatePayout, Currency, Money};
+/// // The guide's example: a bank payout to a saved customer, confirmed with the create.
+/// let req = CreatePayout::new(Money::from_minor(5000, Currency::USD).unwrap())
+///     .with_options(PaychtecPayoutOptions {
+///         payout_type: Some(PayoutType::Bank),
+///         flow: PayoutFlow::Confirm,
+///     });
+/// assert!(req.extensions.get::<PaychtecPayoutOptions>().is_some());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaychtecPayoutOptions {
+    /// `payout_type`; a payout to a card is always `card`. Not sent when `None` (and no card).
+    pub payout_type: Option<PayoutType>,
+    /// `confirm` / `auto_fulfill`: by default neither is sent (the guide's example) and the
+    /// payout waits for confirmation.
+    pub flow: PayoutFlow,
+}
+
+impl GatewayOptions for PaychtecPayoutOptions {
+    const GATEWAY: &'static str = <Paychtec as Connector>::GATEWAY;
 }
 
 impl GatewayOptions for PaychtecPaymentOptions {

@@ -1,11 +1,14 @@
-//! Payment links (`/payment_link`), Paychtec's hosted checkout.
+//! Payment links (`/payment_link`), Paychtec's hosted checkout. Creating one is Paychtec's own
+//! route; reading and listing them are the family's (the answer is the family's
+//! [`PaymentLink`](crate::PaymentLink)).
 
 use paymux_core::connector::idempotency_key;
 use paymux_core::{CaptureMode, CustomerId, IdempotencyKey, Money, Result};
+use paymux_hyperswitch_family::mapping::payment_link_list_body;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::{AuthenticationType, Paychtec, mapping};
+use crate::{AuthenticationType, ListPaymentLinks, Paychtec, PaymentLink, mapping};
 
 /// A payment link request (`POST /payment_link`).
 #[derive(Debug, Clone)]
@@ -70,37 +73,6 @@ pub struct PaymentLinkConfig {
     pub allowed_payment_method_types: Option<Vec<String>>,
 }
 
-/// A payment link as Paychtec answers it (create answers the id and link; retrieve more).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PaymentLink {
-    /// The link id.
-    pub payment_link_id: String,
-    /// The payment behind the link, where given.
-    #[serde(default)]
-    pub payment_id: Option<String>,
-    /// The URL the customer opens (`link` on create, `link_to_pay` on retrieve).
-    #[serde(default, alias = "link_to_pay")]
-    pub link: Option<String>,
-    /// Minor units, where given.
-    #[serde(default)]
-    pub amount: Option<i64>,
-    /// ISO currency code, where given.
-    #[serde(default)]
-    pub currency: Option<String>,
-    /// The link status word (`active`, `expired`), where given.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Expiry (RFC 3339).
-    #[serde(default)]
-    pub expiry: Option<String>,
-    /// Creation time.
-    #[serde(default)]
-    pub created_at: Option<String>,
-}
-
 impl Paychtec {
     /// Creates a payment link (`POST /payment_link`), Paychtec's hosted checkout.
     pub async fn create_payment_link(&self, req: CreatePaymentLink) -> Result<PaymentLink> {
@@ -109,8 +81,15 @@ impl Paychtec {
         self.client.create_payment_link(&body, key).await
     }
 
-    /// Fetches a payment link (`GET /payment_link/:id`).
+    /// Fetches a payment link (`GET /payment_link/:payment_link_id`).
     pub async fn get_payment_link(&self, id: &str) -> Result<PaymentLink> {
         self.client.get_payment_link(id).await
+    }
+
+    /// Lists payment links (`POST /payment_link/list`, Hyperswitch's filter body: `limit`,
+    /// `created.gte`, `created.lte`). The gateway pages no further than the limit.
+    pub async fn list_payment_links(&self, query: ListPaymentLinks) -> Result<Vec<PaymentLink>> {
+        let body = payment_link_list_body(&query)?;
+        Ok(self.client.list_payment_links(&body).await?.into_vec())
     }
 }

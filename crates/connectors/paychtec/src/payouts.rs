@@ -1,93 +1,33 @@
-//! Payouts (`/payouts`); availability depends on the account.
+//! Payout operations beyond the trait (creating, reading, listing and cancelling payouts are
+//! the trait's): changing a payout before it is sent, and sending one that waits for
+//! fulfillment. Availability depends on the account (the guide).
 
 use paymux_core::connector::idempotency_key;
-use paymux_core::{CustomerId, IdempotencyKey, Metadata, Money, Result};
-use serde::Deserialize;
+use paymux_core::{IdempotencyKey, Payout, PayoutId, Result};
+use paymux_hyperswitch_family::mapping::payout_update_body;
 
-use crate::{Paychtec, mapping};
-
-/// A payout request (`POST /payouts/create`).
-#[derive(Debug, Clone)]
-pub struct CreatePayout {
-    /// Amount.
-    pub amount: Money,
-    /// The receiving customer, from the Customers API.
-    pub customer: Option<CustomerId>,
-    /// `bank`, `card`, `wallet`.
-    pub payout_type: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Metadata.
-    pub metadata: Metadata,
-    /// Makes retries safe; generated once per call when `None`.
-    pub idempotency_key: Option<IdempotencyKey>,
-}
-
-impl CreatePayout {
-    /// A payout of `amount` with nothing else set.
-    pub fn new(amount: Money) -> Self {
-        CreatePayout {
-            amount,
-            customer: None,
-            payout_type: None,
-            description: None,
-            metadata: Metadata::new(),
-            idempotency_key: None,
-        }
-    }
-}
-
-/// A payout as Paychtec answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Payout {
-    /// The payout id.
-    pub payout_id: String,
-    /// Minor units.
-    pub amount: i64,
-    /// ISO currency code.
-    pub currency: String,
-    /// The payout status word (`initiated`, `success`, `failed`, ...).
-    pub status: String,
-    /// Customer.
-    #[serde(default)]
-    pub customer_id: Option<String>,
-    /// Payout type.
-    #[serde(default)]
-    pub payout_type: Option<String>,
-    /// Description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Metadata (any JSON).
-    #[serde(default)]
-    pub metadata: Option<serde_json::Value>,
-    /// Error code, for failed payouts.
-    #[serde(default)]
-    pub error_code: Option<String>,
-    /// Error message, for failed payouts.
-    #[serde(default)]
-    pub error_message: Option<String>,
-    /// Creation time.
-    #[serde(default, alias = "created")]
-    pub created_at: Option<String>,
-}
-
-impl Payout {
-    /// The amount as [`Money`].
-    pub fn money(&self) -> Result<Money> {
-        paymux_hyperswitch_family::mapping::money(self.amount, &self.currency)
-    }
-}
+use crate::{Paychtec, UpdatePayout, mapping};
 
 impl Paychtec {
-    /// Creates a payout (`POST /payouts/create`).
-    pub async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
-        let key = idempotency_key(req.idempotency_key.clone());
-        let body = mapping::payout_body(req)?;
-        self.client.create_payout(&body, key).await
+    /// Changes a payout before it is fulfilled (`PUT /payouts/:payout_id`): only the fields
+    /// set are sent, with the checks of `create_payout`; `flow` confirms it (or confirms and
+    /// sends it). An update that changes nothing is refused before any request.
+    pub async fn update_payout(&self, id: &PayoutId, req: UpdatePayout) -> Result<Payout> {
+        let body = payout_update_body(&req)?;
+        let key = idempotency_key(req.idempotency_key);
+        let answer = self.client.update_payout(id.as_str(), &body, key).await?;
+        mapping::to_payout(&self.provider, &answer)
     }
 
-    /// Fetches a payout (`GET /payouts/:id`).
-    pub async fn get_payout(&self, id: &str) -> Result<Payout> {
-        self.client.get_payout(id).await
+    /// Sends a payout that waits for fulfillment (`POST /payouts/:payout_id/fulfill`, body
+    /// `{payout_id}`): `requires_fulfillment` (or `requires_confirmation`) moves on to
+    /// `initiated` and then `success`, `failed` or `pending`.
+    pub async fn fulfill_payout(
+        &self,
+        id: &PayoutId,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Payout> {
+        let answer = self.client.fulfill_payout(id.as_str(), idempotency_key(key)).await?;
+        mapping::to_payout(&self.provider, &answer)
     }
 }

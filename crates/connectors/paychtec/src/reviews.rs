@@ -2,36 +2,37 @@
 
 use paymux_core::connector::idempotency_key;
 use paymux_core::{IdempotencyKey, Payment, PaymentId, Result};
+use paymux_hyperswitch_family::{PaymentReview, PaymentReviewRequest};
 
-use crate::client::Review;
-use crate::wire::PaymentReviewRequest;
 use crate::{Paychtec, mapping};
 
 impl Paychtec {
-    /// Approves a payment held for review (`POST /payments/:id/approve`).
+    /// Approves a payment held for review (`POST /payments/:payment_id/approve`): `{}`, or
+    /// `{"reason"}` when a reason is given.
     pub async fn approve_payment(
         &self,
         id: &PaymentId,
         reason: Option<String>,
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
-        self.review(id, Review::Approve, reason, key).await
+        self.review(id, PaymentReview::Approve, reason, key).await
     }
 
-    /// Rejects a payment held for review (`POST /payments/:id/reject`).
+    /// Rejects a payment held for review (`POST /payments/:payment_id/reject`): `{}`, or
+    /// `{"reason"}` when a reason is given.
     pub async fn reject_payment(
         &self,
         id: &PaymentId,
         reason: Option<String>,
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
-        self.review(id, Review::Reject, reason, key).await
+        self.review(id, PaymentReview::Reject, reason, key).await
     }
 
     async fn review(
         &self,
         id: &PaymentId,
-        review: Review,
+        review: PaymentReview,
         reason: Option<String>,
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {

@@ -7,12 +7,12 @@ mod common;
 
 use common::{config, setup, usd};
 use paymux_core::{
-    CreateCustomer, CreatePayment, CreateRefund, CustomerId, ErrorKind, ListPayments, PaymentId,
-    PaymentProvider,
+    CreateCustomer, CreatePayment, CreatePayout, CreateRefund, CustomerId, DisputeEvidence,
+    DisputeId, ErrorKind, EvidenceKind, ListPayments, PaymentId, PaymentProvider,
 };
 use paymux_paychtec::{
-    CreatePaymentLink, CreatePayout, Paychtec, PaychtecCustomerOptions, PaychtecPaymentOptions,
-    RefundListQuery,
+    CreatePaymentLink, Paychtec, PaychtecCustomerOptions, PaychtecPaymentOptions, RefundListQuery,
+    UpdatePayout,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -88,6 +88,20 @@ async fn customer_ids_in_other_bodies_are_checked_before_sending() {
         let mut payout = CreatePayout::new(usd(100));
         payout.customer = Some(CustomerId::from_stored(bad.clone()));
         assert_refused(paychtec.create_payout(payout).await, "payout customer_id", &bad);
+        let update = UpdatePayout {
+            customer: Some(CustomerId::from_stored(bad.clone())),
+            ..Default::default()
+        };
+        let id = paymux_core::PayoutId::new("po_1");
+        assert_refused(paychtec.update_payout(&id, update).await, "payout update", &bad);
+        let evidence = DisputeEvidence::new().with_document(EvidenceKind::Receipt, bad.clone());
+        let id = DisputeId::new("dp_1");
+        assert_refused(paychtec.submit_dispute_evidence(&id, evidence).await, "file id", &bad);
+        let evidence = DisputeEvidence::new().with_text("x");
+        let id = DisputeId::new(bad.clone());
+        assert_refused(paychtec.submit_dispute_evidence(&id, evidence).await, "dispute_id", &bad);
+        let kind = EvidenceKind::Receipt;
+        assert_refused(paychtec.delete_dispute_evidence(&id, kind, None).await, "dispute", &bad);
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -10,9 +10,17 @@ mod common;
 
 use common::*;
 use paymux_core::connector::{doc_table, ticked};
-use paymux_core::{DeclineCode, PaymentId, PaymentProvider, PaymentStatus, RefundId};
-use paymux_hyperswitch_family::status::{PAYMENT_STATUS_WORDS, REFUND_STATUS_WORDS};
-use paymux_hyperswitch_family::{payment_status, refund_status};
+use paymux_core::{
+    DeclineCode, DisputeId, DisputeStatus, PaymentId, PaymentProvider, PaymentStatus, PayoutId,
+    PayoutStatus, RefundId,
+};
+use paymux_hyperswitch_family::status::{
+    DISPUTE_STAGE_WORDS, DISPUTE_STATUS_WORDS, PAYMENT_STATUS_WORDS, PAYOUT_STATUS_WORDS,
+    REFUND_STATUS_WORDS,
+};
+use paymux_hyperswitch_family::{
+    dispute_stage, dispute_status, payment_status, payout_status, refund_status,
+};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -70,6 +78,42 @@ async fn every_documented_refund_status_word() {
         assert_eq!(r.status, refund_status(word), "{word}");
         assert_eq!(r.raw_status, word);
     }
+}
+
+#[tokio::test]
+async fn every_documented_payout_status_word() {
+    let (server, connector) = setup().await;
+    for (i, word) in PAYOUT_STATUS_WORDS.into_iter().chain([UNKNOWN]).enumerate() {
+        let id = format!("po_{i}");
+        let body = json!({"payout_id": id, "amount": 500, "currency": "USD", "status": word});
+        answer(&server, &format!("/payouts/{id}"), body).await;
+        let p = connector.get_payout(&PayoutId::new(id)).await.unwrap();
+        assert_eq!(p.status, payout_status(word), "{word}");
+        assert_eq!(p.raw_status, word);
+        assert_eq!(p.contract_breach(), None, "{word}");
+        assert_eq!(p.failure.is_some(), p.status == PayoutStatus::Failed, "{word}");
+    }
+    assert_eq!(payout_status(UNKNOWN), PayoutStatus::Processing, "never read as money sent");
+}
+
+#[tokio::test]
+async fn every_documented_dispute_status_word_and_stage() {
+    let (server, connector) = setup().await;
+    let stages = DISPUTE_STAGE_WORDS.into_iter().chain([UNKNOWN]).cycle();
+    for (i, (word, stage)) in
+        DISPUTE_STATUS_WORDS.into_iter().chain([UNKNOWN]).zip(stages).enumerate()
+    {
+        let id = format!("dp_{i}");
+        let body = json!({"dispute_id": id, "payment_id": "pay_1", "amount": "500",
+                          "currency": "USD", "dispute_status": word, "dispute_stage": stage});
+        answer(&server, &format!("/disputes/{id}"), body).await;
+        let d = connector.get_dispute(&DisputeId::new(id)).await.unwrap();
+        assert_eq!(d.status, dispute_status(word), "{word}");
+        assert_eq!(d.raw_status, word);
+        assert_eq!(d.stage, dispute_stage(stage), "{stage}");
+    }
+    assert_eq!(dispute_status(UNKNOWN), DisputeStatus::UnderReview);
+    assert_eq!(dispute_stage(UNKNOWN), None);
 }
 
 /// The rows of the `error_code` table of the crate docs: (words, what they map to).

@@ -1,16 +1,26 @@
-//! Paychtec-only routes: payment links, payouts, disputes.
+//! Routes beyond the trait: payment links (create, get, list), refund updates; ids and amounts
+//! refused before anything is sent.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::*;
-use paymux_core::{CaptureMode, CustomerId, ErrorKind, IdempotencyKey, PaymentId, PaymentProvider};
-use paymux_paychtec::{
-    AuthenticationType, CreatePaymentLink, CreatePayout, DisputeListQuery, PaymentLinkConfig,
+use paymux_core::{
+    CaptureMode, CreatePayout, CustomerId, ErrorKind, IdempotencyKey, Metadata, PaymentId,
+    PaymentProvider, PayoutId, RefundId, RefundStatus,
 };
-use serde_json::json;
+use paymux_paychtec::{
+    AuthenticationType, CreatePaymentLink, ListPaymentLinks, PaymentLinkConfig, UpdateRefund,
+};
+use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
-use wiremock::matchers::query_param;
+
+fn answers() -> Value {
+    serde_json::from_str(include_str!(
+        "../../hyperswitch-family/tests/fixtures/hyperswitch_answers.json"
+    ))
+    .unwrap()
+}
 
 #[tokio::test]
 async fn create_payment_link_sends_the_guides_payload() {
@@ -75,116 +85,122 @@ async fn create_payment_link_sends_the_guides_payload() {
 async fn get_payment_link() {
     let (server, paychtec) = setup().await;
     read("GET", "/payment_link/plink_1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "payment_link_id": "plink_1",
-            "merchant_id": "merchant_1",
-            "link_to_pay": "https://sandbox.paychtec.link/plink_1",
-            "amount": 5000,
-            "currency": "USD",
-            "created_at": "2024-01-22T10:00:00Z",
-            "expiry": "2024-12-31T23:59:59Z",
-            "description": "Invoice #1234",
-            "status": "active"
-        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answers()["payment_link"].clone()))
         .expect(1)
         .mount(&server)
         .await;
     let link = paychtec.get_payment_link("plink_1").await.unwrap();
+    assert_eq!(link.payment_link_id, "plink_1");
     assert_eq!(link.link.as_deref(), Some("https://sandbox.paychtec.link/plink_1"));
-    assert_eq!(link.amount, Some(5000));
+    assert_eq!(link.amount, Some(6540));
+    assert_eq!(link.currency.as_deref(), Some("USD"));
     assert_eq!(link.status.as_deref(), Some("active"));
+    assert_eq!(link.expiry.as_deref(), Some("2024-12-31T23:59:59.000Z"));
 }
 
 #[tokio::test]
-async fn create_and_get_payout() {
+async fn list_payment_links_sends_hyperswitchs_filter_body_without_a_key() {
     let (server, paychtec) = setup().await;
-    mutation(
-        "POST",
-        "/payouts/create",
-        "payout_vendor_123",
-        json!({
-            "amount": 5000,
-            "currency": "USD",
-            "customer_id": "cus_acme_42",
-            "payout_type": "bank",
-            "description": "Vendor payout",
-            "metadata": {"vendor_id": "vendor_123"}
-        }),
-    )
-    .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-        "payout_id": "po_1", "merchant_id": "merchant_1", "amount": 5000, "currency": "USD",
-        "status": "requires_fulfillment", "customer_id": "cus_acme_42", "payout_type": "bank",
-        "description": "Vendor payout", "metadata": {"vendor_id": "vendor_123"},
-        "created": "2024-01-22T10:00:00Z"
-    })))
-    .expect(1)
-    .mount(&server)
-    .await;
-    let mut req = CreatePayout::new(usd(5000));
-    req.customer = Some(CustomerId::from_stored("cus_acme_42"));
-    req.payout_type = Some("bank".into());
-    req.description = Some("Vendor payout".into());
-    req.metadata.insert("vendor_id".into(), "vendor_123".into());
-    req.idempotency_key = Some(IdempotencyKey::new("payout_vendor_123").unwrap());
-    let payout = paychtec.create_payout(req).await.unwrap();
-    assert_eq!(payout.payout_id, "po_1");
-    assert_eq!(payout.money().unwrap(), usd(5000));
-    assert_eq!(payout.created_at.as_deref(), Some("2024-01-22T10:00:00Z"));
-
-    read("GET", "/payouts/po_1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "payout_id": "po_1", "amount": 5000, "currency": "USD", "status": "failed",
-            "error_code": "insufficient_balance", "error_message": "Not enough balance"
+    read("POST", "/payment_link/list")
+        .and(wiremock::matchers::body_json(json!({
+            "limit": 5,
+            "created.gte": "2024-01-01T00:00:00Z",
+            "created.lte": "2024-01-31T23:59:59Z"
         })))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([answers()["payment_link"].clone()])),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let payout = paychtec.get_payout("po_1").await.unwrap();
-    assert_eq!(payout.status, "failed");
-    assert_eq!(payout.error_code.as_deref(), Some("insufficient_balance"));
-}
-
-#[tokio::test]
-async fn list_and_get_disputes() {
-    let (server, paychtec) = setup().await;
-    let dispute = json!({
-        "dispute_id": "dp_1", "payment_id": "pay_order_123", "attempt_id": "att_1",
-        "amount": "6540", "currency": "USD", "dispute_stage": "dispute",
-        "dispute_status": "dispute_opened", "connector": "stripe",
-        "connector_status": "needs_response", "connector_dispute_id": "du_1",
-        "connector_reason": "fraudulent", "connector_reason_code": "10.4",
-        "challenge_required_by": "2024-02-10T00:00:00Z",
-        "created_at": "2024-01-25T00:00:00Z"
-    });
-    read("GET", "/disputes/list")
-        .and(query_param("limit", "5"))
-        .and(query_param("dispute_status", "dispute_opened"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([dispute])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let list = paychtec
-        .list_disputes(&DisputeListQuery {
+    let links = paychtec
+        .list_payment_links(ListPaymentLinks {
             limit: Some(5),
-            dispute_status: Some("dispute_opened".into()),
-            dispute_stage: None,
+            created_from: Some(time::macros::datetime!(2024-01-01 00:00:00 UTC)),
+            created_to: Some(time::macros::datetime!(2024-01-31 23:59:59 UTC)),
         })
         .await
         .unwrap();
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0].amount, 6540);
-    assert_eq!(list[0].money().unwrap(), usd(6540));
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].link.as_deref(), Some("https://sandbox.paychtec.link/plink_1"));
+    let received = server.received_requests().await.unwrap();
+    assert!(received[0].headers.get("x-idempotency-key").is_none(), "a read: no key");
+}
 
-    let mut numeric = dispute.clone();
-    numeric["amount"] = json!(6540);
-    read("GET", "/disputes/dp_1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(numeric))
+#[tokio::test]
+async fn list_payment_links_reads_a_wrapped_list_and_sends_nothing_unset() {
+    let (server, paychtec) = setup().await;
+    read("POST", "/payment_link/list")
+        .and(wiremock::matchers::body_json(json!({})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"size": 1, "data": [{"payment_link_id": "plink_2", "link": "https://l/2"}]}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
-    let d = paychtec.get_dispute("dp_1").await.unwrap();
-    assert_eq!(d.amount, 6540);
-    assert_eq!(d.connector_reason_code.as_deref(), Some("10.4"));
+    let links = paychtec.list_payment_links(ListPaymentLinks::default()).await.unwrap();
+    assert_eq!(links[0].payment_link_id, "plink_2");
+    assert_eq!(links[0].amount, None);
+}
+
+#[tokio::test]
+async fn update_refund_sends_reason_and_metadata() {
+    let (server, paychtec) = setup().await;
+    mutation(
+        "POST",
+        "/refunds/refund_order_123_001",
+        "refund_update_1",
+        json!({"reason": "Duplicate charge", "metadata": {"support_ticket": "ticket_790"}}),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json({
+        let mut r = refund_json("refund_order_123_001", "pending", 500);
+        r["reason"] = json!("Duplicate charge");
+        r["metadata"] = json!({"support_ticket": "ticket_790"});
+        r
+    }))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let mut metadata = Metadata::new();
+    metadata.insert("support_ticket".into(), "ticket_790".into());
+    let refund = paychtec
+        .update_refund(
+            &RefundId::new("refund_order_123_001"),
+            UpdateRefund {
+                reason: Some("Duplicate charge".into()),
+                metadata: Some(metadata),
+                idempotency_key: Some(IdempotencyKey::new("refund_update_1").unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(refund.id.as_str(), "refund_order_123_001");
+    assert_eq!(refund.status, RefundStatus::Pending);
+    assert_eq!(refund.reason.as_deref(), Some("Duplicate charge"));
+    assert_eq!(refund.metadata["support_ticket"], "ticket_790");
+    assert_eq!(refund.amount, usd(500));
+}
+
+#[tokio::test]
+async fn refund_updates_that_change_nothing_or_say_too_much_are_refused() {
+    let (server, paychtec) = setup().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let id = RefundId::new("ref_1");
+    let err = paychtec.update_refund(&id, UpdateRefund::default()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    let long = UpdateRefund { reason: Some("x".repeat(256)), ..Default::default() };
+    let err = paychtec.update_refund(&id, long).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    let err = paychtec.update_refund(&RefundId::new("../x"), long_ok()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+fn long_ok() -> UpdateRefund {
+    UpdateRefund { reason: Some("x".repeat(255)), ..Default::default() }
 }
 
 #[tokio::test]
@@ -199,13 +215,18 @@ async fn zero_amount_links_and_payouts_are_refused() {
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     let err = paychtec.create_payout(CreatePayout::new(usd(0))).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.provider().map(|p| p.as_str()), Some("paychtec"));
 }
 
 #[tokio::test]
 async fn ids_that_are_not_one_path_segment_are_refused_before_sending() {
     let (server, paychtec) = setup().await;
     for bad in ["po/../x", "..", ".", "po?x=1", "po#x", "po x", "po%2Fx", ""] {
-        let err = paychtec.get_payout(bad).await.unwrap_err();
+        let err = paychtec.get_payout(&PayoutId::new(bad)).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+        let err = paychtec.fulfill_payout(&PayoutId::new(bad), None).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+        let err = paychtec.get_payment_link(bad).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
     }
     let err = paychtec.get_payment(&PaymentId::new("..")).await.unwrap_err();

@@ -7,10 +7,11 @@ mod common;
 
 use common::{Kept, payment_json, refund_json, setup, usd};
 use paymux_core::{
-    CapturePayment, CreatePayment, CreateRefund, ErrorKind, OrderLine, PaymentId, PaymentProvider,
+    CapturePayment, CreatePayment, CreatePayout, CreateRefund, ErrorKind, OrderLine, PaymentId,
+    PaymentProvider, PayoutId,
 };
 use paymux_hyperswitch_family::mapping::MAX_AMOUNT_MINOR;
-use paymux_paychtec::{CreatePaymentLink, CreatePayout, UpdatePayment};
+use paymux_paychtec::{CreatePaymentLink, UpdatePayment, UpdatePayout};
 use serde_json::json;
 use wiremock::matchers::{any, body_partial_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -44,6 +45,8 @@ async fn amounts_above_the_maximum_are_refused_before_sending() {
         assert_refused(paychtec.create_payment_link(req).await, "payment link", minor);
         let req = CreatePayout::new(usd(minor));
         assert_refused(paychtec.create_payout(req).await, "payout", minor);
+        let req = UpdatePayout { amount: Some(usd(minor)), ..Default::default() };
+        assert_refused(paychtec.update_payout(&PayoutId::new("po_1"), req).await, "update", minor);
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -57,8 +57,34 @@
 //! - Routes: `POST /payments`, `GET /payments/{id}`, `POST /payments/{id}/confirm`,
 //!   `/capture` (`amount_to_capture`, partial allowed), `/cancel` (void, `cancellation_reason`),
 //!   `POST /refunds` (`payment_id`, `amount`, `reason` `requested_by_customer` style,
-//!   `refund_id`), `GET /refunds/{id}`, `POST /customers`, `GET /customers/{id}`; beyond the
-//!   trait, [`Paymnt::list_refunds`].
+//!   `refund_id`), `GET /refunds/{id}`, `POST /customers`, `GET /customers/{id}`; payouts
+//!   (`POST /payouts/create`, `GET /payouts/{id}`, `POST /payouts/list`,
+//!   `POST /payouts/{id}/cancel`) and disputes (`GET /disputes/list`, `GET /disputes/{id}`,
+//!   `POST /disputes/accept/{id}`, `POST /disputes/evidence`) through the trait too.
+//! - **Decision:** beyond the trait, the other Hyperswitch routes Paychtec's guide also lists,
+//!   as inherent methods of [`Paymnt`]: payments ([`update_payment`](Paymnt::update_payment),
+//!   [`list_payments_filtered`](Paymnt::list_payments_filtered),
+//!   [`approve_payment`](Paymnt::approve_payment), [`reject_payment`](Paymnt::reject_payment)),
+//!   refunds ([`list_refunds`](Paymnt::list_refunds), [`update_refund`](Paymnt::update_refund)),
+//!   customers ([`update_customer`](Paymnt::update_customer),
+//!   [`delete_customer`](Paymnt::delete_customer), [`list_customers`](Paymnt::list_customers)),
+//!   payment links ([`get_payment_link`](Paymnt::get_payment_link),
+//!   [`list_payment_links`](Paymnt::list_payment_links); Hyperswitch has no link create
+//!   route), payouts ([`update_payout`](Paymnt::update_payout) with `PUT /payouts/{id}`,
+//!   [`fulfill_payout`](Paymnt::fulfill_payout)), dispute evidence
+//!   ([`dispute_evidence`](Paymnt::dispute_evidence),
+//!   [`delete_dispute_evidence`](Paymnt::delete_dispute_evidence)).
+//! - **Payouts** (decision, as for Paychtec): `create_payout` sends `amount`, `currency`,
+//!   `customer_id`, `payout_type`, `description`, `metadata`, the reference as
+//!   `merchant_order_reference_id`, a card as `payout_method_data.card` (`card_number`,
+//!   `expiry_month`, `expiry_year`, `card_holder_name`, which Hyperswitch requires) with
+//!   `payout_type: "card"`. By default the payout waits for confirmation
+//!   (`requires_confirmation`); [`PaymntPayoutOptions`] confirm it (then
+//!   [`fulfill_payout`](Paymnt::fulfill_payout) sends it) or send it at once. Hyperswitch takes
+//!   no merchant payout id, so only the `Idempotency-Key` header guards a retried create.
+//!   Cancel and fulfill send `{payout_id}`; the list takes at most 20 a page. Accepting a
+//!   dispute sends `{}`; evidence goes by the file ids the gateway issued, the text as
+//!   `uncategorized_text`.
 //! - **Decision** (NOTES.md): lists, errors and webhooks follow the Paychtec/Hyperswitch
 //!   conventions: `POST /payments/list` (Hyperswitch's `PaymentListFilterConstraints`:
 //!   `limit`, `offset`, `customer_id`, `merchant_order_reference_id`, the creation window as
@@ -93,7 +119,11 @@
 //!   ([`payment_status`](paymux_hyperswitch_family::payment_status): unknown words
 //!   `Processing`, the word kept in `raw_status`; `requires_merchant_action` and `conflicted`
 //!   are `Processing`, never a customer action), refund words
-//!   ([`refund_status`](paymux_hyperswitch_family::refund_status)), webhook `event_type`s
+//!   ([`refund_status`](paymux_hyperswitch_family::refund_status)), payout words
+//!   ([`payout_status`](paymux_hyperswitch_family::payout_status): the `requires_*` words are
+//!   `RequiresAction`, `initiated` and `pending` `Processing`, `ineligible` `Failed`), dispute
+//!   words and stages ([`dispute_status`](paymux_hyperswitch_family::dispute_status),
+//!   [`dispute_stage`](paymux_hyperswitch_family::dispute_stage)), webhook `event_type`s
 //!   ([`event_kind`](paymux_hyperswitch_family::event_kind); `action_required` is
 //!   `PaymentActionRequired` only for a payment in `RequiresAction`, `PaymentProcessing` for
 //!   one held for review or in conflict), error types and codes
@@ -118,6 +148,7 @@
 //!   [`WebhookEvent::unread`](paymux_core::WebhookEvent) and the resource is partial or
 //!   `Other` ([`parse_event`](paymux_hyperswitch_family::parse_event)); a verified body that
 //!   is not JSON is [`ErrorKind::WebhookNotJson`](paymux_core::ErrorKind::WebhookNotJson).
+//!   `payout_*` and `dispute_*` events carry the payout or dispute (`Payout`, `Dispute`).
 //! - Webhooks have no timestamp, so no replay window: deduplicate by event id with a
 //!   [`paymux_core::webhook::EventStore`]. [`Operation::Webhooks`] is in the capabilities only
 //!   when a webhook secret is configured; without one, `parse_webhook` answers
@@ -128,11 +159,18 @@
 //! `lib.rs` (this: configuration, connector, the `Connector` impl), `client.rs` (the hosts,
 //! `Idempotency-Key` and its UUID rule over the family's routes), `wire.rs` (the family's
 //! JSON shapes in use), `mapping.rs` (both directions), `options.rs`
-//! ([`PaymntPaymentOptions`]), `refunds.rs` ([`Paymnt::list_refunds`]), `webhook.rs`.
+//! ([`PaymntPaymentOptions`], [`PaymntPayoutOptions`]), `webhook.rs`, and one file per family
+//! of operations beyond the trait: `payments.rs`, `refunds.rs`, `customers.rs`,
+//! `payment_links.rs`, `payouts.rs`, `disputes.rs`.
 
 mod client;
+mod customers;
+mod disputes;
 mod mapping;
 mod options;
+mod payment_links;
+mod payments;
+mod payouts;
 mod refunds;
 mod webhook;
 mod wire;
@@ -142,12 +180,21 @@ use paymux_core::http::{HeaderName, HeaderValue};
 use paymux_core::transport::{Auth, HttpTransport};
 use paymux_core::{
     CancelPayment, Capabilities, CapturePayment, ConfirmPayment, CreateCustomer, CreatePayment,
-    CreateRefund, Customer, CustomerId, Error, ExposeSecret, ListPayments, Operation, Page,
-    Payment, PaymentId, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
+    CreatePayout, CreateRefund, Customer, CustomerId, Dispute, DisputeEvidence, DisputeId, Error,
+    ExposeSecret, ListDisputes, ListPayments, ListPayouts, Operation, Page, Payment, PaymentId,
+    Payout, PayoutId, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
 };
 
-pub use options::{AuthenticationType, PaymntPaymentOptions};
+pub use options::{
+    AuthenticationType, PaymntPaymentOptions, PaymntPayoutOptions, PayoutFlow, PayoutType,
+};
 pub use paymux_core::connector::Environment;
+/// The requests and answers paymnt.cloud shares with Paychtec, from the family crate.
+pub use paymux_hyperswitch_family::{
+    CustomerDeleteResponse as DeletedCustomer, DisputeEvidenceBlock, FileMetadataResponse,
+    ListPaymentLinks, PaymentLinkResponse as PaymentLink, PaymentListQuery, UpdatePayment,
+    UpdatePayout, UpdateRefund,
+};
 pub use refunds::ListRefunds;
 
 /// How to reach one paymnt.cloud account. `Debug` never shows the key or webhook secret.
@@ -323,6 +370,51 @@ impl Connector for Paymnt {
     async fn get_customer(&self, id: &CustomerId) -> Result<Customer> {
         let answer = self.client.get_customer(id.as_str()).await?;
         Ok(mapping::to_customer(&self.provider, &answer))
+    }
+
+    async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
+        let body = mapping::payout_body(&req)?;
+        let answer = self.client.create_payout(&body, idempotency_key(req.idempotency_key)).await?;
+        mapping::to_payout(&self.provider, &answer)
+    }
+
+    async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
+        mapping::to_payout(&self.provider, &self.client.get_payout(id.as_str()).await?)
+    }
+
+    async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
+        let body = mapping::payout_list_body(&query)?;
+        let list = self.client.list_payouts(&body).await?;
+        let offset = body.offset.unwrap_or(0);
+        mapping::to_page(&list, offset, body.limit, |p| mapping::to_payout(&self.provider, p))
+    }
+
+    async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
+        let answer = self.client.cancel_payout(id.as_str(), idempotency_key(None)).await?;
+        mapping::to_payout(&self.provider, &answer)
+    }
+
+    async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
+        let q = mapping::dispute_list_query(&query)?;
+        let list = self.client.list_disputes(&q).await?.into_list();
+        mapping::to_page(&list, q.offset.unwrap_or(0), q.limit, |d| {
+            mapping::to_dispute(&self.provider, d)
+        })
+    }
+
+    async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        mapping::to_dispute(&self.provider, &self.client.get_dispute(id.as_str()).await?)
+    }
+
+    async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
+        let answer = self.client.accept_dispute(id.as_str(), idempotency_key(None)).await?;
+        mapping::to_dispute(&self.provider, &answer)
+    }
+
+    async fn submit_dispute_evidence(&self, id: &DisputeId, e: DisputeEvidence) -> Result<Dispute> {
+        let body = mapping::evidence_body(id, &e)?;
+        let answer = self.client.submit_dispute_evidence(&body, idempotency_key(None)).await?;
+        mapping::to_dispute(&self.provider, &answer)
     }
 
     fn parse_webhook(

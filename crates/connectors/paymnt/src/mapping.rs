@@ -4,19 +4,23 @@
 //! bodies add the fields paymnt.cloud names as Hyperswitch does.
 
 use paymux_core::{
-    ConfirmPayment, CreatePayment, CreateRefund, Error, ErrorKind, IdempotencyKey, OrderLine,
-    PaymentMethod, Result,
+    ConfirmPayment, CreatePayment, CreatePayout, CreateRefund, Error, ErrorKind, IdempotencyKey,
+    OrderLine, PaymentMethod, Result,
 };
+use paymux_hyperswitch_family as family;
 use paymux_hyperswitch_family::mapping::{
     RefundFilter, billing_to_wire, card_data, id_from_key, wire_amount,
 };
 
 use crate::wire::{
     BrowserInfo, OrderDetail, PaymentConfirmRequest, PaymentCreateRequest, PaymentMethodData,
-    RefundCreateRequest, RefundListRequest,
+    PaymentUpdateRequest, PayoutCreateRequest, RefundCreateRequest, RefundListRequest,
 };
-use crate::{ListRefunds, PaymntPaymentOptions};
+use crate::{ListRefunds, PaymntPaymentOptions, PaymntPayoutOptions, UpdatePayment};
 
+pub(crate) use paymux_hyperswitch_family::mapping::{
+    dispute_list_query, evidence_body, payout_list_body, to_dispute, to_payout,
+};
 pub(crate) use paymux_hyperswitch_family::{
     cancel_body, capture_body, customer_body, error_parser, list_body, to_customer, to_page,
     to_payment, to_refund,
@@ -127,4 +131,22 @@ pub(crate) fn refund_list_body(query: &ListRefunds) -> Result<RefundListRequest>
         status: query.status,
         currency: query.currency,
     })
+}
+
+/// The body of `POST /payments/{id}`: the family's ([`family::mapping::update_body`]: only the
+/// fields set, the amount positive and at most the family's maximum, order lines in its
+/// currency) with the order lines as Hyperswitch's `order_details` (`product_name`).
+pub(crate) fn update_body(req: &UpdatePayment) -> Result<PaymentUpdateRequest> {
+    let order_details = match &req.order_lines {
+        Some(lines) => order_details(lines)?,
+        None => None,
+    };
+    Ok(PaymentUpdateRequest { order_details, ..family::mapping::update_body(req)? })
+}
+
+/// The body of `POST /payouts/create`: the family's ([`family::mapping::payout_body`]) with
+/// the [`PaymntPayoutOptions`] (`payout_type`, `confirm` / `auto_fulfill`).
+pub(crate) fn payout_body(req: &CreatePayout) -> Result<PayoutCreateRequest> {
+    let options = req.extensions.get::<PaymntPayoutOptions>().cloned().unwrap_or_default();
+    family::mapping::payout_body(req, options.flow, options.payout_type)
 }

@@ -5,6 +5,10 @@ use paymux_core::connector::Connector;
 
 /// 3-D Secure preference (`authentication_type`), the family's word for both gateways.
 pub use paymux_hyperswitch_family::AuthenticationType;
+/// How far a payout goes when it is created (`confirm`, `auto_fulfill`), the family's.
+pub use paymux_hyperswitch_family::PayoutFlow;
+/// `payout_type` (`card`, `bank`, `wallet`, `bank_redirect`), the family's.
+pub use paymux_hyperswitch_family::mapping::PayoutType;
 
 /// paymnt-only options for `create_payment` and `confirm_payment`.
 ///
@@ -27,5 +31,30 @@ pub struct PaymntPaymentOptions {
 }
 
 impl GatewayOptions for PaymntPaymentOptions {
+    const GATEWAY: &'static str = <crate::Paymnt as Connector>::GATEWAY;
+}
+
+/// paymnt-only options for `create_payout`.
+///
+/// ```
+/// use paymux::paymnt::{PaymntPayoutOptions, PayoutFlow};
+/// use paymux::{Card, CreatePayout, Currency, Money};
+/// // A payout to a card, sent at once.
+/// let card = Card::new("4000056655665556", 12, 2030, "123").unwrap().with_holder_name("Jo Doe");
+/// let req = CreatePayout::new(Money::from_minor(2500, Currency::EUR).unwrap())
+///     .with_card(card)
+///     .with_options(PaymntPayoutOptions { flow: PayoutFlow::ConfirmAndFulfill, ..Default::default() });
+/// assert!(req.extensions.get::<PaymntPayoutOptions>().is_some());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymntPayoutOptions {
+    /// `payout_type`; a payout to a card is always `card`. Not sent when `None` (and no card).
+    pub payout_type: Option<PayoutType>,
+    /// `confirm` / `auto_fulfill`: by default neither is sent and the payout waits for
+    /// confirmation.
+    pub flow: PayoutFlow,
+}
+
+impl GatewayOptions for PaymntPayoutOptions {
     const GATEWAY: &'static str = <crate::Paymnt as Connector>::GATEWAY;
 }

@@ -1,9 +1,11 @@
-//! Listing refunds, beyond the trait.
+//! Refund operations beyond the trait: the list with every filter, and updates.
 
-use paymux_core::{Currency, Page, PageCursor, PaymentId, Refund, RefundStatus, Result};
+use paymux_core::connector::idempotency_key;
+use paymux_core::{Currency, Page, PageCursor, PaymentId, Refund, RefundId, RefundStatus, Result};
+use paymux_hyperswitch_family::mapping::refund_update_body;
 use time::OffsetDateTime;
 
-use crate::{Paymnt, mapping};
+use crate::{Paymnt, UpdateRefund, mapping};
 
 /// A query for [`Paymnt::list_refunds`] (Hyperswitch's `RefundListRequest`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,5 +35,15 @@ impl Paymnt {
         mapping::to_page(&list, body.offset.unwrap_or(0), body.limit, |r| {
             mapping::to_refund(&self.provider, r)
         })
+    }
+
+    /// Changes a refund's reason or metadata (`POST /refunds/{refund_id}`, Hyperswitch's
+    /// `RefundUpdateRequest`). A reason over 255 characters, or an update that changes
+    /// neither, is refused before any request.
+    pub async fn update_refund(&self, id: &RefundId, req: UpdateRefund) -> Result<Refund> {
+        let body = refund_update_body(&req)?;
+        let key = idempotency_key(req.idempotency_key);
+        let answer = self.client.update_refund(id.as_str(), &body, key).await?;
+        mapping::to_refund(&self.provider, &answer)
     }
 }

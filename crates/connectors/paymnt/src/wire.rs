@@ -5,5 +5,5 @@
 
 pub(crate) use paymux_hyperswitch_family::{
     BrowserInfo, OrderDetail, PaymentConfirmRequest, PaymentCreateRequest, PaymentMethodData,
-    RefundCreateRequest, RefundListRequest,
+    PaymentUpdateRequest, PayoutCreateRequest, RefundCreateRequest, RefundListRequest,
 };

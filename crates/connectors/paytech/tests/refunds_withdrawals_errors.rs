@@ -731,6 +731,27 @@ async fn bad_request_shape_becomes_invalid_request_with_field_details() {
 }
 
 #[tokio::test]
+async fn a_step_the_state_forbids_is_a_conflict() {
+    let (server, paytech) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/payments/abc/reject"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "timestamp": "2020-10-07T13:32:19.444+00:00",
+            "status": 400,
+            "error": "Bad Request",
+            "message": "Illegal Workflow State",
+            "path": "/api/v1/payments/abc/reject"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = paytech.cancel_payout(&PayoutId::new("abc")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert_eq!(err.http_status(), Some(400));
+    assert!(!err.is_outcome_unknown());
+}
+
+#[tokio::test]
 async fn unauthorized_and_not_found_shapes() {
     let (server, paytech) = setup().await;
     Mock::given(method("GET"))

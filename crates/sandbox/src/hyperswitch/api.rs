@@ -402,6 +402,7 @@ pub(crate) struct PayoutRequest {
     pub name: Option<String>,
     pub phone: Option<String>,
     pub phone_country_code: Option<String>,
+    pub merchant_order_reference_id: Option<String>,
 }
 
 /// A filter body with paging only (`POST /payouts/list`, `POST /payment_link/list`).
@@ -410,6 +411,8 @@ pub(crate) struct PageFilter {
     pub limit: Option<u32>,
     pub offset: Option<u32>,
     pub customer_id: Option<String>,
+    /// `PayoutStatus` words (the payout list; ignored elsewhere).
+    pub status: Option<Vec<String>>,
 }
 
 /// `POST /disputes/evidence`.
@@ -428,6 +431,34 @@ pub(crate) struct EvidenceRequest {
     pub invoice_showing_distinct_transactions: Option<String>,
     pub recurring_transaction_agreement: Option<String>,
     pub uncategorized_file: Option<String>,
+    pub uncategorized_text: Option<String>,
+}
+
+impl EvidenceRequest {
+    /// The documents sent, as (`EvidenceType` word, file id).
+    pub(crate) fn documents(&self) -> Vec<(&'static str, &str)> {
+        let fields = [
+            ("cancellation_policy", &self.cancellation_policy),
+            ("customer_communication", &self.customer_communication),
+            ("customer_signature", &self.customer_signature),
+            ("receipt", &self.receipt),
+            ("refund_policy", &self.refund_policy),
+            ("service_documentation", &self.service_documentation),
+            ("shipping_documentation", &self.shipping_documentation),
+            ("invoice_showing_distinct_transactions", &self.invoice_showing_distinct_transactions),
+            ("recurring_transaction_agreement", &self.recurring_transaction_agreement),
+            ("uncategorized_file", &self.uncategorized_file),
+        ];
+        fields.into_iter().filter_map(|(k, v)| v.as_deref().map(|v| (k, v))).collect()
+    }
+}
+
+/// The body of `POST /payouts/{id}/cancel` and `/fulfill` (`PayoutActionRequest`): the payout
+/// id again, or nothing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PayoutAction {
+    pub payout_id: Option<String>,
 }
 
 /// `{count, total_count, data}` of `items` (newest first) from `offset`.

@@ -120,6 +120,7 @@ impl Records {
             "customer_id": b.customer_id, "payout_type": b.payout_type, "description": b.description,
             "metadata": b.metadata, "status": status, "error_code": null, "error_message": null,
             "connector": "sandbox", "auto_fulfill": b.auto_fulfill.unwrap_or(false),
+            "merchant_order_reference_id": b.merchant_order_reference_id,
             "profile_id": cfg.profile_id(), "created": now, "updated": now,
         });
         let Value::Object(object) = object else { return Err(ApiError::missing("payout")) };
@@ -154,6 +155,12 @@ impl Records {
         }
         if let Some(m) = b.metadata {
             p.object.insert("metadata".into(), Value::Object(m));
+        }
+        if let Some(r) = b.merchant_order_reference_id {
+            p.object.insert("merchant_order_reference_id".into(), r.into());
+        }
+        if b.confirm == Some(true) && b.auto_fulfill == Some(true) {
+            return self.fulfill_payout(id);
         }
         if b.confirm == Some(true) {
             p.set("requires_fulfillment");
@@ -237,6 +244,7 @@ impl Records {
                     .as_ref()
                     .is_none_or(|c| p.object.get("customer_id").and_then(Value::as_str) == Some(c))
             })
+            .filter(|p| f.status.as_ref().is_none_or(|s| s.iter().any(|w| w == p.status())))
             .map(|p| (p.seq, Value::Object(p.object.clone())))
             .collect();
         page_of(items, &f)
@@ -299,7 +307,17 @@ impl Records {
         let id = b.dispute_id.clone().ok_or_else(|| ApiError::missing("dispute_id"))?;
         let done = self.move_dispute(&id, &["dispute_opened"], "dispute_challenged")?;
         if let Some(d) = self.disputes.get_mut(&id) {
-            d.evidence.push(json!({"evidence_type": b.evidence_type.unwrap_or_else(|| "uncategorized_file".into()), "submitted_at": fmt_time(crate::kit::now())}));
+            let documents = b.documents();
+            if documents.is_empty() {
+                d.evidence.push(json!({"evidence_type": b.evidence_type.clone().unwrap_or_else(|| "uncategorized_file".into()), "submitted_at": fmt_time(crate::kit::now())}));
+            }
+            for (kind, file_id) in documents {
+                d.evidence.retain(|e| e["evidence_type"] != kind);
+                d.evidence.push(json!({
+                    "evidence_type": kind,
+                    "file_metadata_response": {"file_id": file_id, "file_name": null, "file_size": 0, "file_type": "application/pdf", "available": true},
+                }));
+            }
         }
         Ok(done)
     }
@@ -308,12 +326,30 @@ impl Records {
         self.disputes.get(id).ok_or_else(|| ApiError::not_found("Dispute"))
     }
 
-    /// `GET /disputes/list`: a bare array, newest first.
-    pub(crate) fn list_disputes(&self, limit: usize) -> Value {
-        let mut found: Vec<&Dispute> = self.disputes.values().collect();
+    /// `GET /disputes/list`: a bare array, newest first, from `offset`, only the disputes in
+    /// one of `statuses` when given.
+    pub(crate) fn list_disputes(
+        &self,
+        limit: usize,
+        offset: usize,
+        statuses: Option<&[&str]>,
+    ) -> Value {
+        let mut found: Vec<&Dispute> = self
+            .disputes
+            .values()
+            .filter(|d| {
+                let status = d.object.get("dispute_status").and_then(Value::as_str);
+                statuses.is_none_or(|s| status.is_some_and(|w| s.contains(&w)))
+            })
+            .collect();
         found.sort_by_key(|d| std::cmp::Reverse(d.seq));
         Value::Array(
-            found.into_iter().take(limit).map(|d| Value::Object(d.object.clone())).collect(),
+            found
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|d| Value::Object(d.object.clone()))
+                .collect(),
         )
     }
 

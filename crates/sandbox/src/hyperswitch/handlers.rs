@@ -402,7 +402,7 @@ pub(crate) async fn cancel_payout(
         &headers,
         &format!("POST /payouts/{id}/cancel"),
         &raw,
-        |_, r, _: api::ReviewRequest| r.cancel_payout(&id),
+        |_, r, _: api::PayoutAction| r.cancel_payout(&id),
     )
 }
 
@@ -417,13 +417,26 @@ pub(crate) async fn fulfill_payout(
         &headers,
         &format!("POST /payouts/{id}/fulfill"),
         &raw,
-        |_, r, _: api::ReviewRequest| r.fulfill_payout(&id),
+        |_, r, _: api::PayoutAction| r.fulfill_payout(&id),
     )
 }
 
-/// `GET /disputes/list`.
-pub(crate) async fn list_disputes(State(emu): State<App>, Query(p): Query<Paging>) -> Response {
-    emu.read(|_, r| p.read().map(|(limit, _)| r.list_disputes(limit)))
+/// `GET /disputes/list` (`limit`, `offset`, `dispute_status` as a comma-separated list).
+pub(crate) async fn list_disputes(
+    State(emu): State<App>,
+    Query(p): Query<Paging>,
+    Query(f): Query<DisputeFilter>,
+) -> Response {
+    let statuses: Option<Vec<&str>> = f.dispute_status.as_deref().map(|s| s.split(',').collect());
+    emu.read(|_, r| {
+        p.read().map(|(limit, offset)| r.list_disputes(limit, offset, statuses.as_deref()))
+    })
+}
+
+/// The dispute list's status filter.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct DisputeFilter {
+    dispute_status: Option<String>,
 }
 
 /// `GET /disputes/{id}`.

@@ -30,8 +30,8 @@
 //! | POST, GET | `/customers`; `/customers/list` (`?limit=&offset=`, a JSON array) | |
 //! | GET, POST, DELETE | `/customers/{id}` | |
 //! | POST | `/payment_link`, `/payment_link/list`; GET `/payment_link/{id}` | |
-//! | POST | `/payouts/create`, `/payouts/list`, `/payouts/{id}/cancel`, `/payouts/{id}/fulfill`; GET, PUT `/payouts/{id}` | |
-//! | GET | `/disputes/list`, `/disputes/{id}`, `/disputes/evidence/{id}`; POST `/disputes/accept/{id}`, `/disputes/evidence`; DELETE `/disputes/evidence` | |
+//! | POST | `/payouts/create` (`merchant_order_reference_id` kept), `/payouts/list` (`limit`, `offset`, `customer_id`, `status` array), `/payouts/{id}/cancel`, `/payouts/{id}/fulfill` (body `{}` or `{payout_id}`); GET, PUT `/payouts/{id}` (`confirm` with `auto_fulfill` sends it) | |
+//! | GET | `/disputes/list` (`limit`, `offset`, `dispute_status` comma-separated), `/disputes/{id}`, `/disputes/evidence/{id}` (one block per kind, with its file); POST `/disputes/accept/{id}`, `/disputes/evidence` (file ids by kind, `uncategorized_text`); DELETE `/disputes/evidence` | |
 //!
 //! Sandbox routes (no key), under `/sandbox/<gateway>/`: `redirect/{payment_id}` (GET: the
 //! customer's 3-D Secure or bank page), `settle/{payment_id}`, `payments/{id}/expire`,

@@ -829,7 +829,14 @@ pub(crate) fn error_parser(_status: http::StatusCode, body: &[u8]) -> Option<Gat
     if e.error.is_none() && message.is_none() {
         return None;
     }
-    Some(GatewayError { code: e.error, message, kind: None, decline_code: None })
+    // The state machine refused the step (result code `1.00`, "Illegal Workflow State": a
+    // capture of a captured payment, a reject of a withdrawal not waiting for approval): a
+    // conflict with the resource's state, as on every gateway, not a malformed request.
+    let kind = message
+        .as_deref()
+        .is_some_and(|m| m.starts_with("Illegal Workflow State"))
+        .then_some(paymux_core::ErrorKind::Conflict);
+    Some(GatewayError { code: e.error, message, kind, decline_code: None })
 }
 
 // ---------------------------------------------------------------------------------------------
