@@ -1,6 +1,7 @@
 //! Sequences of faults, not single ones: proptest draws a schedule (in the manner of Jepsen's
 //! generators), one step per request a logical call makes, and one `create_payment` runs under
-//! it against a fresh emulator, per connector and through a router fallback route. What each
+//! it against a fresh emulator, per connector and through a router fallback route; and one
+//! `create_payout` per connector that pays out (money leaving the merchant deserves the same). What each
 //! step does:
 //!
 //! | step | at the connection / the emulator | may the gateway have acted? |
@@ -21,8 +22,8 @@
 //! armed for exactly the request that the step's connection carries. The client keeps no idle
 //! connections, so each request is one connection and one step.
 //!
-//! Invariants, checked on the gateways' side (payments listed afterwards):
-//! - at most one payment per logical call, at all gateways together;
+//! Invariants, checked on the gateways' side (payments, or payouts, listed afterwards):
+//! - at most one payment (payout) per logical call, at all gateways together;
 //! - a call that returns a payment made exactly one;
 //! - an error after any mutation that may have reached a gateway says outcome-unknown, and an
 //!   error that does not say so left no payment (so a router may fall back);
@@ -44,7 +45,10 @@ use paymux::router::{Route, Rule};
 use paymux::sandbox::faults::Faults;
 use paymux::sandbox::{EmulatorHandle, Fault};
 use paymux::transport::{ConnectionSettings, RetryPolicy};
-use paymux::{CreatePayment, Currency, ListPayments, Money, Payment, PaymentProvider, Router};
+use paymux::{
+    Card, CreatePayment, CreatePayout, Currency, ListPayments, ListPayouts, Money, PaymentProvider,
+    Router,
+};
 use paymux_tests::{Profile, connector, emulator_url, profiles, with_card};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, TestRunner};
@@ -342,7 +346,7 @@ async fn settle(network: &Network, emulator: &EmulatorHandle) -> Option<bool> {
 /// The invariants of one call, given what it returned, whether a mutation may have reached
 /// the (first) gateway (`None`: cannot tell), and the payments at all gateways afterwards.
 fn check(
-    result: &paymux::Result<Payment>,
+    result: Result<&str, &paymux::Error>,
     reached: Option<bool>,
     payments: usize,
 ) -> Result<(), String> {
@@ -350,7 +354,7 @@ fn check(
         return Err(format!("{payments} payments for one logical call ({result:?})"));
     }
     match result {
-        Ok(p) if payments != 1 => Err(format!("returned {} but {payments} payments exist", p.id)),
+        Ok(id) if payments != 1 => Err(format!("returned {id} but {payments} payments exist")),
         Ok(_) => Ok(()),
         Err(e) if e.is_outcome_unknown() => Ok(()),
         Err(e) if reached == Some(true) => Err(format!(
@@ -375,7 +379,44 @@ async fn direct(kind: &str, schedule: &[Step], lane: &Lane) -> Result<bool, Stri
     let steps = show(&network.used());
     network.finish();
     let count = payments(&emulator, &provider).await;
-    check(&result, reached, count).map_err(|why| format!("{why}; steps used: {steps}"))?;
+    let result = result.as_ref().map(|p| p.id.as_str());
+    check(result, reached, count).map_err(|why| format!("{why}; steps used: {steps}"))?;
+    Ok(reached.is_some())
+}
+
+/// The payouts on the emulator, listed once the schedule is used up (as [`payments`]).
+async fn payouts(emulator: &EmulatorHandle, provider: &Arc<dyn PaymentProvider>) -> usize {
+    emulator.faults().clear();
+    let page = provider.list_payouts(ListPayouts::new().with_limit(20)).await.unwrap();
+    page.items.len()
+}
+
+/// One `create_payout` against `kind` under `schedule`, with the same invariants as a create.
+async fn direct_payout(kind: &str, schedule: &[Step], lane: &Lane) -> Result<bool, String> {
+    let emulator = start(kind).await;
+    let network = Network::new(schedule, &emulator);
+    lane.wire(&network);
+    let provider = scheduled(kind, &emulator, lane, kind);
+    let card = Card::new(profile(kind).success_card, 12, 2030, "123")
+        .unwrap()
+        .with_holder_name("Jane Seller");
+    let req = CreatePayout::new(Money::from_minor(1050, Currency::USD).unwrap())
+        .with_card(card)
+        .with_reference(format!("sched_{}", &paymux::IdempotencyKey::generate().as_str()[..12]));
+    let result = provider.create_payout(req).await;
+    let reached = settle(&network, &emulator).await;
+    let steps = show(&network.used());
+    network.finish();
+    let count = payouts(&emulator, &provider).await;
+    // A schedule whose first step is `ok` lets the create through: a payout must come back
+    // (so the run is known to exercise payouts, not a request the gateway refuses).
+    if schedule.first() == Some(&Step::Ok) && (result.is_err() || count != 1) {
+        return Err(format!(
+            "a clean create made {count} payouts: {result:?}; steps used: {steps}"
+        ));
+    }
+    let result = result.as_ref().map(|p| p.id.as_str());
+    check(result, reached, count).map_err(|why| format!("{why}; steps used: {steps}"))?;
     Ok(reached.is_some())
 }
 
@@ -409,7 +450,8 @@ async fn routed(primary: &str, schedule: &[Step], lane: &Lane) -> Result<bool, S
     let steps = show(&network.used());
     network.finish();
     let count = payments(&first_emu, &first).await + payments(&second_emu, &fallback).await;
-    check(&result, reached, count).map_err(|why| format!("{why}; steps used: {steps}"))?;
+    let ids = result.as_ref().map(|p| p.id.as_str());
+    check(ids, reached, count).map_err(|why| format!("{why}; steps used: {steps}"))?;
     match &result {
         Ok(p) if reached == Some(true) && !p.id.as_str().starts_with("primary:") => Err(format!(
             "fell back to {} after a create that may have reached the primary; steps used: {steps}",
@@ -505,6 +547,12 @@ fn direct_case(kind: &'static str) -> Box<Case> {
     Box::new(move |schedule, lane| Box::pin(async move { direct(kind, &schedule, &lane).await }))
 }
 
+fn payout_case(kind: &'static str) -> Box<Case> {
+    Box::new(move |schedule, lane| {
+        Box::pin(async move { direct_payout(kind, &schedule, &lane).await })
+    })
+}
+
 fn routed_case(kind: &'static str) -> Box<Case> {
     Box::new(move |schedule, lane| Box::pin(async move { routed(kind, &schedule, &lane).await }))
 }
@@ -560,4 +608,21 @@ fn router_from_paymnt_never_two_payments() {
 #[test]
 fn router_from_paynectra_never_two_payments() {
     explore("router:paynectra", &routed_case("paynectra"));
+}
+
+// Payouts, on every gateway that pays out.
+
+#[test]
+fn paychtec_never_two_payouts() {
+    explore("payout:paychtec", &payout_case("paychtec"));
+}
+
+#[test]
+fn paytech_never_two_payouts() {
+    explore("payout:paytech", &payout_case("paytech"));
+}
+
+#[test]
+fn paymnt_never_two_payouts() {
+    explore("payout:paymnt", &payout_case("paymnt"));
 }
