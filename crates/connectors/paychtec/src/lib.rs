@@ -96,9 +96,10 @@
 //! ## Payouts and disputes
 //!
 //! `create_payout` sends the guide's body, the reference as `merchant_order_reference_id`, a
-//! card as `payout_method_data.card` (holder's name required); it then waits for confirmation,
-//! or [`PaychtecPayoutOptions`] confirm it (for [`fulfill_payout`](Paychtec::fulfill_payout))
-//! or send it at once. No merchant payout id exists: only `X-Idempotency-Key` guards a retried
+//! card as `payout_method_data.card` (holder's name required), with `confirm` and
+//! `auto_fulfill` so that the money is sent, as `create_payout` means on every gateway;
+//! [`PaychtecPayoutOptions`] create it only, or confirm it for
+//! [`fulfill_payout`](Paychtec::fulfill_payout). No merchant payout id exists: only `X-Idempotency-Key` guards a retried
 //! create. Evidence goes by file id, its text as `uncategorized_text`.
 //!
 //! ## Statuses, events, errors, declines: the contract (from the family crate)

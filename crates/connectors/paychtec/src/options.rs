@@ -86,13 +86,21 @@ pub struct PaychtecCustomerOptions {
 ///     });
 /// assert!(req.extensions.get::<PaychtecPayoutOptions>().is_some());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaychtecPayoutOptions {
     /// `payout_type`; a payout to a card is always `card`. Not sent when `None` (and no card).
     pub payout_type: Option<PayoutType>,
-    /// `confirm` / `auto_fulfill`: by default neither is sent (the guide's example) and the
-    /// payout waits for confirmation.
+    /// `confirm` / `auto_fulfill`: by default both (`ConfirmAndFulfill`): the shared
+    /// `create_payout` pays out on every gateway, so business code needs no step of this
+    /// gateway's; `CreateOnly` (Hyperswitch's own default, the guide's example) or `Confirm`
+    /// for a flow with a merchant step before the money moves.
     pub flow: PayoutFlow,
+}
+
+impl Default for PaychtecPayoutOptions {
+    fn default() -> Self {
+        PaychtecPayoutOptions { payout_type: None, flow: PayoutFlow::ConfirmAndFulfill }
+    }
 }
 
 impl GatewayOptions for PaychtecPayoutOptions {

@@ -69,7 +69,9 @@ async fn a_payout_is_created_updated_listed_fulfilled_and_another_cancelled() {
     assert_eq!((sent.status, sent.raw_status.as_str()), (PayoutStatus::Succeeded, "success"));
     assert_eq!(paychtec.get_payout(&created.id).await.unwrap().status, PayoutStatus::Succeeded);
 
-    let other = paychtec.create_payout(CreatePayout::new(usd(100))).await.unwrap();
+    let create_only = PaychtecPayoutOptions { flow: PayoutFlow::CreateOnly, ..Default::default() };
+    let other = CreatePayout::new(usd(100)).with_options(create_only);
+    let other = paychtec.create_payout(other).await.unwrap();
     assert_eq!(other.raw_status, "requires_confirmation");
     let cancelled = paychtec.cancel_payout(&other.id).await.unwrap();
     assert_eq!(cancelled.status, PayoutStatus::Cancelled);

@@ -78,9 +78,10 @@
 //!   `customer_id`, `payout_type`, `description`, `metadata`, the reference as
 //!   `merchant_order_reference_id`, a card as `payout_method_data.card` (`card_number`,
 //!   `expiry_month`, `expiry_year`, `card_holder_name`, which Hyperswitch requires) with
-//!   `payout_type: "card"`. By default the payout waits for confirmation
-//!   (`requires_confirmation`); [`PaymntPayoutOptions`] confirm it (then
-//!   [`fulfill_payout`](Paymnt::fulfill_payout) sends it) or send it at once. Hyperswitch takes
+//!   `payout_type: "card"`, and `confirm` and `auto_fulfill` so that the money is sent, as
+//!   `create_payout` means on every gateway; [`PaymntPayoutOptions`] create it only
+//!   (`requires_confirmation`) or confirm it (then [`fulfill_payout`](Paymnt::fulfill_payout)
+//!   sends it). Hyperswitch takes
 //!   no merchant payout id, so only the `Idempotency-Key` header guards a retried create.
 //!   Cancel and fulfill send `{payout_id}`; the list takes at most 20 a page. Accepting a
 //!   dispute sends `{}`; evidence goes by the file ids the gateway issued, the text as

@@ -46,13 +46,21 @@ impl GatewayOptions for PaymntPaymentOptions {
 ///     .with_options(PaymntPayoutOptions { flow: PayoutFlow::ConfirmAndFulfill, ..Default::default() });
 /// assert!(req.extensions.get::<PaymntPayoutOptions>().is_some());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymntPayoutOptions {
     /// `payout_type`; a payout to a card is always `card`. Not sent when `None` (and no card).
     pub payout_type: Option<PayoutType>,
-    /// `confirm` / `auto_fulfill`: by default neither is sent and the payout waits for
-    /// confirmation.
+    /// `confirm` / `auto_fulfill`: by default both (`ConfirmAndFulfill`): the shared
+    /// `create_payout` pays out on every gateway, so business code needs no step of this
+    /// gateway's; `CreateOnly` (Hyperswitch's own default, the guide's example) or `Confirm`
+    /// for a flow with a merchant step before the money moves.
     pub flow: PayoutFlow,
+}
+
+impl Default for PaymntPayoutOptions {
+    fn default() -> Self {
+        PaymntPayoutOptions { payout_type: None, flow: PayoutFlow::ConfirmAndFulfill }
+    }
 }
 
 impl GatewayOptions for PaymntPayoutOptions {

@@ -114,19 +114,19 @@ async fn create_payout_to_a_card_with_a_generated_uuid_key() {
         "/payouts/create",
         json!({
             "amount": 2500, "currency": "USD", "payout_type": "card",
+            "confirm": true, "auto_fulfill": true,
             "payout_method_data": {"card": {"card_number": "4000056655665556",
                 "expiry_month": "12", "expiry_year": "2030", "card_holder_name": "Jo Doe"}}
         }),
     )
-    .respond_with(
-        ResponseTemplate::new(200).set_body_json(payout_json("po_2", "requires_confirmation")),
-    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(payout_json("po_2", "success")))
     .expect(1)
     .mount(&server)
     .await;
+    // No options: the money is sent with the create (`confirm` and `auto_fulfill`).
     let card = Card::new("4000056655665556", 12, 2030, "123").unwrap().with_holder_name("Jo Doe");
     let p = connector(&server).create_payout(CreatePayout::new(usd(2500)).with_card(card)).await;
-    assert_eq!(p.unwrap().status, PayoutStatus::RequiresAction);
+    assert_eq!(p.unwrap().status, PayoutStatus::Succeeded);
     sent_key(&server).await;
 }
 

@@ -39,15 +39,14 @@ fn billing() -> BillingDetails {
 #[tokio::test]
 async fn payouts_end_to_end() {
     let (_emu, paymnt) = start().await;
-    let at_once = PaymntPayoutOptions { flow: PayoutFlow::ConfirmAndFulfill, ..Default::default() };
+    // By default the money is sent with the create.
     let card = Card::new("4000056655665556", 12, 2030, "123").unwrap().with_holder_name("Jo Doe");
-    let sent = paymnt
-        .create_payout(CreatePayout::new(usd(2500)).with_card(card).with_options(at_once))
-        .await
-        .unwrap();
+    let sent = paymnt.create_payout(CreatePayout::new(usd(2500)).with_card(card)).await.unwrap();
     assert_eq!((sent.status, sent.raw_status.as_str()), (PayoutStatus::Succeeded, "success"));
 
-    let failing = paymnt.create_payout(CreatePayout::new(usd(9995))).await.unwrap();
+    let create_only = PaymntPayoutOptions { flow: PayoutFlow::CreateOnly, ..Default::default() };
+    let failing = CreatePayout::new(usd(9995)).with_options(create_only);
+    let failing = paymnt.create_payout(failing).await.unwrap();
     assert_eq!(failing.status, PayoutStatus::RequiresAction);
     let failed = paymnt.fulfill_payout(&failing.id, None).await.unwrap();
     assert_eq!(failed.status, PayoutStatus::Failed);
