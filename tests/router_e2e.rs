@@ -172,3 +172,50 @@ async fn a_routed_paytech_create_is_one_request_even_when_its_list_route_fails()
     let body: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
     assert!(body["referenceId"].as_str().is_some_and(|r| !r.is_empty()), "{body}");
 }
+
+/// A platform that pays sellers out declares it: an instance whose gateway has no payouts is
+/// refused at start-up, not at the first payout.
+#[tokio::test]
+async fn a_configuration_requiring_payouts_is_checked_against_each_gateway_at_start_up() {
+    use paymux::ExposeSecret;
+    let sandbox = paymux::sandbox::Sandbox::start().await.unwrap();
+    let specs = [
+        paymux::sandbox::instance_spec(&sandbox.paychtec, "sellers"),
+        paymux::sandbox::instance_spec(&sandbox.paymnt, "backup"),
+        paymux::sandbox::instance_spec(&sandbox.paygentic, "cards"),
+    ];
+    let instance = |spec: &paymux::router::InstanceSpec| {
+        let mut t = format!(
+            "[instances.{0}]\nkind = \"{1}\"\nbase_url = \"{2}\"\n\
+             credentials.api_key = {{ env = \"{0}_KEY\" }}\n\
+             credentials.webhook_secret = {{ env = \"{0}_SECRET\" }}\n",
+            spec.name,
+            spec.kind,
+            spec.base_url.as_deref().unwrap()
+        );
+        for (k, v) in &spec.options {
+            t.push_str(&format!("options.{k} = \"{v}\"\n"));
+        }
+        t
+    };
+    let env = |name: &str| {
+        let (instance, what) = name.rsplit_once('_')?;
+        let spec = specs.iter().find(|s| s.name == instance)?;
+        let key = if what == "KEY" { "api_key" } else { "webhook_secret" };
+        Some(spec.credentials[key].expose_secret().to_owned())
+    };
+    let config = |names: &[&str]| {
+        let mut toml = "[defaults]\nrequires = [\"create_payout\", \"list_disputes\"]\n".to_owned();
+        for spec in specs.iter().filter(|s| names.contains(&s.name.as_str())) {
+            toml.push_str(&instance(spec));
+        }
+        paymux::RouterConfig::parse("routing.toml", &toml, &env).unwrap()
+    };
+    let router =
+        paymux::Router::from_config(config(&["sellers", "backup"]), &paymux::registry()).unwrap();
+    assert!(router.capabilities().supports(paymux::Operation::CreatePayout));
+    let e = paymux::Router::from_config(config(&["sellers", "cards"]), &paymux::registry())
+        .unwrap_err();
+    assert_eq!(e.kind(), paymux::ErrorKind::Configuration, "{e}");
+    assert!(e.message().contains("instance \"cards\" does not support create_payout"), "{e}");
+}
