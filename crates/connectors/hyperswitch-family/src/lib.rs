@@ -100,3 +100,34 @@ pub use status::{
 pub use webhook::{SIGNATURE_HEADER, parse_event, verify_and_parse, verify_signature};
 /// The JSON both gateways speak, one struct per body (see the module docs of each type).
 pub use wire::*;
+
+/// The [`PaymentProvider`](paymux_core::PaymentProvider) operations both family connectors
+/// implement: their capabilities with a webhook secret. Listed rather than
+/// `Capabilities::all()`, so that an operation the trait gains later is not declared before a
+/// connector implements it.
+pub const OPERATIONS: [paymux_core::Operation; 21] = {
+    use paymux_core::Operation::*;
+    [
+        CreatePayment,
+        GetPayment,
+        ConfirmPayment,
+        CapturePayment,
+        PartialCapture,
+        CancelPayment,
+        ListPayments,
+        CreateRefund,
+        PartialRefund,
+        GetRefund,
+        CreateCustomer,
+        GetCustomer,
+        Webhooks,
+        CreatePayout,
+        GetPayout,
+        ListPayouts,
+        CancelPayout,
+        ListDisputes,
+        GetDispute,
+        AcceptDispute,
+        SubmitDisputeEvidence,
+    ]
+};

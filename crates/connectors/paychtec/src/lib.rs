@@ -306,7 +306,7 @@ impl Paychtec {
         transport
             .default_headers
             .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
-        let mut capabilities = Capabilities::all();
+        let mut capabilities = Capabilities::only(paymux_hyperswitch_family::OPERATIONS);
         if config.webhook_secret.is_none() {
             capabilities = capabilities.without(Operation::Webhooks);
         }

@@ -279,7 +279,7 @@ impl Paymnt {
             })?;
             transport.default_headers.insert(HeaderName::from_static("x-profile-id"), value);
         }
-        let mut capabilities = Capabilities::all();
+        let mut capabilities = Capabilities::only(paymux_hyperswitch_family::OPERATIONS);
         if config.webhook_secret.is_none() {
             capabilities = capabilities.without(Operation::Webhooks);
         }
