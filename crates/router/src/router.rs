@@ -682,12 +682,7 @@ impl Router {
         let state = self.state();
         let (name, inst) = state.instance(instance)?;
         let page = state.call(inst, inst.provider.list_payments(query)).await?;
-        Ok(Page {
-            items: page.items.into_iter().map(|p| route_payment(name, p)).collect(),
-            has_more: page.has_more,
-            next: page.next,
-            total: page.total,
-        })
+        Ok(route_page(page, |p| route_payment(name, p)))
     }
 
     /// Lists one instance's payouts.
@@ -1204,12 +1199,7 @@ impl PaymentProvider for RoutedInstance {
 
     async fn list_payments(&self, query: ListPayments) -> Result<Page<Payment>> {
         let page = self.provider.list_payments(query).await?;
-        Ok(Page {
-            items: page.items.into_iter().map(|p| route_payment(&self.name, p)).collect(),
-            has_more: page.has_more,
-            next: page.next,
-            total: page.total,
-        })
+        Ok(route_page(page, |p| route_payment(&self.name, p)))
     }
 
     async fn create_refund(&self, mut req: CreateRefund) -> Result<Refund> {
