@@ -163,6 +163,19 @@ fn read_money(r: &mut EventReader, field: &str, minor: i64, currency: Currency) 
     r.mapped(&at(field), Money::from_minor(minor, currency).map_err(Error::from))
 }
 
+/// The object's `currency`, and its `amount` (`minor` units, when read) as money in it.
+fn read_amount(
+    r: &mut EventReader,
+    minor: Option<i64>,
+) -> (Option<Money>, Option<(String, Currency)>) {
+    let currency = read_currency(r);
+    let amount = match (minor, &currency) {
+        (Some(minor), Some((_, c))) => read_money(r, "amount", minor, *c),
+        _ => None,
+    };
+    (amount, currency)
+}
+
 /// The payment object of a `payment_details` event: the status it reads as (whenever its word
 /// can be read) and the payment, or `Other` when the contract's fields cannot be read.
 fn read_payment(
@@ -176,11 +189,7 @@ fn read_payment(
     let status_word = r.required::<String>(&at("status"));
     let status = status_word.as_deref().map(payment_status);
     let minor = r.required::<i64>(&at("amount"));
-    let currency = read_currency(r);
-    let amount = match (minor, &currency) {
-        (Some(minor), Some((_, c))) => read_money(r, "amount", minor, *c),
-        _ => None,
-    };
+    let (amount, currency) = read_amount(r, minor);
     let received = r.optional::<i64>(&at("amount_received"));
     let capturable_sent = r.get(&at("amount_capturable")).is_some();
     let capturable = r.optional::<i64>(&at("amount_capturable"));
@@ -238,11 +247,7 @@ fn read_refund(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
     let payment_id = r.required::<String>(&at("payment_id"));
     let status = r.required::<String>(&at("status"));
     let minor = r.required::<i64>(&at("amount"));
-    let currency = read_currency(r);
-    let amount = match (minor, &currency) {
-        (Some(minor), Some((_, c))) => read_money(r, "amount", minor, *c),
-        _ => None,
-    };
+    let (amount, currency) = read_amount(r, minor);
     let (Some(refund_id), Some(payment_id), Some(status), Some(amount), Some((code, _))) =
         (refund_id, payment_id, status, amount, currency)
     else {
@@ -278,11 +283,7 @@ fn read_payout(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
     let payout_id = r.required::<String>(&at("payout_id"));
     let status = r.required::<String>(&at("status"));
     let minor = r.required::<i64>(&at("amount"));
-    let currency = read_currency(r);
-    let amount = match (minor, &currency) {
-        (Some(minor), Some((_, c))) => read_money(r, "amount", minor, *c),
-        _ => None,
-    };
+    let (amount, currency) = read_amount(r, minor);
     let (Some(payout_id), Some(status), Some(amount), Some((code, _))) =
         (payout_id, status, amount, currency)
     else {
@@ -307,15 +308,6 @@ fn read_payout(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
     WebhookResource::Payout(payout_from_parts(provider, &wire, amount))
 }
 
-/// A dispute amount: Hyperswitch writes minor units as a string of digits, a number is read
-/// too.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum MinorUnits {
-    Int(i64),
-    Text(String),
-}
-
 /// The dispute object of a `dispute_details` event, or `Other` when its id, payment id,
 /// status, amount or currency cannot be read.
 fn read_dispute(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
@@ -325,22 +317,9 @@ fn read_dispute(r: &mut EventReader, provider: &ProviderId) -> WebhookResource {
     let dispute_id = r.required::<String>(&at("dispute_id"));
     let payment_id = r.required::<String>(&at("payment_id"));
     let status = r.required::<String>(&at("dispute_status"));
-    let minor = match r.required::<MinorUnits>(&at("amount")) {
-        Some(MinorUnits::Int(minor)) => Some(minor),
-        Some(MinorUnits::Text(text)) => {
-            let minor = text.trim().parse::<i64>().ok();
-            if minor.is_none() {
-                r.note(&at("amount"), UnreadProblem::Invalid, "not minor units");
-            }
-            minor
-        }
-        None => None,
-    };
-    let currency = read_currency(r);
-    let amount = match (minor, &currency) {
-        (Some(minor), Some((_, c))) => read_money(r, "amount", minor, *c),
-        _ => None,
-    };
+    // Hyperswitch writes dispute amounts as a string of digits; a number is read too.
+    let minor = r.required::<crate::wire::MinorUnits>(&at("amount")).map(|m| m.0);
+    let (amount, currency) = read_amount(r, minor);
     let (Some(dispute_id), Some(payment_id), Some(status), Some(amount), Some((code, _))) =
         (dispute_id, payment_id, status, amount, currency)
     else {

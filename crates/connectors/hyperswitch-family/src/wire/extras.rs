@@ -423,22 +423,32 @@ pub struct DisputeResponse {
     pub created_at: Option<String>,
 }
 
-/// Reads an amount written either as a JSON integer or as a string of digits, never through a
-/// float.
+/// An amount in minor units written either as a JSON integer or as a string of digits (as
+/// Hyperswitch writes dispute amounts), never read through a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MinorUnits(pub(crate) i64);
+
+impl<'de> Deserialize<'de> for MinorUnits {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Int(v) => Ok(MinorUnits(v)),
+            Raw::Text(s) => {
+                s.trim().parse::<i64>().map(MinorUnits).map_err(|_| {
+                    serde::de::Error::custom(format!("amount {s:?} is not minor units"))
+                })
+            }
+        }
+    }
+}
+
 fn minor_units<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Int(i64),
-        Text(String),
-    }
-    match Raw::deserialize(d)? {
-        Raw::Int(v) => Ok(v),
-        Raw::Text(s) => s
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| serde::de::Error::custom(format!("amount {s:?} is not minor units"))),
-    }
+    MinorUnits::deserialize(d).map(|m| m.0)
 }
 
 /// The query of `GET /disputes/list` (Hyperswitch's `DisputeListGetConstraints`, which refuses
