@@ -552,6 +552,13 @@ struct Ticket {
     retry: bool,
 }
 
+/// Recovery's mark of one instance (`paymux_journal_mark`).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    settled_below: i64,
+    version: i64,
+}
+
 /// An entry as read for a decision.
 #[derive(Debug, Clone)]
 struct Row {
@@ -574,9 +581,23 @@ struct Row {
     updated_at: i64,
 }
 
-const COLUMNS: &str = "id, instance, operation, logical_key, idempotency_key, fingerprint, \
-     request, replayable, state, attempt, result, error, reusable, owner, lease_until, \
-     created_at, updated_at";
+/// An entry as it stands: its current attempt's outcome when one is recorded, else the
+/// entry's own state (in flight, or marked unknown by recovery).
+const ENTRY: &str = "SELECT j.id, j.instance, j.operation, j.logical_key, j.idempotency_key, \
+         j.fingerprint, j.request, j.replayable, j.attempt, j.created_at, \
+         CASE WHEN o.entry_id IS NULL THEN j.state ELSE o.state END AS state, \
+         CASE WHEN o.entry_id IS NULL THEN j.result ELSE o.result END AS result, \
+         CASE WHEN o.entry_id IS NULL THEN j.error ELSE o.error END AS error, \
+         CASE WHEN o.entry_id IS NULL THEN j.reusable ELSE o.reusable END AS reusable, \
+         CASE WHEN o.entry_id IS NULL THEN j.owner END AS owner, \
+         CASE WHEN o.entry_id IS NULL THEN j.lease_until ELSE 0 END AS lease_until, \
+         CASE WHEN o.entry_id IS NULL THEN j.updated_at ELSE o.recorded_at END AS updated_at \
+     FROM paymux_journal AS j \
+     LEFT JOIN paymux_journal_outcome AS o ON o.entry_id = j.id AND o.attempt = j.attempt";
+
+/// The condition on [`ENTRY`]'s rows that recovery looks for.
+const UNSETTLED: &str =
+    "(CASE WHEN o.entry_id IS NULL THEN j.state ELSE o.state END) IN ('in_flight', 'unknown')";
 
 impl Row {
     fn read(r: &impl RowExt) -> Result<Row> {
@@ -954,9 +975,7 @@ impl Journal {
     }
 
     async fn load(&self, logical_key: &str) -> Result<Option<Row>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM paymux_journal WHERE instance = $1 AND logical_key = $2"
-        );
+        let sql = format!("{ENTRY} WHERE j.instance = $1 AND j.logical_key = $2");
         let row = with_pool!(&self.inner.db, pool => {
             let r = sqlx::query(&sql)
                 .bind(&self.inner.instance)
@@ -983,22 +1002,37 @@ impl Journal {
             Some(c) => (c.fingerprint.as_str(), c.request.as_str(), c.replayable),
             None => (row.fingerprint.as_str(), row.request.as_str(), row.replayable),
         };
-        let n = with_pool!(&self.inner.db, pool => sqlx::query(CLAIM)
-            .bind(i64::from(retry))
-            .bind(&self.inner.owner)
-            .bind(lease_until)
-            .bind(key.as_str())
-            .bind(fingerprint)
-            .bind(request)
-            .bind(i64::from(replayable))
-            .bind(now)
-            .bind(row.id)
-            .bind(row.attempt)
-            .bind(row.state.as_str())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
-        .map_err(|e| db_error("taking over a journal entry", e))?;
+        let fail = |e| db_error("taking over a journal entry", e);
+        // The entry is unsettled again: recovery's mark must not stay past it.
+        let n = with_pool!(&self.inner.db, pool => {
+            let mut tx = pool.begin().await.map_err(fail)?;
+            sqlx::query(LOWER_MARK)
+                .bind(&self.inner.instance)
+                .bind(row.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+            let n = sqlx::query(CLAIM)
+                .bind(i64::from(retry))
+                .bind(&self.inner.owner)
+                .bind(lease_until)
+                .bind(key.as_str())
+                .bind(fingerprint)
+                .bind(request)
+                .bind(i64::from(replayable))
+                .bind(now)
+                .bind(row.id)
+                .bind(row.attempt)
+                .bind(row.state.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?
+                .rows_affected();
+            if n == 1 {
+                tx.commit().await.map_err(fail)?;
+            }
+            n
+        });
         Ok((n == 1).then(|| Ticket {
             id: row.id,
             attempt: row.attempt + 1,
@@ -1253,7 +1287,7 @@ impl Journal {
     /// ```
     pub async fn unsettled(&self) -> Result<Vec<JournalEntry>> {
         let mut out = Vec::new();
-        let mut after = 0_i64;
+        let mut after = self.mark().await?.map_or(0, |m| m.settled_below - 1);
         loop {
             let rows = self.unsettled_page(after).await?;
             let Some(last) = rows.last() else { break };
@@ -1265,8 +1299,7 @@ impl Journal {
 
     async fn unsettled_page(&self, after: i64) -> Result<Vec<Row>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM paymux_journal WHERE instance = $1 AND id > $2 \
-             AND state IN ('in_flight', 'unknown') ORDER BY id LIMIT 256"
+            "{ENTRY} WHERE j.instance = $1 AND j.id > $2 AND {UNSETTLED} ORDER BY j.id LIMIT 256"
         );
         let rows = with_pool!(&self.inner.db, pool => {
             let rows = sqlx::query(&sql)
@@ -1306,7 +1339,8 @@ impl Journal {
     /// ```
     pub async fn recover(&self) -> Result<RecoveryReport> {
         let mut report = RecoveryReport::default();
-        let mut after = 0_i64;
+        let mark = self.mark().await?;
+        let mut after = mark.map_or(0, |m| m.settled_below - 1);
         loop {
             let rows = self.unsettled_page(after).await?;
             let Some(last) = rows.last() else { break };
@@ -1315,7 +1349,74 @@ impl Journal {
                 self.recover_one(row, &mut report).await?;
             }
         }
+        self.advance_mark(mark).await?;
         Ok(report)
+    }
+
+    /// Where recovery starts: every entry of this instance below it is settled.
+    async fn mark(&self) -> Result<Option<Mark>> {
+        let mark = with_pool!(&self.inner.db, pool => sqlx::query_as::<_, (i64, i64)>(
+            "SELECT settled_below, version FROM paymux_journal_mark WHERE instance = $1",
+        )
+        .bind(&self.inner.instance)
+        .fetch_optional(pool)
+        .await)
+        .map_err(|e| db_error("reading the journal", e))?;
+        Ok(mark.map(|(settled_below, version)| Mark { settled_below, version }))
+    }
+
+    /// Moves the mark up to the first entry still unsettled, or younger than a lease (an
+    /// entry being recorded now may commit after a later one; within its lease it is its
+    /// caller's anyway). Nothing moves if an entry was taken over since `read` was read.
+    async fn advance_mark(&self, read: Option<Mark>) -> Result<()> {
+        let fail = |e| db_error("moving the journal's recovery mark", e);
+        let from = read.map_or(0, |m| m.settled_below);
+        let young = now_ms().saturating_sub(ms(self.inner.config.lease));
+        let first_open = format!(
+            "SELECT j.id FROM ({ENTRY}) AS j WHERE j.instance = $1 AND j.id >= $2 \
+             AND (j.state IN ('in_flight', 'unknown') OR j.created_at >= $3) \
+             ORDER BY j.id LIMIT 1"
+        );
+        let n = with_pool!(&self.inner.db, pool => {
+            let open: Option<i64> = sqlx::query_scalar(&first_open)
+                .bind(&self.inner.instance)
+                .bind(from)
+                .bind(young)
+                .fetch_optional(pool)
+                .await
+                .map_err(fail)?;
+            let below = match open {
+                Some(id) => id,
+                None => sqlx::query_scalar::<_, i64>(
+                    "SELECT COALESCE(MAX(id), 0) + 1 FROM paymux_journal",
+                )
+                .fetch_one(pool)
+                .await
+                .map_err(fail)?,
+            };
+            let set = match read {
+                None => sqlx::query(
+                    "INSERT INTO paymux_journal_mark (instance, settled_below, version) \
+                     VALUES ($1, $2, 0) ON CONFLICT (instance) DO NOTHING",
+                )
+                .bind(&self.inner.instance)
+                .bind(below),
+                Some(m) => sqlx::query(
+                    "UPDATE paymux_journal_mark SET settled_below = $2 \
+                     WHERE instance = $1 AND version = $3",
+                )
+                .bind(&self.inner.instance)
+                .bind(below)
+                .bind(m.version),
+            };
+            set.execute(pool).await.map_err(fail)?.rows_affected()
+        });
+        if n == 0 {
+            tracing::debug!(
+                "paymux-store: an entry was taken over during recovery; the mark stays"
+            );
+        }
+        Ok(())
     }
 
     async fn recover_one(&self, row: Row, report: &mut RecoveryReport) -> Result<()> {
@@ -1428,20 +1529,38 @@ async fn prune_entries(db: &Db, instance: Option<&str>, cutoff: i64) -> Result<u
     .await)
     .map_err(fail)?;
     let boundary = boundary.unwrap_or(i64::MAX);
+    let pick = format!(
+        "DELETE FROM paymux_journal WHERE id IN (SELECT j.id FROM ({ENTRY}) AS j \
+         WHERE j.id < $1 AND j.updated_at < $2 AND j.state IN ('done', 'failed') \
+         AND (CAST($3 AS TEXT) IS NULL OR j.instance = $3) ORDER BY j.id LIMIT 1000) \
+         RETURNING id"
+    );
+    // The outcomes of the entries deleted (and any left by an earlier pass that stopped
+    // between the two statements): those in the range whose entry is gone.
+    let orphans = "DELETE FROM paymux_journal_outcome WHERE entry_id >= $1 AND entry_id <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM paymux_journal AS j WHERE j.id = entry_id)";
     let mut total = 0;
     loop {
-        let n = with_pool!(db, pool => sqlx::query(
-            "DELETE FROM paymux_journal WHERE id IN (SELECT id FROM paymux_journal \
-             WHERE id < $1 AND updated_at < $2 AND state IN ('done', 'failed') \
-             AND (CAST($3 AS TEXT) IS NULL OR instance = $3) ORDER BY id LIMIT 1000)",
-        )
-        .bind(boundary)
-        .bind(cutoff)
-        .bind(instance)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
-        .map_err(fail)?;
+        let n = with_pool!(db, pool => {
+            let mut tx = pool.begin().await.map_err(fail)?;
+            let ids: Vec<i64> = sqlx::query_scalar(&pick)
+                .bind(boundary)
+                .bind(cutoff)
+                .bind(instance)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(fail)?;
+            if let (Some(first), Some(last)) = (ids.iter().min(), ids.iter().max()) {
+                sqlx::query(orphans)
+                    .bind(first)
+                    .bind(last)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(fail)?;
+            }
+            tx.commit().await.map_err(fail)?;
+            ids.len() as u64
+        });
         total += n;
         if n < 1000 {
             return Ok(total);
@@ -1449,14 +1568,25 @@ async fn prune_entries(db: &Db, instance: Option<&str>, cutoff: i64) -> Result<u
     }
 }
 
+/// Takes an entry over if it stands as it was read: same attempt, same state (its current
+/// attempt's outcome, or its own state when it has none).
 const CLAIM: &str = "UPDATE paymux_journal SET state = 'in_flight', attempt = attempt + 1, \
      is_retry = $1, owner = $2, lease_until = $3, idempotency_key = $4, fingerprint = $5, \
      request = $6, replayable = $7, result = NULL, error = NULL, reusable = 0, updated_at = $8 \
-     WHERE id = $9 AND attempt = $10 AND state = $11";
+     WHERE id = $9 AND attempt = $10 AND COALESCE((SELECT o.state FROM paymux_journal_outcome \
+         AS o WHERE o.entry_id = $9 AND o.attempt = $10), state) = $11";
 
 const MARK_UNKNOWN: &str = "UPDATE paymux_journal SET state = 'unknown', error = $1, \
      owner = NULL, lease_until = 0, updated_at = $2 \
-     WHERE id = $3 AND attempt = $4 AND state = 'in_flight'";
+     WHERE id = $3 AND attempt = $4 AND state = 'in_flight' AND NOT EXISTS (SELECT 1 FROM \
+         paymux_journal_outcome AS o WHERE o.entry_id = $3 AND o.attempt = $4)";
+
+/// Lowers recovery's mark to an entry taken over, and moves its version on.
+const LOWER_MARK: &str = "INSERT INTO paymux_journal_mark (instance, settled_below, version) \
+     VALUES ($1, 0, 1) ON CONFLICT (instance) DO UPDATE SET \
+     settled_below = CASE WHEN paymux_journal_mark.settled_below > $2 THEN $2 \
+         ELSE paymux_journal_mark.settled_below END, \
+     version = paymux_journal_mark.version + 1";
 
 #[async_trait]
 impl PaymentProvider for Journal {

@@ -109,14 +109,33 @@
 //! | `fingerprint` | TEXT | hex SHA-256 of the request's business fields |
 //! | `request` | TEXT | those fields as JSON (no card number, CVC or holder name) |
 //! | `replayable` | INTEGER | 1 when `request` rebuilds the whole call |
-//! | `state` | TEXT | `in_flight`, `done`, `failed`, `unknown` |
+//! | `state` | TEXT | `in_flight` when recorded or taken over, `unknown` when recovery could not resend it |
 //! | `attempt` | INTEGER | 1, then one more per takeover or new attempt |
 //! | `is_retry` | INTEGER | the current attempt repeats an unknown outcome |
-//! | `result` | TEXT | the `Payment`, `Refund` or `Customer` as JSON, when done |
-//! | `error` | TEXT | the error (kind, message, gateway code, decline code) as JSON |
-//! | `reusable` | INTEGER | the result ended unpaid: the reference may start over |
+//! | `error` | TEXT | why recovery marked it unknown (as JSON, like an outcome's) |
+//! | `result`, `reusable` | | written by schema 1 only; see `paymux_journal_outcome` |
 //! | `owner`, `lease_until` | TEXT, INTEGER | who holds an entry in flight, and until when |
 //! | `created_at`, `updated_at` | INTEGER | |
+//!
+//! `paymux_journal_outcome`, one row per attempt that got an answer, inserted once and never
+//! changed (an update of the entry would write a second version of a wide row, and its index
+//! entries, for every call). An entry's state is its current attempt's outcome when there is
+//! one, else the entry's own `state`:
+//!
+//! | column | type | |
+//! |---|---|---|
+//! | `entry_id`, `attempt` | INTEGER | the entry and its attempt; primary key together |
+//! | `state` | TEXT | `done`, `failed`, `unknown` (the gateway's answer left the outcome open) |
+//! | `result` | TEXT | the `Payment`, `Refund`, `Customer` or `Payout` as JSON, when done |
+//! | `error` | TEXT | the error (kind, message, gateway code, decline code) as JSON |
+//! | `reusable` | INTEGER | the result ended unpaid: the reference may start over |
+//! | `recorded_at` | INTEGER | |
+//!
+//! `paymux_journal_mark` (`instance` primary key, `settled_below`, `version`): every entry of
+//! the instance below `settled_below` is settled, so recovery starts there. A recovery pass
+//! moves it up to the first entry still unsettled or younger than a lease; a takeover of an
+//! older entry lowers it and moves `version` on, and a pass that raced a takeover leaves the
+//! mark where it is.
 //!
 //! `paymux_inbox`, one row per (instance, event id):
 //!

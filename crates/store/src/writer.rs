@@ -1,6 +1,6 @@
-//! Group commit for the journal: every new entry and every outcome goes through one writer
-//! task per journal, which takes all that is waiting (up to a batch) and commits it in one
-//! transaction. Each caller waits for the commit that holds its row, so "recorded before
+//! Group commit for the journal: every new entry and every outcome (both inserts) goes through
+//! one writer task per journal, which takes all that is waiting (up to a batch) and commits it
+//! in one transaction. Each caller waits for the commit that holds its row, so "recorded before
 //! sending" still holds for each call; the database sees one commit per batch instead of two
 //! per call.
 
@@ -257,9 +257,8 @@ impl Task {
             .collect())
     }
 
-    /// SQLite: the whole batch in one command to the connection's worker thread: a
-    /// transaction with one `INSERT ... SELECT FROM json_each` and one `UPDATE ... FROM
-    /// json_each` (fixed statements, so they stay prepared).
+    /// SQLite: one transaction, its rows bound as parameters of fixed statements of
+    /// `SQLITE_CHUNK` rows each (unused rows NULL), so every statement stays prepared.
     #[cfg(feature = "sqlite")]
     async fn apply_sqlite(
         &self,
@@ -270,51 +269,70 @@ impl Task {
         lease_until: i64,
     ) -> Result<Vec<Row>> {
         let fail = |e| db_error("recording journal entries", e);
-        // Tuples serialize as JSON arrays: the rows written straight into the text SQLite
-        // reads back with `json_each`.
-        let new_rows: Vec<_> = begins
-            .iter()
-            .map(|e| {
-                (
-                    &e.logical_key,
-                    e.operation,
-                    &e.idempotency_key,
-                    &e.fingerprint,
-                    &e.request,
-                    i64::from(e.replayable),
-                    i64::from(e.is_retry),
-                )
-            })
-            .collect();
-        let outcome_rows: Vec<_> = completes
-            .iter()
-            .map(|c| (c.id, c.attempt, c.state, &c.result, &c.error, i64::from(c.reusable)))
-            .collect();
-        let encode = |e: serde_json::Error| {
-            Error::invalid_request(format!("paymux-store: a journal row cannot be encoded: {e}"))
-        };
-        let new_rows = serde_json::to_string(&new_rows).map_err(encode)?;
-        let outcome_rows = serde_json::to_string(&outcome_rows).map_err(encode)?;
         let mut conn = pool.acquire().await.map_err(fail)?;
-        let rows = sqlx::query_as::<_, Row>(BATCH_SQLITE)
-            .bind(new_rows)
-            .bind(&self.instance)
-            .bind(&self.owner)
-            .bind(lease_until)
-            .bind(now)
-            .bind(outcome_rows)
-            .fetch_all(&mut *conn)
-            .await;
-        if rows.is_err() {
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(fail)?;
+        let written = self.write_sqlite(&mut conn, begins, completes, now, lease_until).await;
+        let done = match written {
+            Ok(rows) => sqlx::query("COMMIT").execute(&mut *conn).await.map(|_| rows),
+            Err(e) => Err(e),
+        };
+        if done.is_err() {
             // Leave no transaction open on the connection.
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
         }
-        rows.map_err(fail)
+        done.map_err(fail)
+    }
+
+    #[cfg(feature = "sqlite")]
+    async fn write_sqlite(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        begins: &[&NewEntry],
+        completes: &[&Completion],
+        now: i64,
+        lease_until: i64,
+    ) -> std::result::Result<Vec<Row>, sqlx::Error> {
+        let mut rows = Vec::with_capacity(begins.len() + completes.len());
+        for chunk in begins.chunks(SQLITE_CHUNK) {
+            let mut q = sqlx::query_as::<_, Row>(insert_sqlite())
+                .bind(&self.instance)
+                .bind(&self.owner)
+                .bind(lease_until)
+                .bind(now)
+                .bind(now);
+            for slot in 0..SQLITE_CHUNK {
+                let e = chunk.get(slot);
+                q = q
+                    .bind(e.map(|e| e.logical_key.as_str()))
+                    .bind(e.map(|e| e.operation))
+                    .bind(e.map(|e| e.idempotency_key.as_str()))
+                    .bind(e.map(|e| e.fingerprint.as_str()))
+                    .bind(e.map(|e| e.request.as_str()))
+                    .bind(e.map(|e| i64::from(e.replayable)))
+                    .bind(e.map(|e| i64::from(e.is_retry)));
+            }
+            rows.extend(q.fetch_all(&mut *conn).await?);
+        }
+        for chunk in completes.chunks(SQLITE_CHUNK) {
+            let mut q = sqlx::query_as::<_, Row>(outcome_sqlite()).bind(now);
+            for slot in 0..SQLITE_CHUNK {
+                let c = chunk.get(slot);
+                q = q
+                    .bind(c.map(|c| c.id))
+                    .bind(c.map(|c| c.attempt))
+                    .bind(c.map(|c| c.state))
+                    .bind(c.and_then(|c| c.result.as_deref()))
+                    .bind(c.and_then(|c| c.error.as_deref()))
+                    .bind(c.map(|c| i64::from(c.reusable)));
+            }
+            rows.extend(q.fetch_all(&mut *conn).await?);
+        }
+        Ok(rows)
     }
 
     /// PostgreSQL: the whole batch in one statement (so one round trip and one commit): an
-    /// `INSERT ... SELECT FROM UNNEST` and an `UPDATE ... FROM UNNEST` as data-modifying CTEs,
-    /// one text whatever the batch size, so it stays prepared.
+    /// `INSERT ... SELECT FROM UNNEST` of the new entries and one of the outcomes, as
+    /// data-modifying CTEs, one text whatever the batch size, so it stays prepared.
     #[cfg(feature = "postgres")]
     async fn apply_pg(
         &self,
@@ -353,32 +371,59 @@ impl Task {
 /// (NULL for an outcome recorded).
 type Row = (i64, Option<String>);
 
-// Outcomes are matched on the entry's id and attempt only: an attempt's outcome is recorded
-// whatever `recover` wrote meanwhile for that same attempt (the gateway's answer is better
-// than "unknown"), and a takeover moves the attempt on, so a stale outcome matches nothing.
-// No condition on `state` also keeps PostgreSQL from planning the update over the partial
-// index of unsettled entries (whose predicate a `state = 'in_flight'` condition would
-// satisfy): a generic plan made while the table was small would then scan that whole index,
-// dead entries included, for every batch.
+// An outcome is recorded only for the entry's current attempt (the join): a takeover moves the
+// attempt on, so a stale outcome is dropped. Whatever `recover` marked on the entry meanwhile
+// for that same attempt, the outcome wins (the gateway's answer is better than "unknown").
 
+/// Rows per SQLite statement: 7 parameters each, well under SQLite's limit of 32,766.
 #[cfg(feature = "sqlite")]
-const BATCH_SQLITE: &str = "BEGIN IMMEDIATE; \
-     INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
-         fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
-         created_at, updated_at) \
-     SELECT $2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, \
-            value ->> 5, 'in_flight', 1, value ->> 6, $3, $4, $5, $5 \
-     FROM json_each($1) WHERE true \
-     ON CONFLICT (instance, logical_key) DO NOTHING \
-     RETURNING id, logical_key; \
-     UPDATE paymux_journal SET state = c.state, result = c.result, error = c.error, \
-         reusable = c.reusable, owner = NULL, lease_until = 0, updated_at = $5 \
-     FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS state, \
-                  value ->> 3 AS result, value ->> 4 AS error, value ->> 5 AS reusable \
-           FROM json_each($6)) AS c \
-     WHERE paymux_journal.id = c.id AND paymux_journal.attempt = c.attempt \
-     RETURNING paymux_journal.id, NULL; \
-     COMMIT;";
+const SQLITE_CHUNK: usize = 32;
+
+/// `(?, ..), ..` for `SQLITE_CHUNK` rows of `width` parameters. Parameters are anonymous and
+/// bound in the order of the text: sqlx looks up a named parameter's number by a scan of the
+/// statement's list of names, once per parameter, which costs more than the insert itself
+/// for a statement of a few hundred.
+#[cfg(feature = "sqlite")]
+fn sqlite_rows(width: usize) -> String {
+    let row = format!("({})", vec!["?"; width].join(", "));
+    vec![row; SQLITE_CHUNK].join(", ")
+}
+
+/// Parameters: the instance, the owner, the lease's end, the time twice, then the rows.
+#[cfg(feature = "sqlite")]
+fn insert_sqlite() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
+                 fingerprint, request, replayable, state, attempt, is_retry, owner, \
+                 lease_until, created_at, updated_at) \
+             SELECT ?, column1, column2, column3, column4, column5, column6, 'in_flight', 1, \
+                    column7, ?, ?, ?, ? \
+             FROM (VALUES {}) WHERE column1 IS NOT NULL \
+             ON CONFLICT (instance, logical_key) DO NOTHING \
+             RETURNING id, logical_key",
+            sqlite_rows(7)
+        )
+    })
+}
+
+/// Parameters: the time, then the rows.
+#[cfg(feature = "sqlite")]
+fn outcome_sqlite() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "INSERT INTO paymux_journal_outcome (entry_id, attempt, state, result, error, \
+                 reusable, recorded_at) \
+             SELECT c.column1, c.column2, c.column3, c.column4, c.column5, c.column6, ? \
+             FROM (VALUES {}) AS c \
+             JOIN paymux_journal AS j ON j.id = c.column1 AND j.attempt = c.column2 \
+             RETURNING entry_id, NULL",
+            sqlite_rows(6)
+        )
+    })
+}
 
 #[cfg(feature = "postgres")]
 const BATCH_PG: &str = "WITH ins AS ( \
@@ -393,12 +438,13 @@ const BATCH_PG: &str = "WITH ins AS ( \
                  replayable, is_retry) \
        ON CONFLICT (instance, logical_key) DO NOTHING \
        RETURNING id, logical_key), \
-     upd AS ( \
-       UPDATE paymux_journal AS j SET state = c.state, result = c.result, error = c.error, \
-           reusable = c.reusable, owner = NULL, lease_until = 0, updated_at = $11 \
+     outcomes AS ( \
+       INSERT INTO paymux_journal_outcome (entry_id, attempt, state, result, error, \
+           reusable, recorded_at) \
+       SELECT c.id, c.attempt, c.state, c.result, c.error, c.reusable, $11 \
        FROM UNNEST($12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[], \
                    $17::bigint[]) AS c(id, attempt, state, result, error, reusable) \
-       WHERE j.id = c.id AND j.attempt = c.attempt \
-       RETURNING j.id) \
+       JOIN paymux_journal AS j ON j.id = c.id AND j.attempt = c.attempt \
+       RETURNING entry_id) \
      SELECT id, logical_key FROM ins \
-     UNION ALL SELECT id, NULL::text FROM upd";
+     UNION ALL SELECT entry_id, NULL::text FROM outcomes";

@@ -622,3 +622,64 @@ async fn recover_resends_a_payout_it_can_rebuild_under_its_key() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_finds_an_old_entry_taken_over_after_its_mark_moved_past_it() {
+    for db in TestDb::all("recovery_mark_and_takeover").await {
+        let mock = Arc::new(MockProvider::new());
+        let recording = Recording::new(mock.clone());
+        let lease = Duration::from_millis(200);
+        let a = Journal::with_config(
+            recording.clone(),
+            db.spec.open().await,
+            JournalConfig::new().with_owner("a").with_lease(lease),
+        );
+        mock.fail_next(
+            Operation::CreatePayment,
+            Error::new(ErrorKind::ProviderUnavailable, "down"),
+        );
+        let req = CreatePayment::new(usd(100)).with_reference("order_m1");
+        a.create_payment(req.clone()).await.unwrap_err();
+        for i in 0..3 {
+            a.create_payment(
+                CreatePayment::new(usd(100)).with_reference(format!("order_m{}", i + 2)),
+            )
+            .await
+            .unwrap();
+        }
+        tokio::time::sleep(lease * 2).await;
+        // Every entry is settled and older than a lease: the mark moves past all of them.
+        assert!(a.recover().await.unwrap().is_clean());
+        assert!(a.unsettled().await.unwrap().is_empty());
+
+        // The caller retries the failed one; the gateway holds it and the caller is cut off.
+        recording.hang_next.store(true, Ordering::SeqCst);
+        let cut = tokio::time::timeout(Duration::from_millis(100), a.create_payment(req.clone()));
+        assert!(cut.await.is_err());
+        let b = Journal::with_config(
+            recording.clone(),
+            db.spec.open().await,
+            JournalConfig::new().with_owner("b").with_lease(lease),
+        );
+        let unsettled = b.unsettled().await.unwrap();
+        assert_eq!(unsettled.len(), 1, "{}: {unsettled:?}", db.spec.backend());
+        assert_eq!((unsettled[0].state, unsettled[0].attempt), (EntryState::InFlight, 2));
+        tokio::time::sleep(lease * 2).await;
+        let report = b.recover().await.unwrap();
+        assert_eq!(report.done, 1, "{}: {report:?}", db.spec.backend());
+        assert!(b.unsettled().await.unwrap().is_empty());
+        let entry = b.entry(&by_ref("order_m1")).await.unwrap().unwrap();
+        assert_eq!((entry.state, entry.attempt), (EntryState::Done, 3));
+        let paid = mock.calls_of(Operation::CreatePayment).len();
+        assert_eq!(
+            b.create_payment(req).await.unwrap().id,
+            entry.result::<Payment>().unwrap().unwrap().id
+        );
+        assert_eq!(
+            mock.calls_of(Operation::CreatePayment).len(),
+            paid,
+            "answered from the journal"
+        );
+        db.cleanup().await;
+    }
+}
