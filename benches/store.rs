@@ -57,7 +57,8 @@ impl Databases {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .row_buffer_size(Store::SQLITE_ROW_BUFFER);
         let sqlite = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

@@ -121,6 +121,12 @@ impl Store {
         ))
     }
 
+    /// Rows a SQLite connection's thread may hand over before its reader takes them: more
+    /// than a journal batch answers, so a batch's transaction never waits for the async
+    /// runtime to come round to its reader while it holds SQLite's write lock.
+    #[cfg(feature = "sqlite")]
+    pub const SQLITE_ROW_BUFFER: usize = 1024;
+
     /// A SQLite file (created when missing) in WAL mode with `synchronous=FULL`: a committed
     /// entry survives a crash of the process and of the machine. Several processes may open
     /// the same file; SQLite lets one write at a time.
@@ -142,7 +148,8 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .row_buffer_size(Self::SQLITE_ROW_BUFFER);
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -166,7 +173,8 @@ impl Store {
         use sqlx::sqlite::SqliteConnectOptions;
         use std::str::FromStr;
         let options = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(|e| db_error("in-memory SQLite options", e))?;
+            .map_err(|e| db_error("in-memory SQLite options", e))?
+            .row_buffer_size(Self::SQLITE_ROW_BUFFER);
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -199,7 +207,8 @@ impl Store {
     }
 
     /// A store over a SQLite pool you configured yourself (sqlx is re-exported as
-    /// [`paymux_store::sqlx`](crate::sqlx)).
+    /// [`paymux_store::sqlx`](crate::sqlx)). Give its connections
+    /// `row_buffer_size(Store::SQLITE_ROW_BUFFER)` for the journal's throughput.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

@@ -153,12 +153,13 @@ struct Task {
     max_batch: usize,
 }
 
-/// Batches in flight at once: SQLite has one writer at a time; PostgreSQL takes several
-/// transactions at once, and a batch committing there need not hold up the next.
+/// Batches in flight at once. PostgreSQL takes several transactions at once, and a batch
+/// committing there need not hold up the next. SQLite writes one at a time, but a batch's
+/// answer still has to reach its callers after the commit: a second batch writes meanwhile.
 fn parallel_batches(db: &Db) -> usize {
     match db {
         #[cfg(feature = "sqlite")]
-        Db::Sqlite(_) => 1,
+        Db::Sqlite(_) => 2,
         #[cfg(feature = "postgres")]
         Db::Postgres(_) => 4,
     }
@@ -257,8 +258,10 @@ impl Task {
             .collect())
     }
 
-    /// SQLite: one transaction, its rows bound as parameters of fixed statements of
-    /// `SQLITE_CHUNK` rows each (unused rows NULL), so every statement stays prepared.
+    /// SQLite: the whole batch in one command to the connection's worker thread (a round trip
+    /// costs a pass of the async runtime's queue, which under load is most of a batch's time):
+    /// a transaction of fixed statements of `SQLITE_CHUNK` rows each, unused rows NULL, so
+    /// each text (one per number of chunks of each kind) stays prepared.
     #[cfg(feature = "sqlite")]
     async fn apply_sqlite(
         &self,
@@ -269,37 +272,13 @@ impl Task {
         lease_until: i64,
     ) -> Result<Vec<Row>> {
         let fail = |e| db_error("recording journal entries", e);
-        let mut conn = pool.acquire().await.map_err(fail)?;
-        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(fail)?;
-        let written = self.write_sqlite(&mut conn, begins, completes, now, lease_until).await;
-        let done = match written {
-            Ok(rows) => sqlx::query("COMMIT").execute(&mut *conn).await.map(|_| rows),
-            Err(e) => Err(e),
-        };
-        if done.is_err() {
-            // Leave no transaction open on the connection.
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        }
-        done.map_err(fail)
-    }
-
-    #[cfg(feature = "sqlite")]
-    async fn write_sqlite(
-        &self,
-        conn: &mut sqlx::SqliteConnection,
-        begins: &[&NewEntry],
-        completes: &[&Completion],
-        now: i64,
-        lease_until: i64,
-    ) -> std::result::Result<Vec<Row>, sqlx::Error> {
-        let mut rows = Vec::with_capacity(begins.len() + completes.len());
+        let sql = batch_sqlite(
+            begins.len().div_ceil(SQLITE_CHUNK),
+            completes.len().div_ceil(SQLITE_CHUNK),
+        );
+        let mut q = sqlx::query_as::<_, Row>(&sql);
         for chunk in begins.chunks(SQLITE_CHUNK) {
-            let mut q = sqlx::query_as::<_, Row>(insert_sqlite())
-                .bind(&self.instance)
-                .bind(&self.owner)
-                .bind(lease_until)
-                .bind(now)
-                .bind(now);
+            q = q.bind(&self.instance).bind(&self.owner).bind(lease_until).bind(now).bind(now);
             for slot in 0..SQLITE_CHUNK {
                 let e = chunk.get(slot);
                 q = q
@@ -311,10 +290,9 @@ impl Task {
                     .bind(e.map(|e| i64::from(e.replayable)))
                     .bind(e.map(|e| i64::from(e.is_retry)));
             }
-            rows.extend(q.fetch_all(&mut *conn).await?);
         }
         for chunk in completes.chunks(SQLITE_CHUNK) {
-            let mut q = sqlx::query_as::<_, Row>(outcome_sqlite()).bind(now);
+            q = q.bind(now);
             for slot in 0..SQLITE_CHUNK {
                 let c = chunk.get(slot);
                 q = q
@@ -325,9 +303,14 @@ impl Task {
                     .bind(c.and_then(|c| c.error.as_deref()))
                     .bind(c.map(|c| i64::from(c.reusable)));
             }
-            rows.extend(q.fetch_all(&mut *conn).await?);
         }
-        Ok(rows)
+        let mut conn = pool.acquire().await.map_err(fail)?;
+        let rows = q.fetch_all(&mut *conn).await;
+        if rows.is_err() {
+            // Leave no transaction open on the connection.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        }
+        rows.map_err(fail)
     }
 
     /// PostgreSQL: the whole batch in one statement (so one round trip and one commit): an
@@ -377,7 +360,7 @@ type Row = (i64, Option<String>);
 
 /// Rows per SQLite statement: 7 parameters each, well under SQLite's limit of 32,766.
 #[cfg(feature = "sqlite")]
-const SQLITE_CHUNK: usize = 32;
+const SQLITE_CHUNK: usize = 64;
 
 /// `(?, ..), ..` for `SQLITE_CHUNK` rows of `width` parameters. Parameters are anonymous and
 /// bound in the order of the text: sqlx looks up a named parameter's number by a scan of the
@@ -389,40 +372,46 @@ fn sqlite_rows(width: usize) -> String {
     vec![row; SQLITE_CHUNK].join(", ")
 }
 
-/// Parameters: the instance, the owner, the lease's end, the time twice, then the rows.
+/// One transaction of `inserts` chunks of new entries and `outcomes` chunks of outcomes.
+/// Parameters, in the order of the text: per chunk of entries the instance, the owner, the
+/// lease's end and the time twice, then its rows; per chunk of outcomes the time, then its rows.
 #[cfg(feature = "sqlite")]
-fn insert_sqlite() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        format!(
-            "INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
-                 fingerprint, request, replayable, state, attempt, is_retry, owner, \
-                 lease_until, created_at, updated_at) \
-             SELECT ?, column1, column2, column3, column4, column5, column6, 'in_flight', 1, \
-                    column7, ?, ?, ?, ? \
-             FROM (VALUES {}) WHERE column1 IS NOT NULL \
-             ON CONFLICT (instance, logical_key) DO NOTHING \
-             RETURNING id, logical_key",
-            sqlite_rows(7)
-        )
-    })
-}
-
-/// Parameters: the time, then the rows.
-#[cfg(feature = "sqlite")]
-fn outcome_sqlite() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        format!(
-            "INSERT INTO paymux_journal_outcome (entry_id, attempt, state, result, error, \
-                 reusable, recorded_at) \
-             SELECT c.column1, c.column2, c.column3, c.column4, c.column5, c.column6, ? \
-             FROM (VALUES {}) AS c \
-             JOIN paymux_journal AS j ON j.id = c.column1 AND j.attempt = c.column2 \
-             RETURNING entry_id, NULL",
-            sqlite_rows(6)
-        )
-    })
+fn batch_sqlite(inserts: usize, outcomes: usize) -> std::sync::Arc<str> {
+    type Texts = std::sync::Mutex<HashMap<(usize, usize), std::sync::Arc<str>>>;
+    static TEXTS: OnceLock<Texts> = OnceLock::new();
+    let mut texts =
+        TEXTS.get_or_init(Texts::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    texts
+        .entry((inserts, outcomes))
+        .or_insert_with(|| {
+            let insert = format!(
+                "INSERT INTO paymux_journal (instance, logical_key, operation, \
+                     idempotency_key, fingerprint, request, replayable, state, attempt, \
+                     is_retry, owner, lease_until, created_at, updated_at) \
+                 SELECT ?, column1, column2, column3, column4, column5, column6, \
+                        'in_flight', 1, column7, ?, ?, ?, ? \
+                 FROM (VALUES {}) WHERE column1 IS NOT NULL \
+                 ON CONFLICT (instance, logical_key) DO NOTHING \
+                 RETURNING id, logical_key; ",
+                sqlite_rows(7)
+            );
+            let outcome = format!(
+                "INSERT INTO paymux_journal_outcome (entry_id, attempt, state, result, error, \
+                     reusable, recorded_at) \
+                 SELECT c.column1, c.column2, c.column3, c.column4, c.column5, c.column6, ? \
+                 FROM (VALUES {}) AS c \
+                 JOIN paymux_journal AS j ON j.id = c.column1 AND j.attempt = c.column2 \
+                 RETURNING entry_id, NULL; ",
+                sqlite_rows(6)
+            );
+            format!(
+                "BEGIN IMMEDIATE; {}{}COMMIT;",
+                insert.repeat(inserts),
+                outcome.repeat(outcomes)
+            )
+            .into()
+        })
+        .clone()
 }
 
 #[cfg(feature = "postgres")]
