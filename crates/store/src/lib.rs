@@ -63,12 +63,14 @@
 //! **Replicas** are kept apart by the database, not by process memory: the unique constraint
 //! on `(instance, logical_key)` decides which caller records an operation first (the others
 //! wait and get its result), and every takeover is a conditional `UPDATE` on the entry's
-//! `state` and `attempt`, which one caller wins. Writes are group-committed: one writer task
+//! `attempt` and state, which one caller wins. Writes are group-committed: one writer task
 //! per journal takes every row waiting (up to [`JournalConfig::with_max_batch`]) and commits
-//! them together, on PostgreSQL as one statement (an `INSERT ... SELECT FROM UNNEST` and an
-//! `UPDATE ... FROM UNNEST` as data-modifying CTEs, up to four batches at once), on SQLite as
-//! one transaction reading the rows with `json_each`. Each caller still waits for the commit
-//! of its own row before sending, and for the commit of its outcome before returning.
+//! them together, on PostgreSQL as one statement (two `INSERT ... SELECT FROM UNNEST` as
+//! data-modifying CTEs, up to four batches at once), on SQLite as one command of fixed
+//! statements binding 64 rows each (two batches at once). Entries and outcomes are both
+//! inserts: an outcome is a row of its own, never an update of the entry. Each caller waits
+//! for the commit of its entry before sending, and for the commit of its outcome before
+//! returning.
 //!
 //! **What is stored of a request**: its business fields as JSON (amount, reference,
 //! customer, billing, order lines, capture mode, metadata, URLs), the card's last four
@@ -157,11 +159,12 @@
 //! `paymux_seen_events` (`instance`, `event_id`, `seen_at`), primary key on the first two:
 //! [`SqlEventStore`]'s marks.
 //!
-//! Indexes: the journal's `(instance, logical_key)` (unique) and `(instance, id)` for entries
-//! in flight or unknown (partial); the inbox's `(instance, event_id)` (unique), `id` and
+//! Indexes: the journal's `(instance, logical_key)` (unique) and its outcomes' primary key;
+//! the inbox's `(instance, event_id)` (unique), `id` and
 //! `(instance, resource, id)` for open events (partial), `finished_at` for finished ones
-//! (partial). The journal has no index on its times, so recording an outcome updates as few
-//! as possible; [`Store::prune`] walks it in id order instead.
+//! (partial). The journal has no index on its times or states, so recording an entry or an
+//! outcome touches as few as possible; [`Store::prune`] walks it in id order, and recovery
+//! scans it from its mark.
 //!
 //! PostgreSQL 12 or later (`MATERIALIZED` CTEs); SQLite 3.38 or later (bundled: 3.46).
 //!
