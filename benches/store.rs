@@ -263,8 +263,8 @@ async fn run_side(
 const WARM_UP: usize = 1_000;
 
 async fn journal_bench(dbs: &Databases) {
-    let payments = env_number("PAYMUX_BENCH_PAYMENTS", 10_000);
-    let rounds = env_number("PAYMUX_BENCH_ROUNDS", 5);
+    let payments = env_number("PAYMUX_BENCH_PAYMENTS", 20_000);
+    let rounds = env_number("PAYMUX_BENCH_ROUNDS", 7);
     let stores = dbs.stores();
     let mut names = vec!["router".to_owned()];
     names.extend(stores.iter().map(|(name, _)| format!("router + journal ({name})")));

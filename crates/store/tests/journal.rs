@@ -683,3 +683,35 @@ async fn recovery_finds_an_old_entry_taken_over_after_its_mark_moved_past_it() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_entry_settled_under_schema_1_still_answers_a_repeat() {
+    for db in TestDb::all("schema_1_entry").await {
+        let mock = Arc::new(MockProvider::new());
+        let journal = Journal::new(mock.clone(), db.store.clone());
+        let req = CreatePayment::new(usd(700)).with_reference("order_s1");
+        let paid = journal.create_payment(req.clone()).await.unwrap();
+        // What schema 1 wrote: the outcome on the entry itself, no outcome row.
+        let moved = db
+            .store
+            .execute(
+                "UPDATE paymux_journal SET \
+                 state = (SELECT o.state FROM paymux_journal_outcome o \
+                     WHERE o.entry_id = paymux_journal.id AND o.attempt = paymux_journal.attempt), \
+                 result = (SELECT o.result FROM paymux_journal_outcome o \
+                     WHERE o.entry_id = paymux_journal.id AND o.attempt = paymux_journal.attempt), \
+                 owner = NULL, lease_until = 0",
+            )
+            .await
+            .unwrap();
+        assert_eq!(moved, 1);
+        assert_eq!(db.store.execute("DELETE FROM paymux_journal_outcome").await.unwrap(), 1);
+        let reopened = Journal::new(mock.clone(), db.spec.open().await);
+        let entry = reopened.entry(&by_ref("order_s1")).await.unwrap().unwrap();
+        assert_eq!(entry.state, EntryState::Done, "{}", db.spec.backend());
+        assert_eq!(reopened.create_payment(req).await.unwrap(), paid);
+        assert_eq!(mock.calls_of(Operation::CreatePayment).len(), 1, "answered from the entry");
+        assert!(reopened.unsettled().await.unwrap().is_empty());
+        db.cleanup().await;
+    }
+}
