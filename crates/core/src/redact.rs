@@ -370,10 +370,21 @@ fn card_shaped(text: &str) -> bool {
         && CARD_DIGITS.contains(&digits_of(bytes, &groups).len())
 }
 
+/// `true` for field names whose whole value, object or not, is a secret: a wallet token's
+/// payload (Apple Pay's `paymentData` holds the encrypted `data`, its `signature` and the
+/// keys in its `header`, under names that say nothing on their own).
+fn is_secret_payload(name: &str) -> bool {
+    normalized(name) == "paymentdata"
+}
+
 fn redact_value(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (k, val) in map.iter_mut() {
+                if is_secret_payload(k) && !val.is_null() {
+                    *val = Value::String(MASK.to_owned());
+                    continue;
+                }
                 let scalar = !val.is_object() && !val.is_array() && !val.is_null();
                 let card = label(k) == Some(Label::Card)
                     && match val {
@@ -622,6 +633,17 @@ mod tests {
         for name in ["amount", "city", "country", "state", "payment_id", "status", "currency"] {
             assert!(!is_personal_field(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_wallet_token_payload_is_masked_whole() {
+        let body = br#"{"applePay":{"paymentData":{"version":"EC_v1","data":"k3Bf9Qz0encrypted","signature":"MIAGCSqG","header":{"ephemeralPublicKey":"MFkwEwYH","publicKeyHash":"LbsUwAT6","transactionId":"aabbcc"}},"paymentMethod":{"network":"Visa"}},"amount":10.5}"#;
+        let safe = redact_body(body);
+        for secret in ["k3Bf9Qz0", "MIAGCSqG", "MFkwEwYH", "LbsUwAT6", "EC_v1"] {
+            assert!(!safe.contains(secret), "{secret} in {safe}");
+        }
+        assert!(safe.contains("\"paymentData\":\"[REDACTED]\""), "{safe}");
+        assert!(safe.contains("Visa") && safe.contains("10.5"), "the rest is kept: {safe}");
     }
 
     #[test]
