@@ -73,6 +73,7 @@
 //! # Ok::<(), paymux_core::Error>(())
 //! ```
 
+pub mod calls;
 pub mod client;
 pub mod error;
 pub mod mapping;

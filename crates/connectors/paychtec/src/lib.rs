@@ -165,6 +165,7 @@ use paymux_core::{
     ExposeSecret, ListDisputes, ListPayments, ListPayouts, Operation, Page, Payment, PaymentId,
     Payout, PayoutId, ProviderId, Refund, RefundId, Result, SecretString, WebhookEvent,
 };
+use paymux_hyperswitch_family::calls;
 
 pub use merchant::{
     ApiKey, ApiKeyExpiration, BusinessProfile, CreateApiKey, CreatedApiKey, MetricsBucket,
@@ -402,47 +403,35 @@ impl Connector for Paychtec {
 
     async fn create_payout(&self, req: CreatePayout) -> Result<Payout> {
         let body = mapping::payout_body(&req)?;
-        let answer = self.client.create_payout(&body, idempotency_key(req.idempotency_key)).await?;
-        mapping::to_payout(&self.provider, &answer)
+        calls::create_payout(&self.client, &self.provider, &body, req.idempotency_key).await
     }
 
     async fn get_payout(&self, id: &PayoutId) -> Result<Payout> {
-        mapping::to_payout(&self.provider, &self.client.get_payout(id.as_str()).await?)
+        calls::get_payout(&self.client, &self.provider, id).await
     }
 
     async fn list_payouts(&self, query: ListPayouts) -> Result<Page<Payout>> {
-        let body = mapping::payout_list_body(&query)?;
-        let list = self.client.list_payouts(&body).await?;
-        let offset = body.offset.unwrap_or(0);
-        mapping::to_page(&list, offset, body.limit, |p| mapping::to_payout(&self.provider, p))
+        calls::list_payouts(&self.client, &self.provider, &query).await
     }
 
     async fn cancel_payout(&self, id: &PayoutId) -> Result<Payout> {
-        let answer = self.client.cancel_payout(id.as_str(), idempotency_key(None)).await?;
-        mapping::to_payout(&self.provider, &answer)
+        calls::cancel_payout(&self.client, &self.provider, id).await
     }
 
     async fn list_disputes(&self, query: ListDisputes) -> Result<Page<Dispute>> {
-        let q = mapping::dispute_list_query(&query)?;
-        let list = self.client.list_disputes(&q).await?.into_list();
-        mapping::to_page(&list, q.offset.unwrap_or(0), q.limit, |d| {
-            mapping::to_dispute(&self.provider, d)
-        })
+        calls::list_disputes(&self.client, &self.provider, &query).await
     }
 
     async fn get_dispute(&self, id: &DisputeId) -> Result<Dispute> {
-        mapping::to_dispute(&self.provider, &self.client.get_dispute(id.as_str()).await?)
+        calls::get_dispute(&self.client, &self.provider, id).await
     }
 
     async fn accept_dispute(&self, id: &DisputeId) -> Result<Dispute> {
-        let answer = self.client.accept_dispute(id.as_str(), idempotency_key(None)).await?;
-        mapping::to_dispute(&self.provider, &answer)
+        calls::accept_dispute(&self.client, &self.provider, id).await
     }
 
     async fn submit_dispute_evidence(&self, id: &DisputeId, e: DisputeEvidence) -> Result<Dispute> {
-        let body = mapping::evidence_body(id, &e)?;
-        let answer = self.client.submit_dispute_evidence(&body, idempotency_key(None)).await?;
-        mapping::to_dispute(&self.provider, &answer)
+        calls::submit_dispute_evidence(&self.client, &self.provider, id, &e).await
     }
 
     fn parse_webhook(&self, headers: &http::HeaderMap, raw_body: &[u8]) -> Result<WebhookEvent> {

@@ -26,9 +26,7 @@ use crate::{
     RefundListQuery, UpdatePayment,
 };
 
-pub(crate) use paymux_hyperswitch_family::mapping::{
-    dispute_list_query, evidence_body, payout_list_body, to_dispute, to_payout,
-};
+pub(crate) use paymux_hyperswitch_family::mapping::to_payout;
 pub(crate) use paymux_hyperswitch_family::{
     cancel_body, error_parser, to_customer, to_page, to_refund,
 };

@@ -18,9 +18,7 @@ use crate::wire::{
 };
 use crate::{ListRefunds, PaymntPaymentOptions, PaymntPayoutOptions, UpdatePayment};
 
-pub(crate) use paymux_hyperswitch_family::mapping::{
-    dispute_list_query, evidence_body, payout_list_body, to_dispute, to_payout,
-};
+pub(crate) use paymux_hyperswitch_family::mapping::to_payout;
 pub(crate) use paymux_hyperswitch_family::{
     cancel_body, capture_body, customer_body, error_parser, list_body, to_customer, to_page,
     to_payment, to_refund,
