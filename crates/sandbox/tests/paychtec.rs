@@ -177,6 +177,25 @@ async fn one_step_automatic_payment_succeeds_and_is_signed() {
 }
 
 #[tokio::test]
+async fn an_open_payment_expires_when_its_session_does_and_no_other() {
+    let api = Api::start().await;
+    let open = |expiry: u32| json!({"amount": 1000, "currency": "USD", "profile_id": paychtec::PROFILE_ID, "session_expiry": expiry});
+    let (_, due) = api.post("/payments", open(1)).await;
+    let (_, later) = api.post("/payments", open(3600)).await;
+    let mut paid = pay(6540, "4242424242424242", "automatic");
+    paid["session_expiry"] = json!(1);
+    let (_, paid) = api.post("/payments", paid).await;
+    assert_eq!(due["status"], "requires_payment_method", "{due}");
+    assert_eq!(paid["status"], "succeeded", "{paid}");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    for (p, expected) in [(due, "expired"), (later, "requires_payment_method"), (paid, "succeeded")]
+    {
+        let (_, now) = api.get(&format!("/payments/{}", p["payment_id"].as_str().unwrap())).await;
+        assert_eq!(now["status"], expected, "{now}");
+    }
+}
+
+#[tokio::test]
 async fn manual_capture_partial_then_conflict() {
     let api = Api::start().await;
     let (_, p) = api.post("/payments", pay(6540, "4242424242424242", "manual")).await;

@@ -216,9 +216,11 @@ impl Emu {
         let mut events = Vec::new();
         {
             let mut r = self.records();
-            let due: Vec<String> =
-                r.payments.values().filter(|p| p.expired_by(now)).map(|p| p.id.clone()).collect();
+            let due = r.expiries.take_due(now);
             for id in due {
+                if !r.payments.get(&id).is_some_and(|p| p.expired_by(now)) {
+                    continue;
+                }
                 if r.payment_mut(&id).and_then(|p| p.expire()).is_ok() {
                     events.extend(r.payment_done(&self.cfg, &id).1);
                 }

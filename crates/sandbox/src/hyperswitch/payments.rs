@@ -224,6 +224,9 @@ impl Records {
             confirmed: false,
             mandate_id: None,
         };
+        if let Some(at) = expires {
+            self.expiries.add(at, id.clone());
+        }
         self.payments.insert(id.clone(), payment);
         Ok(id)
     }

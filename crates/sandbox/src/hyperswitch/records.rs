@@ -1,6 +1,7 @@
 //! Everything one Hyperswitch-shaped emulator stores: payments, refunds, customers, and (in
 //! [`super::extra`]) payouts, disputes, payment links and mandates. Pure and synchronous.
 
+use crate::kit::deadlines::Deadlines;
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
@@ -100,6 +101,8 @@ pub(crate) struct Records {
     pub disputes: HashMap<String, Dispute>,
     pub links: HashMap<String, Link>,
     pub mandates: HashMap<String, Mandate>,
+    /// When each payment created with a `session_expiry` expires (by id).
+    pub expiries: Deadlines<String>,
     seq: u64,
     pub ids: IdGen,
 }

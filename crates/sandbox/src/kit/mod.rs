@@ -8,6 +8,7 @@ pub mod auth;
 pub mod body;
 pub mod cards;
 pub mod control;
+pub mod deadlines;
 pub mod faults;
 pub mod pages;
 pub mod replay;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 
 use super::api::{CreateRequest, LineItem};
+use crate::kit::deadlines::Deadlines;
 
 /// Amount trigger: the hosted page expires the payment instead of completing it.
 pub(crate) const TRIGGER_EXPIRE_MINOR: u64 = 1313;
@@ -119,6 +120,8 @@ pub(crate) struct Store {
     payments: Vec<Payment>,
     by_id: HashMap<String, usize>,
     by_key: HashMap<String, usize>,
+    /// When each payment created pending expires (by index).
+    expiries: Deadlines<usize>,
 }
 
 impl Store {
@@ -134,6 +137,7 @@ impl Store {
         if let Some(k) = &payment.idempotency_key {
             self.by_key.insert(k.clone(), idx);
         }
+        self.expiries.add(payment.expires_at, idx);
         self.payments.push(payment);
         &self.payments[idx]
     }
@@ -164,8 +168,10 @@ impl Store {
     /// Expires every pending payment whose `expiresAt` has passed.
     pub(crate) fn expire_due(&mut self, now: OffsetDateTime) -> Vec<Payment> {
         let mut changed = Vec::new();
-        for p in &mut self.payments {
-            if p.status == Status::Pending && p.expires_at <= now {
+        for idx in self.expiries.take_due(now) {
+            if let Some(p) = self.payments.get_mut(idx)
+                && p.status == Status::Pending
+            {
                 p.status = Status::Expired;
                 changed.push(p.clone());
             }
