@@ -65,12 +65,12 @@
 //! wait and get its result), and every takeover is a conditional `UPDATE` on the entry's
 //! `attempt` and state, which one caller wins. Writes are group-committed: one writer task
 //! per journal takes every row waiting (up to [`JournalConfig::with_max_batch`]) and commits
-//! them together, on PostgreSQL as one statement (two `INSERT ... SELECT FROM UNNEST` as
-//! data-modifying CTEs, up to four batches at once), on SQLite as one command of fixed
-//! statements binding 64 rows each (two batches at once). Entries and outcomes are both
-//! inserts: an outcome is a row of its own, never an update of the entry. Each caller waits
-//! for the commit of its entry before sending, and for the commit of its outcome before
-//! returning.
+//! them together, one batch at a time (what arrives meanwhile makes the next one): on
+//! PostgreSQL as one statement (two `INSERT ... SELECT FROM UNNEST` as data-modifying CTEs),
+//! on SQLite as one command of fixed statements binding 64 rows each. Entries and outcomes
+//! are both inserts: an outcome is a row of its own, never an update of the entry. Each
+//! caller waits for the commit of its entry before sending, and for the commit of its
+//! outcome before returning.
 //!
 //! **What is stored of a request**: its business fields as JSON (amount, reference,
 //! customer, billing, order lines, capture mode, metadata, URLs), the card's last four
@@ -97,7 +97,9 @@
 //! ## Schema
 //!
 //! Times are milliseconds since the Unix epoch (UTC), flags are 0 or 1, JSON is text. Types
-//! are SQLite's; PostgreSQL uses `BIGINT`, `BIGSERIAL` and `BYTEA`.
+//! are SQLite's; PostgreSQL uses `BIGINT`, `BIGSERIAL` and `BYTEA`, and compares the
+//! identifiers (`instance`, `logical_key`, `event_id`, `resource`) byte by byte (`COLLATE
+//! "C"`, since schema 3), as SQLite does.
 //!
 //! `paymux_journal`, one row per logical operation and instance:
 //!

@@ -153,35 +153,16 @@ struct Task {
     max_batch: usize,
 }
 
-/// Batches in flight at once. PostgreSQL takes several transactions at once, and a batch
-/// committing there need not hold up the next. SQLite writes one at a time, but a batch's
-/// answer still has to reach its callers after the commit: a second batch writes meanwhile.
-fn parallel_batches(db: &Db) -> usize {
-    match db {
-        #[cfg(feature = "sqlite")]
-        Db::Sqlite(_) => 2,
-        #[cfg(feature = "postgres")]
-        Db::Postgres(_) => 4,
-    }
-}
-
 impl Task {
+    /// One batch at a time: the rows that arrive while a batch commits wait in the channel and
+    /// make the next batch. Batches in parallel would split the same rows into more, smaller
+    /// commits, and a commit costs the database more than the rows in it (benches/README.md,
+    /// section 4).
     async fn run(self, mut rx: mpsc::Receiver<(Op, Reply)>) {
-        let task = std::sync::Arc::new(self);
-        let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel_batches(&task.db)));
-        let mut waiting = Vec::with_capacity(task.max_batch);
-        loop {
-            // A slot first: while every slot is busy, the next batch grows in the channel.
-            let Ok(slot) = slots.clone().acquire_owned().await else { break };
-            if rx.recv_many(&mut waiting, task.max_batch).await == 0 {
-                break;
-            }
-            let batch: Vec<(Op, Reply)> = std::mem::take(&mut waiting);
-            let task = task.clone();
-            tokio::spawn(async move {
-                task.flush(batch).await;
-                drop(slot);
-            });
+        let mut waiting = Vec::with_capacity(self.max_batch);
+        while rx.recv_many(&mut waiting, self.max_batch).await > 0 {
+            let batch = std::mem::replace(&mut waiting, Vec::with_capacity(self.max_batch));
+            self.flush(batch).await;
         }
     }
 

@@ -715,3 +715,46 @@ async fn an_entry_settled_under_schema_1_still_answers_a_repeat() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn postgres_compares_identifiers_byte_by_byte() {
+    use paymux_store::sqlx;
+    let Some(db) = TestDb::postgres().await else {
+        return common::skip_pg("postgres_compares_identifiers_byte_by_byte");
+    };
+    let common::DbSpec::Postgres { url, schema } = &db.spec else { unreachable!("postgres") };
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
+    let columns: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text, collation_name::text \
+         FROM information_schema.columns WHERE table_schema = $1 \
+           AND column_name IN ('instance', 'logical_key', 'event_id', 'resource') \
+         ORDER BY 1, 2",
+    )
+    .bind(schema)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let named = |t: &str, c: &str| (t.to_owned(), c.to_owned(), Some("C".to_owned()));
+    assert_eq!(
+        columns,
+        [
+            named("paymux_inbox", "event_id"),
+            named("paymux_inbox", "instance"),
+            named("paymux_inbox", "resource"),
+            named("paymux_journal", "instance"),
+            named("paymux_journal", "logical_key"),
+            named("paymux_journal_mark", "instance"),
+            named("paymux_seen_events", "event_id"),
+            named("paymux_seen_events", "instance"),
+        ]
+    );
+    // The unique index still answers a lookup by key: the journal finds a repeat.
+    let mock = Arc::new(MockProvider::new());
+    let journal = Journal::new(mock.clone(), db.store.clone());
+    let req = CreatePayment::new(usd(900)).with_reference("order_é_Z");
+    let first = journal.create_payment(req.clone()).await.unwrap();
+    assert_eq!(journal.create_payment(req).await.unwrap(), first);
+    assert_eq!(mock.calls_of(Operation::CreatePayment).len(), 1);
+    pool.close().await;
+    db.cleanup().await;
+}
