@@ -4,7 +4,9 @@
 //!    50/50 split) with 20 ms injected latency and 1,000 payments in flight, against the same
 //!    router unjournaled, on SQLite (a file, WAL, `synchronous=FULL`) and on PostgreSQL.
 //!    Throughput ratios, measured in one run, rounds interleaved.
-//! 2. `Inbox::receive` (verify + durable, deduplicated insert) against a bare sqlx insert of
+//! 2. What the journal alone costs per create (CPU in this process and in PostgreSQL), over a
+//!    provider that answers at once.
+//! 3. `Inbox::receive` (verify + durable, deduplicated insert) against a bare sqlx insert of
 //!    the same row plus the HMAC over the same bytes, one call at a time, paired rounds.
 //!
 //! PostgreSQL: `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`), in a
@@ -250,6 +252,11 @@ async fn run_side(
     let made: usize = emulators.iter().map(creates).sum();
     assert_eq!(errors + timed_errors, 0, "{tag}: errors");
     assert_eq!(made, WARM_UP + payments, "{tag}: a payment was lost or sent twice");
+    figures_of(payments, secs, before, after)
+}
+
+/// The figures of `payments` creates in `secs`, between two readings of [`cpu_ticks`].
+fn figures_of(payments: usize, secs: f64, before: (u64, u64), after: (u64, u64)) -> RunFigures {
     let n = f64::from(u32::try_from(payments).unwrap_or(u32::MAX));
     // Clock ticks are 10 ms on Linux (USER_HZ = 100).
     let us = |ticks: u64| f64::from(u32::try_from(ticks).unwrap_or(u32::MAX)) * 10_000.0 / n;
@@ -263,8 +270,8 @@ async fn run_side(
 const WARM_UP: usize = 1_000;
 
 async fn journal_bench(dbs: &Databases) {
-    let payments = env_number("PAYMUX_BENCH_PAYMENTS", 20_000);
-    let rounds = env_number("PAYMUX_BENCH_ROUNDS", 7);
+    let payments = env_number("PAYMUX_BENCH_PAYMENTS", 10_000);
+    let rounds = env_number("PAYMUX_BENCH_ROUNDS", 15);
     let stores = dbs.stores();
     let mut names = vec!["router".to_owned()];
     names.extend(stores.iter().map(|(name, _)| format!("router + journal ({name})")));
@@ -325,6 +332,64 @@ async fn journal_bench(dbs: &Databases) {
         );
     }
     println!("\nNo errors; every run's creates counted by the gateways: one per payment.");
+}
+
+/// What the journal alone costs per create: creates through a `Journal` over a provider that
+/// answers at once (`MockProvider`), against the same provider bare, 1,000 in flight. The
+/// difference in CPU per create is the journal's own work (this process) and PostgreSQL's; the
+/// router's figure above, over this, tells what ratio the CPU leaves room for.
+async fn journal_cost_bench(dbs: &Databases) {
+    let payments = env_number("PAYMUX_BENCH_PAYMENTS", 20_000);
+    let rounds = env_number("PAYMUX_BENCH_ROUNDS", 7);
+    let stores = dbs.stores();
+    let mut names = vec!["mock provider".to_owned()];
+    names.extend(stores.iter().map(|(name, _)| format!("mock provider + journal ({name})")));
+    let mut figures: Vec<Vec<RunFigures>> = vec![Vec::new(); names.len()];
+    // `PAYMUX_BENCH_SIDE=N` runs only that side, for a profiler.
+    let only = std::env::var("PAYMUX_BENCH_SIDE").ok().and_then(|s| s.parse::<usize>().ok());
+    for round in 0..rounds {
+        for k in 0..names.len() {
+            let side = (k + round) % names.len();
+            if only.is_some_and(|only| only != side) {
+                continue;
+            }
+            let mock: Arc<dyn PaymentProvider> = Arc::new(MockProvider::new());
+            let provider: Arc<dyn PaymentProvider> = match side {
+                0 => mock,
+                i => Arc::new(Journal::new(mock, stores[i - 1].1.clone())),
+            };
+            let tag = format!("c{round}s{side}");
+            let (errors, _) =
+                creates_through(provider.clone(), &format!("{tag}_warm"), WARM_UP).await;
+            let before = cpu_ticks();
+            let (timed_errors, secs) = creates_through(provider, &tag, payments).await;
+            let after = cpu_ticks();
+            assert_eq!(errors + timed_errors, 0, "{tag}: errors");
+            figures[side].push(figures_of(payments, secs, before, after));
+        }
+    }
+    let median_of = |runs: &[RunFigures], pick: fn(&RunFigures) -> f64| {
+        median_f64(&mut runs.iter().map(pick).collect::<Vec<_>>())
+    };
+    println!(
+        "\n### What the journal costs per create ({payments} creates per run, {IN_FLIGHT} in flight, over a provider that answers at once, {rounds} rounds)\n"
+    );
+    println!(
+        "| path | median throughput | CPU per create: process (median) | PostgreSQL (median) | the journal's own: process + PostgreSQL |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    let bare = median_of(&figures[0], |f| f.process_us);
+    for (i, name) in names.iter().enumerate() {
+        if figures[i].is_empty() {
+            continue;
+        }
+        let rate = median_of(&figures[i], |f| f.per_second);
+        let process = median_of(&figures[i], |f| f.process_us);
+        let server = median_of(&figures[i], |f| f.postgres_us);
+        let own =
+            if i == 0 { String::new() } else { format!("{:.0} + {server:.0} µs", process - bare) };
+        println!("| {name} | {rate:.0}/s | {process:.1} µs | {server:.1} µs | {own} |");
+    }
 }
 
 fn hmac256_hex(key: &[u8], parts: &[&[u8]]) -> String {
@@ -517,6 +582,9 @@ fn main() {
         let dbs = Databases::open().await;
         if std::env::var("PAYMUX_BENCH_CASE").map_or(true, |c| c == "journal") {
             journal_bench(&dbs).await;
+        }
+        if std::env::var("PAYMUX_BENCH_CASE").map_or(true, |c| c == "journal-cost") {
+            journal_cost_bench(&dbs).await;
         }
         if std::env::var("PAYMUX_BENCH_CASE").map_or(true, |c| c == "inbox") {
             inbox_bench(&dbs).await;
