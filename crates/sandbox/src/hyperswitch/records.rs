@@ -1,7 +1,6 @@
 //! Everything one Hyperswitch-shaped emulator stores: payments, refunds, customers, and (in
 //! [`super::extra`]) payouts, disputes, payment links and mandates. Pure and synchronous.
 
-use crate::kit::deadlines::Deadlines;
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
@@ -11,6 +10,7 @@ use super::Config;
 use super::api::{ApiError, CustomerRequest, RefundListFilter, RefundRequest, RefundUpdate};
 use super::extra::{Dispute, Link, Mandate, Payout};
 use super::state::{Event, Payment, fmt_time};
+use crate::kit::deadlines::Deadlines;
 use crate::kit::server::IdGen;
 
 /// A refund's status word.

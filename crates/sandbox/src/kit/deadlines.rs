@@ -33,7 +33,7 @@ impl<K> Default for Deadlines<K> {
     }
 }
 
-impl<K: Ord + Clone> Deadlines<K> {
+impl<K: Ord> Deadlines<K> {
     /// Lists `key` as due at `at`.
     pub fn add(&mut self, at: OffsetDateTime, key: K) {
         self.due.insert((at, key));
