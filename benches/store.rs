@@ -232,8 +232,19 @@ struct RunFigures {
     postgres_us: f64,
 }
 
-/// One timed run of `side` (0: the router alone; then one journal per store), after a
-/// warm-up of the new connections.
+/// `side` of `base`: `base` alone (0), else `base` wrapped in a journal on store `side - 1`.
+fn side_of(
+    side: usize,
+    base: Arc<dyn PaymentProvider>,
+    stores: &[(&'static str, Store)],
+) -> Arc<dyn PaymentProvider> {
+    match side {
+        0 => base,
+        i => Arc::new(Journal::new(base, stores[i - 1].1.clone())),
+    }
+}
+
+/// One timed run of `side` through the router, then the gateways' count of creates.
 async fn run_side(
     side: usize,
     stores: &[(&'static str, Store)],
@@ -241,17 +252,24 @@ async fn run_side(
     payments: usize,
 ) -> RunFigures {
     let (router, emulators) = fresh_router().await;
-    let provider: Arc<dyn PaymentProvider> = match side {
-        0 => router,
-        i => Arc::new(Journal::new(router, stores[i - 1].1.clone())),
-    };
+    let figures = timed_creates(side_of(side, router, stores), tag, payments).await;
+    let made: usize = emulators.iter().map(creates).sum();
+    assert_eq!(made, WARM_UP + payments, "{tag}: a payment was lost or sent twice");
+    figures
+}
+
+/// `payments` creates through `provider`, timed and with CPU read, after a warm-up of its new
+/// connections; every call must succeed.
+async fn timed_creates(
+    provider: Arc<dyn PaymentProvider>,
+    tag: &str,
+    payments: usize,
+) -> RunFigures {
     let (errors, _) = creates_through(provider.clone(), &format!("{tag}_warm"), WARM_UP).await;
     let before = cpu_ticks();
     let (timed_errors, secs) = creates_through(provider, tag, payments).await;
     let after = cpu_ticks();
-    let made: usize = emulators.iter().map(creates).sum();
     assert_eq!(errors + timed_errors, 0, "{tag}: errors");
-    assert_eq!(made, WARM_UP + payments, "{tag}: a payment was lost or sent twice");
     figures_of(payments, secs, before, after)
 }
 
@@ -269,35 +287,54 @@ fn figures_of(payments: usize, secs: f64, before: (u64, u64), after: (u64, u64))
 
 const WARM_UP: usize = 1_000;
 
+/// The sides of a comparison: `base` alone, then `base` wrapped in a `Journal` per store.
+fn side_names(base: &str, stores: &[(&'static str, Store)]) -> Vec<String> {
+    let mut names = vec![base.to_owned()];
+    names.extend(stores.iter().map(|(name, _)| format!("{base} + journal ({name})")));
+    names
+}
+
+/// Runs every side once per round, the order rotating each round so that no side always runs
+/// on a warmer or colder machine: `run(side, round)`. With `PAYMUX_BENCH_SIDE=N` only side N
+/// runs, for a profiler: each run is printed as it ends and there is no table (`None`).
+async fn rotate(
+    names: &[String],
+    rounds: usize,
+    mut run: impl AsyncFnMut(usize, usize) -> RunFigures,
+) -> Option<Vec<Vec<RunFigures>>> {
+    let only = std::env::var("PAYMUX_BENCH_SIDE").ok().and_then(|s| s.parse::<usize>().ok());
+    let mut figures: Vec<Vec<RunFigures>> = vec![Vec::new(); names.len()];
+    for round in 0..rounds {
+        for k in 0..names.len() {
+            let side = (k + round) % names.len();
+            if only.is_some_and(|only| only != side) {
+                continue;
+            }
+            let f = run(side, round).await;
+            if only.is_some() {
+                println!(
+                    "{}: {:.0}/s, CPU per create: process {:.0} µs, postgres {:.0} µs",
+                    names[side], f.per_second, f.process_us, f.postgres_us
+                );
+            }
+            figures[side].push(f);
+        }
+    }
+    only.is_none().then_some(figures)
+}
+
 async fn journal_bench(dbs: &Databases) {
     let payments = env_number("PAYMUX_BENCH_PAYMENTS", 10_000);
     let rounds = env_number("PAYMUX_BENCH_ROUNDS", 15);
     let stores = dbs.stores();
-    let mut names = vec!["router".to_owned()];
-    names.extend(stores.iter().map(|(name, _)| format!("router + journal ({name})")));
-    let mut figures: Vec<Vec<RunFigures>> = vec![Vec::new(); names.len()];
-    // Profiling knob: `PAYMUX_BENCH_SIDE=1` runs only that side (0 the router alone, then one
-    // per store), with no table.
-    if let Some(side) =
-        std::env::var("PAYMUX_BENCH_SIDE").ok().and_then(|s| s.parse::<usize>().ok())
-    {
-        for round in 0..rounds {
-            let f = run_side(side, &stores, &format!("r{round}s{side}"), payments).await;
-            println!(
-                "{}: {:.0}/s, CPU per create: process {:.0} µs, postgres {:.0} µs",
-                names[side], f.per_second, f.process_us, f.postgres_us
-            );
-        }
+    let names = side_names("router", &stores);
+    let Some(figures) = rotate(&names, rounds, async |side, round| {
+        run_side(side, &stores, &format!("r{round}s{side}"), payments).await
+    })
+    .await
+    else {
         return;
-    }
-    for round in 0..rounds {
-        // Rotate who goes first, so no side always runs on a warmer or colder machine.
-        for k in 0..names.len() {
-            let side = (k + round) % names.len();
-            figures[side]
-                .push(run_side(side, &stores, &format!("r{round}s{side}"), payments).await);
-        }
-    }
+    };
     let rates: Vec<Vec<f64>> =
         figures.iter().map(|runs| runs.iter().map(|f| f.per_second).collect()).collect();
     let median_of = |runs: &[RunFigures], pick: fn(&RunFigures) -> f64| {
@@ -342,32 +379,15 @@ async fn journal_cost_bench(dbs: &Databases) {
     let payments = env_number("PAYMUX_BENCH_PAYMENTS", 20_000);
     let rounds = env_number("PAYMUX_BENCH_ROUNDS", 7);
     let stores = dbs.stores();
-    let mut names = vec!["mock provider".to_owned()];
-    names.extend(stores.iter().map(|(name, _)| format!("mock provider + journal ({name})")));
-    let mut figures: Vec<Vec<RunFigures>> = vec![Vec::new(); names.len()];
-    // `PAYMUX_BENCH_SIDE=N` runs only that side, for a profiler.
-    let only = std::env::var("PAYMUX_BENCH_SIDE").ok().and_then(|s| s.parse::<usize>().ok());
-    for round in 0..rounds {
-        for k in 0..names.len() {
-            let side = (k + round) % names.len();
-            if only.is_some_and(|only| only != side) {
-                continue;
-            }
-            let mock: Arc<dyn PaymentProvider> = Arc::new(MockProvider::new());
-            let provider: Arc<dyn PaymentProvider> = match side {
-                0 => mock,
-                i => Arc::new(Journal::new(mock, stores[i - 1].1.clone())),
-            };
-            let tag = format!("c{round}s{side}");
-            let (errors, _) =
-                creates_through(provider.clone(), &format!("{tag}_warm"), WARM_UP).await;
-            let before = cpu_ticks();
-            let (timed_errors, secs) = creates_through(provider, &tag, payments).await;
-            let after = cpu_ticks();
-            assert_eq!(errors + timed_errors, 0, "{tag}: errors");
-            figures[side].push(figures_of(payments, secs, before, after));
-        }
-    }
+    let names = side_names("mock provider", &stores);
+    let Some(figures) = rotate(&names, rounds, async |side, round| {
+        let mock: Arc<dyn PaymentProvider> = Arc::new(MockProvider::new());
+        timed_creates(side_of(side, mock, &stores), &format!("c{round}s{side}"), payments).await
+    })
+    .await
+    else {
+        return;
+    };
     let median_of = |runs: &[RunFigures], pick: fn(&RunFigures) -> f64| {
         median_f64(&mut runs.iter().map(pick).collect::<Vec<_>>())
     };
@@ -380,9 +400,6 @@ async fn journal_cost_bench(dbs: &Databases) {
     println!("|---|---:|---:|---:|---:|");
     let bare = median_of(&figures[0], |f| f.process_us);
     for (i, name) in names.iter().enumerate() {
-        if figures[i].is_empty() {
-            continue;
-        }
         let rate = median_of(&figures[i], |f| f.per_second);
         let process = median_of(&figures[i], |f| f.process_us);
         let server = median_of(&figures[i], |f| f.postgres_us);
