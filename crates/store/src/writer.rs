@@ -110,6 +110,8 @@ impl Writer {
                 owner: self.owner.clone(),
                 lease_ms: self.lease_ms,
                 max_batch: self.max_batch,
+                #[cfg(feature = "sqlite")]
+                sqlite: None,
             };
             tokio::spawn(task.run(rx));
             tx
@@ -151,6 +153,9 @@ struct Task {
     owner: String,
     lease_ms: i64,
     max_batch: usize,
+    /// The SQLite connection kept while batches follow one another (see [`Task::run`]).
+    #[cfg(feature = "sqlite")]
+    sqlite: Option<sqlx::pool::PoolConnection<sqlx::Sqlite>>,
 }
 
 impl Task {
@@ -158,16 +163,33 @@ impl Task {
     /// make the next batch. Batches in parallel would split the same rows into more, smaller
     /// commits, and a commit costs the database more than the rows in it (benches/README.md,
     /// section 4).
-    async fn run(self, mut rx: mpsc::Receiver<(Op, Reply)>) {
+    ///
+    /// While batches follow one another the writer keeps its SQLite connection: SQLite drops
+    /// a connection's page cache whenever another connection of the file wrote since its last
+    /// transaction, so a batch on the pool's next idle connection would read the tables'
+    /// pages again. The connection goes back to the pool when no row waits, and after every
+    /// batch when the pool has only that one.
+    async fn run(mut self, mut rx: mpsc::Receiver<(Op, Reply)>) {
         let mut waiting = Vec::with_capacity(self.max_batch);
         while rx.recv_many(&mut waiting, self.max_batch).await > 0 {
             let batch = std::mem::replace(&mut waiting, Vec::with_capacity(self.max_batch));
             self.flush(batch).await;
+            if rx.is_empty() {
+                self.release();
+            }
+        }
+    }
+
+    /// Gives the writer's kept connection back to the pool.
+    fn release(&mut self) {
+        #[cfg(feature = "sqlite")]
+        {
+            self.sqlite = None;
         }
     }
 
     /// Commits one batch and answers every caller in it.
-    async fn flush(&self, batch: Vec<(Op, Reply)>) {
+    async fn flush(&mut self, batch: Vec<(Op, Reply)>) {
         let (ops, replies): (Vec<Op>, Vec<Reply>) = batch.into_iter().unzip();
         match self.apply(&ops).await {
             Ok(outcomes) => {
@@ -193,7 +215,7 @@ impl Task {
         }
     }
 
-    async fn apply(&self, ops: &[Op]) -> Result<Vec<Outcome>> {
+    async fn apply(&mut self, ops: &[Op]) -> Result<Vec<Outcome>> {
         let now = now_ms();
         let lease_until = now.saturating_add(self.lease_ms);
         let begins: Vec<&NewEntry> = ops
@@ -207,7 +229,8 @@ impl Task {
         let rows = match &self.db {
             #[cfg(feature = "sqlite")]
             Db::Sqlite(pool) => {
-                self.apply_sqlite(pool, &begins, &completes, now, lease_until).await?
+                let pool = pool.clone();
+                self.apply_sqlite(&pool, &begins, &completes, now, lease_until).await?
             }
             #[cfg(feature = "postgres")]
             Db::Postgres(pool) => {
@@ -245,7 +268,7 @@ impl Task {
     /// each text (one per number of chunks of each kind) stays prepared.
     #[cfg(feature = "sqlite")]
     async fn apply_sqlite(
-        &self,
+        &mut self,
         pool: &sqlx::SqlitePool,
         begins: &[&NewEntry],
         completes: &[&Completion],
@@ -285,11 +308,17 @@ impl Task {
                     .bind(c.map(|c| i64::from(c.reusable)));
             }
         }
-        let mut conn = pool.acquire().await.map_err(fail)?;
+        let mut conn = match self.sqlite.take() {
+            Some(conn) => conn,
+            None => pool.acquire().await.map_err(fail)?,
+        };
         let rows = q.fetch_all(&mut *conn).await;
         if rows.is_err() {
-            // Leave no transaction open on the connection.
+            // Leave no transaction open on the connection, and leave the connection to the
+            // pool, which tests it before its next use.
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        } else if pool.options().get_max_connections() > 1 {
+            self.sqlite = Some(conn);
         }
         rows.map_err(fail)
     }
