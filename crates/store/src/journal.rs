@@ -140,6 +140,7 @@ pub struct JournalConfig {
     lease: Duration,
     wait: Duration,
     max_batch: usize,
+    commit_window: Duration,
     on_stage: Option<StageHook>,
 }
 
@@ -150,6 +151,7 @@ impl Default for JournalConfig {
             lease: Duration::from_secs(120),
             wait: Duration::from_secs(30),
             max_batch: 512,
+            commit_window: Duration::from_millis(1),
             on_stage: None,
         }
     }
@@ -162,6 +164,7 @@ impl fmt::Debug for JournalConfig {
             .field("lease", &self.lease)
             .field("wait", &self.wait)
             .field("max_batch", &self.max_batch)
+            .field("commit_window", &self.commit_window)
             .field("on_stage", &self.on_stage.as_ref().map(|_| "Fn(Stage)"))
             .finish()
     }
@@ -169,7 +172,7 @@ impl fmt::Debug for JournalConfig {
 
 impl JournalConfig {
     /// The defaults: a random owner name, a 120 s lease, 30 s of waiting for a call of the
-    /// same operation elsewhere, batches of up to 512 rows.
+    /// same operation elsewhere, batches of up to 512 rows, a 1 ms commit window under load.
     ///
     /// ```
     /// let config = paymux_store::JournalConfig::new();
@@ -233,6 +236,22 @@ impl JournalConfig {
         self
     }
 
+    /// How long the writer, under load, waits after the first row of a batch for the rows of
+    /// the calls close behind before it commits: fewer, larger commits, at the cost of up to
+    /// this much more time per call (twice: the entry, then the outcome). It applies only
+    /// when the last batch held more than one row, so a lone call in a quiet service commits
+    /// at once. `Duration::ZERO` commits whatever waits as soon as the previous commit ends.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let config = paymux_store::JournalConfig::new().with_commit_window(Duration::ZERO);
+    /// assert_eq!(config.commit_window(), Duration::ZERO);
+    /// ```
+    pub fn with_commit_window(mut self, window: Duration) -> Self {
+        self.commit_window = window;
+        self
+    }
+
     /// Runs `hook` at each [`Stage`] of every call: for fault-injection tests (a child
     /// process that stops at a stage so it can be killed there) and for instrumentation.
     /// The hook runs on the caller's task; keep it short.
@@ -284,6 +303,16 @@ impl JournalConfig {
     /// ```
     pub fn max_batch(&self) -> usize {
         self.max_batch
+    }
+
+    /// The commit window under load.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(paymux_store::JournalConfig::new().commit_window(), Duration::from_millis(1));
+    /// ```
+    pub fn commit_window(&self) -> Duration {
+        self.commit_window
     }
 }
 
@@ -852,6 +881,7 @@ impl Journal {
             owner.clone(),
             ms(config.lease),
             config.max_batch,
+            config.commit_window,
         );
         Journal {
             inner: Arc::new(Inner {

@@ -242,6 +242,45 @@ async fn concurrent_callers_on_separate_pools_make_one_payment() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_commit_window_delays_no_lone_call_and_a_burst_is_recorded_in_full() {
+    // A window far longer than a commit: were it applied to a lone call, ten calls one after
+    // another would take at least 20 seconds (twice per call).
+    let window = Duration::from_secs(1);
+    for db in TestDb::all("the_commit_window").await {
+        let config = JournalConfig::new().with_commit_window(window);
+        let journal = Journal::with_config(Arc::new(MockProvider::new()), db.store.clone(), config);
+        let started = std::time::Instant::now();
+        for i in 0..10 {
+            let req = CreatePayment::new(usd(100)).with_reference(format!("alone_{i}"));
+            journal.create_payment(req).await.unwrap();
+        }
+        let alone = started.elapsed();
+        assert!(alone < window, "{}: ten lone calls took {alone:?}", db.spec.backend());
+        // A burst: every call is recorded, and a repeat of each gets the same payment.
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..200 {
+            let journal = journal.clone();
+            set.spawn(async move {
+                let req = CreatePayment::new(usd(100)).with_reference(format!("burst_{i}"));
+                (i, journal.create_payment(req).await.unwrap().id)
+            });
+        }
+        let mut made = Vec::new();
+        while let Some(done) = set.join_next().await {
+            made.push(done.unwrap());
+        }
+        assert_eq!(made.len(), 200);
+        for (i, id) in made {
+            let entry = journal.entry(&by_ref(&format!("burst_{i}"))).await.unwrap().unwrap();
+            assert_eq!(entry.state, EntryState::Done, "{}: burst_{i}", db.spec.backend());
+            let again = CreatePayment::new(usd(100)).with_reference(format!("burst_{i}"));
+            assert_eq!(journal.create_payment(again).await.unwrap().id, id);
+        }
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recover_takes_over_after_the_lease_and_leaves_live_leases_alone() {
     for db in TestDb::all("recover_takes_over_after_the_lease").await {
         let emulator = common::emulator("paygentic").await;
