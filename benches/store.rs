@@ -29,6 +29,11 @@ use sha2::Sha256;
 use tokio::sync::Semaphore;
 
 const IN_FLIGHT: usize = 1_000;
+
+/// Creates in flight at once: `IN_FLIGHT`, or `PAYMUX_BENCH_IN_FLIGHT`.
+fn in_flight() -> usize {
+    env_number("PAYMUX_BENCH_IN_FLIGHT", IN_FLIGHT).max(1)
+}
 const LATENCY: Duration = Duration::from_millis(20);
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -126,13 +131,13 @@ fn creates(e: &EmulatorHandle) -> usize {
     e.stats().count(&http::Method::POST, "/")
 }
 
-/// `payments` creates through `provider`, at most `IN_FLIGHT` at once: (errors, seconds).
+/// `payments` creates through `provider`, at most [`in_flight`] at once: (errors, seconds).
 async fn creates_through(
     provider: Arc<dyn PaymentProvider>,
     tag: &str,
     payments: usize,
 ) -> (usize, f64) {
-    let limit = Arc::new(Semaphore::new(IN_FLIGHT));
+    let limit = Arc::new(Semaphore::new(in_flight()));
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
     for i in 0..payments {
@@ -341,7 +346,8 @@ async fn journal_bench(dbs: &Databases) {
         median_f64(&mut runs.iter().map(pick).collect::<Vec<_>>())
     };
     println!(
-        "\n### Journaled creates through the router ({payments} payments per run after {WARM_UP} to warm up, {IN_FLIGHT} in flight, {} ms injected latency, {rounds} rounds)\n",
+        "\n### Journaled creates through the router ({payments} payments per run after {WARM_UP} to warm up, {} in flight, {} ms injected latency, {rounds} rounds)\n",
+        in_flight(),
         LATENCY.as_millis()
     );
     println!(
@@ -392,7 +398,8 @@ async fn journal_cost_bench(dbs: &Databases) {
         median_f64(&mut runs.iter().map(pick).collect::<Vec<_>>())
     };
     println!(
-        "\n### What the journal costs per create ({payments} creates per run, {IN_FLIGHT} in flight, over a provider that answers at once, {rounds} rounds)\n"
+        "\n### What the journal costs per create ({payments} creates per run, {} in flight, over a provider that answers at once, {rounds} rounds)\n",
+        in_flight()
     );
     println!(
         "| path | median throughput | CPU per create: process (median) | PostgreSQL (median) | the journal's own: process + PostgreSQL |"

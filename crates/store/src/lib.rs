@@ -65,7 +65,8 @@
 //! wait and get its result), and every takeover is a conditional `UPDATE` on the entry's
 //! `attempt` and state, which one caller wins. Writes are group-committed: one writer task
 //! per journal takes every row waiting (up to [`JournalConfig::with_max_batch`]) and commits
-//! them together, one batch at a time (what arrives meanwhile makes the next one): on
+//! them together, one batch at a time (what arrives meanwhile makes the next one; under load
+//! it first waits [`JournalConfig::with_commit_window`], 1 ms, for the calls close behind): on
 //! PostgreSQL as one statement (two `INSERT ... SELECT FROM UNNEST` as data-modifying CTEs),
 //! on SQLite as one command of fixed statements binding 64 rows each. Entries and outcomes
 //! are both inserts: an outcome is a row of its own, never an update of the entry. Each
