@@ -255,8 +255,21 @@ impl Task {
         let rows = match &self.db {
             #[cfg(feature = "sqlite")]
             Db::Sqlite(pool) => {
-                let pool = pool.clone();
-                self.apply_sqlite(&pool, &begins, &completes, now, lease_until).await?
+                let mut conn = match self.sqlite.take() {
+                    Some(conn) => conn,
+                    None => pool
+                        .acquire()
+                        .await
+                        .map_err(|e| db_error("recording journal entries", e))?,
+                };
+                let rows =
+                    self.apply_sqlite(&mut conn, &begins, &completes, now, lease_until).await;
+                // A connection whose batch failed goes back to the pool, which tests it
+                // before its next use; the pool's only connection is never kept.
+                if rows.is_ok() && pool.options().get_max_connections() > 1 {
+                    self.sqlite = Some(conn);
+                }
+                rows?
             }
             #[cfg(feature = "postgres")]
             Db::Postgres(pool) => {
@@ -294,8 +307,8 @@ impl Task {
     /// each text (one per number of chunks of each kind) stays prepared.
     #[cfg(feature = "sqlite")]
     async fn apply_sqlite(
-        &mut self,
-        pool: &sqlx::SqlitePool,
+        &self,
+        conn: &mut sqlx::SqliteConnection,
         begins: &[&NewEntry],
         completes: &[&Completion],
         now: i64,
@@ -334,17 +347,10 @@ impl Task {
                     .bind(c.map(|c| i64::from(c.reusable)));
             }
         }
-        let mut conn = match self.sqlite.take() {
-            Some(conn) => conn,
-            None => pool.acquire().await.map_err(fail)?,
-        };
         let rows = q.fetch_all(&mut *conn).await;
         if rows.is_err() {
-            // Leave no transaction open on the connection, and leave the connection to the
-            // pool, which tests it before its next use.
+            // Leave no transaction open on the connection.
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        } else if pool.options().get_max_connections() > 1 {
-            self.sqlite = Some(conn);
         }
         rows.map_err(fail)
     }
