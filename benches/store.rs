@@ -55,20 +55,11 @@ struct Databases {
 
 impl Databases {
     async fn open() -> Databases {
-        use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
         let dir = std::env::temp_dir().join(format!("paymux-bench-store-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        // The options of `Store::sqlite`.
-        let options = SqliteConnectOptions::new()
-            .filename(dir.join("bench.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
-            .row_buffer_size(Store::SQLITE_ROW_BUFFER);
         let sqlite = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(Store::sqlite_options(dir.join("bench.db")))
             .await
             .expect("sqlite");
         let url = std::env::var("DATABASE_URL")

@@ -142,20 +142,45 @@ impl Store {
     /// ```
     #[cfg(feature = "sqlite")]
     pub async fn sqlite(path: impl AsRef<std::path::Path>) -> Result<Store> {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(Self::sqlite_options(path))
+            .await
+            .map_err(|e| db_error("opening the SQLite database", e))?;
+        Ok(Store { db: Db::Sqlite(pool) })
+    }
+
+    /// The connection options [`Store::sqlite`] opens its file with, for a pool of your own
+    /// ([`Store::from_sqlite_pool`]): WAL with `synchronous=FULL`, a 10 s busy timeout,
+    /// [`Store::SQLITE_ROW_BUFFER`], and temporary data in memory. The last keeps the journal
+    /// of each statement of a batch (which SQLite writes so that a failed statement can be
+    /// undone alone) out of a temporary file: it is thrown away at every commit.
+    ///
+    /// ```
+    /// use paymux_store::sqlx::sqlite::SqlitePoolOptions;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> paymux_core::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("paymux-store-doc3-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).expect("temp dir");
+    /// let options = paymux_store::Store::sqlite_options(dir.join("paymux.db"));
+    /// let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await
+    ///     .expect("pool");
+    /// let store = paymux_store::Store::from_sqlite_pool(pool);
+    /// store.migrate().await?;
+    /// # drop(store); let _ = std::fs::remove_dir_all(&dir);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "sqlite")]
+    pub fn sqlite_options(path: impl AsRef<std::path::Path>) -> sqlx::sqlite::SqliteConnectOptions {
         use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-        let options = SqliteConnectOptions::new()
+        SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .row_buffer_size(Self::SQLITE_ROW_BUFFER);
-        let pool = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| db_error("opening the SQLite database", e))?;
-        Ok(Store { db: Db::Sqlite(pool) })
+            .pragma("temp_store", "memory")
+            .row_buffer_size(Self::SQLITE_ROW_BUFFER)
     }
 
     /// A private SQLite database in memory, for tests: gone when the store (and every clone)
@@ -207,8 +232,8 @@ impl Store {
     }
 
     /// A store over a SQLite pool you configured yourself (sqlx is re-exported as
-    /// [`paymux_store::sqlx`](crate::sqlx)). Give its connections
-    /// `row_buffer_size(Store::SQLITE_ROW_BUFFER)` for the journal's throughput.
+    /// [`paymux_store::sqlx`](crate::sqlx)). Start from [`Store::sqlite_options`] for a file:
+    /// the journal's throughput and durability assume them.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

@@ -136,6 +136,10 @@
 //! | `reusable` | INTEGER | the result ended unpaid: the reference may start over |
 //! | `recorded_at` | INTEGER | |
 //!
+//! On SQLite it is an ordinary (rowid) table with the key in an index of its own since schema
+//! 3; schema 2 made it `WITHOUT ROWID`, where every insert among rows of a kilobyte cost a
+//! rebalancing of the key's b-tree.
+//!
 //! `paymux_journal_mark` (`instance` primary key, `settled_below`, `version`): every entry of
 //! the instance below `settled_below` is settled, so recovery starts there. A recovery pass
 //! moves it up to the first entry still unsettled or younger than a lease; a takeover of an

@@ -756,6 +756,48 @@ async fn an_entry_settled_under_schema_1_still_answers_a_repeat() {
 }
 
 #[tokio::test]
+async fn outcomes_recorded_under_sqlite_schema_2_answer_after_the_move_to_a_rowid_table() {
+    use paymux_store::sqlx::{self, migrate::Migrator, sqlite::SqlitePoolOptions};
+    let dir = std::env::temp_dir().join(format!("paymux_store_schema2_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("store.db");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(2)
+        .connect_with(Store::sqlite_options(&path))
+        .await
+        .unwrap();
+    let mut schema_2 = Migrator::new(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations/sqlite"
+    )))
+    .await
+    .unwrap();
+    schema_2.migrations = schema_2.migrations[..2].to_vec().into();
+    schema_2.run(&pool).await.unwrap();
+    let without_rowid = "SELECT rowid FROM paymux_journal_outcome";
+    assert!(sqlx::query(without_rowid).fetch_all(&pool).await.is_err(), "schema 2: no rowid");
+
+    let mock = Arc::new(MockProvider::new());
+    let store = Store::from_sqlite_pool(pool.clone());
+    let req = CreatePayment::new(usd(900)).with_reference("order_s2");
+    let paid = Journal::new(mock.clone(), store.clone()).create_payment(req.clone()).await.unwrap();
+
+    store.migrate().await.unwrap();
+    let rows = sqlx::query(without_rowid).fetch_all(&pool).await.unwrap();
+    assert_eq!(rows.len(), 1, "the outcome was copied into the rowid table");
+    let reopened = Journal::new(mock.clone(), Store::from_sqlite_pool(pool.clone()));
+    let entry = reopened.entry(&by_ref("order_s2")).await.unwrap().unwrap();
+    assert_eq!(entry.state, EntryState::Done);
+    assert_eq!(reopened.create_payment(req).await.unwrap(), paid);
+    assert_eq!(mock.calls_of(Operation::CreatePayment).len(), 1, "answered from the outcome");
+    let again = CreatePayment::new(usd(901)).with_reference("order_s3");
+    reopened.create_payment(again).await.unwrap();
+    assert_eq!(sqlx::query(without_rowid).fetch_all(&pool).await.unwrap().len(), 2);
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn postgres_compares_identifiers_byte_by_byte() {
     use paymux_store::sqlx;
     let Some(db) = TestDb::postgres().await else {
