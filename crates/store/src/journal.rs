@@ -1238,14 +1238,7 @@ impl Journal {
             reusable,
         };
         match self.inner.writer.complete(completion).await {
-            Ok(true) => state,
-            Ok(false) => {
-                tracing::warn!(
-                    entry = ticket.id,
-                    "paymux-store: a journal entry was taken over before its outcome was recorded"
-                );
-                state
-            }
+            Ok(()) => state,
             Err(e) => {
                 tracing::warn!(entry = ticket.id, error = %e, "paymux-store: the outcome could not be recorded; the entry stays in flight until recovered");
                 EntryState::InFlight

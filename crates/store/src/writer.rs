@@ -4,7 +4,7 @@
 //! sending" still holds for each call; the database sees one commit per batch instead of two
 //! per call.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -46,13 +46,13 @@ enum Op {
 enum Outcome {
     /// The entry's id, or `None` when its logical key was already taken.
     Inserted(Option<i64>),
-    /// Whether the attempt was still the entry's current one (and so was recorded).
-    Updated(bool),
+    /// The attempt's outcome is recorded.
+    Recorded,
 }
 
 enum Reply {
     Begin(oneshot::Sender<Result<Option<i64>>>),
-    Complete(oneshot::Sender<Result<bool>>),
+    Complete(oneshot::Sender<Result<()>>),
 }
 
 impl Reply {
@@ -61,8 +61,8 @@ impl Reply {
             (Reply::Begin(tx), Ok(Outcome::Inserted(id))) => {
                 let _ = tx.send(Ok(id));
             }
-            (Reply::Complete(tx), Ok(Outcome::Updated(done))) => {
-                let _ = tx.send(Ok(done));
+            (Reply::Complete(tx), Ok(Outcome::Recorded)) => {
+                let _ = tx.send(Ok(()));
             }
             (Reply::Begin(tx), Err(e)) => {
                 let _ = tx.send(Err(e));
@@ -141,9 +141,9 @@ impl Writer {
         rx.await.map_err(|_| stopped())?
     }
 
-    /// Records an attempt's outcome; `false` when the entry has moved on (another attempt
-    /// took it over).
-    pub(crate) async fn complete(&self, completion: Completion) -> Result<bool> {
+    /// Records an attempt's outcome. The outcome of an attempt that another took over
+    /// meanwhile is recorded too, and never read: an entry reads as its current attempt's.
+    pub(crate) async fn complete(&self, completion: Completion) -> Result<()> {
         let (tx, rx) = oneshot::channel();
         self.submit(Op::Complete(completion), Reply::Complete(tx)).await?;
         rx.await.map_err(|_| stopped())?
@@ -276,27 +276,17 @@ impl Task {
                 self.apply_pg(pool, &begins, &completes, now, lease_until).await?
             }
         };
-        // `rows`: (id, logical key) per entry inserted, (id, NULL) per outcome recorded. The
-        // writer serves one journal, so one instance: the logical key names the entry.
-        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(begins.len());
-        let mut updated: HashSet<i64> = HashSet::with_capacity(completes.len());
-        for (id, key) in rows {
-            match key {
-                Some(key) => {
-                    inserted.insert(key, id);
-                }
-                None => {
-                    updated.insert(id);
-                }
-            }
-        }
+        // `rows`: (id, logical key) per entry inserted. The writer serves one journal, so one
+        // instance: the logical key names the entry.
+        let mut inserted: HashMap<String, i64> =
+            rows.into_iter().map(|(id, key)| (key, id)).collect();
         Ok(ops
             .iter()
             .map(|op| match op {
                 // The first row of a logical key in the batch took it; a later one with the
                 // same key conflicts, as it would in a later batch.
                 Op::Begin(e) => Outcome::Inserted(inserted.remove(e.logical_key.as_str())),
-                Op::Complete(c) => Outcome::Updated(updated.contains(&c.id)),
+                Op::Complete(_) => Outcome::Recorded,
             })
             .collect())
     }
@@ -392,13 +382,13 @@ impl Task {
     }
 }
 
-/// One row of a batch's answer: the entry's id, and its logical key for an entry inserted
-/// (NULL for an outcome recorded).
-type Row = (i64, Option<String>);
+/// One row of a batch's answer: an entry inserted, by id and logical key.
+type Row = (i64, String);
 
-// An outcome is recorded only for the entry's current attempt (the join): a takeover moves the
-// attempt on, so a stale outcome is dropped. Whatever `recover` marked on the entry meanwhile
-// for that same attempt, the outcome wins (the gateway's answer is better than "unknown").
+// Outcomes are inserted without a look at their entry: one of an attempt taken over meanwhile
+// is never read (an entry reads as its current attempt's outcome), and prune deletes it with
+// its entry. Whatever `recover` marked on the entry meanwhile for that same attempt, the
+// outcome wins (the gateway's answer is better than "unknown").
 
 /// Rows per SQLite statement: 7 parameters each, well under SQLite's limit of 32,766.
 #[cfg(feature = "sqlite")]
@@ -440,10 +430,8 @@ fn batch_sqlite(inserts: usize, outcomes: usize) -> std::sync::Arc<str> {
             let outcome = format!(
                 "INSERT INTO paymux_journal_outcome (entry_id, attempt, state, result, error, \
                      reusable, recorded_at) \
-                 SELECT c.column1, c.column2, c.column3, c.column4, c.column5, c.column6, ? \
-                 FROM (VALUES {}) AS c \
-                 JOIN paymux_journal AS j ON j.id = c.column1 AND j.attempt = c.column2 \
-                 RETURNING entry_id, NULL; ",
+                 SELECT column1, column2, column3, column4, column5, column6, ? \
+                 FROM (VALUES {}) WHERE column1 IS NOT NULL; ",
                 sqlite_rows(6)
             );
             format!(
@@ -474,8 +462,5 @@ const BATCH_PG: &str = "WITH ins AS ( \
            reusable, recorded_at) \
        SELECT c.id, c.attempt, c.state, c.result, c.error, c.reusable, $11 \
        FROM UNNEST($12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[], \
-                   $17::bigint[]) AS c(id, attempt, state, result, error, reusable) \
-       JOIN paymux_journal AS j ON j.id = c.id AND j.attempt = c.attempt \
-       RETURNING entry_id) \
-     SELECT id, logical_key FROM ins \
-     UNION ALL SELECT entry_id, NULL::text FROM outcomes";
+                   $17::bigint[]) AS c(id, attempt, state, result, error, reusable)) \
+     SELECT id, logical_key FROM ins";

@@ -324,6 +324,86 @@ async fn recover_takes_over_after_the_lease_and_leaves_live_leases_alone() {
     }
 }
 
+/// A gateway that holds the first create until released, then declines it; later creates
+/// go through.
+struct HeldThenDeclined {
+    inner: Arc<MockProvider>,
+    first: AtomicBool,
+    reached: tokio::sync::Notify,
+    release: tokio::sync::Notify,
+}
+
+#[async_trait]
+impl PaymentProvider for HeldThenDeclined {
+    fn id(&self) -> &ProviderId {
+        self.inner.id()
+    }
+    fn capabilities(&self) -> &Capabilities {
+        self.inner.capabilities()
+    }
+    async fn create_payment(&self, req: CreatePayment) -> paymux::Result<Payment> {
+        if self.first.swap(false, Ordering::SeqCst) {
+            self.reached.notify_one();
+            self.release.notified().await;
+            return Err(Error::new(ErrorKind::Declined, "held, then declined"));
+        }
+        self.inner.create_payment(req).await
+    }
+    async fn get_payment(&self, id: &PaymentId) -> paymux::Result<Payment> {
+        self.inner.get_payment(id).await
+    }
+}
+
+#[tokio::test]
+async fn the_late_answer_of_an_attempt_taken_over_never_replaces_the_current_one() {
+    for db in TestDb::all("late_answer_of_taken_over").await {
+        let gateway = Arc::new(HeldThenDeclined {
+            inner: Arc::new(MockProvider::new()),
+            first: AtomicBool::new(true),
+            reached: tokio::sync::Notify::new(),
+            release: tokio::sync::Notify::new(),
+        });
+        let lease = Duration::from_millis(300);
+        let a = Journal::with_config(
+            gateway.clone(),
+            db.spec.open().await,
+            JournalConfig::new().with_owner("a").with_lease(lease),
+        );
+        let req = CreatePayment::new(usd(1200)).with_reference("order_late");
+        let first = tokio::spawn({
+            let req = req.clone();
+            async move { a.create_payment(req).await }
+        });
+        gateway.reached.notified().await;
+        tokio::time::sleep(lease + Duration::from_millis(50)).await;
+        let b = Journal::with_config(
+            gateway.clone(),
+            db.spec.open().await,
+            JournalConfig::new().with_owner("b"),
+        );
+        let report = b.recover().await.unwrap();
+        assert_eq!(report.done, 1, "{report:?}");
+        let paid: Payment =
+            b.entry(&by_ref("order_late")).await.unwrap().unwrap().result().unwrap().unwrap();
+
+        // Attempt 1's answer comes now: recorded as attempt 1's, read as nobody's.
+        gateway.release.notify_one();
+        let late = first.await.unwrap();
+        assert_eq!(late.unwrap_err().kind(), ErrorKind::Declined);
+        let entry = b.entry(&by_ref("order_late")).await.unwrap().unwrap();
+        assert_eq!((entry.state, entry.attempt), (EntryState::Done, 2), "{}", db.spec.backend());
+        assert_eq!(
+            b.create_payment(req).await.unwrap(),
+            paid,
+            "the repeat gets attempt 2's payment"
+        );
+        let outcomes =
+            db.store.execute("DELETE FROM paymux_journal_outcome WHERE attempt = 1").await;
+        assert_eq!(outcomes.unwrap(), 1, "attempt 1's answer was recorded as its own");
+        db.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn card_details_are_never_stored_and_a_card_entry_waits_for_the_callers_retry() {
     for db in TestDb::all("card_details_are_never_stored").await {
