@@ -348,6 +348,11 @@ impl Task {
     /// PostgreSQL: the whole batch in one statement (so one round trip and one commit): an
     /// `INSERT ... SELECT FROM UNNEST` of the new entries and one of the outcomes, as
     /// data-modifying CTEs, one text whatever the batch size, so it stays prepared.
+    ///
+    /// A logical key is seldom taken already, so the batch goes first as a plain insert,
+    /// which checks the unique index once as it inserts; `ON CONFLICT DO NOTHING` looks each
+    /// key up before it inserts as well. A batch that meets a taken key fails whole, and
+    /// goes again with `ON CONFLICT DO NOTHING`.
     #[cfg(feature = "postgres")]
     async fn apply_pg(
         &self,
@@ -357,8 +362,28 @@ impl Task {
         now: i64,
         lease_until: i64,
     ) -> Result<Vec<Row>> {
+        let batch = |sql| self.batch_pg(sql, pool, begins, completes, now, lease_until);
+        match batch(BATCH_PG).await {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                batch(BATCH_PG_SOME_TAKEN).await
+            }
+            rows => rows,
+        }
+        .map_err(|e| db_error("recording journal entries", e))
+    }
+
+    #[cfg(feature = "postgres")]
+    async fn batch_pg(
+        &self,
+        sql: &'static str,
+        pool: &sqlx::PgPool,
+        begins: &[&NewEntry],
+        completes: &[&Completion],
+        now: i64,
+        lease_until: i64,
+    ) -> std::result::Result<Vec<Row>, sqlx::Error> {
         let col = |f: fn(&NewEntry) -> &str| begins.iter().map(|e| f(e)).collect::<Vec<&str>>();
-        sqlx::query_as::<_, Row>(BATCH_PG)
+        sqlx::query_as::<_, Row>(sql)
             .bind(&self.instance)
             .bind(col(|e| &e.logical_key))
             .bind(col(|e| e.operation))
@@ -378,7 +403,6 @@ impl Task {
             .bind(completes.iter().map(|c| i64::from(c.reusable)).collect::<Vec<_>>())
             .fetch_all(pool)
             .await
-            .map_err(|e| db_error("recording journal entries", e))
     }
 }
 
@@ -444,8 +468,12 @@ fn batch_sqlite(inserts: usize, outcomes: usize) -> std::sync::Arc<str> {
         .clone()
 }
 
+/// The PostgreSQL batch, with what follows the insert of the new entries.
 #[cfg(feature = "postgres")]
-const BATCH_PG: &str = "WITH ins AS ( \
+macro_rules! batch_pg {
+    ($on_conflict:literal) => {
+        concat!(
+            "WITH ins AS ( \
        INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
            fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
            created_at, updated_at) \
@@ -454,8 +482,9 @@ const BATCH_PG: &str = "WITH ins AS ( \
        FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
                    $7::bigint[], $8::bigint[]) \
             AS u(logical_key, operation, idempotency_key, fingerprint, request, \
-                 replayable, is_retry) \
-       ON CONFLICT (instance, logical_key) DO NOTHING \
+                 replayable, is_retry) ",
+            $on_conflict,
+            " \
        RETURNING id, logical_key), \
      outcomes AS ( \
        INSERT INTO paymux_journal_outcome (entry_id, attempt, state, result, error, \
@@ -463,4 +492,13 @@ const BATCH_PG: &str = "WITH ins AS ( \
        SELECT c.id, c.attempt, c.state, c.result, c.error, c.reusable, $11 \
        FROM UNNEST($12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[], \
                    $17::bigint[]) AS c(id, attempt, state, result, error, reusable)) \
-     SELECT id, logical_key FROM ins";
+     SELECT id, logical_key FROM ins"
+        )
+    };
+}
+
+#[cfg(feature = "postgres")]
+const BATCH_PG: &str = batch_pg!("");
+
+#[cfg(feature = "postgres")]
+const BATCH_PG_SOME_TAKEN: &str = batch_pg!("ON CONFLICT (instance, logical_key) DO NOTHING");
