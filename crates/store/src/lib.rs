@@ -68,10 +68,12 @@
 //! them together, one batch at a time (what arrives meanwhile makes the next one; under load
 //! it first waits [`JournalConfig::with_commit_window`], 1 ms, for the calls close behind): on
 //! PostgreSQL as one statement (two `INSERT ... SELECT FROM UNNEST` as data-modifying CTEs),
-//! on SQLite as one command of fixed statements binding 64 rows each. Entries and outcomes
-//! are both inserts: an outcome is a row of its own, never an update of the entry. Each
-//! caller waits for the commit of its entry before sending, and for the commit of its
-//! outcome before returning.
+//! on SQLite as one command of fixed statements binding 64 rows each. On PostgreSQL the batch
+//! goes first as a plain insert and again with `ON CONFLICT DO NOTHING` only when it met a
+//! key already taken. Entries and outcomes are both inserts: an outcome is a row of its own,
+//! never an update of the entry, and is inserted without a look at the entry (the outcome of
+//! an attempt taken over meanwhile is kept and never read). Each caller waits for the commit
+//! of its entry before sending, and for the commit of its outcome before returning.
 //!
 //! **What is stored of a request**: its business fields as JSON (amount, reference,
 //! customer, billing, order lines, capture mode, metadata, URLs), the card's last four
@@ -125,7 +127,8 @@
 //! `paymux_journal_outcome`, one row per attempt that got an answer, inserted once and never
 //! changed (an update of the entry would write a second version of a wide row, and its index
 //! entries, for every call). An entry's state is its current attempt's outcome when there is
-//! one, else the entry's own `state`:
+//! one, else the entry's own `state`; the outcome of an earlier attempt is never read, and
+//! goes with its entry when pruned:
 //!
 //! | column | type | |
 //! |---|---|---|
