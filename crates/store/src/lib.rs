@@ -67,10 +67,10 @@
 //! per journal takes every row waiting (up to [`JournalConfig::with_max_batch`]) and commits
 //! them together, one batch at a time (what arrives meanwhile makes the next one; under load
 //! it first waits [`JournalConfig::with_commit_window`], 1 ms, for the calls close behind): on
-//! PostgreSQL as one statement (two `INSERT ... SELECT FROM UNNEST` as data-modifying CTEs),
-//! on SQLite as one command of fixed statements binding 64 rows each. On PostgreSQL the batch
-//! goes first as a plain insert and again with `ON CONFLICT DO NOTHING` only when it met a
-//! key already taken. Entries and outcomes are both inserts: an outcome is a row of its own,
+//! PostgreSQL as one statement (two `INSERT ... SELECT FROM UNNEST`, the outcomes' as a
+//! data-modifying CTE), on SQLite as one command of fixed statements binding 64 rows each. On
+//! PostgreSQL the batch goes first as a plain insert and again with `ON CONFLICT DO NOTHING`
+//! only when it met a key already taken. Entries and outcomes are both inserts: an outcome is a row of its own,
 //! never an update of the entry, and is inserted without a look at the entry (the outcome of
 //! an attempt taken over meanwhile is kept and never read). Each caller waits for the commit
 //! of its entry before sending, and for the commit of its outcome before returning.

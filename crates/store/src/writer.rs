@@ -346,8 +346,9 @@ impl Task {
     }
 
     /// PostgreSQL: the whole batch in one statement (so one round trip and one commit): an
-    /// `INSERT ... SELECT FROM UNNEST` of the new entries and one of the outcomes, as
-    /// data-modifying CTEs, one text whatever the batch size, so it stays prepared.
+    /// `INSERT ... SELECT FROM UNNEST` of the new entries returning what it inserted, with
+    /// one of the outcomes as a data-modifying CTE; one text whatever the batch size, so it
+    /// stays prepared.
     ///
     /// A logical key is seldom taken already, so the batch goes first as a plain insert,
     /// which checks the unique index once as it inserts; `ON CONFLICT DO NOTHING` looks each
@@ -473,26 +474,23 @@ fn batch_sqlite(inserts: usize, outcomes: usize) -> std::sync::Arc<str> {
 macro_rules! batch_pg {
     ($on_conflict:literal) => {
         concat!(
-            "WITH ins AS ( \
-       INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
-           fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
-           created_at, updated_at) \
-       SELECT $1, u.logical_key, u.operation, u.idempotency_key, u.fingerprint, \
-              u.request, u.replayable, 'in_flight', 1, u.is_retry, $9, $10, $11, $11 \
-       FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-                   $7::bigint[], $8::bigint[]) \
-            AS u(logical_key, operation, idempotency_key, fingerprint, request, \
-                 replayable, is_retry) ",
-            $on_conflict,
-            " \
-       RETURNING id, logical_key), \
-     outcomes AS ( \
+            "WITH outcomes AS ( \
        INSERT INTO paymux_journal_outcome (entry_id, attempt, state, result, error, \
            reusable, recorded_at) \
        SELECT c.id, c.attempt, c.state, c.result, c.error, c.reusable, $11 \
        FROM UNNEST($12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[], \
                    $17::bigint[]) AS c(id, attempt, state, result, error, reusable)) \
-     SELECT id, logical_key FROM ins"
+     INSERT INTO paymux_journal (instance, logical_key, operation, idempotency_key, \
+         fingerprint, request, replayable, state, attempt, is_retry, owner, lease_until, \
+         created_at, updated_at) \
+     SELECT $1, u.logical_key, u.operation, u.idempotency_key, u.fingerprint, \
+            u.request, u.replayable, 'in_flight', 1, u.is_retry, $9, $10, $11, $11 \
+     FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                 $7::bigint[], $8::bigint[]) \
+          AS u(logical_key, operation, idempotency_key, fingerprint, request, \
+               replayable, is_retry) ",
+            $on_conflict,
+            " RETURNING id, logical_key"
         )
     };
 }
