@@ -33,11 +33,23 @@ struct Recording {
     creates: Mutex<Vec<(Option<IdempotencyKey>, bool)>>,
     /// When set, the next create never answers (a gateway holding the request).
     hang_next: AtomicBool,
+    /// When set, the next create's answer is held back until `release` (a gateway that did
+    /// the work but whose answer is late); `reached` tells when it got there.
+    hold_next_answer: AtomicBool,
+    reached: tokio::sync::Notify,
+    release: tokio::sync::Notify,
 }
 
 impl Recording {
     fn new(inner: Arc<dyn PaymentProvider>) -> Arc<Recording> {
-        Arc::new(Recording { inner, creates: Mutex::default(), hang_next: AtomicBool::new(false) })
+        Arc::new(Recording {
+            inner,
+            creates: Mutex::default(),
+            hang_next: AtomicBool::new(false),
+            hold_next_answer: AtomicBool::new(false),
+            reached: tokio::sync::Notify::new(),
+            release: tokio::sync::Notify::new(),
+        })
     }
 
     fn creates(&self) -> Vec<(Option<IdempotencyKey>, bool)> {
@@ -58,7 +70,13 @@ impl PaymentProvider for Recording {
         if self.hang_next.swap(false, Ordering::SeqCst) {
             std::future::pending::<()>().await;
         }
-        self.inner.create_payment(req).await
+        let hold = self.hold_next_answer.swap(false, Ordering::SeqCst);
+        let answer = self.inner.create_payment(req).await;
+        if hold {
+            self.reached.notify_one();
+            self.release.notified().await;
+        }
+        answer
     }
     async fn get_payment(&self, id: &PaymentId) -> paymux::Result<Payment> {
         self.inner.get_payment(id).await
@@ -324,45 +342,14 @@ async fn recover_takes_over_after_the_lease_and_leaves_live_leases_alone() {
     }
 }
 
-/// A gateway that holds the first create until released, then declines it; later creates
-/// go through.
-struct HeldThenDeclined {
-    inner: Arc<MockProvider>,
-    first: AtomicBool,
-    reached: tokio::sync::Notify,
-    release: tokio::sync::Notify,
-}
-
-#[async_trait]
-impl PaymentProvider for HeldThenDeclined {
-    fn id(&self) -> &ProviderId {
-        self.inner.id()
-    }
-    fn capabilities(&self) -> &Capabilities {
-        self.inner.capabilities()
-    }
-    async fn create_payment(&self, req: CreatePayment) -> paymux::Result<Payment> {
-        if self.first.swap(false, Ordering::SeqCst) {
-            self.reached.notify_one();
-            self.release.notified().await;
-            return Err(Error::new(ErrorKind::Declined, "held, then declined"));
-        }
-        self.inner.create_payment(req).await
-    }
-    async fn get_payment(&self, id: &PaymentId) -> paymux::Result<Payment> {
-        self.inner.get_payment(id).await
-    }
-}
-
 #[tokio::test]
 async fn the_late_answer_of_an_attempt_taken_over_never_replaces_the_current_one() {
     for db in TestDb::all("late_answer_of_taken_over").await {
-        let gateway = Arc::new(HeldThenDeclined {
-            inner: Arc::new(MockProvider::new()),
-            first: AtomicBool::new(true),
-            reached: tokio::sync::Notify::new(),
-            release: tokio::sync::Notify::new(),
-        });
+        // The gateway declines attempt 1 and holds that answer back; attempt 2 goes through.
+        let mock = Arc::new(MockProvider::new());
+        mock.fail_next(Operation::CreatePayment, Error::new(ErrorKind::Declined, "declined late"));
+        let gateway = Recording::new(mock);
+        gateway.hold_next_answer.store(true, Ordering::SeqCst);
         let lease = Duration::from_millis(300);
         let a = Journal::with_config(
             gateway.clone(),
